@@ -1,0 +1,57 @@
+//! The pipeline as a straight line: load → theme → check → render. `build`, `check` and `serve`
+//! all call `build`, so they can never disagree about what a site is; only what happens to the
+//! resulting `Output` differs (written to disk, discarded, or served from memory).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::render::Output;
+use crate::{check, links, load, render, theme};
+
+pub(crate) struct BuildOptions {
+    pub(crate) root: PathBuf,
+    pub(crate) base_url: Option<String>,
+}
+
+pub(crate) struct Built {
+    pub(crate) output: Output,
+    pub(crate) pages: usize,
+}
+
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Problems in the site an editor can fix: all of them, sorted by file and position.
+    Content(Vec<Diagnostic>),
+    /// The environment failed us (a missing folder, an unreadable theme): exit 2.
+    Environment(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::Environment(error)
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Failure::Content(diagnostics.sorted())
+    }
+}
+
+pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
+    let (site, mut diagnostics) = load::site(&load::LoadOptions {
+        root: &options.root,
+        base_url: options.base_url.as_deref(),
+    })?;
+    let (theme, theme_diagnostics) = theme::load(&site)?;
+    diagnostics.extend(theme_diagnostics);
+    diagnostics.extend(check::site(&site, &theme));
+    diagnostics.extend(links::targets(&site));
+    // Rendering a site with known problems would only repeat them as template errors.
+    diagnostics.into_result()?;
+    let pages = site.pages.len();
+    let site = Arc::new(site);
+    let output = render::site(&site, &theme)?;
+    Ok(Built { output, pages })
+}

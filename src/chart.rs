@@ -1,0 +1,154 @@
+//! Compensation ranges → an accessible inline SVG range chart, drawn at build time. Pure: the
+//! same data always gives the same bytes. Colours come from CSS custom properties so the chart
+//! follows the page's light or dark scheme; the table beside it is its text equivalent.
+
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::escape_html;
+
+/// One row of the chart: a level and its range, or none published.
+pub(crate) struct Bar<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) range: Option<(u64, u64)>,
+}
+
+const WIDTH: u64 = 640;
+const LABEL_WIDTH: u64 = 130;
+const ROW_HEIGHT: u64 = 44;
+const TOP: u64 = 16;
+const AXIS_HEIGHT: u64 = 36;
+const STEP: u64 = 50_000;
+
+/// `$87,500` for USD; other currencies are written with their code (`EUR 87,500`).
+pub(crate) fn money(amount: u64, currency: &str) -> String {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match currency {
+        "USD" => format!("${grouped}"),
+        code => format!("{code} {grouped}"),
+    }
+}
+
+pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, description: &str) -> String {
+    let highest = bars
+        .iter()
+        .filter_map(|b| b.range.map(|r| r.1))
+        .max()
+        .unwrap_or(STEP);
+    let lowest = bars
+        .iter()
+        .filter_map(|b| b.range.map(|r| r.0))
+        .min()
+        .unwrap_or(0);
+    let axis_min = lowest / STEP * STEP;
+    let axis_max = highest.div_ceil(STEP) * STEP;
+    let span = (axis_max - axis_min).max(1);
+    let plot = WIDTH - LABEL_WIDTH - 20;
+    let x = |value: u64| LABEL_WIDTH + (value - axis_min) * plot / span;
+    let height = TOP + ROW_HEIGHT * bars.len() as u64 + AXIS_HEIGHT;
+
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"range-chart\" role=\"img\" aria-labelledby=\"comp-chart-title comp-chart-desc\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" xmlns=\"http://www.w3.org/2000/svg\">\
+<title id=\"comp-chart-title\">{}</title><desc id=\"comp-chart-desc\">{}</desc>",
+        text(title),
+        text(description)
+    );
+    let mut tick = axis_min;
+    let axis_y = TOP + ROW_HEIGHT * bars.len() as u64;
+    while tick <= axis_max {
+        let _ = write!(
+            svg,
+            "<line x1=\"{x}\" y1=\"{TOP}\" x2=\"{x}\" y2=\"{axis_y}\" style=\"stroke:var(--chart-grid,#c8ccd2)\" stroke-width=\"1\"/>\
+<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" style=\"fill:var(--chart-text,#3b4048)\">{}k</text>",
+            axis_y + 18,
+            money(tick / 1000, currency),
+            x = x(tick)
+        );
+        tick += STEP;
+    }
+    for (i, bar) in bars.iter().enumerate() {
+        let y = TOP + ROW_HEIGHT * i as u64;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"14\" style=\"fill:var(--chart-text,#1f2328)\">{}</text>",
+            y + 26,
+            text(bar.label)
+        );
+        match bar.range {
+            Some((min, max)) => {
+                let (left, right) = (x(min), x(max));
+                let label = format!("{}–{}", money(min, currency), money(max, currency));
+                let _ = write!(
+                    svg,
+                    "<rect class=\"range-bar\" data-min=\"{min}\" data-max=\"{max}\" x=\"{left}\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"7\" style=\"fill:var(--chart-bar,#1d5fb4)\"/>\
+<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"{}\" style=\"fill:var(--chart-text,#1f2328)\">{}</text>",
+                    y + 8,
+                    (right - left).max(2),
+                    if right > WIDTH - 150 { right } else { left },
+                    y + 38,
+                    if right > WIDTH - 150 { "end" } else { "start" },
+                    text(&label)
+                );
+            }
+            None => {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{LABEL_WIDTH}\" y=\"{}\" font-size=\"13\" font-style=\"italic\" style=\"fill:var(--chart-text,#3b4048)\">No published range</text>",
+                    y + 26
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn text(value: &str) -> String {
+    let mut out = String::new();
+    escape_html(&mut out, value).expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(87_500, "USD"), "$87,500");
+        assert_eq!(money(1_000_000, "USD"), "$1,000,000");
+        assert_eq!(money(999, "EUR"), "EUR 999");
+    }
+
+    #[test]
+    fn bars_carry_their_values_and_missing_ranges_say_so() {
+        let svg = compensation(
+            &[
+                Bar {
+                    label: "Junior",
+                    range: Some((87_500, 126_500)),
+                },
+                Bar {
+                    label: "Principal <x>",
+                    range: None,
+                },
+            ],
+            "USD",
+            "Pay",
+            "Ranges",
+        );
+        assert!(svg.contains("data-min=\"87500\" data-max=\"126500\""));
+        assert!(svg.contains("$87,500–$126,500"));
+        assert!(svg.contains("No published range"));
+        assert!(svg.contains("Principal &lt;x&gt;"));
+        assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
+    }
+}

@@ -1,0 +1,688 @@
+//! The guide's typed data files: `data/ladder.toml`, `data/compensation.toml`, `data/quiz.toml`.
+//! Raw serde shapes stay private here; only checked `model` types leave. Rules that need one file
+//! only (unique ids, min ≤ max, ordered tenures, the quiz key covering every count once) are
+//! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, from_toml};
+use crate::model::{
+    Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
+    Milestone, PageRef, PayRange, Phase, Question, Quiz, Rule, Years,
+};
+use crate::source::SourceFile;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLadder {
+    levels: Vec<RawLevel>,
+    #[serde(default)]
+    milestones: Vec<RawMilestone>,
+    #[serde(default)]
+    phases: Vec<RawPhase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    id: Spanned<String>,
+    name: String,
+    tenure: Spanned<RawYears>,
+    unlocks: String,
+    plateau: String,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct RawYears {
+    min: u32,
+    max: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMilestone {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    years: Spanned<RawYears>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    id: Spanned<String>,
+    number: Spanned<u32>,
+    level: Spanned<String>,
+    page: Spanned<String>,
+    title: String,
+    baseline: Option<String>,
+    #[serde(default)]
+    dimensions: Vec<RawDimension>,
+    checklist: RawChecklist,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    name: String,
+    before: String,
+    now: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    kind: RawChecklistKind,
+    items: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawChecklistKind {
+    Exit,
+    Operating,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    text: Spanned<String>,
+}
+
+/// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all.
+pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Ladder> {
+    let raw: RawLadder = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            out.push(from_toml(file, 0, &error));
+            return None;
+        }
+    };
+    let mut ids = UniqueIds::new(file, "level");
+    let mut previous: Option<(RawYears, String)> = None;
+    let mut levels = Vec::new();
+    for level in raw.levels {
+        ids.check(&level.id, out);
+        let span = level.tenure.span();
+        let tenure = *level.tenure.get_ref();
+        if let Some(max) = tenure.max.filter(|max| *max < tenure.min) {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span.clone(),
+                    format!(
+                        "tenure of `{}` ends ({max}) before it starts ({})",
+                        level.id.get_ref(),
+                        tenure.min
+                    ),
+                )
+                .help("write the smaller number as `min` and the larger as `max`"),
+            );
+        }
+        if let Some((before, before_id)) = &previous {
+            match before.max {
+                None => out.push(
+                    Diagnostic::at(file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
+                        .help(format!("give `{before_id}` a tenure `max`, or move the open-ended level last")),
+                ),
+                Some(_) if tenure.min < before.min => out.push(
+                    Diagnostic::at(file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
+                        .help("list levels from the most junior to the most senior"),
+                ),
+                Some(before_max) if tenure.min < before_max => out.push(
+                    Diagnostic::at(file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
+                        .help(format!("start `{}` at {before_max} years or later", level.id.get_ref())),
+                ),
+                Some(_) => {}
+            }
+        }
+        previous = Some((tenure, level.id.get_ref().clone()));
+        levels.push(Level {
+            id: level.id.into_inner(),
+            name: level.name,
+            tenure: years(tenure),
+            unlocks: level.unlocks,
+            plateau: level.plateau,
+        });
+    }
+    let level_ids: Vec<&str> = levels.iter().map(|l| l.id.as_str()).collect();
+    let level_ref = |spanned: Spanned<String>, out: &mut Vec<Diagnostic>| {
+        let span = spanned.span();
+        let id = spanned.into_inner();
+        if !level_ids.contains(&id.as_str()) {
+            let mut diagnostic =
+                Diagnostic::at(file, span.clone(), format!("no level has the id `{id}`"));
+            diagnostic = match crate::diagnostic::did_you_mean(&id, level_ids.iter().copied()) {
+                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
+                None => diagnostic.help(format!("use one of {}", quoted(&level_ids))),
+            };
+            out.push(diagnostic);
+        }
+        LevelRef {
+            id,
+            file: Arc::clone(file),
+            span,
+        }
+    };
+
+    let mut milestones = Vec::new();
+    for milestone in raw.milestones {
+        let span = milestone.years.span();
+        let raw_years = *milestone.years.get_ref();
+        if raw_years.max.is_some_and(|max| max < raw_years.min) {
+            out.push(
+                Diagnostic::at(file, span, "milestone years end before they start")
+                    .help("write the smaller number as `min`"),
+            );
+        }
+        milestones.push(Milestone {
+            from: level_ref(milestone.from, out),
+            to: level_ref(milestone.to, out),
+            years: years(raw_years),
+            note: milestone.note,
+        });
+    }
+
+    let mut phase_ids = UniqueIds::new(file, "phase");
+    let mut item_ids = UniqueIds::new(file, "checklist item");
+    let mut numbers: HashMap<u32, String> = HashMap::new();
+    let mut phases = Vec::new();
+    for phase in raw.phases {
+        phase_ids.check(&phase.id, out);
+        if let Some(other) = numbers.insert(*phase.number.get_ref(), phase.id.get_ref().clone()) {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    phase.number.span(),
+                    format!(
+                        "phase number {} is already used by `{other}`",
+                        phase.number.get_ref()
+                    ),
+                )
+                .help("number phases 1, 2, 3, … once each"),
+            );
+        }
+        let mut items = Vec::new();
+        for item in phase.checklist.items {
+            item_ids.check(&item.id, out);
+            if item.text.get_ref().trim().is_empty() {
+                out.push(
+                    Diagnostic::at(file, item.text.span(), "checklist item has no text")
+                        .help("write what the reader should have done"),
+                );
+            }
+            items.push(ChecklistItem {
+                id: item.id.into_inner(),
+                text: item.text.into_inner(),
+            });
+        }
+        phases.push(Phase {
+            id: phase.id.into_inner(),
+            number: phase.number.into_inner(),
+            level: level_ref(phase.level, out),
+            page: page_ref(file, phase.page),
+            title: phase.title,
+            baseline: phase.baseline,
+            dimensions: phase
+                .dimensions
+                .into_iter()
+                .map(|d| Dimension {
+                    name: d.name,
+                    before: d.before,
+                    now: d.now,
+                })
+                .collect(),
+            checklist: Checklist {
+                kind: match phase.checklist.kind {
+                    RawChecklistKind::Exit => ChecklistKind::Exit,
+                    RawChecklistKind::Operating => ChecklistKind::Operating,
+                },
+                items,
+            },
+        });
+    }
+    phases.sort_by_key(|phase| phase.number);
+    Some(Ladder {
+        levels,
+        milestones,
+        phases,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompensation {
+    currency: String,
+    region: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    ranges: Vec<Spanned<RawRange>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRange {
+    level: Spanned<String>,
+    min: u64,
+    max: u64,
+}
+
+/// Parses and checks `data/compensation.toml`.
+pub(crate) fn compensation(
+    file: &Arc<SourceFile>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Compensation> {
+    let raw: RawCompensation = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            out.push(from_toml(file, 0, &error));
+            return None;
+        }
+    };
+    let mut levels = UniqueIds::new(file, "range for level");
+    let mut ranges = Vec::new();
+    for spanned in raw.ranges {
+        let span = spanned.span();
+        let range = spanned.into_inner();
+        levels.check(&range.level, out);
+        if range.min > range.max {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span,
+                    format!(
+                        "range for `{}` has min {} above max {}",
+                        range.level.get_ref(),
+                        range.min,
+                        range.max
+                    ),
+                )
+                .help("swap `min` and `max`"),
+            );
+        }
+        ranges.push(PayRange {
+            level: LevelRef {
+                id: range.level.get_ref().clone(),
+                file: Arc::clone(file),
+                span: range.level.span(),
+            },
+            min: range.min,
+            max: range.max,
+        });
+    }
+    Some(Compensation {
+        currency: raw.currency,
+        region: raw.region,
+        note: raw.note,
+        ranges,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuiz {
+    questions: Vec<RawQuestion>,
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    text: Spanned<String>,
+    #[serde(default)]
+    hint: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    min: u32,
+    max: u32,
+    page: Spanned<String>,
+    label: String,
+}
+
+/// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
+/// routed by exactly one rule.
+pub(crate) fn quiz(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Quiz> {
+    let raw: RawQuiz = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            out.push(from_toml(file, 0, &error));
+            return None;
+        }
+    };
+    let mut ids = UniqueIds::new(file, "question");
+    let mut questions = Vec::new();
+    for question in raw.questions {
+        ids.check(&question.id, out);
+        if question.text.get_ref().trim().is_empty() {
+            out.push(
+                Diagnostic::at(file, question.text.span(), "question has no text")
+                    .help("write the question, or remove the [[questions]] entry"),
+            );
+        }
+        questions.push(Question {
+            id: question.id.into_inner(),
+            text: question.text.into_inner(),
+            hint: question.hint,
+        });
+    }
+    let count = questions.len() as u32;
+    let mut rule_ids = UniqueIds::new(file, "rule");
+    let mut covered_by: Vec<Option<String>> = vec![None; count as usize + 1];
+    let mut rules = Vec::new();
+    let mut last_span = 0..0;
+    for spanned in raw.rules {
+        let span = spanned.span();
+        last_span = span.clone();
+        let rule = spanned.into_inner();
+        rule_ids.check(&rule.id, out);
+        let id = rule.id.get_ref().clone();
+        if rule.min > rule.max {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span.clone(),
+                    format!("rule `{id}` has min {} above max {}", rule.min, rule.max),
+                )
+                .help("swap `min` and `max`"),
+            );
+        }
+        if rule.max > count {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span.clone(),
+                    format!(
+                        "rule `{id}` routes {} yes answers, but there are only {count} questions",
+                        rule.max
+                    ),
+                )
+                .help(format!("use counts from 0 to {count}")),
+            );
+        }
+        for yes in rule.min..=rule.max.min(count) {
+            match &covered_by[yes as usize] {
+                Some(other) => out.push(
+                    Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
+                        .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
+                ),
+                None => covered_by[yes as usize] = Some(id.clone()),
+            }
+        }
+        rules.push(Rule {
+            id: rule.id.into_inner(),
+            min: rule.min,
+            max: rule.max,
+            page: page_ref(file, rule.page),
+            label: rule.label,
+        });
+    }
+    let gaps: Vec<String> = covered_by
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.is_none())
+        .map(|(yes, _)| yes.to_string())
+        .collect();
+    if !gaps.is_empty() {
+        out.push(
+            Diagnostic::at(
+                file,
+                last_span,
+                format!(
+                    "no rule routes a reader with {} yes answers",
+                    gaps.join(" or ")
+                ),
+            )
+            .help(format!(
+                "add a [[rules]] entry whose min..max covers {}",
+                gaps.join(", ")
+            )),
+        );
+    }
+    rules.sort_by_key(|rule| rule.min);
+    Some(Quiz { questions, rules })
+}
+
+fn years(raw: RawYears) -> Years {
+    Years {
+        min: raw.min,
+        max: raw.max,
+    }
+}
+
+fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
+    let span = page.span();
+    PageRef {
+        path: page.into_inner().trim_start_matches('/').to_string(),
+        file: Arc::clone(file),
+        span,
+    }
+}
+
+fn quoted(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reports an id that is malformed or seen before in the same file.
+struct UniqueIds<'a> {
+    file: &'a Arc<SourceFile>,
+    what: &'static str,
+    seen: HashMap<String, usize>,
+}
+
+impl<'a> UniqueIds<'a> {
+    fn new(file: &'a Arc<SourceFile>, what: &'static str) -> Self {
+        UniqueIds {
+            file,
+            what,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+        let value = id.get_ref();
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            out.push(
+                Diagnostic::at(
+                    self.file,
+                    id.span(),
+                    format!("{} id `{value}` is not a stable id", self.what),
+                )
+                .help("use lowercase letters, digits and `-` only, e.g. `led-three-incidents`"),
+            );
+        }
+        if let Some(first) = self.seen.insert(value.clone(), id.span().start) {
+            let (line, _) = self.file.line_col(first);
+            out.push(
+                Diagnostic::at(
+                    self.file,
+                    id.span(),
+                    format!("{} id `{value}` is used twice", self.what),
+                )
+                .help(format!(
+                    "it is first used on line {line}; ids must be unique"
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<T>(
+        parse: fn(&Arc<SourceFile>, &mut Vec<Diagnostic>) -> Option<T>,
+        text: &str,
+    ) -> (Option<T>, Vec<String>) {
+        let file = SourceFile::new("content/data/x.toml", text);
+        let mut out = Vec::new();
+        let value = parse(&file, &mut out);
+        let messages = out
+            .iter()
+            .map(|d| {
+                let (line, col) = d.line_col().unwrap_or((0, 0));
+                format!("{line}:{col} {}", d.message)
+            })
+            .collect();
+        (value, messages)
+    }
+
+    const LEVELS: &str = "[[levels]]\nid = \"junior\"\nname = \"J\"\ntenure = { min = 0, max = 2 }\nunlocks = \"u\"\nplateau = \"p\"\n\n[[levels]]\nid = \"mid\"\nname = \"M\"\ntenure = { min = 2, max = 4 }\nunlocks = \"u\"\nplateau = \"p\"\n";
+
+    #[test]
+    fn a_valid_ladder_passes() {
+        let (ladder, messages) = run(ladder, LEVELS);
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(
+            ladder.expect("parsed").levels[1].tenure,
+            Years {
+                min: 2,
+                max: Some(4)
+            }
+        );
+    }
+
+    #[test]
+    fn overlapping_tenures_point_at_the_later_level() {
+        let text = LEVELS.replace("min = 2, max = 4", "min = 1, max = 4");
+        let (_, messages) = run(ladder, &text);
+        assert_eq!(
+            messages,
+            ["11:10 tenure of `mid` (1) overlaps `junior` (up to 2 years)"]
+        );
+    }
+
+    #[test]
+    fn unknown_level_in_a_phase_is_reported_with_a_suggestion() {
+        let text = format!(
+            "{LEVELS}\n[[phases]]\nid = \"phase-1\"\nnumber = 1\nlevel = \"juinor\"\npage = \"p.md\"\ntitle = \"t\"\n[phases.checklist]\nkind = \"exit\"\nitems = [{{ id = \"a\", text = \"x\" }}, {{ id = \"a\", text = \"\" }}]\n"
+        );
+        let file = SourceFile::new("content/data/ladder.toml", text);
+        let mut out = Vec::new();
+        ladder(&file, &mut out);
+        let messages: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "checklist item id `a` is used twice",
+                "checklist item has no text",
+                "no level has the id `juinor`"
+            ]
+        );
+        assert_eq!(out[2].help.as_deref(), Some("did you mean `junior`?"));
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_did_you_mean() {
+        let (_, messages) = run(
+            compensation,
+            "currency = \"USD\"\nregion = \"US\"\nnotes = \"x\"\n",
+        );
+        assert_eq!(
+            messages,
+            ["3:1 unknown field `notes`, expected one of `currency`, `region`, `note`, `ranges`"]
+        );
+    }
+
+    #[test]
+    fn min_above_max_is_reported() {
+        let (_, messages) = run(
+            compensation,
+            "currency = \"USD\"\nregion = \"US\"\n[[ranges]]\nlevel = \"junior\"\nmin = 5\nmax = 4\n",
+        );
+        assert_eq!(messages.len(), 1);
+        assert!(
+            messages[0].ends_with("range for `junior` has min 5 above max 4"),
+            "{messages:?}"
+        );
+    }
+
+    fn quiz_text(rules: &str) -> String {
+        let mut text = String::new();
+        for id in ["a", "b", "c"] {
+            text.push_str(&format!(
+                "[[questions]]\nid = \"{id}\"\ntext = \"Q {id}?\"\n"
+            ));
+        }
+        text + rules
+    }
+
+    fn rule(id: &str, min: u32, max: u32) -> String {
+        format!(
+            "[[rules]]\nid = \"{id}\"\nmin = {min}\nmax = {max}\npage = \"p.md\"\nlabel = \"L\"\n"
+        )
+    }
+
+    #[test]
+    fn quiz_rules_must_cover_every_count_once() {
+        let (quiz, messages) = run(quiz, &quiz_text(&(rule("one", 0, 1) + &rule("two", 2, 3))));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(quiz.expect("parsed").rules.len(), 2);
+
+        let (_, messages) = run(
+            super::quiz,
+            &quiz_text(&(rule("one", 0, 1) + &rule("two", 3, 3))),
+        );
+        assert_eq!(messages.len(), 1);
+        assert!(
+            messages[0].ends_with("no rule routes a reader with 2 yes answers"),
+            "{messages:?}"
+        );
+
+        let (_, messages) = run(
+            super::quiz,
+            &quiz_text(&(rule("one", 0, 2) + &rule("two", 2, 3))),
+        );
+        assert_eq!(messages.len(), 1);
+        assert!(
+            messages[0].ends_with("rules `one` and `two` both route 2 yes answers"),
+            "{messages:?}"
+        );
+
+        let (_, messages) = run(
+            super::quiz,
+            &quiz_text(&(rule("one", 0, 1) + &rule("two", 2, 4))),
+        );
+        assert!(
+            messages[0]
+                .ends_with("rule `two` routes 4 yes answers, but there are only 3 questions"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_and_empty_questions_are_reported() {
+        let text =
+            "[[questions]]\nid = \"a\"\ntext = \"Q?\"\n[[questions]]\nid = \"a\"\ntext = \" \"\n"
+                .to_string()
+                + &rule("r", 0, 2);
+        let (_, messages) = run(quiz, &text);
+        assert_eq!(
+            messages,
+            [
+                "5:6 question id `a` is used twice",
+                "6:8 question has no text"
+            ]
+        );
+    }
+}

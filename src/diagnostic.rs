@@ -1,0 +1,270 @@
+//! Problems an editor can fix, as values: a message, where it is (file and byte span), and how to
+//! fix it. Stages collect them; `main` prints them all in the rustc layout and `serve` shows them as
+//! an overlay. Nothing here decides whether a build fails except `Diagnostics::into_result`.
+
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Diagnostic {
+    pub(crate) message: String,
+    pub(crate) location: Option<(Arc<SourceFile>, Span)>,
+    /// A file the problem is about when no position in it is known (an unreadable file).
+    pub(crate) path: Option<String>,
+    pub(crate) help: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn at(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            location: Some((Arc::clone(file), span)),
+            path: None,
+            help: None,
+        }
+    }
+
+    pub(crate) fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            location: None,
+            path: Some(path.into()),
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn path(&self) -> Option<&str> {
+        match &self.location {
+            Some((file, _)) => Some(&file.path),
+            None => self.path.as_deref(),
+        }
+    }
+
+    /// 1-based line and column, when the position is known.
+    #[cfg(test)]
+    pub(crate) fn line_col(&self) -> Option<(usize, usize)> {
+        self.location
+            .as_ref()
+            .map(|(file, span)| file.line_col(span.start))
+    }
+
+    /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
+    pub(crate) fn render(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut group =
+            annotate_snippets::Group::with_title(Level::ERROR.primary_title(&self.message));
+        if let Some((file, span)) = &self.location {
+            let span = clamp_span(&file.text, span);
+            group = group.element(
+                Snippet::source(&file.text)
+                    .path(&file.path)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        } else if let Some(path) = &self.path {
+            group = group.element(Level::NOTE.message(format!("in {path}")));
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help));
+        }
+        renderer.render(&[group])
+    }
+
+    /// The shape the live-preview overlay shows.
+    #[allow(dead_code)] // used by `serve` (issue 5)
+    pub(crate) fn to_overlay(&self) -> OverlayDiagnostic {
+        let (line, column, source_line) = match &self.location {
+            Some((file, span)) => {
+                let (line, column) = file.line_col(span.start);
+                (line, column, file.line_text(span.start).to_string())
+            }
+            None => (0, 0, String::new()),
+        };
+        OverlayDiagnostic {
+            message: self.message.clone(),
+            path: self.path().unwrap_or_default().to_string(),
+            line,
+            column,
+            source_line,
+            help: self.help.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[allow(dead_code)] // used by `serve` (issue 5)
+#[derive(Debug, Serialize)]
+pub(crate) struct OverlayDiagnostic {
+    pub(crate) message: String,
+    pub(crate) path: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) source_line: String,
+    pub(crate) help: String,
+}
+
+/// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character
+/// wide where the text allows (an empty span at end of file still gets a caret).
+fn clamp_span(text: &str, span: &Span) -> Span {
+    let start = crate::source::floor_char_boundary(text, span.start.min(text.len()));
+    let mut end = crate::source::floor_char_boundary(text, span.end.min(text.len())).max(start);
+    if end == start {
+        end = text[start..]
+            .chars()
+            .next()
+            .filter(|c| *c != '\n')
+            .map_or(start, |c| start + c.len_utf8());
+    }
+    start..end
+}
+
+/// All the problems of one run, in the order found.
+#[derive(Debug, Default)]
+pub(crate) struct Diagnostics(pub(crate) Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// Sorted by file and position so output is stable whatever order the stages ran in.
+    pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.path().unwrap_or_default().to_string(),
+                    d.location.as_ref().map_or(0, |(_, s)| s.start),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.0
+    }
+}
+
+/// The closest candidate to a misspelt word, if one is close enough to be what was meant.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// A TOML syntax or shape error as a diagnostic, with a did-you-mean for unknown keys.
+/// `offset` is where the TOML starts inside `file` (front matter sits after a `+++` line).
+pub(crate) fn from_toml(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    error: &toml::de::Error,
+) -> Diagnostic {
+    let span = error
+        .span()
+        .map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    let message = error.message().trim_end().to_string();
+    let help = unknown_field_help(&message).or_else(|| {
+        message
+            .starts_with("missing field")
+            .then(|| "add the field; see README.md, \"Content model\"".to_string())
+    });
+    let diagnostic = Diagnostic::at(file, span, first_line(&message));
+    match help {
+        Some(help) => diagnostic.help(help),
+        None => diagnostic,
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().to_string()
+}
+
+/// serde says "unknown field `titel`, expected one of `title`, `weight`"; turn that into advice.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    match did_you_mean(field, expected.iter().copied()) {
+        Some(suggestion) => Some(format!("did you mean `{suggestion}`?")),
+        None if expected.is_empty() => Some(format!("remove `{field}`")),
+        None => Some(format!(
+            "remove `{field}`; the keys allowed here are {}",
+            expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_rustc_layout_with_path_line_column_and_caret() {
+        let file = SourceFile::new("content/a.md", "one\nsee [x](staf.md) now\n");
+        let report = Diagnostic::at(&file, 13..20, "link target `staf.md` does not exist")
+            .help("did you mean `staff.md`?")
+            .render(false);
+        assert!(report.starts_with("error: link target `staf.md` does not exist"));
+        assert!(report.contains("--> content/a.md:2:10"), "{report}");
+        assert!(report.contains("2 | see [x](staf.md) now"), "{report}");
+        assert!(report.contains("^^^^^^^"), "{report}");
+        assert!(
+            report.contains("help: did you mean `staff.md`?"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn an_empty_span_at_end_of_file_still_renders() {
+        let file = SourceFile::new("content/a.md", "+++\ntitle = 1");
+        let report = Diagnostic::at(&file, 13..13, "front matter is never closed").render(false);
+        assert!(report.contains("content/a.md:2:10"), "{report}");
+    }
+
+    #[test]
+    fn unknown_field_becomes_a_suggestion() {
+        let help = unknown_field_help("unknown field `titel`, expected one of `title`, `weight`");
+        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
+        let help = unknown_field_help("unknown field `zzz`, expected `title`");
+        assert_eq!(
+            help.as_deref(),
+            Some("remove `zzz`; the keys allowed here are `title`")
+        );
+    }
+
+    #[test]
+    fn did_you_mean_ignores_distant_words() {
+        assert_eq!(did_you_mean("staf", ["staff", "junior"]), Some("staff"));
+        assert_eq!(did_you_mean("qqq", ["staff", "junior"]), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! The site as plain data: what `load` produces and every later stage reads. No I/O, no parsing.
+//! Relations between pages are content paths (`phases/junior.md`), never references.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug)]
+pub(crate) struct Site {
+    pub(crate) root: PathBuf,
+    pub(crate) config: SiteConfig,
+    /// Sorted by content path; drafts are already left out of a build.
+    pub(crate) pages: Vec<Page>,
+    pub(crate) data: Data,
+    /// Files under `content/` that are not pages or data, copied as they are.
+    pub(crate) assets: Vec<Asset>,
+}
+
+impl Site {
+    pub(crate) fn page(&self, path: &str) -> Option<&Page> {
+        self.pages
+            .binary_search_by(|page| page.path.as_str().cmp(path))
+            .ok()
+            .map(|index| &self.pages[index])
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct SiteConfig {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    /// Always ends with `/`.
+    pub(crate) base_url: String,
+    pub(crate) language: String,
+    pub(crate) theme: String,
+    pub(crate) menu: Vec<MenuItem>,
+}
+
+#[derive(Debug)]
+pub(crate) struct MenuItem {
+    pub(crate) title: String,
+    pub(crate) page: PageRef,
+}
+
+/// A reference to a page by content path, with where it was written (for "does not exist").
+#[derive(Debug, Clone)]
+pub(crate) struct PageRef {
+    pub(crate) path: String,
+    pub(crate) file: Arc<SourceFile>,
+    pub(crate) span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) file: Arc<SourceFile>,
+    /// Relative to `content/`: `phases/junior.md`.
+    pub(crate) path: String,
+    /// The URL path below the site root: `phases/junior/`, `""` for the home page.
+    pub(crate) route: String,
+    pub(crate) front: FrontMatter,
+    /// Rendered Markdown; internal links carry `ROOT_MARKER` where the page's root prefix goes.
+    pub(crate) content: String,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) links: Vec<Link>,
+    pub(crate) word_count: usize,
+}
+
+impl Page {
+    pub(crate) fn is_section(&self) -> bool {
+        self.path == "_index.md" || self.path.ends_with("/_index.md")
+    }
+
+    /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
+    pub(crate) fn parent_route(&self) -> Option<String> {
+        if self.route.is_empty() {
+            return None;
+        }
+        let trimmed = self.route.trim_end_matches('/');
+        Some(
+            trimmed
+                .rfind('/')
+                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
+        )
+    }
+}
+
+/// Stands in for the relative path to the site root inside rendered Markdown, so one rendering
+/// serves every page that shows it (a page itself, the whole-guide page).
+pub(crate) const ROOT_MARKER: char = '\u{1}';
+
+#[derive(Debug)]
+pub(crate) struct FrontMatter {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) template: Option<(String, Span)>,
+    pub(crate) weight: i64,
+    pub(crate) draft: bool,
+    pub(crate) extra: serde_json::Value,
+    /// `[extra] level`, kept with its span because it must name a ladder level.
+    pub(crate) level: Option<(String, Span)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TocEntry {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub(crate) target: LinkTarget,
+    pub(crate) anchor: Option<String>,
+    /// The link's destination as written, for messages.
+    pub(crate) written: String,
+    pub(crate) span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LinkTarget {
+    /// `#anchor` on the same page.
+    SamePage,
+    /// Another page, by content path (`phases/staff.md`).
+    Page(String),
+    /// A non-Markdown file under `content/`, by content path.
+    Asset(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Asset {
+    /// Relative to `content/`.
+    pub(crate) path: String,
+    pub(crate) source: PathBuf,
+}
+
+/// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.
+pub(crate) fn route_of(content_path: &str) -> String {
+    let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
+    match without_ext.rsplit_once('/') {
+        Some((dir, "_index" | "index")) => format!("{dir}/"),
+        None if without_ext == "_index" || without_ext == "index" => String::new(),
+        _ => format!("{without_ext}/"),
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Data {
+    pub(crate) ladder: Option<Ladder>,
+    pub(crate) compensation: Option<Compensation>,
+    pub(crate) quiz: Option<Quiz>,
+    /// Every `data/*.toml` by stem, as parsed, for templates.
+    pub(crate) raw: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Ladder {
+    pub(crate) levels: Vec<Level>,
+    pub(crate) milestones: Vec<Milestone>,
+    pub(crate) phases: Vec<Phase>,
+}
+
+impl Ladder {
+    pub(crate) fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|level| level.id == id)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Level {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) tenure: Years,
+    pub(crate) unlocks: String,
+    pub(crate) plateau: String,
+}
+
+/// A span of years; `max` is open-ended when absent ("10+").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Years {
+    pub(crate) min: u32,
+    pub(crate) max: Option<u32>,
+}
+
+impl Years {
+    pub(crate) fn label(&self) -> String {
+        match self.max {
+            Some(max) => format!("{}–{} years", self.min, max),
+            None => format!("{}+ years", self.min),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Milestone {
+    pub(crate) from: LevelRef,
+    pub(crate) to: LevelRef,
+    pub(crate) years: Years,
+    pub(crate) note: String,
+}
+
+/// A level id with where it was written, so a missing level can be pointed at.
+#[derive(Debug, Clone)]
+pub(crate) struct LevelRef {
+    pub(crate) id: String,
+    pub(crate) file: Arc<SourceFile>,
+    pub(crate) span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) struct Phase {
+    pub(crate) id: String,
+    pub(crate) number: u32,
+    pub(crate) level: LevelRef,
+    pub(crate) page: PageRef,
+    pub(crate) title: String,
+    pub(crate) baseline: Option<String>,
+    pub(crate) dimensions: Vec<Dimension>,
+    pub(crate) checklist: Checklist,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Dimension {
+    pub(crate) name: String,
+    pub(crate) before: String,
+    pub(crate) now: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Checklist {
+    pub(crate) kind: ChecklistKind,
+    pub(crate) items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ChecklistKind {
+    /// What to have done before moving on.
+    Exit,
+    /// What working at the level looks like (the top phase).
+    Operating,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ChecklistItem {
+    pub(crate) id: String,
+    pub(crate) text: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Compensation {
+    pub(crate) currency: String,
+    pub(crate) region: String,
+    pub(crate) note: String,
+    pub(crate) ranges: Vec<PayRange>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PayRange {
+    pub(crate) level: LevelRef,
+    pub(crate) min: u64,
+    pub(crate) max: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Quiz {
+    pub(crate) questions: Vec<Question>,
+    pub(crate) rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Question {
+    pub(crate) id: String,
+    pub(crate) text: String,
+    pub(crate) hint: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) min: u32,
+    pub(crate) max: u32,
+    pub(crate) page: PageRef,
+    pub(crate) label: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_pretty_urls() {
+        assert_eq!(route_of("index.md"), "");
+        assert_eq!(route_of("_index.md"), "");
+        assert_eq!(route_of("faq.md"), "faq/");
+        assert_eq!(route_of("phases/_index.md"), "phases/");
+        assert_eq!(route_of("phases/junior.md"), "phases/junior/");
+        assert_eq!(route_of("a/index.md"), "a/");
+    }
+
+    #[test]
+    fn tenure_labels_show_open_ends() {
+        assert_eq!(
+            Years {
+                min: 0,
+                max: Some(2)
+            }
+            .label(),
+            "0–2 years"
+        );
+        assert_eq!(Years { min: 10, max: None }.label(), "10+ years");
+    }
+}

@@ -1,0 +1,225 @@
+//! `themes/<name>/` → `Theme`: every template under `templates/` parsed by Tera, and every file
+//! under `static/` read and given its published name (`.css` and `.js` get a content hash, so
+//! browsers may cache them forever). Template syntax errors are diagnostics at file:line:col.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::bail;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{is_ignored, relative};
+use crate::model::Site;
+use crate::source::SourceFile;
+
+pub(crate) struct Theme {
+    pub(crate) tera: tera::Tera,
+    /// Template name (`page.html`) → its source, for locating render errors.
+    pub(crate) templates: BTreeMap<String, Arc<SourceFile>>,
+    /// Static file path below `static/` (`style.css`) → what is published.
+    pub(crate) assets: BTreeMap<String, StaticFile>,
+}
+
+pub(crate) struct StaticFile {
+    /// Below the output root: `static/style.1a2b3c4d.css`.
+    pub(crate) published: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Loads the theme `site.toml` names. A missing theme folder is an editor mistake in site.toml,
+/// so it is a diagnostic; an unreadable one is an environment error.
+pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
+    let name = &site.config.theme;
+    let dir = site.root.join("themes").join(name);
+    let mut diagnostics = Diagnostics::default();
+    let mut theme = Theme {
+        tera: tera_with_functions(),
+        templates: BTreeMap::new(),
+        assets: BTreeMap::new(),
+    };
+    if !dir.join("templates").is_dir() {
+        diagnostics.push(
+            Diagnostic::in_file(
+                "content/site.toml",
+                format!("theme `{name}` has no folder `themes/{name}/templates/`"),
+            )
+            .help("set `theme` in content/site.toml to a folder under themes/"),
+        );
+        return Ok((theme, diagnostics));
+    }
+    for (path, bytes) in files(&dir.join("templates"))? {
+        let shown = relative(&site.root, &dir.join("templates").join(&path));
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                theme.templates.insert(path, SourceFile::new(shown, text));
+            }
+            Err(_) => diagnostics.push(
+                Diagnostic::in_file(shown, "this template is not valid UTF-8 text")
+                    .help("save it as UTF-8"),
+            ),
+        }
+    }
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, file)| (name.as_str(), file.text.as_str()));
+    if let Err(error) = theme.tera.add_raw_templates(sources) {
+        // Tera stops at the first problem; parse each template alone to report every syntax error.
+        let mut found = false;
+        for (name, file) in &theme.templates {
+            if let Err(error) = tera_with_functions().add_raw_template(name, &file.text)
+                && matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
+                && let Some(diagnostic) = template_error(&theme.templates, &error)
+            {
+                diagnostics.push(diagnostic);
+                found = true;
+            }
+        }
+        if !found {
+            diagnostics.push(template_error(&theme.templates, &error).unwrap_or_else(|| {
+                Diagnostic::in_file(format!("themes/{name}/templates/"), error.to_string())
+            }));
+        }
+    }
+
+    let static_dir = dir.join("static");
+    if static_dir.is_dir() {
+        for (path, bytes) in files(&static_dir)? {
+            let published = published_name(&path, &bytes);
+            theme.assets.insert(path, StaticFile { published, bytes });
+        }
+    }
+    Ok((theme, diagnostics))
+}
+
+/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
+/// parses a template, so placeholders stand in here; `render` registers the real ones.
+pub(crate) const FUNCTIONS: [&str; 4] = ["url", "asset", "page_data", "compensation_chart"];
+
+fn tera_with_functions() -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    for name in FUNCTIONS {
+        tera.register_function(
+            name,
+            |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+                Err(tera::Error::message("called before the site was loaded"))
+            },
+        );
+    }
+    tera
+}
+
+/// Every file below `dir` (relative path → bytes), sorted, editor files skipped.
+fn files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()))
+    {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", entry.path().display()))?;
+            out.push((relative(dir, entry.path()), bytes));
+        }
+    }
+    if out.is_empty() && !dir.exists() {
+        bail!("{} does not exist", dir.display());
+    }
+    Ok(out)
+}
+
+/// `css/site.css` → `static/css/site.<hash>.css`; other files keep their name.
+fn published_name(path: &str, bytes: &[u8]) -> String {
+    let fingerprinted = path.ends_with(".css") || path.ends_with(".js");
+    match path.rsplit_once('.') {
+        Some((stem, ext)) if fingerprinted => {
+            let digest = Sha256::digest(bytes);
+            let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            format!("static/{stem}.{hash}.{ext}")
+        }
+        _ => format!("static/{path}"),
+    }
+}
+
+/// A Tera error as a diagnostic at the template's file:line:col, when Tera located it.
+pub(crate) fn template_error(
+    templates: &BTreeMap<String, Arc<SourceFile>>,
+    error: &tera::Error,
+) -> Option<Diagnostic> {
+    use std::error::Error as _;
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => report,
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let file = templates.get(current)?;
+            let span = file
+                .text
+                .find(parent.as_str())
+                .map_or(0..0, |i| i..i + parent.len());
+            return Some(
+                Diagnostic::at(
+                    file,
+                    span,
+                    format!("`{current}` extends `{parent}`, which does not exist"),
+                )
+                .help(format!(
+                    "add templates/{parent} to the theme, or extend another template"
+                )),
+            );
+        }
+        _ => {
+            let mut message = error.to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                message = format!("{message}: {inner}");
+                source = inner.source();
+            }
+            return Some(Diagnostic::in_file("themes/", message));
+        }
+    };
+    let file = templates.get(report.filename())?;
+    let mut message = report.message().to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        message = format!("{message}: {inner}");
+        source = inner.source();
+    }
+    Some(Diagnostic::at(file, report.span().range.clone(), message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_and_js_are_fingerprinted_others_keep_their_name() {
+        let css = published_name("style.css", b"body{}");
+        assert!(
+            css.starts_with("static/style.")
+                && css.ends_with(".css")
+                && css.len() == "static/style.12345678.css".len()
+        );
+        assert_ne!(css, published_name("style.css", b"body{color:red}"));
+        assert_eq!(
+            published_name("img/logo.svg", b"<svg/>"),
+            "static/img/logo.svg"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_template() {
+        let mut templates = BTreeMap::new();
+        let file = SourceFile::new("themes/t/templates/a.html", "<p>\n{{ page.title }\n");
+        templates.insert("a.html".to_string(), Arc::clone(&file));
+        let error = tera::Tera::new()
+            .add_raw_template("a.html", &file.text)
+            .expect_err("bad syntax");
+        let diagnostic = template_error(&templates, &error).expect("located");
+        assert_eq!(diagnostic.path(), Some("themes/t/templates/a.html"));
+        assert_eq!(diagnostic.line_col().map(|(line, _)| line), Some(2));
+    }
+}

@@ -1,0 +1,213 @@
+//! `Output` → the output folder, atomically: everything is written to a temporary sibling folder,
+//! which then replaces the old output in two renames, so a failed or killed build leaves the
+//! previous site as it was and files no longer produced disappear. Refuses any target whose
+//! replacement could destroy the editor's work.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::render::Output;
+
+/// Written into every output folder so a later build knows it may replace that folder.
+pub(crate) const OUTPUT_MARKER: &str = ".sre-guide-output";
+
+/// Writes `output` to `target`, replacing what a previous build left there.
+pub(crate) fn output(output: &Output, root: &Path, target: &Path) -> anyhow::Result<()> {
+    let target = absolute(target)?;
+    refuse_unsafe_target(root, &target)?;
+    let parent = target
+        .parent()
+        .with_context(|| format!("{} has no parent folder", target.display()))?;
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = target
+        .file_name()
+        .with_context(|| format!("{} has no folder name", target.display()))?
+        .to_string_lossy()
+        .into_owned();
+    remove_leftovers(parent, &name);
+
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_all(output, &staging).and_then(|()| swap_in(&staging, &target, &name));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let path =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    // Resolve symlinks in the part that exists, so `out -> .` cannot hide the site root.
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
+fn refuse_unsafe_target(root: &Path, target: &Path) -> anyhow::Result<()> {
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", root.display()))?;
+    let refuse = |why: &str| -> anyhow::Result<()> {
+        bail!(
+            "refusing to write the site to {}: {why}; nothing was deleted. Pass another --output DIR",
+            target.display()
+        )
+    };
+    if root.starts_with(target) {
+        return refuse("it is the site root or a folder containing it");
+    }
+    for protected in ["content", "themes"] {
+        if target.starts_with(root.join(protected)) {
+            return refuse(&format!(
+                "it is inside {protected}/, which holds the site's sources"
+            ));
+        }
+    }
+    if target.is_file() {
+        return refuse("it is a file");
+    }
+    if target.is_dir() && !target.join(OUTPUT_MARKER).exists() {
+        let mut entries =
+            fs::read_dir(target).with_context(|| format!("cannot read {}", target.display()))?;
+        if entries.next().is_some() {
+            return refuse(
+                "it is a non-empty folder that an earlier sre-guide build did not write",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn write_all(output: &Output, staging: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
+    fs::write(staging.join(OUTPUT_MARKER), b"")
+        .with_context(|| format!("cannot write in {}", staging.display()))?;
+    for file in &output.files {
+        let path = staging.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn swap_in(staging: &Path, target: &Path, name: &str) -> anyhow::Result<()> {
+    let parent = target.parent().expect("checked by the caller");
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = target.exists();
+    if had_old {
+        fs::rename(target, &old)
+            .with_context(|| format!("cannot move {} aside", target.display()))?;
+    }
+    if let Err(error) = fs::rename(staging, target) {
+        if had_old {
+            let _ = fs::rename(&old, target);
+        }
+        return Err(error)
+            .with_context(|| format!("cannot move the new site into {}", target.display()));
+    }
+    if had_old {
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Staging and old folders of builds that were killed before they finished.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name.starts_with(&format!(".{name}.tmp-"))
+            || file_name.starts_with(&format!(".{name}.old-"));
+        if ours && entry.path().join(OUTPUT_MARKER).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputFile;
+
+    fn site_with(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(path, text)| OutputFile {
+                    path: path.to_string(),
+                    bytes: text.as_bytes().to_vec(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_previous_output_and_drops_stale_files() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let target = root.path().join("output");
+        output(
+            &site_with(&[("a/index.html", "1"), ("old.html", "x")]),
+            root.path(),
+            &target,
+        )
+        .expect("first");
+        output(&site_with(&[("a/index.html", "2")]), root.path(), &target).expect("second");
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).expect("read"),
+            "2"
+        );
+        assert!(!target.join("old.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(root.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[test]
+    fn refuses_the_root_its_ancestors_sources_and_foreign_folders() {
+        let root = tempfile::tempdir().expect("temp dir");
+        fs::create_dir_all(root.path().join("content")).expect("mkdir");
+        fs::create_dir_all(root.path().join("docs")).expect("mkdir");
+        fs::write(root.path().join("docs/keep.txt"), "mine").expect("write");
+        let site = site_with(&[("index.html", "x")]);
+        for target in [
+            root.path().to_path_buf(),
+            root.path().join(".."),
+            root.path().join("content"),
+            root.path().join("themes/x"),
+            root.path().join("docs"),
+        ] {
+            let error = output(&site, root.path(), &target).expect_err("refused");
+            assert!(error.to_string().contains("refusing"), "{error}");
+        }
+        assert_eq!(
+            fs::read_to_string(root.path().join("docs/keep.txt")).expect("kept"),
+            "mine"
+        );
+    }
+}
