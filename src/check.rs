@@ -38,7 +38,7 @@ pub(crate) fn site(site: &Site, theme: &Theme) -> Diagnostics {
         }
         let (template, span) = match &page.front.template {
             Some((name, span)) => (name.as_str(), span.clone()),
-            None => (crate::render::default_template(page), 0..0),
+            None => (crate::context::default_template(page), 0..0),
         };
         if has_templates && !theme.templates.contains_key(template) {
             let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();

@@ -5,8 +5,10 @@
 mod build;
 mod chart;
 mod check;
+mod context;
 mod data;
 mod diagnostic;
+mod functions;
 mod links;
 mod load;
 mod markdown;

@@ -3,16 +3,17 @@
 //! filesystem. Internal URLs are written with `ROOT_MARKER` and made relative per page at the end,
 //! so one template context serves every depth.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{Context, Tera};
 
-use crate::chart;
+use crate::context::{
+    Crumb, PageContext, SiteContext, menu, page_context, page_url, relative_root, template_of,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::functions::{self, AnchorRequest};
 use crate::links::{self, PageIds};
-use crate::model::{Page, ROOT_MARKER, Site, TocEntry, route_of};
+use crate::model::{Page, ROOT_MARKER, Site};
 use crate::theme::{self, Theme};
 
 /// The files a build publishes, sorted by path.
@@ -38,197 +39,10 @@ impl Output {
     }
 }
 
-/// The template a page uses when its front matter names none.
-pub(crate) fn default_template(page: &Page) -> &'static str {
-    if page.is_section() {
-        "section.html"
-    } else {
-        "page.html"
-    }
-}
-
-#[derive(Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
-    description: &'a str,
-    language: &'a str,
-    base_url: &'a str,
-}
-
-#[derive(Serialize, Clone)]
-struct Summary<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: String,
-    route: &'a str,
-    weight: i64,
-    extra: &'a serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct Crumb<'a> {
-    title: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct MenuEntry<'a> {
-    title: &'a str,
-    url: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct PageContext<'a> {
-    title: &'a str,
-    description: &'a str,
-    template: &'a str,
-    weight: i64,
-    extra: &'a serde_json::Value,
-    route: &'a str,
-    source: &'a str,
-    permalink: String,
-    content: &'a str,
-    toc: &'a [TocEntry],
-    word_count: usize,
-    reading_minutes: usize,
-    is_section: bool,
-    pages: Vec<Summary<'a>>,
-    previous: Option<Summary<'a>>,
-    next: Option<Summary<'a>>,
-    breadcrumbs: Vec<Crumb<'a>>,
-}
-
-/// Where a page's links are made relative from; the URL of its `index.html`.
-fn page_url(route: &str) -> String {
-    format!("{ROOT_MARKER}{route}index.html")
-}
-
-/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
-fn relative_root(route: &str) -> String {
-    "../".repeat(route.matches('/').count())
-}
-
-fn summary(page: &Page) -> Summary<'_> {
-    Summary {
-        title: &page.front.title,
-        description: &page.front.description,
-        url: page_url(&page.route),
-        route: &page.route,
-        weight: page.front.weight,
-        extra: &page.front.extra,
-    }
-}
-
-fn template_of(page: &Page) -> &str {
-    page.front
-        .template
-        .as_ref()
-        .map_or(default_template(page), |(name, _)| name.as_str())
-}
-
-fn by_weight(mut pages: Vec<&Page>) -> Vec<&Page> {
-    pages.sort_by(|a, b| (a.front.weight, &a.path).cmp(&(b.front.weight, &b.path)));
-    pages
-}
-
-fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
-    let parent = page.parent_route();
-    let children = if page.is_section() {
-        by_weight(
-            site.pages
-                .iter()
-                .filter(|p| p.parent_route().as_deref() == Some(&page.route))
-                .collect(),
-        )
-    } else {
-        Vec::new()
-    };
-    let (previous, next) = if page.is_section() {
-        (None, None)
-    } else {
-        let siblings = by_weight(
-            site.pages
-                .iter()
-                .filter(|p| !p.is_section() && p.parent_route() == parent && !p.route.is_empty())
-                .collect(),
-        );
-        let at = siblings.iter().position(|p| p.path == page.path);
-        (
-            at.and_then(|i| i.checked_sub(1))
-                .map(|i| summary(siblings[i])),
-            at.and_then(|i| siblings.get(i + 1)).map(|p| summary(p)),
-        )
-    };
-    let mut breadcrumbs = Vec::new();
-    if !page.route.is_empty() {
-        let mut route = String::new();
-        if let Some(home) = site.pages.iter().find(|p| p.route.is_empty()) {
-            breadcrumbs.push(Crumb {
-                title: &home.front.title,
-                url: page_url(""),
-            });
-        }
-        let parts: Vec<&str> = page.route.trim_end_matches('/').split('/').collect();
-        for part in &parts[..parts.len() - 1] {
-            route.push_str(part);
-            route.push('/');
-            if let Some(section) = site.pages.iter().find(|p| p.route == route) {
-                breadcrumbs.push(Crumb {
-                    title: &section.front.title,
-                    url: page_url(&route),
-                });
-            }
-        }
-    }
-    PageContext {
-        title: &page.front.title,
-        description: &page.front.description,
-        template: template_of(page),
-        weight: page.front.weight,
-        extra: &page.front.extra,
-        route: &page.route,
-        source: &page.file.path,
-        permalink: format!("{}{}", site.config.base_url, page.route),
-        content: &page.content,
-        toc: &page.toc,
-        word_count: page.word_count,
-        reading_minutes: page.word_count.div_ceil(200).max(1),
-        is_section: page.is_section(),
-        pages: children.into_iter().map(summary).collect(),
-        previous,
-        next,
-        breadcrumbs,
-    }
-}
-
-fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
-    site.config
-        .menu
-        .iter()
-        .map(|item| {
-            let route = route_of(&item.page.path);
-            MenuEntry {
-                title: &item.title,
-                current: route == current || (!route.is_empty() && current.starts_with(&route)),
-                url: page_url(&route),
-            }
-        })
-        .collect()
-}
-
-/// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
-struct AnchorRequest {
-    template: String,
-    written: String,
-    page: String,
-    anchor: String,
-}
-
 pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostics> {
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
-    register_functions(&mut tera, site, theme, &requests);
+    functions::register(&mut tera, site, theme, &requests);
     let data = crate::view::data(site);
     tera.global_context().insert(
         "site",
@@ -239,7 +53,7 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostic
             base_url: &site.config.base_url,
         },
     );
-    tera.global_context().insert_value("data", data.clone());
+    tera.global_context().insert_value("data", data);
     tera.global_context()
         .insert("root", &ROOT_MARKER.to_string());
 
@@ -259,7 +73,7 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostic
             Err(diagnostic) => out.push(diagnostic),
         }
     }
-    extra_pages(site, &tera, theme, &data, &mut files, &mut out);
+    extra_pages(site, &tera, theme, &mut files, &mut out);
     out.extend(links::anchors(site, &ids));
     for request in requests
         .lock()
@@ -397,11 +211,9 @@ fn extra_pages(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
-    data: &Value,
     files: &mut Vec<OutputFile>,
     out: &mut Diagnostics,
 ) {
-    let _ = data;
     if let Some(quiz) = &site.data.quiz
         && theme.templates.contains_key("quiz-result.html")
     {
@@ -410,7 +222,12 @@ fn extra_pages(
             for rule in &views.rules {
                 let route = format!("{}{}/", quiz_page.route, rule.id);
                 let mut context = Context::new();
+                let (title, description) = crate::view::result_summary(rule, quiz.questions.len());
                 let mut page = page_context(site, quiz_page);
+                page.title = &title;
+                page.description = &description;
+                page.content = "";
+                page.toc = &[];
                 page.permalink = format!("{}{}", site.config.base_url, route);
                 page.route = &route;
                 page.template = "quiz-result.html";
@@ -507,163 +324,6 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> OutputFile {
         path: "sitemap.xml".into(),
         bytes: xml.into_bytes(),
     }
-}
-
-fn register_functions(
-    tera: &mut Tera,
-    site: &Arc<Site>,
-    theme: &Theme,
-    requests: &Arc<Mutex<Vec<AnchorRequest>>>,
-) {
-    let pages = Arc::clone(site);
-    let anchors = Arc::clone(requests);
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let written: String = kwargs.must_get::<&str>("path")?.to_string();
-            let (path, anchor) = match written.split_once('#') {
-                Some((path, anchor)) => (path, Some(anchor)),
-                None => (written.as_str(), None),
-            };
-            let path = path.trim_start_matches('/');
-            let Some(page) = pages.page(path) else {
-                let near = crate::diagnostic::did_you_mean(
-                    path,
-                    pages.pages.iter().map(|p| p.path.as_str()),
-                );
-                let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                return Err(tera::Error::message(format!(
-                    "url(): page `{path}` does not exist{hint}"
-                )));
-            };
-            let mut url = page_url(&page.route);
-            if let Some(anchor) = anchor {
-                url.push('#');
-                url.push_str(anchor);
-                let template = state
-                    .get::<Value>("page")
-                    .ok()
-                    .flatten()
-                    .and_then(|p| {
-                        p.get_from_path("template")
-                            .and_then(|t| t.as_str())
-                            .map(str::to_string)
-                    })
-                    .unwrap_or_default();
-                anchors
-                    .lock()
-                    .expect("no render thread panics holding the lock")
-                    .push(AnchorRequest {
-                        template,
-                        written: written.clone(),
-                        page: page.path.clone(),
-                        anchor: anchor.to_string(),
-                    });
-            }
-            Ok(url)
-        },
-    );
-
-    let assets: BTreeMap<String, String> = theme
-        .assets
-        .iter()
-        .map(|(path, file)| (path.clone(), file.published.clone()))
-        .collect();
-    tera.register_function(
-        "asset",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            match assets.get(path.trim_start_matches('/')) {
-                Some(published) => Ok(format!("{ROOT_MARKER}{published}")),
-                None => {
-                    let near =
-                        crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
-                    let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                    Err(tera::Error::message(format!(
-                        "asset(): the theme has no static/{path}{hint}"
-                    )))
-                }
-            }
-        },
-    );
-
-    let pages = Arc::clone(site);
-    tera.register_function(
-        "page_data",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
-            match pages.page(path) {
-                Some(page) => Ok(Value::from_serializable(&page_context(&pages, page))),
-                None => Err(tera::Error::message(format!(
-                    "page_data(): page `{path}` does not exist"
-                ))),
-            }
-        },
-    );
-
-    let chart = compensation_chart(site);
-    tera.register_function(
-        "compensation_chart",
-        move |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            match &chart {
-                Some(svg) => Ok(Value::safe_string(svg)),
-                None => Err(tera::Error::message(
-                    "compensation_chart(): there is no content/data/compensation.toml",
-                )),
-            }
-        },
-    );
-}
-
-fn compensation_chart(site: &Site) -> Option<String> {
-    let compensation = site.data.compensation.as_ref()?;
-    let ladder = site.data.ladder.as_ref();
-    let names: Vec<(String, String)> = match ladder {
-        Some(ladder) => ladder
-            .levels
-            .iter()
-            .map(|l| (l.id.clone(), l.name.clone()))
-            .collect(),
-        None => compensation
-            .ranges
-            .iter()
-            .map(|r| (r.level.id.clone(), r.level.id.clone()))
-            .collect(),
-    };
-    let bars: Vec<chart::Bar> = names
-        .iter()
-        .map(|(id, name)| chart::Bar {
-            label: name,
-            range: compensation
-                .ranges
-                .iter()
-                .find(|r| &r.level.id == id)
-                .map(|r| (r.min, r.max)),
-        })
-        .collect();
-    let description = bars
-        .iter()
-        .map(|bar| match bar.range {
-            Some((min, max)) => format!(
-                "{}: {} to {}",
-                bar.label,
-                chart::money(min, &compensation.currency),
-                chart::money(max, &compensation.currency)
-            ),
-            None => format!("{}: no published range", bar.label),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let title = format!(
-        "Compensation ranges by level ({}, {})",
-        compensation.region, compensation.currency
-    );
-    Some(chart::compensation(
-        &bars,
-        &compensation.currency,
-        &title,
-        &description,
-    ))
 }
 
 #[cfg(test)]

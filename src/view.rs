@@ -209,6 +209,28 @@ pub(crate) struct RuleView {
     result_url: String,
 }
 
+/// The title and description of a rule's static result page, for link previews.
+pub(crate) fn result_summary(rule: &RuleView, questions: usize) -> (String, String) {
+    let yes = if rule.min == rule.max {
+        format!("{} of {questions}", rule.min)
+    } else {
+        format!("{} to {} of {questions}", rule.min, rule.max)
+    };
+    match rule.phase_number {
+        Some(number) => (
+            format!("Start at Phase {number}: {}", rule.phase_title),
+            format!(
+                "{yes} yes answers on the self-assessment: {}. Start with Phase {number}, {}.",
+                rule.label, rule.phase_title
+            ),
+        ),
+        None => (
+            rule.label.clone(),
+            format!("{yes} yes answers on the self-assessment: {}.", rule.label),
+        ),
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct QuizView {
     questions: Vec<Question>,

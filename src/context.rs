@@ -1,0 +1,186 @@
+//! What a template sees of the site and the page: `site`, `page` (with its section's pages,
+//! neighbours and breadcrumbs) and `menu`, as `Serialize` structs borrowed from the `Site`.
+//! URLs carry `ROOT_MARKER`; `render` makes them relative once the page is rendered.
+
+use serde::Serialize;
+
+use crate::model::{Page, ROOT_MARKER, Site, TocEntry, route_of};
+
+/// The template a page uses when its front matter names none.
+pub(crate) fn default_template(page: &Page) -> &'static str {
+    if page.is_section() {
+        "section.html"
+    } else {
+        "page.html"
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct SiteContext<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) base_url: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct Summary<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) url: String,
+    pub(crate) route: &'a str,
+    pub(crate) weight: i64,
+    pub(crate) extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Crumb<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MenuEntry<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) current: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PageContext<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) template: &'a str,
+    pub(crate) weight: i64,
+    pub(crate) extra: &'a serde_json::Value,
+    pub(crate) route: &'a str,
+    pub(crate) source: &'a str,
+    pub(crate) permalink: String,
+    pub(crate) content: &'a str,
+    pub(crate) toc: &'a [TocEntry],
+    pub(crate) word_count: usize,
+    pub(crate) reading_minutes: usize,
+    pub(crate) is_section: bool,
+    pub(crate) pages: Vec<Summary<'a>>,
+    pub(crate) previous: Option<Summary<'a>>,
+    pub(crate) next: Option<Summary<'a>>,
+    pub(crate) breadcrumbs: Vec<Crumb<'a>>,
+}
+
+/// Where a page's links are made relative from; the URL of its `index.html`.
+pub(crate) fn page_url(route: &str) -> String {
+    format!("{ROOT_MARKER}{route}index.html")
+}
+
+/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
+pub(crate) fn relative_root(route: &str) -> String {
+    "../".repeat(route.matches('/').count())
+}
+
+pub(crate) fn summary(page: &Page) -> Summary<'_> {
+    Summary {
+        title: &page.front.title,
+        description: &page.front.description,
+        url: page_url(&page.route),
+        route: &page.route,
+        weight: page.front.weight,
+        extra: &page.front.extra,
+    }
+}
+
+pub(crate) fn template_of(page: &Page) -> &str {
+    page.front
+        .template
+        .as_ref()
+        .map_or(default_template(page), |(name, _)| name.as_str())
+}
+
+pub(crate) fn by_weight(mut pages: Vec<&Page>) -> Vec<&Page> {
+    pages.sort_by(|a, b| (a.front.weight, &a.path).cmp(&(b.front.weight, &b.path)));
+    pages
+}
+
+pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
+    let parent = page.parent_route();
+    let children = if page.is_section() {
+        by_weight(
+            site.pages
+                .iter()
+                .filter(|p| p.parent_route().as_deref() == Some(&page.route))
+                .collect(),
+        )
+    } else {
+        Vec::new()
+    };
+    let (previous, next) = if page.is_section() {
+        (None, None)
+    } else {
+        let siblings = by_weight(
+            site.pages
+                .iter()
+                .filter(|p| !p.is_section() && p.parent_route() == parent && !p.route.is_empty())
+                .collect(),
+        );
+        let at = siblings.iter().position(|p| p.path == page.path);
+        (
+            at.and_then(|i| i.checked_sub(1))
+                .map(|i| summary(siblings[i])),
+            at.and_then(|i| siblings.get(i + 1)).map(|p| summary(p)),
+        )
+    };
+    let mut breadcrumbs = Vec::new();
+    if !page.route.is_empty() {
+        let mut route = String::new();
+        if let Some(home) = site.pages.iter().find(|p| p.route.is_empty()) {
+            breadcrumbs.push(Crumb {
+                title: &home.front.title,
+                url: page_url(""),
+            });
+        }
+        let parts: Vec<&str> = page.route.trim_end_matches('/').split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            route.push_str(part);
+            route.push('/');
+            if let Some(section) = site.pages.iter().find(|p| p.route == route) {
+                breadcrumbs.push(Crumb {
+                    title: &section.front.title,
+                    url: page_url(&route),
+                });
+            }
+        }
+    }
+    PageContext {
+        title: &page.front.title,
+        description: &page.front.description,
+        template: template_of(page),
+        weight: page.front.weight,
+        extra: &page.front.extra,
+        route: &page.route,
+        source: &page.file.path,
+        permalink: format!("{}{}", site.config.base_url, page.route),
+        content: &page.content,
+        toc: &page.toc,
+        word_count: page.word_count,
+        reading_minutes: page.word_count.div_ceil(200).max(1),
+        is_section: page.is_section(),
+        pages: children.into_iter().map(summary).collect(),
+        previous,
+        next,
+        breadcrumbs,
+    }
+}
+
+pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
+    site.config
+        .menu
+        .iter()
+        .map(|item| {
+            let route = route_of(&item.page.path);
+            MenuEntry {
+                title: &item.title,
+                current: route == current || (!route.is_empty() && current.starts_with(&route)),
+                url: page_url(&route),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,178 @@
+//! The functions templates call: `url` (a checked link to a page, anchors checked after
+//! rendering), `asset` (a static file's fingerprinted URL), `page_data` (another page's context)
+//! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::chart;
+use crate::context::{page_context, page_url};
+use crate::model::{ROOT_MARKER, Site};
+use crate::theme::Theme;
+
+/// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
+pub(crate) struct AnchorRequest {
+    pub(crate) template: String,
+    pub(crate) written: String,
+    pub(crate) page: String,
+    pub(crate) anchor: String,
+}
+
+pub(crate) fn register(
+    tera: &mut Tera,
+    site: &Arc<Site>,
+    theme: &Theme,
+    requests: &Arc<Mutex<Vec<AnchorRequest>>>,
+) {
+    let pages = Arc::clone(site);
+    let anchors = Arc::clone(requests);
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let written: String = kwargs.must_get::<&str>("path")?.to_string();
+            let (path, anchor) = match written.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor)),
+                None => (written.as_str(), None),
+            };
+            let path = path.trim_start_matches('/');
+            let Some(page) = pages.page(path) else {
+                let near = crate::diagnostic::did_you_mean(
+                    path,
+                    pages.pages.iter().map(|p| p.path.as_str()),
+                );
+                let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                return Err(tera::Error::message(format!(
+                    "url(): page `{path}` does not exist{hint}"
+                )));
+            };
+            let mut url = page_url(&page.route);
+            if let Some(anchor) = anchor {
+                url.push('#');
+                url.push_str(anchor);
+                let template = state
+                    .get::<Value>("page")
+                    .ok()
+                    .flatten()
+                    .and_then(|p| {
+                        p.get_from_path("template")
+                            .and_then(|t| t.as_str())
+                            .map(str::to_string)
+                    })
+                    .unwrap_or_default();
+                anchors
+                    .lock()
+                    .expect("no render thread panics holding the lock")
+                    .push(AnchorRequest {
+                        template,
+                        written: written.clone(),
+                        page: page.path.clone(),
+                        anchor: anchor.to_string(),
+                    });
+            }
+            Ok(url)
+        },
+    );
+
+    let assets: BTreeMap<String, String> = theme
+        .assets
+        .iter()
+        .map(|(path, file)| (path.clone(), file.published.clone()))
+        .collect();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            match assets.get(path.trim_start_matches('/')) {
+                Some(published) => Ok(format!("{ROOT_MARKER}{published}")),
+                None => {
+                    let near =
+                        crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
+                    let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                    Err(tera::Error::message(format!(
+                        "asset(): the theme has no static/{path}{hint}"
+                    )))
+                }
+            }
+        },
+    );
+
+    let pages = Arc::clone(site);
+    tera.register_function(
+        "page_data",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            match pages.page(path) {
+                Some(page) => Ok(Value::from_serializable(&page_context(&pages, page))),
+                None => Err(tera::Error::message(format!(
+                    "page_data(): page `{path}` does not exist"
+                ))),
+            }
+        },
+    );
+
+    let chart = compensation_chart(site);
+    tera.register_function(
+        "compensation_chart",
+        move |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            match &chart {
+                Some(svg) => Ok(Value::safe_string(svg)),
+                None => Err(tera::Error::message(
+                    "compensation_chart(): there is no content/data/compensation.toml",
+                )),
+            }
+        },
+    );
+}
+
+fn compensation_chart(site: &Site) -> Option<String> {
+    let compensation = site.data.compensation.as_ref()?;
+    let ladder = site.data.ladder.as_ref();
+    let names: Vec<(String, String)> = match ladder {
+        Some(ladder) => ladder
+            .levels
+            .iter()
+            .map(|l| (l.id.clone(), l.name.clone()))
+            .collect(),
+        None => compensation
+            .ranges
+            .iter()
+            .map(|r| (r.level.id.clone(), r.level.id.clone()))
+            .collect(),
+    };
+    let bars: Vec<chart::Bar> = names
+        .iter()
+        .map(|(id, name)| chart::Bar {
+            label: name,
+            range: compensation
+                .ranges
+                .iter()
+                .find(|r| &r.level.id == id)
+                .map(|r| (r.min, r.max)),
+        })
+        .collect();
+    let description = bars
+        .iter()
+        .map(|bar| match bar.range {
+            Some((min, max)) => format!(
+                "{}: {} to {}",
+                bar.label,
+                chart::money(min, &compensation.currency),
+                chart::money(max, &compensation.currency)
+            ),
+            None => format!("{}: no published range", bar.label),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let title = format!(
+        "Compensation ranges by level ({}, {})",
+        compensation.region, compensation.currency
+    );
+    Some(chart::compensation(
+        &bars,
+        &compensation.currency,
+        &title,
+        &description,
+    ))
+}
