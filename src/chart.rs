@@ -12,11 +12,12 @@ pub(crate) struct Bar<'a> {
     pub(crate) range: Option<(u64, u64)>,
 }
 
-const WIDTH: u64 = 640;
-const LABEL_WIDTH: u64 = 130;
-const ROW_HEIGHT: u64 = 44;
-const TOP: u64 = 16;
-const AXIS_HEIGHT: u64 = 36;
+// A narrow canvas keeps the text legible when a phone scales the chart down to ~300 px.
+const WIDTH: u64 = 400;
+const SIDE: u64 = 18;
+const ROW_HEIGHT: u64 = 52;
+const TOP: u64 = 8;
+const AXIS_HEIGHT: u64 = 28;
 const STEP: u64 = 50_000;
 
 /// `$87,500` for USD; other currencies are written with their code (`EUR 87,500`).
@@ -49,20 +50,20 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
     let axis_min = lowest / STEP * STEP;
     let axis_max = highest.div_ceil(STEP) * STEP;
     let span = (axis_max - axis_min).max(1);
-    let plot = WIDTH - LABEL_WIDTH - 20;
-    let x = |value: u64| LABEL_WIDTH + (value - axis_min) * plot / span;
-    let height = TOP + ROW_HEIGHT * bars.len() as u64 + AXIS_HEIGHT;
+    let plot = WIDTH - 2 * SIDE;
+    let x = |value: u64| SIDE + (value.clamp(axis_min, axis_max) - axis_min) * plot / span;
+    let axis_y = TOP + ROW_HEIGHT * bars.len() as u64;
+    let height = axis_y + AXIS_HEIGHT;
 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"range-chart\" role=\"img\" aria-labelledby=\"comp-chart-title comp-chart-desc\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"range-chart\" role=\"img\" aria-labelledby=\"comp-chart-title comp-chart-desc\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" style=\"max-width:34rem\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"comp-chart-title\">{}</title><desc id=\"comp-chart-desc\">{}</desc>",
         text(title),
         text(description)
     );
     let mut tick = axis_min;
-    let axis_y = TOP + ROW_HEIGHT * bars.len() as u64;
     while tick <= axis_max {
         let _ = write!(
             svg,
@@ -76,35 +77,33 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
     }
     for (i, bar) in bars.iter().enumerate() {
         let y = TOP + ROW_HEIGHT * i as u64;
+        let range_text = match bar.range {
+            Some((min, max)) => format!("{}–{}", money(min, currency), money(max, currency)),
+            None => "No published range".to_string(),
+        };
         let _ = write!(
             svg,
-            "<text x=\"0\" y=\"{}\" font-size=\"14\" style=\"fill:var(--chart-text,#1f2328)\">{}</text>",
-            y + 26,
-            text(bar.label)
+            "<text x=\"{SIDE}\" y=\"{}\" font-size=\"14\" font-weight=\"600\" style=\"fill:var(--chart-text,#1f2328)\">{}</text>\
+<text x=\"{}\" y=\"{}\" font-size=\"14\" text-anchor=\"end\"{} style=\"fill:var(--chart-text,#1f2328)\">{}</text>",
+            y + 18,
+            text(bar.label),
+            WIDTH - SIDE,
+            y + 18,
+            if bar.range.is_none() {
+                " font-style=\"italic\""
+            } else {
+                ""
+            },
+            text(&range_text)
         );
-        match bar.range {
-            Some((min, max)) => {
-                let (left, right) = (x(min), x(max));
-                let label = format!("{}–{}", money(min, currency), money(max, currency));
-                let _ = write!(
-                    svg,
-                    "<rect class=\"range-bar\" data-min=\"{min}\" data-max=\"{max}\" x=\"{left}\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"7\" style=\"fill:var(--chart-bar,#1d5fb4)\"/>\
-<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"{}\" style=\"fill:var(--chart-text,#1f2328)\">{}</text>",
-                    y + 8,
-                    (right - left).max(2),
-                    if right > WIDTH - 150 { right } else { left },
-                    y + 38,
-                    if right > WIDTH - 150 { "end" } else { "start" },
-                    text(&label)
-                );
-            }
-            None => {
-                let _ = write!(
-                    svg,
-                    "<text x=\"{LABEL_WIDTH}\" y=\"{}\" font-size=\"13\" font-style=\"italic\" style=\"fill:var(--chart-text,#3b4048)\">No published range</text>",
-                    y + 26
-                );
-            }
+        if let Some((min, max)) = bar.range {
+            let (left, right) = (x(min), x(max));
+            let _ = write!(
+                svg,
+                "<rect class=\"range-bar\" data-min=\"{min}\" data-max=\"{max}\" x=\"{left}\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"7\" style=\"fill:var(--chart-bar,#1d5fb4)\"/>",
+                y + 28,
+                (right - left).max(2),
+            );
         }
     }
     svg.push_str("</svg>");
