@@ -1,7 +1,6 @@
-/* Phase checklists. Progress lives in localStorage under one key as {itemId: true}, keyed by each
-   item's stable id, so reordering or rewording items never loses it. If storage is blocked the
-   boxes still work for this visit and a note says so. Export/import carries progress between
-   devices as a link ending in #progress=id1,id2 (ids are [a-z0-9-], so no encoding is needed). */
+/* Phase checklists: progress is {itemId: true} under one localStorage key, keyed by stable ids so
+   edits never lose it. Blocked storage still works for the visit (with a note). Export/import is
+   a link ending in #progress=id1,id2; ids are [a-z0-9-]. */
 (function () {
   var KEY = "sre-guide:v1:checklist", state = {}, saved = true;
   try { state = JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { saved = false; }
@@ -42,24 +41,24 @@
     q("[data-export]").addEventListener("click", function () {
       field.value = location.href.split("#")[0] + "#progress=" + ids().join(",");
       field.select();
-      var copied = function () { status.textContent = "Link copied. Open it on your other device and press Load."; };
-      var manual = function () { status.textContent = "Copy the selected link and open it on your other device."; };
-      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(copied, manual); else manual();
+        var say = function (m) { return function () { status.textContent = m + " Open it on your other device and press Load."; }; };
+      var manual = say("Copy the selected link.");
+      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(say("Link copied."), manual); else manual();
     });
     q("[data-import]").addEventListener("click", function () {
       var list = parse(field.value);
-      if (!list) { status.textContent = "That doesn't look like a progress link."; return; }
+      if (!list) { status.textContent = "That is not a progress link."; return; }
       state = {};
       list.forEach(function (id) { state[id] = true; });
       save();
       render();
-      status.textContent = "Loaded " + list.length + " ticked item" + (list.length === 1 ? "" : "s") + " across all phases.";
+      status.textContent = "Loaded " + list.length + " ticked items across all phases.";
     });
-    // Opened from an exported link: offer the import rather than overwrite silently.
+    // Opened from an exported link: offer the import, never overwrite silently.
     if (parse(location.hash)) {
       field.value = location.href;
       q("details").open = true;
-      status.textContent = "This link carries checklist progress. Press Load to replace the progress saved in this browser.";
+      status.textContent = "This link carries checklist progress: press Load to use it here.";
     }
     render();
     q("[data-tools]").hidden = false;

@@ -1,6 +1,5 @@
-/* Loaded render-blocking in <head>: applies the stored light/dark choice before first paint,
-   marks <html> with "js" (so JS-only controls and checkboxes show), then wires the theme toggle
-   and the ladder compare form once the document is parsed. Without JS neither control appears. */
+/* Render-blocking in <head>: applies the stored theme before first paint and marks <html> "js";
+   then wires the theme toggle and the ladder compare form. Without JS neither control appears. */
 (function () {
   var d = document.documentElement, KEY = "sre-guide:v1:theme", stored = null;
   d.classList.add("js");
@@ -8,8 +7,7 @@
   if (stored === "dark" || stored === "light") d.setAttribute("data-theme", stored);
 
   function current() {
-    return d.getAttribute("data-theme") ||
-      (window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+    return d.getAttribute("data-theme") || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -26,7 +24,7 @@
       });
     }
 
-    // Ladder compare: reads the levels from the table itself, so the data lives in one place.
+    // Ladder compare: reads the levels from the table, so the data lives in one place.
     var form = document.getElementById("compare"), out = document.getElementById("compare-out");
     if (!form || !out) return;
     function el(tag, text) { var e = document.createElement(tag); if (text) e.textContent = text; return e; }
@@ -44,7 +42,6 @@
     }
     function show() { out.replaceChildren(card(form.a.value), card(form.b.value)); }
     form.addEventListener("change", show);
-    form.addEventListener("submit", function (e) { e.preventDefault(); show(); });
     form.hidden = false;
     show();
   });
