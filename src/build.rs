@@ -48,10 +48,17 @@ pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
     diagnostics.extend(theme_diagnostics);
     diagnostics.extend(check::site(&site, &theme));
     diagnostics.extend(links::targets(&site));
-    // Rendering a site with known problems would only repeat them as template errors.
-    diagnostics.into_result()?;
     let pages = site.pages.len();
     let site = Arc::new(site);
-    let output = render::site(&site, &theme)?;
-    Ok(Built { output, pages })
+    let rendered = render::site(&site, &theme);
+    // With other problems known, template failures are most likely their echo; anchors are not.
+    if diagnostics.is_empty() {
+        diagnostics.extend(rendered.templates);
+    }
+    diagnostics.extend(rendered.anchors);
+    diagnostics.into_result()?;
+    Ok(Built {
+        output: rendered.output,
+        pages,
+    })
 }

@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::check::suggest_page;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::functions::AnchorRequest;
 use crate::model::{LinkTarget, Site};
+use crate::theme::Theme;
 
 pub(crate) fn targets(site: &Site) -> Diagnostics {
     let mut out = Diagnostics::default();
@@ -21,7 +23,13 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
                             link.span.clone(),
                             format!("link target `{path}` does not exist"),
                         );
-                        out.push(suggest_relative(site, &page.path, path, diagnostic));
+                        out.push(suggest_relative(
+                            site,
+                            &page.path,
+                            &link.written,
+                            path,
+                            diagnostic,
+                        ));
                     }
                 }
                 LinkTarget::Asset(path) => {
@@ -38,21 +46,38 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
     out
 }
 
-/// Like `check::suggest_page`, but phrased the way the link was written (relative to the page).
-fn suggest_relative(site: &Site, from: &str, path: &str, diagnostic: Diagnostic) -> Diagnostic {
-    let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let siblings: Vec<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
-    match did_you_mean(path, siblings.iter().copied()) {
-        Some(near) => {
-            let shown = match near.strip_prefix(dir).and_then(|s| s.strip_prefix('/')) {
-                Some(local) if !dir.is_empty() => local,
-                _ if dir.is_empty() => near,
-                _ => return diagnostic.help(format!("did you mean `/{near}`?")),
-            };
-            diagnostic.help(format!("did you mean `{shown}`?"))
+/// Like `check::suggest_page`, but written the way the link was (relative to the page, or
+/// root-relative when the editor wrote it so).
+fn suggest_relative(
+    site: &Site,
+    from: &str,
+    written: &str,
+    path: &str,
+    diagnostic: Diagnostic,
+) -> Diagnostic {
+    let paths = site.pages.iter().map(|p| p.path.as_str());
+    match did_you_mean(path, paths) {
+        Some(near) if written.starts_with('/') => {
+            diagnostic.help(format!("did you mean `/{near}`?"))
         }
+        Some(near) => diagnostic.help(format!("did you mean `{}`?", relative_link(from, near))),
         None => suggest_page(site, path, diagnostic),
     }
+}
+
+/// The link from the page at content path `from` to the page at `to`: `../faq.md`, `staff.md`.
+pub(crate) fn relative_link(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect();
+    let from_dir = &from_dir[..from_dir.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
 }
 
 /// The ids of each rendered page, by content path.
@@ -102,9 +127,57 @@ pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
     out
 }
 
+/// Anchors that templates asked `url()` for; located in the template by the literal argument.
+pub(crate) fn template_anchors(
+    requests: &[AnchorRequest],
+    ids: &PageIds,
+    theme: &Theme,
+) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for request in requests {
+        let known = ids
+            .get(&request.page)
+            .is_some_and(|ids| ids.contains(&request.anchor));
+        if known || !ids.contains_key(&request.page) {
+            continue;
+        }
+        let message = format!("`{}` has no anchor `#{}`", request.page, request.anchor);
+        let located = theme
+            .templates
+            .get(&request.template)
+            .and_then(|file| file.text.find(&request.written).map(|i| (file, i)));
+        let diagnostic = match located {
+            Some((file, i)) => Diagnostic::at(file, i..i + request.written.len(), message),
+            None => Diagnostic::in_file(
+                format!("templates/{}", request.template),
+                format!("url(path=\"{}\"): {message}", request.written),
+            ),
+        };
+        out.push(diagnostic.help("link to an id the target page has"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_are_written_relative_to_the_linking_page() {
+        assert_eq!(
+            relative_link("phases/senior.md", "roadblocks.md"),
+            "../roadblocks.md"
+        );
+        assert_eq!(
+            relative_link("phases/senior.md", "phases/staff.md"),
+            "staff.md"
+        );
+        assert_eq!(
+            relative_link("faq.md", "phases/staff.md"),
+            "phases/staff.md"
+        );
+        assert_eq!(relative_link("a/b/c.md", "a/d/e.md"), "../d/e.md");
+    }
 
     #[test]
     fn ids_are_read_from_html() {

@@ -161,10 +161,16 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
                 pages.push(page);
             }
         } else if !content_path.starts_with("data/") {
-            assets.push(Asset {
-                path: content_path,
-                source: path.to_path_buf(),
-            });
+            match std::fs::read(path) {
+                Ok(bytes) => assets.push(Asset {
+                    path: content_path,
+                    bytes,
+                }),
+                Err(error) => diagnostics.push(
+                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
+                        .help("check the file's permissions"),
+                ),
+            }
         }
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));

@@ -18,6 +18,7 @@ mod serve;
 mod source;
 mod theme;
 mod view;
+mod watch;
 mod write;
 
 use std::io::IsTerminal;
@@ -103,7 +104,7 @@ fn main() -> ExitCode {
                     }
                     Err(error) => environment_failure(&error),
                 },
-                Err(failure) => report(failure),
+                Err(failure) => report(failure, "; nothing was written"),
             }
         }
         Command::Check { root } => {
@@ -120,7 +121,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(failure) => report(failure),
+                Err(failure) => report(failure, ""),
             }
         }
         Command::Serve {
@@ -151,22 +152,21 @@ pub(crate) fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic]) {
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
     let color = use_color();
     for diagnostic in diagnostics {
         eprintln!("{}\n", diagnostic.render(color));
     }
     let count = diagnostics.len();
-    eprintln!(
-        "error: found {count} problem{}; nothing was written",
-        if count == 1 { "" } else { "s" }
-    );
+    let plural = if count == 1 { "" } else { "s" };
+    eprintln!("error: found {count} problem{plural}{outcome}");
 }
 
-fn report(failure: Failure) -> ExitCode {
+/// `outcome` finishes the count line: what became of the output.
+fn report(failure: Failure, outcome: &str) -> ExitCode {
     match failure {
         Failure::Content(diagnostics) => {
-            print_diagnostics(&diagnostics);
+            print_diagnostics(&diagnostics, outcome);
             ExitCode::from(1)
         }
         Failure::Environment(error) => environment_failure(&error),

@@ -135,7 +135,7 @@ pub(crate) enum LinkTarget {
 pub(crate) struct Asset {
     /// Relative to `content/`.
     pub(crate) path: String,
-    pub(crate) source: PathBuf,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.

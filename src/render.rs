@@ -29,7 +29,6 @@ pub(crate) struct OutputFile {
     pub(crate) bytes: Vec<u8>,
 }
 
-#[allow(dead_code)] // `serve` (issue 5) looks files up by path
 impl Output {
     pub(crate) fn get(&self, path: &str) -> Option<&OutputFile> {
         self.files
@@ -39,7 +38,16 @@ impl Output {
     }
 }
 
-pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostics> {
+/// What rendering produced: the files, template failures, and links to anchors that no rendered
+/// page has. The caller decides what the diagnostics mean (a site with other problems may fail
+/// to render for their sake; its anchor problems are still worth reporting).
+pub(crate) struct Rendered {
+    pub(crate) output: Output,
+    pub(crate) templates: Diagnostics,
+    pub(crate) anchors: Diagnostics,
+}
+
+pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Rendered {
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
@@ -74,38 +82,11 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostic
         }
     }
     extra_pages(site, &tera, theme, &mut files, &mut out);
-    out.extend(links::anchors(site, &ids));
-    for request in requests
+    let mut anchors = links::anchors(site, &ids);
+    let requests = requests
         .lock()
-        .expect("no render thread panics holding the lock")
-        .iter()
-    {
-        let known = ids
-            .get(&request.page)
-            .is_some_and(|ids| ids.contains(&request.anchor));
-        if !known {
-            let file = theme.templates.get(&request.template);
-            let diagnostic = match file.and_then(|f| f.text.find(&request.written).map(|i| (f, i)))
-            {
-                Some((file, i)) => Diagnostic::at(
-                    file,
-                    i..i + request.written.len(),
-                    format!("`{}` has no anchor `#{}`", request.page, request.anchor),
-                ),
-                None => Diagnostic::in_file(
-                    format!("templates/{}", request.template),
-                    format!(
-                        "url(path=\"{}\"): `{}` has no anchor `#{}`",
-                        request.written, request.page, request.anchor
-                    ),
-                ),
-            };
-            out.push(diagnostic.help("link to an id the target page has"));
-        }
-    }
-    if !out.is_empty() {
-        return Err(out);
-    }
+        .expect("no render thread panics holding the lock");
+    anchors.extend(links::template_anchors(&requests, &ids, theme));
 
     for file in theme.assets.values() {
         files.push(OutputFile {
@@ -114,16 +95,10 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostic
         });
     }
     for asset in &site.assets {
-        match std::fs::read(&asset.source) {
-            Ok(bytes) => files.push(OutputFile {
-                path: asset.path.clone(),
-                bytes,
-            }),
-            Err(error) => out.push(Diagnostic::in_file(
-                format!("content/{}", asset.path),
-                format!("cannot read: {error}"),
-            )),
-        }
+        files.push(OutputFile {
+            path: asset.path.clone(),
+            bytes: asset.bytes.clone(),
+        });
     }
     files.push(sitemap(site, &files));
     files.push(OutputFile {
@@ -135,8 +110,11 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Result<Output, Diagnostic
         .into_bytes(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    out.into_result()?;
-    Ok(Output { files })
+    Rendered {
+        output: Output { files },
+        templates: out,
+        anchors,
+    }
 }
 
 /// Renders every page, split across the machine's cores; results keep the pages' order.
