@@ -16,6 +16,9 @@ pub(crate) struct Diagnostic {
     /// A file the problem is about when no position in it is known (an unreadable file).
     pub(crate) path: Option<String>,
     pub(crate) help: Option<String>,
+    /// Where the problem showed up when that differs from where it is (a template failing
+    /// while rendering a page).
+    pub(crate) context: Option<String>,
 }
 
 impl Diagnostic {
@@ -25,6 +28,7 @@ impl Diagnostic {
             location: Some((Arc::clone(file), span)),
             path: None,
             help: None,
+            context: None,
         }
     }
 
@@ -34,6 +38,7 @@ impl Diagnostic {
             location: None,
             path: Some(path.into()),
             help: None,
+            context: None,
         }
     }
 
@@ -75,6 +80,9 @@ impl Diagnostic {
             );
         } else if let Some(path) = &self.path {
             group = group.element(Level::NOTE.message(format!("in {path}")));
+        }
+        if let Some(context) = &self.context {
+            group = group.element(Level::NOTE.message(context));
         }
         if let Some(help) = &self.help {
             group = group.element(Level::HELP.message(help));

@@ -112,7 +112,7 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Rendered {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered {
         output: Output { files },
-        templates: out,
+        templates: merge_repeats(out),
         anchors,
     }
 }
@@ -169,14 +169,48 @@ fn render_template(
     for_page: &str,
 ) -> Result<String, Diagnostic> {
     tera.render(template, context).map_err(|error| {
-        let diagnostic = theme::template_error(&theme.templates, &error)
+        let mut diagnostic = theme::template_error(&theme.templates, &error)
             .unwrap_or_else(|| Diagnostic::in_file(for_page, error.to_string()));
-        let help = format!("while rendering {for_page}");
-        match diagnostic.help {
-            Some(_) => diagnostic,
-            None => diagnostic.help(help),
-        }
+        diagnostic.context = Some(format!("while rendering {for_page}"));
+        diagnostic
     })
+}
+
+/// One template mistake fails every page using the template; report it once, naming one page
+/// and how many others.
+fn merge_repeats(diagnostics: Diagnostics) -> Diagnostics {
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for diagnostic in diagnostics.0 {
+        let key = |d: &Diagnostic| {
+            (
+                d.path().map(str::to_string),
+                d.location.as_ref().map(|(_, s)| s.clone()),
+                d.message.clone(),
+            )
+        };
+        match merged
+            .iter_mut()
+            .find(|(seen, _)| key(seen) == key(&diagnostic))
+        {
+            Some((_, count)) => *count += 1,
+            None => merged.push((diagnostic, 1)),
+        }
+    }
+    Diagnostics(
+        merged
+            .into_iter()
+            .map(|(mut diagnostic, count)| {
+                if count > 1 {
+                    let others = count - 1;
+                    let plural = if others == 1 { "" } else { "s" };
+                    diagnostic.context = diagnostic
+                        .context
+                        .map(|c| format!("{c} and {others} other page{plural}"));
+                }
+                diagnostic
+            })
+            .collect(),
+    )
 }
 
 /// Replaces the root marker with the page's relative root.

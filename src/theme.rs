@@ -188,11 +188,43 @@ pub(crate) fn template_error(
         message = format!("{message}: {inner}");
         source = inner.source();
     }
-    Some(Diagnostic::at(file, report.span().range.clone(), message))
+    let (message, help) = undefined_name_help(&message);
+    let diagnostic = Diagnostic::at(file, report.span().range.clone(), message);
+    Some(match help {
+        Some(help) => diagnostic.help(help),
+        None => diagnostic,
+    })
+}
+
+/// Tera lists what exists after "Variable/Field `x` is not defined."; keep the message short
+/// and turn the list into a did-you-mean (or a shorter list).
+fn undefined_name_help(message: &str) -> (String, Option<String>) {
+    let Some((head, available)) = message
+        .split_once(" Available fields: ")
+        .or_else(|| message.split_once(" Available variables: "))
+    else {
+        return (message.to_string(), None);
+    };
+    let name = head.split('`').nth(1).unwrap_or_default();
+    let names: Vec<&str> = available.split(", ").map(str::trim).collect();
+    let help = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("available here: {}", names.join(", ")),
+    };
+    (head.trim_end_matches('.').to_string(), Some(help))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn undefined_fields_get_a_suggestion() {
+        let (message, help) = super::undefined_name_help(
+            "Field `titel` is not defined. Available fields: content, title",
+        );
+        assert_eq!(message, "Field `titel` is not defined");
+        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
+    }
+
     use super::*;
 
     #[test]
