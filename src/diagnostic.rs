@@ -91,7 +91,6 @@ impl Diagnostic {
     }
 
     /// The shape the live-preview overlay shows.
-    #[allow(dead_code)] // used by `serve` (issue 5)
     pub(crate) fn to_overlay(&self) -> OverlayDiagnostic {
         let (line, column, source_line) = match &self.location {
             Some((file, span)) => {
@@ -111,7 +110,6 @@ impl Diagnostic {
     }
 }
 
-#[allow(dead_code)] // used by `serve` (issue 5)
 #[derive(Debug, Serialize)]
 pub(crate) struct OverlayDiagnostic {
     pub(crate) message: String,

@@ -1,8 +1,30 @@
-//! `sre-guide serve`: the live preview (to be written).
+//! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that the
+//! very same `build::build` makes, served from memory over HTTP, plus Server-Sent Events (`reload`,
+//! `css`, `error`) that the injected `livereload.js` turns into reloads and an error overlay.
+//! A request is only ever answered from keys of the in-memory `Output`: never from the filesystem,
+//! and `output/` is never touched. Answering one request is `serve/respond.rs`; watching and
+//! rebuilding is `watch.rs`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+use tiny_http::{Request, Server};
+
+mod respond;
 
 use crate::build::BuildOptions;
+use crate::diagnostic::OverlayDiagnostic;
+use crate::render::Output;
+use crate::watch;
 
-#[allow(dead_code)] // read once `serve` exists (issue 5)
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
     pub(crate) port: u16,
@@ -10,6 +32,412 @@ pub(crate) struct ServeOptions {
     pub(crate) poll: bool,
 }
 
-pub(crate) fn run(_options: ServeOptions) -> anyhow::Result<()> {
-    anyhow::bail!("`serve` is not available yet")
+/// Where the page script and the event stream live, relative to the site root.
+pub(super) const EVENTS: &str = "__sre-guide/events";
+pub(super) const SCRIPT: &str = "__sre-guide/livereload.js";
+pub(super) const LIVERELOAD_JS: &str = include_str!("livereload.js");
+/// Threads answering requests: enough that a dozen keep-alive browser connections never queue
+/// behind each other. Event streams do not hold one (each has its own writer thread).
+const WORKERS: usize = 16;
+/// Proxies and browsers drop event streams that stay silent; a comment line keeps them open.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
+    let root = options.build.root.canonicalize().with_context(|| {
+        format!(
+            "cannot serve {}: the folder does not exist",
+            options.build.root.display()
+        )
+    })?;
+    let listener = listen(&options.bind, options.port)?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the address the server listens on")?;
+    let live = Arc::new(Live::new());
+    let build = Arc::new(BuildOptions {
+        root: root.clone(),
+        base_url: options.build.base_url,
+    });
+    // Watch before the first build, so an edit made while it runs is not lost.
+    let _watcher = watch::start(options.poll, Arc::clone(&live), Arc::clone(&build))?;
+    watch::rebuild(&live, &build, &[]);
+
+    let server = Arc::new(
+        Server::from_listener(listener, None)
+            .map_err(|error| anyhow!("cannot start the HTTP server on {address}: {error}"))?,
+    );
+    let (stop, stopped) = mpsc::channel::<anyhow::Result<()>>();
+    for n in 0..WORKERS {
+        let (server, live, stop) = (Arc::clone(&server), Arc::clone(&live), stop.clone());
+        thread::Builder::new()
+            .name(format!("http-{n}"))
+            .spawn(move || {
+                loop {
+                    match server.recv() {
+                        Ok(request) => {
+                            // A bug answering one request must not cost the server a worker.
+                            let answer = AssertUnwindSafe(|| respond::request(&live, request));
+                            if std::panic::catch_unwind(answer).is_err() {
+                                eprintln!("error: a request failed (a bug in sre-guide serve)");
+                            }
+                        }
+                        Err(error) => {
+                            let _ = stop.send(Err(anyhow!("the HTTP server stopped: {error}")));
+                            return;
+                        }
+                    }
+                }
+            })
+            .context("cannot start an HTTP worker thread")?;
+    }
+    // Ctrl-C (and SIGTERM) end the wait below; returning from `run` ends the process cleanly.
+    ctrlc::set_handler(move || {
+        let _ = stop.send(Ok(()));
+    })
+    .context("cannot install the Ctrl-C handler")?;
+
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: the preview is reachable from the network",
+            address.ip()
+        );
+    }
+    println!("serving http://{address}/ (Ctrl-C to stop)");
+    let outcome = stopped.recv().unwrap_or(Ok(()));
+    if outcome.is_ok() {
+        println!("stopped");
+    }
+    outcome
+}
+
+/// Binds the listening socket ourselves, so "port in use" is an error that names the port.
+fn listen(bind: &str, port: u16) -> anyhow::Result<TcpListener> {
+    let address: SocketAddr = (bind, port)
+        .to_socket_addrs()
+        .with_context(|| format!("`--bind {bind}` is not an address to listen on"))?
+        .next()
+        .with_context(|| format!("`--bind {bind}` resolves to no address"))?;
+    TcpListener::bind(address).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!(
+            "port {port} on {bind} is already in use; choose another with `--port <PORT>` \
+             (`--port 0` picks a free one)"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => {
+            anyhow!("cannot listen on {bind}: no network interface has that address; see `--bind`")
+        }
+        _ => anyhow!("cannot listen on {address}: {error}"),
+    })
+}
+
+/// What is served now. Swapped whole, so a request sees one consistent build.
+pub(super) struct State {
+    /// Identifies the site pages were served from; a page that connects with another id reloads.
+    pub(super) build: u64,
+    /// The last good site, if any build has succeeded yet.
+    pub(super) site: Option<Arc<Site>>,
+    /// The diagnostics of the latest build, when it failed.
+    pub(super) failure: Option<Arc<Failed>>,
+}
+
+pub(super) struct Failed {
+    /// What the overlay shows: `{"diagnostics": [OverlayDiagnostic…]}`.
+    json: String,
+    /// One `file:line:col: message` line per problem, for the page shown before any good build.
+    pub(super) listing: String,
+}
+
+pub(super) struct Site {
+    pub(super) output: Output,
+    /// ETags, computed at most once per file per build, on first request.
+    pub(super) etags: Mutex<HashMap<String, u64>>,
+}
+
+/// The shared heart of the preview: the current state and the open event streams.
+pub(crate) struct Live {
+    state: RwLock<Arc<State>>,
+    /// Open event streams; publishing and subscribing both hold this lock, so no event is missed.
+    clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
+    next_build: AtomicU64,
+    /// Held by whoever builds, so two builds never publish out of order.
+    pub(crate) building: Mutex<()>,
+}
+
+/// What a published build changed, as the watcher reports it.
+pub(crate) enum Published {
+    Unchanged,
+    Stylesheets,
+    Reload,
+}
+
+impl Live {
+    fn new() -> Self {
+        // Ids start from the clock, so a page left open across a restart of `serve` reloads.
+        let start = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64);
+        Live {
+            state: RwLock::new(Arc::new(State {
+                build: start,
+                site: None,
+                failure: None,
+            })),
+            clients: Mutex::new(Vec::new()),
+            next_build: AtomicU64::new(start + 1),
+            building: Mutex::new(()),
+        }
+    }
+
+    pub(super) fn current(&self) -> Arc<State> {
+        Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Serves `output` from now on and tells open pages how to catch up.
+    pub(crate) fn publish_site(&self, output: Output) -> Published {
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = self.current();
+        let change = match &old.site {
+            Some(site) => compare(&site.output, &output),
+            None => Change::Reload,
+        };
+        let (published, build, message) = match change {
+            Change::None if old.failure.is_none() => (Published::Unchanged, old.build, None),
+            Change::Css(changes) if old.failure.is_none() => {
+                let build = self.next_build.fetch_add(1, Ordering::Relaxed);
+                let json = serde_json::json!({ "build": build, "changes": changes });
+                (
+                    Published::Stylesheets,
+                    build,
+                    Some(event("css", &json.to_string())),
+                )
+            }
+            _ => {
+                let build = self.next_build.fetch_add(1, Ordering::Relaxed);
+                (
+                    Published::Reload,
+                    build,
+                    Some(event("reload", &build.to_string())),
+                )
+            }
+        };
+        let site = Arc::new(Site {
+            output,
+            etags: Mutex::new(HashMap::new()),
+        });
+        self.swap(State {
+            build,
+            site: Some(site),
+            failure: None,
+        });
+        if let Some(message) = message {
+            broadcast(&mut clients, &message);
+        }
+        published
+    }
+
+    /// Keeps serving the last good site and shows `diagnostics` on every open page.
+    pub(crate) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            diagnostics: &'a [OverlayDiagnostic],
+        }
+        let failed = Failed {
+            json: serde_json::to_string(&Report { diagnostics })
+                .unwrap_or_else(|_| r#"{"diagnostics":[]}"#.to_string()),
+            listing: diagnostics
+                .iter()
+                .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
+                .collect(),
+        };
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = self.current();
+        let message = event("error", &failed.json);
+        self.swap(State {
+            build: old.build,
+            site: old.site.clone(),
+            failure: Some(Arc::new(failed)),
+        });
+        broadcast(&mut clients, &message);
+    }
+
+    fn swap(&self, state: State) {
+        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+    }
+
+    /// Turns the request into an event stream written straight to the socket: tiny_http buffers
+    /// its own streamed responses and never flushes them. One thread per stream writes events and
+    /// heartbeats, so a slow page never holds up the others; a write error ends it.
+    pub(super) fn subscribe(&self, request: Request, page_build: Option<u64>) {
+        let (sender, receiver) = mpsc::channel::<Arc<str>>();
+        {
+            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            let state = self.current();
+            let mut first = String::from(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
+                 Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n",
+            );
+            if let Some(failure) = &state.failure {
+                first.push_str(&event("error", &failure.json));
+            } else if page_build.is_some_and(|build| build != state.build) {
+                first.push_str(&event("reload", &state.build.to_string()));
+            }
+            let _ = sender.send(first.into());
+            clients.push(sender);
+        }
+        let mut writer = request.into_writer();
+        let spawned = thread::Builder::new().name("events".into()).spawn(move || {
+            loop {
+                let message = match receiver.recv_timeout(HEARTBEAT) {
+                    Ok(message) => message,
+                    Err(mpsc::RecvTimeoutError::Timeout) => ": heartbeat\n\n".into(),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                };
+                let written = writer.write_all(message.as_bytes());
+                if written.and_then(|()| writer.flush()).is_err() {
+                    return; // the page went away; its sender is dropped at the next event
+                }
+            }
+        });
+        if let Err(error) = spawned {
+            eprintln!("warning: cannot start a live-reload stream: {error}");
+        }
+    }
+}
+
+fn event(name: &str, data: &str) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+fn broadcast(clients: &mut Vec<mpsc::Sender<Arc<str>>>, message: &str) {
+    let message: Arc<str> = message.into();
+    clients.retain(|client| client.send(Arc::clone(&message)).is_ok());
+}
+
+/// How a new build differs from the one served.
+#[derive(Debug, PartialEq)]
+enum Change {
+    None,
+    /// Only stylesheets changed (and, with them, their fingerprinted names in the pages).
+    Css(Vec<CssChange>),
+    Reload,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+struct CssChange {
+    from: String,
+    to: String,
+}
+
+fn compare(old: &Output, new: &Output) -> Change {
+    let gone = old.files.iter().filter(|f| new.get(&f.path).is_none());
+    let added = new.files.iter().filter(|f| old.get(&f.path).is_none());
+    let mut changes = Vec::new();
+    for file in added {
+        let stem = css_stem(&file.path);
+        let from = gone
+            .clone()
+            .find(|g| stem.is_some() && css_stem(&g.path) == stem);
+        match from {
+            Some(from) => changes.push(CssChange {
+                from: from.path.clone(),
+                to: file.path.clone(),
+            }),
+            None => return Change::Reload,
+        }
+    }
+    if gone.count() != changes.len() {
+        return Change::Reload;
+    }
+    // Every other file must be the old one with the stylesheet names replaced.
+    for file in &new.files {
+        let Some(before) = old.get(&file.path) else {
+            continue; // a new stylesheet
+        };
+        if before.bytes == file.bytes {
+            continue;
+        }
+        let (Ok(before), Ok(after)) = (
+            std::str::from_utf8(&before.bytes),
+            std::str::from_utf8(&file.bytes),
+        ) else {
+            return Change::Reload;
+        };
+        if file.path.ends_with(".css") || changes.is_empty() {
+            return Change::Reload;
+        }
+        let renamed = changes.iter().fold(before.to_string(), |text, change| {
+            text.replace(basename(&change.from), basename(&change.to))
+        });
+        if renamed != after {
+            return Change::Reload;
+        }
+    }
+    if changes.is_empty() {
+        Change::None
+    } else {
+        Change::Css(changes)
+    }
+}
+
+/// `static/style.1a2b3c4d.css` → `static/style`: a stylesheet's name without its fingerprint.
+fn css_stem(path: &str) -> Option<&str> {
+    let name = path.strip_suffix(".css")?;
+    let (stem, hash) = name.rsplit_once('.')?;
+    hash.bytes().all(|b| b.is_ascii_hexdigit()).then_some(stem)
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputFile;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut files: Vec<OutputFile> = files
+            .iter()
+            .map(|(path, text)| OutputFile {
+                path: path.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Output { files }
+    }
+
+    #[test]
+    fn a_stylesheet_change_alone_is_a_css_swap() {
+        let old = output(&[
+            ("index.html", r#"<link href="static/style.11111111.css">"#),
+            ("static/style.11111111.css", "a{}"),
+        ]);
+        let new = output(&[
+            ("index.html", r#"<link href="static/style.22222222.css">"#),
+            ("static/style.22222222.css", "b{}"),
+        ]);
+        assert_eq!(
+            compare(&old, &new),
+            Change::Css(vec![CssChange {
+                from: "static/style.11111111.css".into(),
+                to: "static/style.22222222.css".into(),
+            }])
+        );
+        assert_eq!(compare(&old, &old), Change::None);
+        let also_text = output(&[
+            (
+                "index.html",
+                r#"<link href="static/style.22222222.css"> new"#,
+            ),
+            ("static/style.22222222.css", "b{}"),
+        ]);
+        assert_eq!(compare(&old, &also_text), Change::Reload);
+        let new_page = output(&[
+            ("index.html", r#"<link href="static/style.11111111.css">"#),
+            ("static/style.11111111.css", "a{}"),
+            ("faq/index.html", ""),
+        ]);
+        assert_eq!(compare(&old, &new_page), Change::Reload);
+        assert_eq!(compare(&new_page, &old), Change::Reload);
+    }
 }

@@ -34,7 +34,6 @@ impl SourceFile {
         (line, column)
     }
 
-    #[allow(dead_code)] // used by `serve` (issue 5)
     /// The full text of the line holding `offset`, without its line ending.
     pub(crate) fn line_text(&self, offset: usize) -> &str {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));

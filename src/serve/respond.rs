@@ -1,0 +1,385 @@
+//! Answering one request from the current `State`. In: a tiny_http `Request`. Out: a page, a
+//! file, a redirect, the 404 page, a 304, a 400 for an unsafe path, or a live-reload stream handed
+//! to `Live::subscribe`. The path is decoded once and only ever used as a key into the in-memory
+//! `Output`: nothing here reads the filesystem.
+
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::PoisonError;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response};
+
+use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, Site, State};
+
+pub(super) fn request(live: &Live, request: Request) {
+    let head = match request.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => {
+            let response = text(
+                405,
+                "405 method not allowed: the preview answers GET and HEAD\n",
+            )
+            .with_header(header("Allow", "GET, HEAD"));
+            let _ = request.respond(response);
+            return;
+        }
+    };
+    let target = match Target::parse(request.url()) {
+        Ok(target) => target,
+        Err(reason) => {
+            let _ = request.respond(text(400, &format!("400 bad request: {reason}\n")));
+            return;
+        }
+    };
+    if target.path == EVENTS && !head {
+        let build = query_value(target.query, "build").and_then(|b| b.parse().ok());
+        live.subscribe(request, build);
+        return;
+    }
+    let state = live.current();
+    let response = respond(&state, &target, &request);
+    let _ = request.respond(response);
+}
+
+type Reply = Response<std::io::Cursor<Vec<u8>>>;
+
+fn respond(state: &State, target: &Target, request: &Request) -> Reply {
+    let prefix = relative_prefix(&target.path);
+    if target.path == SCRIPT {
+        let etag = format!("\"{:016x}\"", hash(LIVERELOAD_JS.as_bytes()));
+        return file(request, LIVERELOAD_JS.as_bytes().to_vec(), SCRIPT, etag);
+    }
+    let Some(site) = &state.site else {
+        let listing = state.failure.as_ref().map_or("", |f| f.listing.as_str());
+        let page = inject(first_build_failed(listing).as_bytes(), &prefix, state.build);
+        return Response::from_data(page)
+            .with_status_code(500)
+            .with_header(header("Content-Type", "text/html; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-cache"));
+    };
+    let key = if target.path.is_empty() || target.path.ends_with('/') {
+        format!("{}index.html", target.path)
+    } else {
+        target.path.clone()
+    };
+    if let Some(found) = site.output.get(&key) {
+        let mut etag = format!("\"{:016x}", site.etag(&key, &found.bytes));
+        let bytes = if key.ends_with(".html") {
+            // The page carries the build id, so its ETag must too.
+            etag.push_str(&format!("-{}", state.build));
+            inject(&found.bytes, &prefix, state.build)
+        } else {
+            found.bytes.clone()
+        };
+        etag.push('"');
+        return file(request, bytes, &key, etag);
+    }
+    if !target.path.is_empty()
+        && !target.path.ends_with('/')
+        && site
+            .output
+            .get(&format!("{}/index.html", target.path))
+            .is_some()
+    {
+        // Relative, so it stays right behind a proxy that serves the site under a subpath.
+        let last = target.raw_path.rsplit('/').next().unwrap_or_default();
+        let location = match target.query {
+            Some(query) => format!("./{last}/?{query}"),
+            None => format!("./{last}/"),
+        };
+        if location.bytes().all(|b| b.is_ascii_graphic()) {
+            return Response::from_data(Vec::new())
+                .with_status_code(301)
+                .with_header(header("Location", &location))
+                .with_header(header("Cache-Control", "no-cache"));
+        }
+    }
+    match site.output.get("404.html") {
+        Some(page) => Response::from_data(inject(&page.bytes, &prefix, state.build))
+            .with_status_code(404)
+            .with_header(header("Content-Type", "text/html; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-cache")),
+        None => text(404, "404 not found\n"),
+    }
+}
+
+impl Site {
+    fn etag(&self, key: &str, bytes: &[u8]) -> u64 {
+        let mut etags = self.etags.lock().unwrap_or_else(PoisonError::into_inner);
+        *etags.entry(key.to_string()).or_insert_with(|| hash(bytes))
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// A file with its type and validator; `If-None-Match` with the same ETag gets a bodiless 304.
+fn file(request: &Request, bytes: Vec<u8>, key: &str, etag: String) -> Reply {
+    let fresh = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("If-None-Match"))
+        .any(|h| etag_matches(h.value.as_str(), &etag));
+    let response = if fresh {
+        Response::from_data(Vec::new()).with_status_code(304)
+    } else {
+        Response::from_data(bytes).with_header(header("Content-Type", &content_type(key)))
+    };
+    response
+        .with_header(header("ETag", &etag))
+        .with_header(header("Cache-Control", "no-cache"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == "*" || tag == etag)
+}
+
+fn content_type(key: &str) -> String {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.essence_str(),
+            "application/javascript" | "application/json" | "application/xml" | "image/svg+xml"
+        );
+    if textual {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    Response::from_data(body.as_bytes().to_vec())
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-cache"))
+}
+
+/// Every value passed here is printable ASCII: built by this module, or checked first.
+fn header(name: &'static str, value: &str) -> Header {
+    Header::from_bytes(name, value).expect("header values are printable ASCII")
+}
+
+/// A request target that passed every check: `path` is percent-decoded exactly once, relative to
+/// the site root (no leading `/`), and can only be used as a key into the in-memory output.
+#[derive(Debug, PartialEq)]
+struct Target<'a> {
+    path: String,
+    raw_path: &'a str,
+    query: Option<&'a str>,
+}
+
+/// Checks a request target. Anything that could name a file outside the site, or mean something
+/// different after a second decoding, is refused rather than normalised.
+impl<'a> Target<'a> {
+    fn parse(url: &'a str) -> Result<Target<'a>, &'static str> {
+        let url = url.split_once('#').map_or(url, |(before, _)| before);
+        let (raw_path, query) = match url.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (url, None),
+        };
+        let Some(relative) = raw_path.strip_prefix('/') else {
+            return Err("the path must start with `/`");
+        };
+        if relative.starts_with('/') {
+            return Err("the path must not start with `//`");
+        }
+        let decoded = percent_decode_str(relative)
+            .decode_utf8()
+            .map_err(|_| "the path is not UTF-8 once decoded")?;
+        refuse_unsafe(&decoded)?;
+        if decoded.matches('/').count() != relative.matches('/').count() {
+            return Err("the path has an encoded `/`");
+        }
+        // Decoding once more must not reveal anything that the checks above would refuse.
+        let twice = percent_decode_str(&decoded).decode_utf8_lossy();
+        if twice != decoded {
+            refuse_unsafe(&twice).map_err(|_| "the path is encoded twice")?;
+            if twice.matches('/').count() != decoded.matches('/').count() {
+                return Err("the path is encoded twice");
+            }
+        }
+        Ok(Target {
+            path: decoded.into_owned(),
+            raw_path,
+            query,
+        })
+    }
+}
+
+fn refuse_unsafe(path: &str) -> Result<(), &'static str> {
+    if path.contains('\0') {
+        return Err("the path has a NUL byte");
+    }
+    if path.contains('\\') {
+        return Err("the path has a backslash");
+    }
+    if path.contains("//") {
+        return Err("the path has an empty segment");
+    }
+    if path
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return Err("the path has a `.` or `..` segment");
+    }
+    if path.starts_with('/') {
+        return Err("the path is absolute");
+    }
+    Ok(())
+}
+
+fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// From a page at `path` back to the site root: `""` for `index.html`, `"../../"` for
+/// `phases/junior/` or `phases/junior/index.html`.
+fn relative_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Adds the live-reload script before `</body>` (or at the end when there is none).
+fn inject(html: &[u8], prefix: &str, build: u64) -> Vec<u8> {
+    let tag = format!(r#"<script src="{prefix}{SCRIPT}" data-build="{build}"></script>"#);
+    let at = find_last_ignoring_case(html, b"</body>").unwrap_or(html.len());
+    let mut page = Vec::with_capacity(html.len() + tag.len());
+    page.extend_from_slice(&html[..at]);
+    page.extend_from_slice(tag.as_bytes());
+    page.extend_from_slice(&html[at..]);
+    page
+}
+
+fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..=haystack.len().checked_sub(needle.len())?)
+        .rev()
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// The page every URL shows until a build succeeds: the problems as text, and the overlay script.
+fn first_build_failed(listing: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Build failed · sre-guide serve</title></head>\n<body>\n\
+         <h1>The site does not build yet</h1>\n<pre>{}</pre>\n\
+         <p>Fix the files and save; this page reloads by itself.</p>\n</body></html>\n",
+        escape_html(listing)
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths_are_decoded_once() {
+        let target = Target::parse("/phases/junior/?build=3").expect("safe");
+        assert_eq!(target.path, "phases/junior/");
+        assert_eq!(target.query, Some("build=3"));
+        assert_eq!(Target::parse("/").expect("safe").path, "");
+        assert_eq!(Target::parse("/a%20b.html").expect("safe").path, "a b.html");
+        assert_eq!(Target::parse("/caf%C3%A9/").expect("safe").path, "café/");
+        assert_eq!(Target::parse("/x#frag").expect("safe").path, "x");
+    }
+
+    #[test]
+    fn traversal_and_odd_paths_are_refused() {
+        for url in [
+            "/../Cargo.toml",
+            "/a/../../b",
+            "/%2e%2e/Cargo.toml",
+            "/%2E%2E/",
+            "/..%2fCargo.toml",
+            "/a%2Fb",
+            "/%252e%252e/Cargo.toml",
+            "/%252f",
+            "/%255c",
+            "/a\\b",
+            "/%5c",
+            "/%00",
+            "/a%00.html",
+            "//etc/passwd",
+            "/a//b",
+            "/./index.html",
+            "/%ff",
+            "etc/passwd",
+            "http://host/etc/passwd",
+        ] {
+            assert!(Target::parse(url).is_err(), "{url} should be refused");
+        }
+    }
+
+    #[test]
+    fn the_prefix_leads_back_to_the_root() {
+        assert_eq!(relative_prefix(""), "");
+        assert_eq!(relative_prefix("index.html"), "");
+        assert_eq!(relative_prefix("faq/"), "../");
+        assert_eq!(relative_prefix("phases/junior/"), "../../");
+        assert_eq!(relative_prefix("phases/junior/index.html"), "../../");
+        assert_eq!(relative_prefix("no/such/page"), "../../");
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_closing_body() {
+        let page = inject(b"<html><BODY>x</Body></html>", "../", 7);
+        assert_eq!(
+            String::from_utf8(page).expect("UTF-8"),
+            r#"<html><BODY>x<script src="../__sre-guide/livereload.js" data-build="7"></script></Body></html>"#
+        );
+        let fragment = inject(b"<p>no body", "", 1);
+        assert!(fragment.ends_with(b"data-build=\"1\"></script>"));
+        assert!(inject(b"", "", 1).starts_with(b"<script"));
+    }
+
+    #[test]
+    fn etags_match_lists_weak_tags_and_stars() {
+        assert!(etag_matches("\"a\"", "\"a\""));
+        assert!(etag_matches("\"b\", W/\"a\"", "\"a\""));
+        assert!(etag_matches("*", "\"a\""));
+        assert!(!etag_matches("\"b\"", "\"a\""));
+        assert_eq!(hash(b"same"), hash(b"same"));
+        assert_ne!(hash(b"same"), hash(b"other"));
+    }
+
+    #[test]
+    fn text_types_say_utf_8() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("static/style.1a2b3c4d.css"),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("static/logo.png"), "image/png");
+        assert_eq!(
+            content_type("static/logo.svg"),
+            "image/svg+xml; charset=utf-8"
+        );
+        assert!(content_type("static/quiz.1a2b3c4d.js").ends_with("javascript; charset=utf-8"));
+    }
+
+    #[test]
+    fn the_page_before_any_good_build_escapes_the_diagnostics() {
+        let page = first_build_failed("content/a.md:1:1: bad <script>\n");
+        assert!(page.contains("bad &lt;script&gt;"));
+        assert!(!page.contains("<script>"));
+    }
+}

@@ -1,0 +1,312 @@
+//! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
+//! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
+//! files are seen). Out: one `build::build` per burst of edits, published to `serve::Live`, and one
+//! line per rebuild. Editor temp files, `output/`, `target/` and access events never trigger one;
+//! nothing here writes a file or answers a request.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, PoisonError, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, NoCache, RecommendedCache, new_debouncer_opt,
+};
+
+use crate::build::{self, BuildOptions, Failure};
+use crate::diagnostic::OverlayDiagnostic;
+use crate::serve::{Live, Published};
+
+/// How long a path must stay quiet before its events are delivered. Editors save in a burst of
+/// events within a few milliseconds; this is short enough to keep a reload well under 100 ms.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How often `--poll` looks at every file: polling cost grows with the site, so not too often.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Keeps the watcher running; watching stops when it is dropped.
+pub(crate) struct Watching {
+    _debouncer: Box<dyn Send>,
+}
+
+/// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
+/// each burst of relevant changes.
+pub(crate) fn start(
+    poll: bool,
+    live: Arc<Live>,
+    options: Arc<BuildOptions>,
+) -> anyhow::Result<Watching> {
+    let root = options.root.clone();
+    let folders: Vec<PathBuf> = ["content", "themes"]
+        .iter()
+        .map(|folder| root.join(folder))
+        .filter(|folder| folder.is_dir())
+        .collect();
+    if !folders.contains(&root.join("content")) {
+        anyhow::bail!(
+            "cannot serve {}: it has no content/ folder; pass the site's folder with `--root`",
+            root.display()
+        );
+    }
+    let (changes, changed) = mpsc::channel::<Vec<String>>();
+    let handler_root = root.clone();
+    let handler = move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let paths = relevant_paths(&handler_root, &events);
+            if !paths.is_empty() {
+                let _ = changes.send(paths);
+            }
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("warning: watching for changes: {error}");
+            }
+        }
+    };
+    let debouncer: Box<dyn Send> = if poll {
+        // PollWatcher compares modification times in whole seconds, so two saves within a second
+        // would look like one; comparing contents too catches every save.
+        let config = notify::Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            .with_compare_contents(true);
+        let mut debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
+            DEBOUNCE,
+            None,
+            handler,
+            NoCache::new(),
+            config,
+        )
+        .context("cannot start polling for changes")?;
+        for folder in &folders {
+            debouncer
+                .watch(folder, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", folder.display()))?;
+        }
+        Box::new(debouncer)
+    } else {
+        let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            DEBOUNCE,
+            None,
+            handler,
+            RecommendedCache::new(),
+            notify::Config::default(),
+        )
+        .context("cannot start watching for changes")?;
+        for folder in &folders {
+            debouncer
+                .watch(folder, RecursiveMode::Recursive)
+                .with_context(|| {
+                    format!(
+                        "cannot watch {} (on a network mount or in a VM, try `--poll`)",
+                        folder.display()
+                    )
+                })?;
+        }
+        Box::new(debouncer)
+    };
+    thread::Builder::new()
+        .name("rebuild".into())
+        .spawn(move || {
+            // Whatever arrived while a build ran is folded into the next one: one build per burst.
+            while let Ok(mut paths) = changed.recv() {
+                while let Ok(more) = changed.try_recv() {
+                    paths.extend(more);
+                }
+                dedup_keeping_order(&mut paths);
+                rebuild(&live, &options, &paths);
+            }
+        })
+        .context("cannot start the rebuild thread")?;
+    Ok(Watching {
+        _debouncer: debouncer,
+    })
+}
+
+/// Builds the site once more and publishes the outcome; prints one line (or the diagnostics).
+/// `changed` is empty for the first build.
+pub(crate) fn rebuild(live: &Live, options: &BuildOptions, changed: &[String]) {
+    let _building = live.building.lock().unwrap_or_else(PoisonError::into_inner);
+    let started = Instant::now();
+    let result = build::build(options);
+    let ms = started.elapsed().as_millis();
+    let cause = describe(changed);
+    match result {
+        Ok(built) => {
+            let pages = built.pages;
+            let verb = if changed.is_empty() {
+                "built"
+            } else {
+                "rebuilt"
+            };
+            let note = match live.publish_site(built.output) {
+                Published::Unchanged if !changed.is_empty() => " (no change)",
+                Published::Stylesheets => " (stylesheets only)",
+                _ => "",
+            };
+            println!("{verb} {pages} pages in {ms} ms{note}{cause}");
+        }
+        Err(Failure::Content(diagnostics)) => {
+            let overlay: Vec<OverlayDiagnostic> =
+                diagnostics.iter().map(|d| d.to_overlay()).collect();
+            live.publish_failure(&overlay);
+            let color = crate::use_color();
+            for diagnostic in &diagnostics {
+                eprintln!("{}\n", diagnostic.render(color));
+            }
+            let count = diagnostics.len();
+            let s = if count == 1 { "" } else { "s" };
+            println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
+        }
+        Err(Failure::Environment(error)) => {
+            let message = format!("{error:#}");
+            live.publish_failure(&[OverlayDiagnostic {
+                message: message.clone(),
+                path: String::new(),
+                line: 0,
+                column: 0,
+                source_line: String::new(),
+                help: String::new(),
+            }]);
+            eprintln!("error: {message}");
+            println!("build failed{cause}; the page shows the error until fixed");
+        }
+    }
+}
+
+/// ` · content/faq.md (+2 more)`, or nothing for the first build.
+fn describe(changed: &[String]) -> String {
+    match changed {
+        [] => String::new(),
+        [one] => format!(" · {one}"),
+        [first, rest @ ..] => format!(" · {first} (+{} more)", rest.len()),
+    }
+}
+
+/// The paths (relative to the root, `/`-separated) of the events worth a rebuild.
+fn relevant_paths(root: &Path, events: &[DebouncedEvent]) -> Vec<String> {
+    let mut paths: Vec<String> = events
+        .iter()
+        .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+        .flat_map(|event| event.paths.iter())
+        .filter_map(|path| relative(root, path))
+        .filter(|path| !is_ignored(path))
+        .collect();
+    dedup_keeping_order(&mut paths);
+    paths
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Vec<&str> = relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Build output, and the temp and backup files editors write next to the file being saved
+/// (`*~`, Vim's `.x.swp`/`.x.swx` and `4913`, Emacs's `.#x` and `#x#`).
+fn is_ignored(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or_default();
+    if first == "output" || first == "target" {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.ends_with('~')
+        || name == "4913"
+        || name.starts_with(".#")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || (name.starts_with('.')
+            && [".swp", ".swx", ".swo"]
+                .iter()
+                .any(|ext| name.ends_with(ext)))
+}
+
+fn dedup_keeping_order(paths: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|path| seen.insert(path.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_and_output_are_ignored() {
+        for path in [
+            "content/faq.md~",
+            "content/.faq.md.swp",
+            "content/.faq.md.swx",
+            "content/4913",
+            "content/.#faq.md",
+            "content/#faq.md#",
+            "output/index.html",
+            "target/debug/x",
+        ] {
+            assert!(is_ignored(path), "{path} should be ignored");
+        }
+        for path in [
+            "content/faq.md",
+            "content/site.toml",
+            "themes/default/static/style.css",
+            "content/phases/#1.md",
+            "content/.well-known.md",
+        ] {
+            assert!(!is_ignored(path), "{path} should trigger a rebuild");
+        }
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_root_with_slashes() {
+        let root = Path::new("/site");
+        assert_eq!(
+            relative(root, Path::new("/site/content/phases/junior.md")).as_deref(),
+            Some("content/phases/junior.md")
+        );
+        assert_eq!(relative(root, Path::new("/elsewhere/x.md")), None);
+        assert_eq!(relative(root, Path::new("/site")), None);
+    }
+
+    #[test]
+    fn access_events_and_temp_files_do_not_count() {
+        use notify::event::{AccessKind, CreateKind, ModifyKind, RenameMode};
+        let root = Path::new("/site");
+        let event = |kind, paths: &[&str]| {
+            let mut event = notify::Event::new(kind);
+            for path in paths {
+                event = event.add_path(PathBuf::from(path));
+            }
+            DebouncedEvent::new(event, Instant::now())
+        };
+        let events = [
+            event(EventKind::Access(AccessKind::Any), &["/site/content/a.md"]),
+            event(
+                EventKind::Create(CreateKind::File),
+                &["/site/content/.a.md.swp"],
+            ),
+            // An atomic save: the temp file renamed over the page.
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["/site/content/.a.md.tmp~", "/site/content/a.md"],
+            ),
+            event(EventKind::Modify(ModifyKind::Any), &["/site/content/a.md"]),
+        ];
+        assert_eq!(relevant_paths(root, &events), ["content/a.md"]);
+    }
+
+    #[test]
+    fn the_cause_names_the_first_path_and_counts_the_rest() {
+        assert_eq!(describe(&[]), "");
+        assert_eq!(describe(&["content/a.md".into()]), " · content/a.md");
+        assert_eq!(
+            describe(&["content/a.md".into(), "content/b.md".into(), "x".into()]),
+            " · content/a.md (+2 more)"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! The integration suite: the real `sre-guide` binary run on small fixture sites (and on the
+//! guide itself) in temporary directories. `support` is the builder; each other module covers one
+//! command.
+
+mod serve;
+#[allow(dead_code)] // the build tests, which use the rest, land next
+mod support;

@@ -1,0 +1,259 @@
+//! Driving a running `sre-guide serve`: start it on a free loopback port, send raw HTTP (so odd
+//! request targets arrive exactly as written), follow its event stream. Every wait is bounded, and
+//! the server is killed when the `Preview` is dropped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::support::Site;
+
+pub const START: Duration = Duration::from_secs(20);
+pub const EVENT: Duration = Duration::from_secs(10);
+pub const IO: Duration = Duration::from_secs(10);
+
+/// A running `serve`, killed on drop.
+pub struct Preview {
+    pub child: Child,
+    pub address: String,
+    lines: Receiver<String>,
+    stdout: Arc<Mutex<Vec<String>>>,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Preview {
+    pub fn start(site: &Site) -> Preview {
+        Preview::start_with(site, &[])
+    }
+
+    pub fn start_with(site: &Site, extra: &[&str]) -> Preview {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start sre-guide serve");
+        let (send, lines) = mpsc::channel();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let out = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let all = Arc::clone(&stdout);
+        thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                all.lock().unwrap().push(line.clone());
+                let _ = send.send(line);
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().expect("piped stderr");
+        let collected = Arc::clone(&stderr);
+        thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n @ 1..) = err.read(&mut buffer) {
+                collected
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut preview = Preview {
+            child,
+            address: String::new(),
+            lines,
+            stdout,
+            stderr,
+        };
+        let line = preview.wait_line(START, |l| l.starts_with("serving http://"));
+        preview.address = line["serving http://".len()..]
+            .split('/')
+            .next()
+            .expect("an address")
+            .to_string();
+        preview
+    }
+
+    /// The next stdout line matching `wanted`, or a panic that shows what was printed.
+    pub fn wait_line(&self, timeout: Duration, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if wanted(&line) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "no such line within {timeout:?}\nstdout:\n{}\nstderr:\n{}",
+                    self.stdout.lock().unwrap().join("\n"),
+                    self.stderr.lock().unwrap()
+                ),
+            }
+        }
+    }
+
+    pub fn stdout_lines(&self) -> Vec<String> {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    pub fn get(&self, target: &str) -> Reply {
+        self.request("GET", target, &[])
+    }
+
+    pub fn request(&self, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut stream = self.connect();
+        let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n", self.address);
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("Connection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("send request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        Reply::parse(&raw)
+    }
+
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.address).expect("connect to serve");
+        stream.set_read_timeout(Some(IO)).expect("timeout");
+        stream.set_write_timeout(Some(IO)).expect("timeout");
+        stream
+    }
+
+    /// An open live-reload stream, as a page's EventSource would open it.
+    pub fn events(&self, query: &str) -> Events {
+        let mut stream = self.connect();
+        let request = format!(
+            "GET /__sre-guide/events{query} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            self.address
+        );
+        stream.write_all(request.as_bytes()).expect("open events");
+        stream.set_read_timeout(None).expect("no timeout");
+        let (send, received) = mpsc::channel();
+        let (head_send, head) = mpsc::channel();
+        let reader = stream.try_clone().expect("clone stream");
+        thread::spawn(move || {
+            let mut lines = BufReader::new(reader).lines().map_while(Result::ok);
+            let status: Vec<String> = lines.by_ref().take_while(|l| !l.is_empty()).collect();
+            let _ = head_send.send(status);
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in lines {
+                if let Some(value) = line.strip_prefix("event: ") {
+                    name = value.to_string();
+                } else if let Some(value) = line.strip_prefix("data: ") {
+                    data = value.to_string();
+                } else if line.is_empty() && !name.is_empty() {
+                    let event = (std::mem::take(&mut name), std::mem::take(&mut data));
+                    if send.send(event).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let head = head.recv_timeout(EVENT).expect("event stream headers");
+        Events {
+            _stream: stream,
+            head,
+            received,
+        }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Events {
+    _stream: TcpStream,
+    pub head: Vec<String>,
+    received: Receiver<(String, String)>,
+}
+
+impl Events {
+    /// The data of the next event called `name`; other events before it are skipped.
+    pub fn wait(&self, name: &str) -> String {
+        let deadline = Instant::now() + EVENT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.received.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{name}` event within {EVENT:?}"),
+            }
+        }
+    }
+
+    pub fn none_within(&self, wait: Duration) -> Option<(String, String)> {
+        self.received.recv_timeout(wait).ok()
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
+        let mut lines = head.lines();
+        let status = lines.next().expect("a status line");
+        let status = status.split(' ').nth(1).expect("a status code");
+        Reply {
+            status: status.parse().expect("a numeric status"),
+            headers: lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect(),
+            body: body.to_string(),
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub fn site() -> Site {
+    Site::fixture("serve-site")
+}
+
+/// Edits while `serve` runs (the builder's `file` is for setting a site up).
+pub trait Edit {
+    fn write(&self, relative: &str, contents: &str);
+}
+
+impl Edit for Site {
+    fn write(&self, relative: &str, contents: &str) {
+        std::fs::write(self.path(relative), contents).expect("write a site file");
+    }
+}
+
+/// Polls until `target` answers with a body containing `text` (the rebuild may still be running).
+pub fn eventually_contains(preview: &Preview, target: &str, text: &str) -> Reply {
+    let deadline = Instant::now() + EVENT;
+    loop {
+        let reply = preview.get(target);
+        if reply.body.contains(text) {
+            return reply;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{target} never showed {text:?}; last: {reply:?}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
