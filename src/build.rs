@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::Output;
+use crate::render::{Collect, Output, Sink};
 use crate::{check, links, load, render, theme};
 
 pub(crate) struct BuildOptions {
@@ -14,9 +14,16 @@ pub(crate) struct BuildOptions {
     pub(crate) base_url: Option<String>,
 }
 
+/// A site built into memory (for `serve`).
 pub(crate) struct Built {
     pub(crate) output: Output,
     pub(crate) pages: usize,
+}
+
+/// What a build handed to its sink.
+pub(crate) struct Counts {
+    pub(crate) pages: usize,
+    pub(crate) files: usize,
 }
 
 #[derive(Debug)]
@@ -39,7 +46,19 @@ impl From<Diagnostics> for Failure {
     }
 }
 
+/// Builds the site into memory.
 pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
+    let collect = Collect::default();
+    let counts = build_into(options, &collect)?;
+    Ok(Built {
+        output: collect.into_output(),
+        pages: counts.pages,
+    })
+}
+
+/// Builds the site, handing each file to `sink` as it is rendered. The sink may have received
+/// files even when the build fails; the caller decides what to do with them.
+pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Counts, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
         base_url: options.base_url.as_deref(),
@@ -50,15 +69,15 @@ pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
     diagnostics.extend(links::targets(&site));
     let pages = site.pages.len();
     let site = Arc::new(site);
-    let rendered = render::site(&site, &theme);
+    let rendered = render::site(&site, &theme, sink)?;
     // With other problems known, template failures are most likely their echo; anchors are not.
     if diagnostics.is_empty() {
         diagnostics.extend(rendered.templates);
     }
     diagnostics.extend(rendered.anchors);
     diagnostics.into_result()?;
-    Ok(Built {
-        output: rendered.output,
+    Ok(Counts {
         pages,
+        files: rendered.files,
     })
 }

@@ -97,7 +97,7 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
             text(&range_text)
         );
         if let Some((min, max)) = bar.range {
-            let (left, right) = (x(min), x(max));
+            let (left, right) = (x(min.min(max)), x(min.max(max)));
             let _ = write!(
                 svg,
                 "<rect class=\"range-bar\" data-min=\"{min}\" data-max=\"{max}\" x=\"{left}\" y=\"{}\" width=\"{}\" height=\"14\" rx=\"7\" style=\"fill:var(--chart-bar,#1d5fb4)\"/>",

@@ -63,7 +63,7 @@ pub(crate) fn site(site: &Site, theme: &Theme) -> Diagnostics {
 
 /// A content path named in a data file or site.toml must be a (non-draft) page.
 fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) {
-    if site.page(&page.path).is_some() {
+    if site.page(&page.path).is_some() || site.unloadable.contains(&page.path) {
         return;
     }
     let diagnostic = Diagnostic::at(
@@ -85,6 +85,9 @@ pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> D
 
 fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) {
     let Some(ladder) = &site.data.ladder else {
+        if site.data.broken.contains("ladder") {
+            return;
+        }
         out.push(
             Diagnostic::at(
                 &level.file,

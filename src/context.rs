@@ -95,53 +95,41 @@ pub(crate) fn template_of(page: &Page) -> &str {
         .map_or(default_template(page), |(name, _)| name.as_str())
 }
 
-pub(crate) fn by_weight(mut pages: Vec<&Page>) -> Vec<&Page> {
-    pages.sort_by(|a, b| (a.front.weight, &a.path).cmp(&(b.front.weight, &b.path)));
-    pages
-}
-
 pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
-    let parent = page.parent_route();
-    let children = if page.is_section() {
-        by_weight(
-            site.pages
-                .iter()
-                .filter(|p| p.parent_route().as_deref() == Some(&page.route))
-                .collect(),
-        )
+    let children: Vec<Summary> = if page.is_section() {
+        site.children_of(&page.route).map(summary).collect()
     } else {
         Vec::new()
     };
-    let (previous, next) = if page.is_section() {
-        (None, None)
-    } else {
-        let siblings = by_weight(
-            site.pages
-                .iter()
-                .filter(|p| !p.is_section() && p.parent_route() == parent && !p.route.is_empty())
-                .collect(),
-        );
-        let at = siblings.iter().position(|p| p.path == page.path);
-        (
-            at.and_then(|i| i.checked_sub(1))
-                .map(|i| summary(siblings[i])),
-            at.and_then(|i| siblings.get(i + 1)).map(|p| summary(p)),
-        )
+    let (previous, next) = match page.parent_route() {
+        Some(parent) if !page.is_section() => {
+            let siblings: Vec<&Page> = site
+                .children_of(&parent)
+                .filter(|p| !p.is_section())
+                .collect();
+            let at = siblings.iter().position(|p| p.path == page.path);
+            (
+                at.and_then(|i| i.checked_sub(1))
+                    .map(|i| summary(siblings[i])),
+                at.and_then(|i| siblings.get(i + 1)).map(|p| summary(p)),
+            )
+        }
+        _ => (None, None),
     };
     let mut breadcrumbs = Vec::new();
     if !page.route.is_empty() {
-        let mut route = String::new();
-        if let Some(home) = site.pages.iter().find(|p| p.route.is_empty()) {
+        if let Some(home) = site.page_at("") {
             breadcrumbs.push(Crumb {
                 title: &home.front.title,
                 url: page_url(""),
             });
         }
+        let mut route = String::new();
         let parts: Vec<&str> = page.route.trim_end_matches('/').split('/').collect();
         for part in &parts[..parts.len() - 1] {
             route.push_str(part);
             route.push('/');
-            if let Some(section) = site.pages.iter().find(|p| p.route == route) {
+            if let Some(section) = site.page_at(&route) {
                 breadcrumbs.push(Crumb {
                     title: &section.front.title,
                     url: page_url(&route),
@@ -163,7 +151,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         word_count: page.word_count,
         reading_minutes: page.word_count.div_ceil(200).max(1),
         is_section: page.is_section(),
-        pages: children.into_iter().map(summary).collect(),
+        pages: children,
         previous,
         next,
         breadcrumbs,

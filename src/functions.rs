@@ -2,8 +2,8 @@
 //! rendering), `asset` (a static file's fingerprinted URL), `page_data` (another page's context)
 //! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -99,12 +99,24 @@ pub(crate) fn register(
     );
 
     let pages = Arc::clone(site);
+    let contexts: Mutex<HashMap<String, Value>> = Mutex::default();
     tera.register_function(
         "page_data",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            // The context holds no per-page URLs (they carry ROOT_MARKER), so one value per
+            // page serves every caller: a template listing a section on each of its pages stays
+            // linear in the number of pages.
+            let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(value) = cache.get(path) {
+                return Ok(value.clone());
+            }
             match pages.page(path) {
-                Some(page) => Ok(Value::from_serializable(&page_context(&pages, page))),
+                Some(page) => {
+                    let value = Value::from_serializable(&page_context(&pages, page));
+                    cache.insert(path.to_string(), value.clone());
+                    Ok(value)
+                }
                 None => Err(tera::Error::message(format!(
                     "page_data(): page `{path}` does not exist"
                 ))),

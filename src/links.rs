@@ -3,11 +3,13 @@
 //! ids made by templates (levels, checklist items) count as much as headings do.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::check::suggest_page;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::functions::AnchorRequest;
 use crate::model::{LinkTarget, Site};
+use crate::source::SourceFile;
 use crate::theme::Theme;
 
 pub(crate) fn targets(site: &Site) -> Diagnostics {
@@ -17,7 +19,7 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
             match &link.target {
                 LinkTarget::SamePage => {}
                 LinkTarget::Page(path) => {
-                    if site.page(path).is_none() {
+                    if site.page(path).is_none() && !site.unloadable.contains(path) {
                         let diagnostic = Diagnostic::at(
                             &page.file,
                             link.span.clone(),
@@ -127,33 +129,55 @@ pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
     out
 }
 
-/// Anchors that templates asked `url()` for; located in the template by the literal argument.
+/// Anchors that templates asked `url()` for, each reported once. The call is located by its
+/// literal argument: in the page's template first, else in whichever template holds it (a
+/// parent, an include).
 pub(crate) fn template_anchors(
     requests: &[AnchorRequest],
     ids: &PageIds,
     theme: &Theme,
 ) -> Diagnostics {
     let mut out = Diagnostics::default();
+    let mut reported = HashSet::new();
     for request in requests {
         let known = ids
             .get(&request.page)
             .is_some_and(|ids| ids.contains(&request.anchor));
-        if known || !ids.contains_key(&request.page) {
+        if known || !ids.contains_key(&request.page) || !reported.insert(&request.written) {
             continue;
         }
         let message = format!("`{}` has no anchor `#{}`", request.page, request.anchor);
+        let quoted = [
+            format!("\"{}\"", request.written),
+            format!("'{}'", request.written),
+        ];
+        let find = |file: &Arc<SourceFile>| {
+            quoted
+                .iter()
+                .find_map(|q| file.text.find(q.as_str()))
+                .map(|i| (Arc::clone(file), i + 1))
+        };
         let located = theme
             .templates
             .get(&request.template)
-            .and_then(|file| file.text.find(&request.written).map(|i| (file, i)));
+            .and_then(find)
+            .or_else(|| theme.templates.values().find_map(find));
         let diagnostic = match located {
-            Some((file, i)) => Diagnostic::at(file, i..i + request.written.len(), message),
+            Some((file, i)) => Diagnostic::at(&file, i..i + request.written.len(), message),
             None => Diagnostic::in_file(
-                format!("templates/{}", request.template),
+                "themes/",
                 format!("url(path=\"{}\"): {message}", request.written),
             ),
         };
-        out.push(diagnostic.help("link to an id the target page has"));
+        let known = ids
+            .get(&request.page)
+            .map(|ids| ids.iter().map(String::as_str));
+        out.push(
+            match known.and_then(|ids| did_you_mean(&request.anchor, ids)) {
+                Some(near) => diagnostic.help(format!("did you mean `#{near}`?")),
+                None => diagnostic.help("link to an id the target page has"),
+            },
+        );
     }
     out
 }

@@ -107,6 +107,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let mut unloadable = std::collections::BTreeSet::new();
     let mut data = Data::default();
     for entry in walkdir::WalkDir::new(&content)
         .follow_links(true)
@@ -150,15 +151,21 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             .strip_prefix("data/")
             .and_then(|p| p.strip_suffix(".toml"))
         {
-            if let Some(file) = read(root, path, &mut diagnostics) {
-                load_data(stem, &file, &mut data, &mut diagnostics);
+            match read(root, path, &mut diagnostics) {
+                Some(file) => load_data(stem, &file, &mut data, &mut diagnostics),
+                None => {
+                    data.broken.insert(stem.to_string());
+                }
             }
         } else if content_path.ends_with(".md") {
-            if let Some(file) = read(root, path, &mut diagnostics)
-                && let Some(page) = page(&file, &content_path, &mut diagnostics)
-                && !page.front.draft
+            match read(root, path, &mut diagnostics)
+                .and_then(|file| page(&file, &content_path, &mut diagnostics))
             {
-                pages.push(page);
+                Some(page) if page.front.draft => {}
+                Some(page) => pages.push(page),
+                None => {
+                    unloadable.insert(content_path);
+                }
             }
         } else if !content_path.starts_with("data/") {
             match std::fs::read(path) {
@@ -184,13 +191,8 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         theme: default_theme(),
         menu: Vec::new(),
     });
-    let site = Site {
-        root: root.to_path_buf(),
-        config,
-        pages,
-        data,
-        assets,
-    };
+    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
+    site.unloadable = unloadable;
     Ok((site, Diagnostics(diagnostics)))
 }
 
@@ -295,14 +297,27 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
         Ok(table) => table,
         Err(error) => {
             out.push(from_toml(file, 0, &error));
+            data.broken.insert(stem.to_string());
             return;
         }
     };
-    match stem {
-        "ladder" => data.ladder = data::ladder(file, out),
-        "compensation" => data.compensation = data::compensation(file, out),
-        "quiz" => data.quiz = data::quiz(file, out),
-        _ => {}
+    let typed = match stem {
+        "ladder" => {
+            data.ladder = data::ladder(file, out);
+            data.ladder.is_some()
+        }
+        "compensation" => {
+            data.compensation = data::compensation(file, out);
+            data.compensation.is_some()
+        }
+        "quiz" => {
+            data.quiz = data::quiz(file, out);
+            data.quiz.is_some()
+        }
+        _ => true,
+    };
+    if !typed {
+        data.broken.insert(stem.to_string());
     }
     let json = serde_json::to_value(&table).expect("a TOML table is always representable as JSON");
     data.raw.insert(stem.to_string(), json);

@@ -86,17 +86,19 @@ fn main() -> ExitCode {
         } => {
             let started = Instant::now();
             let target = output.unwrap_or_else(|| root.join("output"));
-            let options = BuildOptions {
-                root: root.clone(),
-                base_url,
+            let staging = match write::Staging::create(&root, &target) {
+                Ok(staging) => staging,
+                Err(error) => return environment_failure(&error),
             };
-            match build::build(&options) {
-                Ok(built) => match write::output(&built.output, &root, &target) {
+            let options = BuildOptions { root, base_url };
+            // A failed build drops the staging folder, leaving the previous output untouched.
+            match build::build_into(&options, &staging) {
+                Ok(counts) => match staging.commit() {
                     Ok(()) => {
                         println!(
                             "built {} pages, {} files in {} ms → {}",
-                            built.pages,
-                            built.output.files.len(),
+                            counts.pages,
+                            counts.files,
                             started.elapsed().as_millis(),
                             target.display()
                         );
@@ -109,14 +111,15 @@ fn main() -> ExitCode {
         }
         Command::Check { root } => {
             let started = Instant::now();
-            match build::build(&BuildOptions {
+            let options = BuildOptions {
                 root,
                 base_url: None,
-            }) {
-                Ok(built) => {
+            };
+            match build::build_into(&options, &render::Discard) {
+                Ok(counts) => {
                     println!(
                         "checked {} pages in {} ms: no problems",
-                        built.pages,
+                        counts.pages,
                         started.elapsed().as_millis()
                     );
                     ExitCode::SUCCESS

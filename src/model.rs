@@ -1,7 +1,7 @@
 //! The site as plain data: what `load` produces and every later stage reads. No I/O, no parsing.
 //! Relations between pages are content paths (`phases/junior.md`), never references.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,9 +18,64 @@ pub(crate) struct Site {
     pub(crate) data: Data,
     /// Files under `content/` that are not pages or data, copied as they are.
     pub(crate) assets: Vec<Asset>,
+    /// Index of `pages` by route.
+    pub(crate) by_route: HashMap<String, usize>,
+    /// The pages directly below each route, by weight then path (indices into `pages`).
+    pub(crate) children: HashMap<String, Vec<usize>>,
+    /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
+    /// links to them are not reported a second time as missing.
+    pub(crate) unloadable: BTreeSet<String>,
 }
 
 impl Site {
+    /// Assembles a site and indexes its pages by route and by section. `pages` must be sorted by
+    /// path; a route published twice keeps its first page (the duplicate is a diagnostic).
+    pub(crate) fn new(
+        root: PathBuf,
+        config: SiteConfig,
+        pages: Vec<Page>,
+        data: Data,
+        assets: Vec<Asset>,
+    ) -> Site {
+        let mut by_route = HashMap::new();
+        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, page) in pages.iter().enumerate() {
+            by_route.entry(page.route.clone()).or_insert(index);
+            if let Some(parent) = page.parent_route() {
+                children.entry(parent).or_default().push(index);
+            }
+        }
+        for list in children.values_mut() {
+            list.sort_by(|&a, &b| {
+                (pages[a].front.weight, &pages[a].path)
+                    .cmp(&(pages[b].front.weight, &pages[b].path))
+            });
+        }
+        Site {
+            root,
+            config,
+            pages,
+            data,
+            assets,
+            by_route,
+            children,
+            unloadable: BTreeSet::new(),
+        }
+    }
+
+    pub(crate) fn page_at(&self, route: &str) -> Option<&Page> {
+        self.by_route.get(route).map(|&index| &self.pages[index])
+    }
+
+    /// The pages directly below `route`, by weight.
+    pub(crate) fn children_of(&self, route: &str) -> impl Iterator<Item = &Page> {
+        self.children
+            .get(route)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.pages[index])
+    }
+
     pub(crate) fn page(&self, path: &str) -> Option<&Page> {
         self.pages
             .binary_search_by(|page| page.path.as_str().cmp(path))
@@ -155,6 +210,9 @@ pub(crate) struct Data {
     pub(crate) quiz: Option<Quiz>,
     /// Every `data/*.toml` by stem, as parsed, for templates.
     pub(crate) raw: BTreeMap<String, serde_json::Value>,
+    /// Stems of data files that exist but could not be read or parsed (already a diagnostic),
+    /// so references into them are not reported a second time.
+    pub(crate) broken: BTreeSet<String>,
 }
 
 #[derive(Debug)]

@@ -3,7 +3,8 @@
 //! filesystem. Internal URLs are written with `ROOT_MARKER` and made relative per page at the end,
 //! so one template context serves every depth.
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
 
@@ -38,16 +39,80 @@ impl Output {
     }
 }
 
+/// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,
+/// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
+pub(crate) trait Sink: Sync {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+}
+
+/// Keeps every file in memory, for `serve`.
+#[derive(Default)]
+pub(crate) struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let file = OutputFile {
+            path: path.to_string(),
+            bytes,
+        };
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    }
+}
+
+impl Collect {
+    pub(crate) fn into_output(self) -> Output {
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Output { files }
+    }
+}
+
+/// Drops every file, for `check`.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
+struct Writer<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+    failure: Mutex<Option<anyhow::Error>>,
+}
+
+impl Writer<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        if let Err(error) = self.sink.put(&path, bytes) {
+            self.failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(error);
+        }
+        self.paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path);
+    }
+}
+
 /// What rendering produced: the files, template failures, and links to anchors that no rendered
 /// page has. The caller decides what the diagnostics mean (a site with other problems may fail
 /// to render for their sake; its anchor problems are still worth reporting).
 pub(crate) struct Rendered {
-    pub(crate) output: Output,
+    /// How many files went to the sink.
+    pub(crate) files: usize,
     pub(crate) templates: Diagnostics,
     pub(crate) anchors: Diagnostics,
 }
 
-pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Rendered {
+pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::Result<Rendered> {
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
@@ -65,23 +130,26 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Rendered {
     tera.global_context()
         .insert("root", &ROOT_MARKER.to_string());
 
+    let writer = Writer {
+        sink,
+        paths: Mutex::default(),
+        failure: Mutex::default(),
+    };
     let mut out = Diagnostics::default();
-    let mut files = Vec::new();
     let mut ids = PageIds::new();
-    let rendered = render_pages(site, &tera, theme);
-    for (page, result) in site.pages.iter().zip(rendered) {
+    for (page, result) in site
+        .pages
+        .iter()
+        .zip(render_pages(site, &tera, theme, &writer))
+    {
         match result {
-            Ok(html) => {
-                ids.insert(page.path.clone(), links::ids_in(&html));
-                files.push(OutputFile {
-                    path: format!("{}index.html", page.route),
-                    bytes: relative_urls(&html, &relative_root(&page.route)).into_bytes(),
-                });
+            Ok(page_ids) => {
+                ids.insert(page.path.clone(), page_ids);
             }
             Err(diagnostic) => out.push(diagnostic),
         }
     }
-    extra_pages(site, &tera, theme, &mut files, &mut out);
+    extra_pages(site, &tera, theme, &writer, &mut out);
     let mut anchors = links::anchors(site, &ids);
     let requests = requests
         .lock()
@@ -89,36 +157,46 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme) -> Rendered {
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
     for file in theme.assets.values() {
-        files.push(OutputFile {
-            path: file.published.clone(),
-            bytes: file.bytes.clone(),
-        });
+        writer.put(file.published.clone(), file.bytes.clone());
     }
     for asset in &site.assets {
-        files.push(OutputFile {
-            path: asset.path.clone(),
-            bytes: asset.bytes.clone(),
-        });
+        writer.put(asset.path.clone(), asset.bytes.clone());
     }
-    files.push(sitemap(site, &files));
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            site.config.base_url
-        )
-        .into_bytes(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered {
-        output: Output { files },
+    let sitemap = sitemap(
+        site,
+        &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
+    );
+    writer.put("sitemap.xml".into(), sitemap);
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    );
+    writer.put("robots.txt".into(), robots.into_bytes());
+    if let Some(error) = writer
+        .failure
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(error);
+    }
+    Ok(Rendered {
+        files: writer
+            .paths
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len(),
         templates: merge_repeats(out),
         anchors,
-    }
+    })
 }
 
 /// Renders every page, split across the machine's cores; results keep the pages' order.
-fn render_pages(site: &Site, tera: &Tera, theme: &Theme) -> Vec<Result<String, Diagnostic>> {
+fn render_pages(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    writer: &Writer,
+) -> Vec<Result<HashSet<String>, Diagnostic>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -131,7 +209,13 @@ fn render_pages(site: &Site, tera: &Tera, theme: &Theme) -> Vec<Result<String, D
                 scope.spawn(move || {
                     pages
                         .iter()
-                        .map(|page| render_page(site, tera, theme, page))
+                        .map(|page| {
+                            let html = render_page(site, tera, theme, page)?;
+                            let ids = links::ids_in(&html);
+                            let html = relative_urls(&html, &relative_root(&page.route));
+                            writer.put(format!("{}index.html", page.route), html.into_bytes());
+                            Ok(ids)
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -219,13 +303,7 @@ fn relative_urls(html: &str, root: &str) -> String {
 }
 
 /// The quiz's static result pages and the 404 page.
-fn extra_pages(
-    site: &Site,
-    tera: &Tera,
-    theme: &Theme,
-    files: &mut Vec<OutputFile>,
-    out: &mut Diagnostics,
-) {
+fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &mut Diagnostics) {
     if let Some(quiz) = &site.data.quiz
         && theme.templates.contains_key("quiz-result.html")
     {
@@ -259,10 +337,10 @@ fn extra_pages(
                     &context,
                     &quiz_page.file.path,
                 ) {
-                    Ok(html) => files.push(OutputFile {
-                        path: format!("{route}index.html"),
-                        bytes: relative_urls(&html, &relative_root(&route)).into_bytes(),
-                    }),
+                    Ok(html) => writer.put(
+                        format!("{route}index.html"),
+                        relative_urls(&html, &relative_root(&route)).into_bytes(),
+                    ),
                     Err(diagnostic) => out.push(diagnostic),
                 }
             }
@@ -296,10 +374,7 @@ fn extra_pages(
         context.insert("page", &page);
         context.insert("menu", &menu(site, "404.html"));
         match render_template(tera, theme, "404.html", &context, "404.html") {
-            Ok(html) => files.push(OutputFile {
-                path: "404.html".into(),
-                bytes: relative_urls(&html, &root).into_bytes(),
-            }),
+            Ok(html) => writer.put("404.html".into(), relative_urls(&html, &root).into_bytes()),
             Err(diagnostic) => out.push(diagnostic),
         }
     }
@@ -316,13 +391,13 @@ fn site_path(base_url: &str) -> String {
     }
 }
 
-fn sitemap(site: &Site, files: &[OutputFile]) -> OutputFile {
+fn sitemap(site: &Site, paths: &[String]) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut routes: Vec<&str> = files
+    let mut routes: Vec<&str> = paths
         .iter()
-        .filter_map(|f| f.path.strip_suffix("index.html"))
+        .filter_map(|path| path.strip_suffix("index.html"))
         .collect();
     routes.sort_unstable();
     for route in routes {
@@ -332,10 +407,7 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> OutputFile {
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
-    OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-    }
+    xml.into_bytes()
 }
 
 #[cfg(test)]

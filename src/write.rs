@@ -8,32 +8,89 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::render::Output;
+use crate::render::Sink;
 
 /// Written into every output folder so a later build knows it may replace that folder.
 pub(crate) const OUTPUT_MARKER: &str = ".sre-guide-output";
 
-/// Writes `output` to `target`, replacing what a previous build left there.
-pub(crate) fn output(output: &Output, root: &Path, target: &Path) -> anyhow::Result<()> {
-    let target = absolute(target)?;
-    refuse_unsafe_target(root, &target)?;
-    let parent = target
-        .parent()
-        .with_context(|| format!("{} has no parent folder", target.display()))?;
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = target
-        .file_name()
-        .with_context(|| format!("{} has no folder name", target.display()))?
-        .to_string_lossy()
-        .into_owned();
-    remove_leftovers(parent, &name);
+/// A new site being written next to the target folder. Files go in as they are rendered;
+/// `commit` swaps the folder in, and dropping it uncommitted removes it, leaving the previous
+/// output as it was.
+pub(crate) struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    name: String,
+    committed: bool,
+}
 
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_all(output, &staging).and_then(|()| swap_in(&staging, &target, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+impl Staging {
+    /// Refuses unsafe targets before anything is written, then creates the staging folder.
+    pub(crate) fn create(root: &Path, target: &Path) -> anyhow::Result<Staging> {
+        let target = absolute(target)?;
+        refuse_unsafe_target(root, &target)?;
+        let parent = target
+            .parent()
+            .with_context(|| format!("{} has no parent folder", target.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .with_context(|| format!("{} has no folder name", target.display()))?
+            .to_string_lossy()
+            .into_owned();
+        remove_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let staging = Staging {
+            dir,
+            target,
+            name,
+            committed: false,
+        };
+        fs::create_dir_all(&staging.dir)
+            .with_context(|| format!("cannot create {}", staging.dir.display()))?;
+        fs::write(staging.dir.join(OUTPUT_MARKER), b"")
+            .with_context(|| format!("cannot write in {}", staging.dir.display()))?;
+        Ok(staging)
     }
-    result
+
+    /// Replaces the target with everything written so far.
+    pub(crate) fn commit(mut self) -> anyhow::Result<()> {
+        swap_in(&self.dir, &self.target, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let path = self.dir.join(path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes a whole in-memory `output` to `target`, replacing what a previous build left there.
+#[cfg(test)]
+pub(crate) fn output(
+    output: &crate::render::Output,
+    root: &Path,
+    target: &Path,
+) -> anyhow::Result<()> {
+    let staging = Staging::create(root, target)?;
+    for file in &output.files {
+        staging.put(&file.path, file.bytes.clone())?;
+    }
+    staging.commit()
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
@@ -95,21 +152,6 @@ fn refuse_unsafe_target(root: &Path, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_all(output: &Output, staging: &Path) -> anyhow::Result<()> {
-    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    fs::write(staging.join(OUTPUT_MARKER), b"")
-        .with_context(|| format!("cannot write in {}", staging.display()))?;
-    for file in &output.files {
-        let path = staging.join(&file.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        fs::write(&path, &file.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
-}
-
 fn swap_in(staging: &Path, target: &Path, name: &str) -> anyhow::Result<()> {
     let parent = target.parent().expect("checked by the caller");
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -150,7 +192,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
+    use crate::render::{Output, OutputFile};
 
     fn site_with(files: &[(&str, &str)]) -> Output {
         Output {
