@@ -2,7 +2,9 @@
 //! guide itself) in temporary directories. `support` is the builder; each other module covers one
 //! command.
 
+mod browser;
 mod build;
 mod fuzz;
+mod guide;
 mod serve;
 mod support;

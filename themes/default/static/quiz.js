@@ -19,7 +19,8 @@
     const m = /^#a=([yn-]+)$/.exec(h);
     return m && m[1].length === qs.length ? m[1] : null;
   };
-  // Answering replaces the history entry; a result or Start over adds one.
+  // Answering replaces the history entry (adds one after a result, so Back shows
+  // it again); a result or Start over adds one.
   const save = (s, push, result) => {
     const url = location.href.split('#')[0] + (/[yn]/.test(s) ? '#a=' + s : '');
     try { history[push ? 'pushState' : 'replaceState']({ result }, '', url); } catch (e) {}
@@ -61,7 +62,7 @@
 
   form.addEventListener('change', () => {
     const s = read();
-    save(s, false, false);
+    save(s, state().result, false);
     clear();
     flag(s, !errs.hidden);
   });
