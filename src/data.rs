@@ -1,6 +1,7 @@
-//! The guide's typed data files: `data/ladder.toml`, `data/compensation.toml`, `data/quiz.toml`.
+//! The guide's typed data files `data/ladder.toml` and `data/compensation.toml` (the quiz has
+//! its own stage, `quiz.rs`), and the id and page-reference helpers all three share.
 //! Raw serde shapes stay private here; only checked `model` types leave. Rules that need one file
-//! only (unique ids, min ≤ max, ordered tenures, the quiz key covering every count once) are
+//! only (unique ids, min ≤ max, ordered tenures) are
 //! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
 
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, from_toml};
 use crate::model::{
     Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
-    Milestone, PageRef, PayRange, Phase, Question, Quiz, Rule, Years,
+    Milestone, PageRef, PayRange, Phase, Years,
 };
 use crate::source::SourceFile;
 
@@ -326,135 +327,6 @@ pub(crate) fn compensation(
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawQuiz {
-    questions: Vec<RawQuestion>,
-    rules: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawQuestion {
-    id: Spanned<String>,
-    text: Spanned<String>,
-    #[serde(default)]
-    hint: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    id: Spanned<String>,
-    min: u32,
-    max: u32,
-    page: Spanned<String>,
-    label: String,
-}
-
-/// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
-/// routed by exactly one rule.
-pub(crate) fn quiz(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Quiz> {
-    let raw: RawQuiz = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            return None;
-        }
-    };
-    let mut ids = UniqueIds::new(file, "question");
-    let mut questions = Vec::new();
-    for question in raw.questions {
-        ids.check(&question.id, out);
-        if question.text.get_ref().trim().is_empty() {
-            out.push(
-                Diagnostic::at(file, question.text.span(), "question has no text")
-                    .help("write the question, or remove the [[questions]] entry"),
-            );
-        }
-        questions.push(Question {
-            id: question.id.into_inner(),
-            text: question.text.into_inner(),
-            hint: question.hint,
-        });
-    }
-    let count = questions.len() as u32;
-    let mut rule_ids = UniqueIds::new(file, "rule");
-    let mut covered_by: Vec<Option<String>> = vec![None; count as usize + 1];
-    let mut rules = Vec::new();
-    let mut last_span = 0..0;
-    for spanned in raw.rules {
-        let span = spanned.span();
-        last_span = span.clone();
-        let rule = spanned.into_inner();
-        rule_ids.check(&rule.id, out);
-        let id = rule.id.get_ref().clone();
-        if rule.min > rule.max {
-            out.push(
-                Diagnostic::at(
-                    file,
-                    span.clone(),
-                    format!("rule `{id}` has min {} above max {}", rule.min, rule.max),
-                )
-                .help("swap `min` and `max`"),
-            );
-        }
-        if rule.max > count {
-            out.push(
-                Diagnostic::at(
-                    file,
-                    span.clone(),
-                    format!(
-                        "rule `{id}` routes {} yes answers, but there are only {count} questions",
-                        rule.max
-                    ),
-                )
-                .help(format!("use counts from 0 to {count}")),
-            );
-        }
-        for yes in rule.min..=rule.max.min(count) {
-            match &covered_by[yes as usize] {
-                Some(other) => out.push(
-                    Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
-                        .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
-                ),
-                None => covered_by[yes as usize] = Some(id.clone()),
-            }
-        }
-        rules.push(Rule {
-            id: rule.id.into_inner(),
-            min: rule.min,
-            max: rule.max,
-            page: page_ref(file, rule.page),
-            label: rule.label,
-        });
-    }
-    let gaps: Vec<String> = covered_by
-        .iter()
-        .enumerate()
-        .filter(|(_, rule)| rule.is_none())
-        .map(|(yes, _)| yes.to_string())
-        .collect();
-    if !gaps.is_empty() {
-        out.push(
-            Diagnostic::at(
-                file,
-                last_span,
-                format!(
-                    "no rule routes a reader with {} yes answers",
-                    gaps.join(" or ")
-                ),
-            )
-            .help(format!(
-                "add a [[rules]] entry whose min..max covers {}",
-                gaps.join(", ")
-            )),
-        );
-    }
-    rules.sort_by_key(|rule| rule.min);
-    Some(Quiz { questions, rules })
-}
-
 fn years(raw: RawYears) -> Years {
     Years {
         min: raw.min,
@@ -462,7 +334,7 @@ fn years(raw: RawYears) -> Years {
     }
 }
 
-fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
+pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
     let span = page.span();
     PageRef {
         path: page.into_inner().trim_start_matches('/').to_string(),
@@ -479,14 +351,14 @@ fn quoted(ids: &[&str]) -> String {
 }
 
 /// Reports an id that is malformed or seen before in the same file.
-struct UniqueIds<'a> {
+pub(crate) struct UniqueIds<'a> {
     file: &'a Arc<SourceFile>,
     what: &'static str,
     seen: HashMap<String, usize>,
 }
 
 impl<'a> UniqueIds<'a> {
-    fn new(file: &'a Arc<SourceFile>, what: &'static str) -> Self {
+    pub(crate) fn new(file: &'a Arc<SourceFile>, what: &'static str) -> Self {
         UniqueIds {
             file,
             what,
@@ -494,7 +366,7 @@ impl<'a> UniqueIds<'a> {
         }
     }
 
-    fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
         let value = id.get_ref();
         if value.is_empty()
             || !value
@@ -614,75 +486,6 @@ mod tests {
         assert!(
             messages[0].ends_with("range for `junior` has min 5 above max 4"),
             "{messages:?}"
-        );
-    }
-
-    fn quiz_text(rules: &str) -> String {
-        let mut text = String::new();
-        for id in ["a", "b", "c"] {
-            text.push_str(&format!(
-                "[[questions]]\nid = \"{id}\"\ntext = \"Q {id}?\"\n"
-            ));
-        }
-        text + rules
-    }
-
-    fn rule(id: &str, min: u32, max: u32) -> String {
-        format!(
-            "[[rules]]\nid = \"{id}\"\nmin = {min}\nmax = {max}\npage = \"p.md\"\nlabel = \"L\"\n"
-        )
-    }
-
-    #[test]
-    fn quiz_rules_must_cover_every_count_once() {
-        let (quiz, messages) = run(quiz, &quiz_text(&(rule("one", 0, 1) + &rule("two", 2, 3))));
-        assert!(messages.is_empty(), "{messages:?}");
-        assert_eq!(quiz.expect("parsed").rules.len(), 2);
-
-        let (_, messages) = run(
-            super::quiz,
-            &quiz_text(&(rule("one", 0, 1) + &rule("two", 3, 3))),
-        );
-        assert_eq!(messages.len(), 1);
-        assert!(
-            messages[0].ends_with("no rule routes a reader with 2 yes answers"),
-            "{messages:?}"
-        );
-
-        let (_, messages) = run(
-            super::quiz,
-            &quiz_text(&(rule("one", 0, 2) + &rule("two", 2, 3))),
-        );
-        assert_eq!(messages.len(), 1);
-        assert!(
-            messages[0].ends_with("rules `one` and `two` both route 2 yes answers"),
-            "{messages:?}"
-        );
-
-        let (_, messages) = run(
-            super::quiz,
-            &quiz_text(&(rule("one", 0, 1) + &rule("two", 2, 4))),
-        );
-        assert!(
-            messages[0]
-                .ends_with("rule `two` routes 4 yes answers, but there are only 3 questions"),
-            "{messages:?}"
-        );
-    }
-
-    #[test]
-    fn duplicate_and_empty_questions_are_reported() {
-        let text =
-            "[[questions]]\nid = \"a\"\ntext = \"Q?\"\n[[questions]]\nid = \"a\"\ntext = \" \"\n"
-                .to_string()
-                + &rule("r", 0, 2);
-        let (_, messages) = run(quiz, &text);
-        assert_eq!(
-            messages,
-            [
-                "5:6 question id `a` is used twice",
-                "6:8 question has no text"
-            ]
         );
     }
 }

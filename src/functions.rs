@@ -140,28 +140,12 @@ pub(crate) fn register(
 
 fn compensation_chart(site: &Site) -> Option<String> {
     let compensation = site.data.compensation.as_ref()?;
-    let ladder = site.data.ladder.as_ref();
-    let names: Vec<(String, String)> = match ladder {
-        Some(ladder) => ladder
-            .levels
-            .iter()
-            .map(|l| (l.id.clone(), l.name.clone()))
-            .collect(),
-        None => compensation
-            .ranges
-            .iter()
-            .map(|r| (r.level.id.clone(), r.level.id.clone()))
-            .collect(),
-    };
-    let bars: Vec<chart::Bar> = names
-        .iter()
-        .map(|(id, name)| chart::Bar {
+    let bars: Vec<chart::Bar> = compensation
+        .rows(site.data.ladder.as_ref())
+        .into_iter()
+        .map(|(_, name, range)| chart::Bar {
             label: name,
-            range: compensation
-                .ranges
-                .iter()
-                .find(|r| &r.level.id == id)
-                .map(|r| (r.min, r.max)),
+            range: range.map(|r| (r.min, r.max)),
         })
         .collect();
     let description = bars

@@ -311,7 +311,7 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
             data.compensation.is_some()
         }
         "quiz" => {
-            data.quiz = data::quiz(file, out);
+            data.quiz = crate::quiz::parse(file, out);
             data.quiz.is_some()
         }
         _ => true,

@@ -13,6 +13,7 @@ mod links;
 mod load;
 mod markdown;
 mod model;
+mod quiz;
 mod render;
 mod serve;
 mod source;

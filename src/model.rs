@@ -317,6 +317,29 @@ pub(crate) struct Compensation {
     pub(crate) ranges: Vec<PayRange>,
 }
 
+impl Compensation {
+    /// One row per level, in ladder order, with its range if one is published (a level may have
+    /// none). Without a ladder, one row per range, named by its level id.
+    pub(crate) fn rows<'a>(
+        &'a self,
+        ladder: Option<&'a Ladder>,
+    ) -> Vec<(&'a str, &'a str, Option<&'a PayRange>)> {
+        let range_of = |id: &str| self.ranges.iter().find(|r| r.level.id == id);
+        match ladder {
+            Some(ladder) => ladder
+                .levels
+                .iter()
+                .map(|l| (l.id.as_str(), l.name.as_str(), range_of(&l.id)))
+                .collect(),
+            None => self
+                .ranges
+                .iter()
+                .map(|r| (r.level.id.as_str(), r.level.id.as_str(), Some(r)))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct PayRange {
     pub(crate) level: LevelRef,

@@ -160,31 +160,17 @@ struct CompensationView {
 
 fn compensation(site: &Site) -> Option<CompensationView> {
     let compensation = site.data.compensation.as_ref()?;
-    let levels: Vec<(String, String)> = match &site.data.ladder {
-        Some(ladder) => ladder
-            .levels
-            .iter()
-            .map(|l| (l.id.clone(), l.name.clone()))
-            .collect(),
-        None => compensation
-            .ranges
-            .iter()
-            .map(|r| (r.level.id.clone(), r.level.id.clone()))
-            .collect(),
-    };
-    let rows = levels
+    let rows = compensation
+        .rows(site.data.ladder.as_ref())
         .into_iter()
-        .map(|(id, name)| {
-            let range = compensation.ranges.iter().find(|r| r.level.id == id);
-            CompensationRow {
-                level: id,
-                level_name: name,
-                has_range: range.is_some(),
-                min: range.map(|r| r.min),
-                max: range.map(|r| r.max),
-                min_label: range.map_or_else(String::new, |r| money(r.min, &compensation.currency)),
-                max_label: range.map_or_else(String::new, |r| money(r.max, &compensation.currency)),
-            }
+        .map(|(id, name, range)| CompensationRow {
+            level: id.to_string(),
+            level_name: name.to_string(),
+            has_range: range.is_some(),
+            min: range.map(|r| r.min),
+            max: range.map(|r| r.max),
+            min_label: range.map_or_else(String::new, |r| money(r.min, &compensation.currency)),
+            max_label: range.map_or_else(String::new, |r| money(r.max, &compensation.currency)),
         })
         .collect();
     Some(CompensationView {

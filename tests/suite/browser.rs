@@ -5,22 +5,20 @@
 //! Every test is `#[ignore = "needs Chromium"]`; CI runs them with `--include-ignored`.
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Emulation, Input, Page};
-use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::{Value, json};
 
-use crate::support::Site;
+use crate::support::{Chrome, Site, chrome};
 
 type Files = BTreeMap<String, Vec<u8>>;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// The longest any single wait in these tests may take.
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -112,53 +110,6 @@ fn respond(request: tiny_http::Request, files: &Files) {
 // Chromium
 
 /// A headless Chromium with a throwaway profile; the process ends when this is dropped.
-struct Chrome {
-    browser: Browser,
-    _profile: tempfile::TempDir,
-    _one_at_a_time: MutexGuard<'static, ()>,
-}
-
-/// Starts Chromium. One browser at a time across this file: the machine has two cores, and each
-/// test gets a fresh profile (so a fresh localStorage) anyway.
-fn chrome() -> Chrome {
-    static ONE: Mutex<()> = Mutex::new(());
-    let guard = ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    assert!(
-        std::path::Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: apt-get install -y chromium"
-    );
-    let profile = tempfile::Builder::new()
-        .prefix("sre-guide-chromium-")
-        .tempdir()
-        .expect("a profile dir");
-    let options = LaunchOptions::default_builder()
-        .path(Some(CHROMIUM.into()))
-        .headless(true)
-        .sandbox(false)
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .window_size(Some((1024, 768)))
-        .args(
-            [
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ]
-            .iter()
-            .map(OsStr::new)
-            .collect(),
-        )
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    let browser = Browser::new(options).expect("start Chromium");
-    Chrome {
-        browser,
-        _profile: profile,
-        _one_at_a_time: guard,
-    }
-}
-
 impl Chrome {
     fn tab(&self) -> Arc<Tab> {
         prepare(self.browser.new_tab().expect("a new tab"))

@@ -279,3 +279,49 @@ impl Output {
         self.code
     }
 }
+
+/// Debian's Chromium, started the way every browser test here needs it: headless, sandbox off (CI
+/// runs as root), no background networking (there is no network), a fresh profile. One browser
+/// at a time across the suite: the machine has two cores. Never downloads a browser.
+pub struct Chrome {
+    pub browser: headless_chrome::Browser,
+    _profile: tempfile::TempDir,
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn chrome() -> Chrome {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: apt-get install -y chromium"
+    );
+    let profile = tempfile::Builder::new()
+        .prefix("sre-guide-chromium-")
+        .tempdir()
+        .expect("a profile dir");
+    let args = [
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ];
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(CHROMIUM.into()))
+        .headless(true)
+        .sandbox(false)
+        .user_data_dir(Some(profile.path().to_path_buf()))
+        .window_size(Some((1024, 768)))
+        .args(args.iter().map(std::ffi::OsStr::new).collect())
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    let browser = headless_chrome::Browser::new(options).expect("start Chromium");
+    Chrome {
+        browser,
+        _profile: profile,
+        _one_at_a_time: guard,
+    }
+}

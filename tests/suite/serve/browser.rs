@@ -1,10 +1,7 @@
 //! A real Chromium: the page follows edits on disk without anyone touching the browser.
 
-use std::ffi::OsStr;
 use std::thread;
 use std::time::{Duration, Instant};
-
-use headless_chrome::{Browser, LaunchOptions};
 
 use super::preview::{EVENT, Edit, Preview, site};
 
@@ -33,24 +30,8 @@ fn eventually(tab: &headless_chrome::Tab, script: &str, wanted: &str) -> String 
 fn a_browser_follows_edits_and_shows_the_overlay() {
     let site = site();
     let preview = Preview::start(&site);
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = Browser::new(LaunchOptions {
-        path: Some("/usr/bin/chromium".into()),
-        sandbox: false,
-        headless: true,
-        user_data_dir: Some(profile.path().to_path_buf()),
-        args: [
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-        ]
-        .iter()
-        .map(OsStr::new)
-        .collect(),
-        ..LaunchOptions::default()
-    })
-    .expect("launch Chromium");
+    let chrome = crate::support::chrome();
+    let browser = &chrome.browser;
     let tab = browser.new_tab().expect("a tab");
     tab.navigate_to(&format!("http://{}/docs/first/", preview.address))
         .expect("navigate")
