@@ -78,8 +78,6 @@ impl Diagnostic {
                     .path(&file.path)
                     .annotation(AnnotationKind::Primary.span(span)),
             );
-        } else if let Some(path) = &self.path {
-            group = group.element(Level::NOTE.message(format!("in {path}")));
         }
         if let Some(context) = &self.context {
             group = group.element(Level::NOTE.message(context));
@@ -87,7 +85,15 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             group = group.element(Level::HELP.message(help));
         }
-        renderer.render(&[group])
+        let report = renderer.render(&[group]);
+        match (&self.location, &self.path) {
+            // No position is known (an unreadable file): still point at the file, rustc-style.
+            (None, Some(path)) => match report.split_once('\n') {
+                Some((title, rest)) => format!("{title}\n --> {path}\n{rest}"),
+                None => format!("{report}\n --> {path}"),
+            },
+            _ => report,
+        }
     }
 
     /// The shape the live-preview overlay shows.
@@ -195,16 +201,64 @@ pub(crate) fn from_toml(
         .span()
         .map_or(offset..offset, |s| s.start + offset..s.end + offset);
     let message = error.message().trim_end().to_string();
-    let help = unknown_field_help(&message).or_else(|| {
-        message
-            .starts_with("missing field")
-            .then(|| "add the field; see README.md, \"Content model\"".to_string())
-    });
-    let diagnostic = Diagnostic::at(file, span, first_line(&message));
-    match help {
-        Some(help) => diagnostic.help(help),
-        None => diagnostic,
+    let help = unknown_field_help(&message)
+        .or_else(|| {
+            let field = message.strip_prefix("missing field `")?.split('`').next()?;
+            Some(format!(
+                "add `{field} = …` here; README.md, \"Content model\", lists every key"
+            ))
+        })
+        .or_else(|| {
+            syntax_help(
+                &message,
+                file.line_text(span.start),
+                file.text.get(span.clone()).unwrap_or_default(),
+            )
+        })
+        .unwrap_or_else(|| "see the TOML syntax at https://toml.io/en/v1.0.0".to_string());
+    Diagnostic::at(file, span, first_line(&message)).help(help)
+}
+
+/// Advice for the TOML mistakes editors make most, shown with their own line corrected.
+fn syntax_help(message: &str, line: &str, spanned: &str) -> Option<String> {
+    if message.starts_with("string values must be quoted") {
+        let (key, value) = line.split_once('=')?;
+        let value = value.trim().replace('"', "\\\"");
+        return Some(format!(
+            "put text in double quotes: `{} = \"{value}\"`",
+            key.trim()
+        ));
     }
+    if message.starts_with("unclosed array table") {
+        let name = line.trim().trim_start_matches('[').trim_end_matches(']');
+        return Some(format!("close the header: `[[{name}]]`"));
+    }
+    if message.starts_with("unclosed table") {
+        let name = line.trim().trim_start_matches('[').trim_end_matches(']');
+        return Some(format!("close the header: `[{name}]`"));
+    }
+    if message.starts_with("missing comma") {
+        return Some("separate the items of a list with commas: `[\"a\", \"b\"]`".to_string());
+    }
+    if message.starts_with("duplicate key") {
+        return Some(format!(
+            "each key appears once per table; remove or rename this `{}`",
+            spanned.trim()
+        ));
+    }
+    if message.starts_with("invalid type") {
+        let expected = message.rsplit("expected ").next().unwrap_or_default();
+        let advice = match expected {
+            "i64" | "u64" | "u32" | "an integer" => {
+                "write a whole number, without quotes: `weight = 2`"
+            }
+            "a boolean" => "write true or false, without quotes: `draft = true`",
+            "a string" => "put the text in double quotes",
+            _ => "text goes in double quotes, numbers and true/false without, lists in [ ]",
+        };
+        return Some(advice.to_string());
+    }
+    None
 }
 
 fn first_line(message: &str) -> String {
@@ -265,6 +319,23 @@ mod tests {
         assert_eq!(
             help.as_deref(),
             Some("remove `zzz`; the keys allowed here are `title`")
+        );
+    }
+
+    #[test]
+    fn common_toml_mistakes_get_their_fix() {
+        let file = SourceFile::new("content/site.toml", "title = SRE Guide\n");
+        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unquoted");
+        let diagnostic = from_toml(&file, 0, &error);
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("put text in double quotes: `title = \"SRE Guide\"`")
+        );
+        let file = SourceFile::new("content/data/ladder.toml", "[[levels]\nid = \"a\"\n");
+        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unclosed");
+        assert_eq!(
+            from_toml(&file, 0, &error).help.as_deref(),
+            Some("close the header: `[[levels]]`")
         );
     }
 

@@ -118,24 +118,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| "content/".into());
-                let message = if error.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points at a folder that contains it".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        error
-                            .io_error()
-                            .map_or(error.to_string(), |e| e.to_string())
-                    )
-                };
-                diagnostics.push(
-                    Diagnostic::in_file(path, message)
-                        .help("remove the link or fix the permissions"),
-                );
+                diagnostics.push(walk_error(root, &error));
                 continue;
             }
         };
@@ -194,6 +177,38 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     Ok((site, Diagnostics(diagnostics)))
+}
+
+/// Why an entry under content/ could not be visited, in the editor's terms.
+fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
+    let Some(path) = error.path() else {
+        return Diagnostic::in_file("content/", format!("cannot read content/: {error}"));
+    };
+    let shown = relative(root, path);
+    if error.loop_ancestor().is_some() {
+        return Diagnostic::in_file(
+            &shown,
+            format!("`{shown}` is a symbolic link to a folder that contains it"),
+        )
+        .help("remove the link, or point it outside this folder");
+    }
+    if let Ok(target) = std::fs::read_link(path)
+        && !path.exists()
+    {
+        return Diagnostic::in_file(
+            &shown,
+            format!(
+                "`{shown}` is a symbolic link to `{}`, which does not exist",
+                target.display()
+            ),
+        )
+        .help("point the link at an existing file, or remove it");
+    }
+    let reason = error
+        .io_error()
+        .map_or_else(|| error.to_string(), ToString::to_string);
+    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {reason}"))
+        .help("check the permissions of the file or folder")
 }
 
 /// Dotfiles, editor backups and swap files are never part of the site.

@@ -188,7 +188,10 @@ pub(crate) fn template_error(
         message = format!("{message}: {inner}");
         source = inner.source();
     }
-    let (message, help) = undefined_name_help(&message);
+    let (message, mut help) = undefined_name_help(&message);
+    if help.is_none() && matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) {
+        help = Some("Tera writes expressions as {{ … }}, tags as {% … %} and comments as {# … #}; see https://keats.github.io/tera/docs/".to_string());
+    }
     let diagnostic = Diagnostic::at(file, report.span().range.clone(), message);
     Some(match help {
         Some(help) => diagnostic.help(help),

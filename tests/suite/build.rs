@@ -62,7 +62,7 @@ fn missing_title_is_an_error_with_help() {
 2 | description = "No title"
   | ^
   |
-  = help: add the field; see README.md, "Content model"
+  = help: add `title = …` here; README.md, "Content model", lists every key
 "#,
         ));
 }
@@ -176,10 +176,10 @@ fn a_symlink_loop_under_content_is_a_diagnostic() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: symbolic link loop: this link points at a folder that contains it
+            "error: `content/notes/loop` is a symbolic link to a folder that contains it
+ --> content/notes/loop
  |
- = note: in content/notes/loop
- = help: remove the link or fix the permissions
+ = help: remove the link, or point it outside this folder
 ",
         ));
 }
@@ -192,10 +192,10 @@ fn a_page_that_cannot_be_read_is_a_diagnostic() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: cannot read: No such file or directory (os error 2)
+            "error: `content/notes/gone.md` is a symbolic link to `nowhere.md`, which does not exist
+ --> content/notes/gone.md
  |
- = note: in content/notes/gone.md
- = help: remove the link or fix the permissions
+ = help: point the link at an existing file, or remove it
 ",
         ));
 }
@@ -233,6 +233,8 @@ fn a_toml_syntax_error_in_a_data_file_is_at_file_line_col() {
   |
 3 |   "grace" "x"]
   |           ^
+  |
+  = help: separate the items of a list with commas: `["a", "b"]`
 "#,
         ));
 }
@@ -344,6 +346,8 @@ fn a_template_syntax_error_is_at_template_file_line_col() {
   |
 3 | <h1>{{ page.title }</h1>
   |                   ^
+  |
+  = help: Tera writes expressions as {{ … }}, tags as {% … %} and comments as {# … #}; see https://keats.github.io/tera/docs/
 ",
         ));
 }
@@ -441,12 +445,16 @@ fn every_error_of_a_run_is_reported_sorted_then_the_count() {
   |
 1 | x = 
   |     ^
+  |
+  = help: put text in double quotes: `x = \"\"`
 ",
             r#"error: invalid type: string "heavy", expected i64
  --> content/e.md:3:10
   |
 3 | weight = "heavy"
   |          ^^^^^^^
+  |
+  = help: write a whole number, without quotes: `weight = 2`
 "#,
             "error: link target `nope.md` does not exist
  --> content/f.md:4:5
