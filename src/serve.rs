@@ -53,7 +53,7 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the address the server listens on")?;
-    let live = Arc::new(Live::new());
+    let live = Arc::new(Live::new(address.ip().is_loopback()));
     let build = Arc::new(BuildOptions {
         root: root.clone(),
         base_url: options.build.base_url,
@@ -160,6 +160,9 @@ pub(crate) struct Live {
     next_build: AtomicU64,
     /// Held by whoever builds, so two builds never publish out of order.
     pub(crate) building: Mutex<()>,
+    /// Bound to loopback: answer only requests addressed to a loopback name, so a web page
+    /// elsewhere cannot read the preview through a DNS name rebound to 127.0.0.1.
+    pub(super) loopback_only: bool,
 }
 
 /// What a published build changed, as the watcher reports it.
@@ -170,7 +173,7 @@ pub(crate) enum Published {
 }
 
 impl Live {
-    fn new() -> Self {
+    fn new(loopback_only: bool) -> Self {
         // Ids start from the clock, so a page left open across a restart of `serve` reloads.
         let start = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -183,6 +186,7 @@ impl Live {
             })),
             clients: Mutex::new(Vec::new()),
             next_build: AtomicU64::new(start + 1),
+            loopback_only,
             building: Mutex::new(()),
         }
     }

@@ -25,6 +25,16 @@ pub(super) fn request(live: &Live, request: Request) {
             return;
         }
     };
+    if live.loopback_only && !host_is_loopback(&request) {
+        let response = text(
+            403,
+            "403 forbidden: this preview listens on loopback and answers only to localhost or \
+             127.0.0.1 (a guard against DNS rebinding); to reach it by another name, pass \
+             --bind\n",
+        );
+        let _ = request.respond(response);
+        return;
+    }
     let target = match Target::parse(request.url()) {
         Ok(target) => target,
         Err(reason) => {
@@ -286,8 +296,55 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Whether the request's Host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
+/// `[::1]`, with any port. A request without a Host header (HTTP/1.0 tools) is let through.
+fn host_is_loopback(request: &Request) -> bool {
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase())
+    else {
+        return true;
+    };
+    loopback_name(&host)
+}
+
+fn loopback_name(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for host in [
+            "localhost:1111",
+            "127.0.0.1:8080",
+            "[::1]:1111",
+            "docs.localhost",
+            "127.1.2.3",
+        ] {
+            assert!(super::loopback_name(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "192.168.1.2:1111",
+            "localhost.evil.example",
+            "[::2]:80",
+        ] {
+            assert!(!super::loopback_name(host), "{host}");
+        }
+    }
+
     use super::*;
 
     #[test]

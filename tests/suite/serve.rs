@@ -102,6 +102,32 @@ fn serves_pages_with_type_etag_and_the_live_reload_script() {
 }
 
 #[test]
+fn answers_only_to_loopback_host_names_against_dns_rebinding() {
+    use std::io::{Read, Write};
+    let preview = Preview::start(&site());
+    let ask = |host: &str| {
+        let mut stream = preview.connect();
+        let request = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("send request");
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).expect("read response");
+        raw
+    };
+    let rebound = ask("attacker.example:1111");
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(
+        !rebound.contains("The first page"),
+        "no page content for a foreign host"
+    );
+    for host in ["localhost:1111", "127.0.0.1", "[::1]:1111"] {
+        assert!(
+            ask(host).starts_with("HTTP/1.1 200"),
+            "{host} is this machine"
+        );
+    }
+}
+
+#[test]
 fn never_serves_anything_outside_the_site() {
     let site = site()
         .file("Cargo.toml", "[package]\nname = \"secret-outside\"\n")
