@@ -54,6 +54,13 @@ impl Diagnostic {
         }
     }
 
+    /// `line:col message`, for tests that compare several diagnostics at once.
+    #[cfg(test)]
+    pub(crate) fn located(&self) -> String {
+        let (line, col) = self.line_col().unwrap_or((0, 0));
+        format!("{line}:{col} {}", self.message)
+    }
+
     /// 1-based line and column, when the position is known.
     #[cfg(test)]
     pub(crate) fn line_col(&self) -> Option<(usize, usize)> {

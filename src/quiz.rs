@@ -150,13 +150,7 @@ mod tests {
         let file = SourceFile::new("content/data/quiz.toml", text);
         let mut out = Vec::new();
         let value = parse(&file, &mut out);
-        let messages = out
-            .iter()
-            .map(|d| {
-                let (line, col) = d.line_col().unwrap_or((0, 0));
-                format!("{line}:{col} {}", d.message)
-            })
-            .collect();
+        let messages = out.iter().map(Diagnostic::located).collect();
         (value, messages)
     }
 
