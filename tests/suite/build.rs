@@ -1005,6 +1005,28 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 }
 
 #[test]
+fn iterating_a_table_in_a_template_is_in_a_stable_order() {
+    // Tera's maps are hash maps unless told to keep order; every build must list them alike.
+    let keys: String = (0..24).map(|i| format!("k{i:02} = {i}\n")).collect();
+    let site = Site::fixture("minimal")
+        .file("content/data/many.toml", &keys)
+        .file(
+            "themes/default/templates/section.html",
+            "{% extends \"base.html\" %}{% block content %}{% for key, value in data.many %}{{ key }}={{ value }};{% endfor %}{% endblock content %}",
+        );
+    site.run(["build"]).code(0);
+    let first = site.read("output/notes/index.html");
+    assert!(
+        first.contains("k00=0;k01=1;k02=2;"),
+        "in the file's order: {first}"
+    );
+    for _ in 0..3 {
+        site.run(["build"]).code(0);
+        assert_eq!(site.read("output/notes/index.html"), first);
+    }
+}
+
+#[test]
 fn the_guide_builds_byte_identically_twice() {
     let site = Site::repo();
     site.run(["build"]).code(0);
