@@ -63,7 +63,7 @@ pub(crate) fn register(
                     .unwrap_or_default();
                 anchors
                     .lock()
-                    .expect("no render thread panics holding the lock")
+                    .unwrap_or_else(PoisonError::into_inner)
                     .push(AnchorRequest {
                         template,
                         written: written.clone(),

@@ -151,9 +151,7 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
     let mut anchors = links::anchors(site, &ids);
-    let requests = requests
-        .lock()
-        .expect("no render thread panics holding the lock");
+    let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
     for file in theme.assets.values() {
@@ -210,7 +208,7 @@ fn render_pages(
                     pages
                         .iter()
                         .map(|page| {
-                            let html = render_page(site, tera, theme, page)?;
+                            let html = render_guarded(site, tera, theme, page)?;
                             let ids = links::ids_in(&html);
                             let html = relative_urls(&html, &relative_root(&page.route));
                             writer.put(format!("{}index.html", page.route), html.into_bytes());
@@ -222,8 +220,26 @@ fn render_pages(
             .collect();
         workers
             .into_iter()
-            .flat_map(|worker| worker.join().expect("rendering never panics"))
+            .flat_map(|worker| worker.join().expect("pages render under catch_unwind"))
             .collect()
+    })
+}
+
+/// Renders one page; a panic inside the template engine becomes a diagnostic for that page
+/// instead of taking the whole build down.
+fn render_guarded(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<String, Diagnostic> {
+    let render = std::panic::AssertUnwindSafe(|| render_page(site, tera, theme, page));
+    std::panic::catch_unwind(render).unwrap_or_else(|_| {
+        Err(Diagnostic::in_file(
+            &page.file.path,
+            format!("the template engine crashed while rendering `{}`", page.file.path),
+        )
+        .help("this is a bug in sre-guide or Tera; simplify the page's template to work around it, and report it"))
     })
 }
 
