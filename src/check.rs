@@ -66,6 +66,14 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) {
     if site.page(&page.path).is_some() || site.unloadable.contains(&page.path) {
         return;
     }
+    if site.drafts.contains(&page.path) {
+        out.push(crate::links::draft_target(
+            &page.file,
+            page.span.clone(),
+            &page.path,
+        ));
+        return;
+    }
     let diagnostic = Diagnostic::at(
         &page.file,
         page.span.clone(),

@@ -9,7 +9,7 @@ use crate::check::suggest_page;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::functions::AnchorRequest;
 use crate::model::{LinkTarget, Site};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use crate::theme::Theme;
 
 pub(crate) fn targets(site: &Site) -> Diagnostics {
@@ -19,7 +19,9 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
             match &link.target {
                 LinkTarget::SamePage => {}
                 LinkTarget::Page(path) => {
-                    if site.page(path).is_none() && !site.unloadable.contains(path) {
+                    if site.drafts.contains(path) {
+                        out.push(draft_target(&page.file, link.span.clone(), path));
+                    } else if site.page(path).is_none() && !site.unloadable.contains(path) {
                         let diagnostic = Diagnostic::at(
                             &page.file,
                             link.span.clone(),
@@ -80,6 +82,18 @@ pub(crate) fn relative_link(from: &str, to: &str) -> String {
     let mut parts = vec![".."; from_dir.len() - common];
     parts.extend(&to_parts[common..]);
     parts.join("/")
+}
+
+/// A link to a page marked `draft = true`, which the site leaves out.
+pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Diagnostic {
+    Diagnostic::at(
+        file,
+        span,
+        format!("`{path}` is a draft, so it is not part of the site"),
+    )
+    .help(format!(
+        "remove `draft = true` from content/{path} to publish it, or link elsewhere"
+    ))
 }
 
 /// The ids of each rendered page, by content path.

@@ -108,6 +108,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut pages = Vec::new();
     let mut assets = Vec::new();
     let mut unloadable = std::collections::BTreeSet::new();
+    let mut drafts = std::collections::BTreeSet::new();
     let mut data = Data::default();
     for entry in walkdir::WalkDir::new(&content)
         .follow_links(true)
@@ -144,7 +145,9 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             match read(root, path, &mut diagnostics)
                 .and_then(|file| page(&file, &content_path, &mut diagnostics))
             {
-                Some(page) if page.front.draft => {}
+                Some(page) if page.front.draft => {
+                    drafts.insert(content_path);
+                }
                 Some(page) => pages.push(page),
                 None => {
                     unloadable.insert(content_path);
@@ -176,6 +179,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     });
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
+    site.drafts = drafts;
     Ok((site, Diagnostics(diagnostics)))
 }
 

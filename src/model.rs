@@ -25,6 +25,8 @@ pub(crate) struct Site {
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
     /// links to them are not reported a second time as missing.
     pub(crate) unloadable: BTreeSet<String>,
+    /// Content paths of draft pages, left out of the site; a link to one says so.
+    pub(crate) drafts: BTreeSet<String>,
 }
 
 impl Site {
@@ -60,6 +62,7 @@ impl Site {
             by_route,
             children,
             unloadable: BTreeSet::new(),
+            drafts: BTreeSet::new(),
         }
     }
 

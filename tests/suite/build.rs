@@ -549,6 +549,31 @@ fn drafts_are_left_out_of_the_build() {
 }
 
 #[test]
+fn a_link_to_a_draft_says_it_is_a_draft() {
+    Site::fixture("minimal")
+        .file(
+            "content/notes/draft.md",
+            "+++\ntitle = \"Unfinished\"\ndraft = true\n+++\nNot yet.\n",
+        )
+        .file(
+            "content/notes/teaser.md",
+            "+++\ntitle = \"Teaser\"\n+++\nSoon: [the draft](draft.md).\n",
+        )
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            "error: `notes/draft.md` is a draft, so it is not part of the site
+ --> content/notes/teaser.md:4:19
+  |
+4 | Soon: [the draft](draft.md).
+  |                   ^^^^^^^^
+  |
+  = help: remove `draft = true` from content/notes/draft.md to publish it, or link elsewhere
+",
+        ));
+}
+
+#[test]
 fn sections_list_their_pages_by_weight_then_path() {
     let site = Site::fixture("minimal")
         .file(
