@@ -22,7 +22,7 @@ struct RawConfig {
     title: String,
     #[serde(default)]
     description: String,
-    base_url: String,
+    base_url: Spanned<String>,
     #[serde(default = "default_language")]
     language: String,
     #[serde(default = "default_theme")]
@@ -82,6 +82,13 @@ pub(crate) struct LoadOptions<'a> {
 /// could be read, so later checks can still run on the rest.
 pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)> {
     let root = options.root;
+    if let Some(url) = options.base_url
+        && !is_absolute_url(url)
+    {
+        bail!(
+            "--base-url `{url}` is not an absolute http(s) URL; e.g. --base-url https://example.org/guide/"
+        );
+    }
     let content = root.join("content");
     if !content.is_dir() {
         bail!(
@@ -181,6 +188,17 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     site.unloadable = unloadable;
     site.drafts = drafts;
     Ok((site, Diagnostics(diagnostics)))
+}
+
+/// `https://host/…` or `http://host/…`: what canonical links and the sitemap need.
+fn is_absolute_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty() && !url.chars().any(char::is_whitespace)
+    })
 }
 
 /// Why an entry under content/ could not be visited, in the editor's terms.
@@ -285,7 +303,13 @@ fn config(
             return None;
         }
     };
-    let mut base_url = base_url.unwrap_or(&raw.base_url).to_string();
+    if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
+        out.push(
+            Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
+                .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
+        );
+    }
+    let mut base_url = base_url.unwrap_or(raw.base_url.get_ref()).to_string();
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
@@ -556,6 +580,21 @@ mod tests {
                 }
             }));
             assert!(run.is_ok(), "round {round} panicked on {path}:\n{text:?}");
+        }
+    }
+
+    #[test]
+    fn base_urls_must_be_absolute() {
+        assert!(is_absolute_url("https://example.org/guide/"));
+        assert!(is_absolute_url("http://localhost:1111"));
+        for bad in [
+            "/guide/",
+            "example.org",
+            "https://",
+            "https:// x",
+            "ftp://x/",
+        ] {
+            assert!(!is_absolute_url(bad), "{bad}");
         }
     }
 

@@ -221,13 +221,21 @@ fn a_broken_edit_shows_the_overlay_and_the_fix_reloads() {
     assert_eq!(first["source_line"], "titel = 1");
     assert_eq!(first["help"], "did you mean `title`?");
     preview.wait_line(EVENT, |l| l.starts_with("build failed: "));
-    assert!(
-        preview
-            .stderr
-            .lock()
-            .unwrap()
-            .contains("--> content/docs/first.md:3:1")
-    );
+    // stderr is read by its own thread, which may trail stdout's by a moment.
+    let deadline = Instant::now() + EVENT;
+    while !preview
+        .stderr
+        .lock()
+        .unwrap()
+        .contains("--> content/docs/first.md:3:1")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the terminal never showed the diagnostic:\n{}",
+            preview.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     // The last good site is still served, and a page opened now gets the overlay at once.
     let page = preview.get("/docs/first/");
