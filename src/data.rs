@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, from_toml};
+use crate::diagnostic::{Diagnostic, parse_toml};
 use crate::model::{
     Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
     Milestone, PageRef, PayRange, Phase, Years,
@@ -99,13 +99,7 @@ struct RawItem {
 
 /// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all.
 pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Ladder> {
-    let raw: RawLadder = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            return None;
-        }
-    };
+    let raw: RawLadder = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "level");
     let mut previous: Option<(RawYears, String)> = None;
     let mut levels = Vec::new();
@@ -281,13 +275,7 @@ pub(crate) fn compensation(
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Compensation> {
-    let raw: RawCompensation = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            return None;
-        }
-    };
+    let raw: RawCompensation = parse_toml(file, 0, &file.text, out)?;
     let mut levels = UniqueIds::new(file, "range for level");
     let mut ranges = Vec::new();
     for spanned in raw.ranges {

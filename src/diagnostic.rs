@@ -197,6 +197,19 @@ pub(crate) fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Parses `text` (which starts at byte `offset` of `file`) as TOML into `T`; a syntax or shape
+/// error becomes a diagnostic in `out` and `None`.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    toml::from_str(text)
+        .map_err(|error| out.push(from_toml(file, offset, &error)))
+        .ok()
+}
+
 /// A TOML syntax or shape error as a diagnostic, with a did-you-mean for unknown keys.
 /// `offset` is where the TOML starts inside `file` (front matter sits after a `+++` line).
 pub(crate) fn from_toml(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::data;
-use crate::diagnostic::{Diagnostic, Diagnostics, from_toml};
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::{Asset, Data, FrontMatter, MenuItem, Page, PageRef, Site, SiteConfig, route_of};
 use crate::source::SourceFile;
@@ -296,13 +296,7 @@ fn config(
     base_url: Option<&str>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<SiteConfig> {
-    let raw: RawConfig = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            return None;
-        }
-    };
+    let raw: RawConfig = parse_toml(file, 0, &file.text, out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
@@ -336,14 +330,12 @@ fn config(
 }
 
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<Diagnostic>) {
-    let table: toml::Table = match toml::from_str(&file.text) {
-        Ok(table) => table,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            data.broken.insert(stem.to_string());
-            return;
-        }
+    let Some(table) = parse_toml::<toml::Table>(file, 0, &file.text, out) else {
+        data.broken.insert(stem.to_string());
+        return;
     };
+    // The typed schemas parse the text again: only the text deserializer carries the spans their
+    // diagnostics point at. The files are small; the table is what templates get as `data.<stem>`.
     let typed = match stem {
         "ladder" => {
             data.ladder = data::ladder(file, out);
@@ -388,13 +380,7 @@ fn page(file: &Arc<SourceFile>, content_path: &str, out: &mut Vec<Diagnostic>) -
         return None;
     };
     let front_text = &text[toml_start..toml_end];
-    let raw: RawFrontMatter = match toml::from_str(front_text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, toml_start, &error));
-            return None;
-        }
-    };
+    let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
     let level = toml::from_str::<RawExtraLevel>(front_text)
         .ok()
         .and_then(|raw| raw.extra)

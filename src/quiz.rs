@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::data::{UniqueIds, page_ref};
-use crate::diagnostic::{Diagnostic, from_toml};
+use crate::diagnostic::{Diagnostic, parse_toml};
 use crate::model::{Question, Quiz, Rule};
 use crate::source::SourceFile;
 
@@ -42,13 +42,7 @@ struct RawRule {
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
 /// routed by exactly one rule.
 pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Quiz> {
-    let raw: RawQuiz = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            out.push(from_toml(file, 0, &error));
-            return None;
-        }
-    };
+    let raw: RawQuiz = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "question");
     let mut questions = Vec::new();
     for question in raw.questions {
