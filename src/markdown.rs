@@ -113,10 +113,19 @@ pub(crate) fn render(
                     format!(" class=\"{}\"", attribute(&open.classes.join(" "), false))
                 };
                 let id_attr = attribute(&id, false);
-                let html = format!(
-                    "<h{level} id=\"{id_attr}\"{class}>{inner} <a class=\"self-link\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
-                    level = open.level,
-                );
+                let level = open.level;
+                // The heading's text is its own self-link (the theme shows a "#" on hover and
+                // focus); a heading that already holds a link cannot nest another, so it gets a
+                // separate "#" link instead.
+                let html = if inner.contains("<a ") || inner.contains("<a>") {
+                    format!(
+                        "<h{level} id=\"{id_attr}\"{class}>{inner} <a class=\"self-link\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+                    )
+                } else {
+                    format!(
+                        "<h{level} id=\"{id_attr}\"{class}><a href=\"#{id_attr}\">{inner}</a></h{level}>\n"
+                    )
+                };
                 headings.push((open.level, id, open.text.trim().to_string()));
                 events.push(Event::Html(html.into()));
                 continue;
@@ -357,10 +366,13 @@ mod tests {
         assert!(diagnostics.is_empty());
         assert!(
             out.html
-                .contains("<h2 id=\"scope\">Scope <a class=\"self-link\" href=\"#scope\"")
+                .contains("<h2 id=\"scope\"><a href=\"#scope\">Scope</a></h2>")
         );
         assert!(out.html.contains("<h2 id=\"scope-2\">"));
-        assert!(out.html.contains("<h3 id=\"custom\">Mine <a"));
+        assert!(
+            out.html
+                .contains("<h3 id=\"custom\"><a href=\"#custom\">Mine</a>")
+        );
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[0].children[0].id, "why");
         assert_eq!(out.toc[1].children[0].title, "Mine");

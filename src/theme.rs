@@ -1,6 +1,7 @@
 //! `themes/<name>/` → `Theme`: every template under `templates/` parsed by Tera, and every file
 //! under `static/` read and given its published name (`.css` and `.js` get a content hash, so
-//! browsers may cache them forever). Template syntax errors are diagnostics at file:line:col.
+//! browsers may cache them forever; `.css` is minified first). Template syntax errors are
+//! diagnostics at file:line:col.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,6 +88,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     let static_dir = dir.join("static");
     if static_dir.is_dir() {
         for (path, bytes) in files(&static_dir)? {
+            let bytes = minified(&path, bytes);
             let published = published_name(&path, &bytes);
             theme.assets.insert(path, StaticFile { published, bytes });
         }
@@ -131,6 +133,22 @@ fn files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         bail!("{} does not exist", dir.display());
     }
     Ok(out)
+}
+
+/// A stylesheet without comments and spare whitespace (it is the largest asset most pages load);
+/// other files as they are. CSS the minifier cannot read is published as written: browsers
+/// recover from errors the minifier rejects, so the page must not lose its styles over it.
+fn minified(path: &str, bytes: Vec<u8>) -> Vec<u8> {
+    if !path.ends_with(".css") {
+        return bytes;
+    }
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return bytes;
+    };
+    match minifier::css::minify(text) {
+        Ok(css) => css.to_string().trim().as_bytes().to_vec(),
+        Err(_) => bytes,
+    }
 }
 
 /// `css/site.css` → `static/css/site.<hash>.css`; other files keep their name.
@@ -229,6 +247,17 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn css_is_minified_and_unreadable_css_is_kept_as_written() {
+        let css = "/* why */\n.a > b {\n  width: calc(100% - 2rem);\n}\n";
+        let out = String::from_utf8(minified("x.css", css.as_bytes().to_vec())).unwrap();
+        assert_eq!(out, ".a>b{width:calc(100% - 2rem);}");
+        let broken = b"a { content: \"unclosed }".to_vec();
+        assert_eq!(minified("x.css", broken.clone()), broken);
+        let js = b"/* kept */ var a = 1;".to_vec();
+        assert_eq!(minified("x.js", js.clone()), js);
+    }
 
     #[test]
     fn css_and_js_are_fingerprinted_others_keep_their_name() {

@@ -284,8 +284,13 @@ fn set_viewport(tab: &Tab, width: u32, height: u32) {
 }
 
 fn set_color_scheme(tab: &Tab, scheme: &str) {
+    emulate_media(tab, "", scheme);
+}
+
+/// Emulates a media type ("print", or "" for the screen) and a colour-scheme preference.
+fn emulate_media(tab: &Tab, media: &str, scheme: &str) {
     let method: Emulation::SetEmulatedMedia = serde_json::from_value(json!({
-        "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }]
+        "media": media, "features": [{ "name": "prefers-color-scheme", "value": scheme }]
     }))
     .expect("SetEmulatedMedia");
     tab.call_method(method).expect("Emulation.setEmulatedMedia");
@@ -1237,6 +1242,168 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
         "light colours over a dark system preference"
     );
     assert_no_errors(&errors);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The ladder compare view and self-links
+
+/// The names and "what unlocks" texts of the two cards the compare view shows.
+fn compared(tab: &Tab) -> Value {
+    js(
+        tab,
+        "[...document.querySelectorAll('#compare-out .card')].map(c => \
+           [c.querySelector('h3').textContent, c.querySelectorAll('dd')[1].textContent])",
+    )
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_compare_view_puts_any_two_levels_side_by_side() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    set_viewport(&tab, 1024, 900);
+    open(&tab, &server.at(""));
+    let ladder = data("ladder");
+    let levels = array(&ladder, "levels");
+    let card = |i: usize| json!([string(levels[i], "name"), string(levels[i], "unlocks")]);
+    assert!(js_bool(&tab, "!document.getElementById('compare').hidden"));
+    assert_eq!(
+        compared(&tab),
+        json!([card(0), card(1)]),
+        "the first two levels"
+    );
+    // Choose the last level (Principal) against the fourth, as a reader would with the keyboard.
+    let choose = |select: &str, index: usize| {
+        js(
+            &tab,
+            &format!(
+                "(() => {{ const s = document.getElementById('{select}'); s.focus(); \
+                   s.selectedIndex = {index}; s.dispatchEvent(new Event('change', {{ bubbles: true }})); }})()"
+            ),
+        );
+    };
+    choose("compare-a", levels.len() - 1);
+    choose("compare-b", 3);
+    assert_eq!(compared(&tab), json!([card(levels.len() - 1), card(3)]));
+    // The cards sit side by side on a desk-sized screen.
+    assert!(js_bool(
+        &tab,
+        "(() => { const [a, b] = document.querySelectorAll('#compare-out .card'); \
+           return a.getBoundingClientRect().top === b.getBoundingClientRect().top; })()"
+    ));
+    // The full table is still there for every level.
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('table.ladder tbody tr').length"
+        ),
+        json!(levels.len())
+    );
+    assert_no_errors(&errors);
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn a_focused_heading_shows_its_self_link_mark_and_links_to_itself() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    open(&tab, &server.at("roadblocks/"));
+    let link = "document.querySelector('h2[id] > a[href^=\"#\"]')";
+    let mark = format!("getComputedStyle({link}, '::after')");
+    assert!(js_str(&tab, &format!("{mark}.content")).contains('#'));
+    js(&tab, &format!("{link}.focus()"));
+    assert_eq!(
+        js_str(&tab, &format!("{mark}.opacity")),
+        "1",
+        "shown on focus"
+    );
+    click(&tab, "h2[id] > a[href^=\"#\"]");
+    assert_eq!(
+        js_str(&tab, "location.hash"),
+        js_str(&tab, &format!("'#' + {link}.parentElement.id"))
+    );
+    // A checklist item's "#" is a link with a name of its own.
+    open(&tab, &server.at("phases/junior/"));
+    let item = "document.querySelector('li[id^=\"item-\"] > a.self-link')";
+    assert_eq!(
+        js_str(&tab, &format!("{item}.getAttribute('href')")),
+        js_str(&tab, &format!("'#' + {item}.parentElement.id"))
+    );
+    assert_eq!(
+        js_str(&tab, &format!("{item}.getAttribute('aria-label')")),
+        "Link to this item"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let style = |selector: &str, pseudo: &str, property: &str| {
+        js_str(
+            &tab,
+            &format!(
+                "getComputedStyle(document.querySelector({}), {}).{property}",
+                serde_json::to_string(selector).expect("JSON"),
+                serde_json::to_string(pseudo).expect("JSON"),
+            ),
+        )
+    };
+    // Printed in dark mode too: print colours are always black on white.
+    set_color_scheme(&tab, "dark");
+    open(&tab, &server.at("phases/junior/"));
+    let first = &checklist_ids(0)[0];
+    tick(&tab, first);
+    emulate_media(&tab, "print", "dark");
+    for hidden in [
+        ".site-nav",
+        ".breadcrumbs",
+        "#theme-toggle",
+        ".toc",
+        ".pager",
+        "[data-reset]",
+    ] {
+        assert_eq!(
+            style(hidden, "", "display"),
+            "none",
+            "{hidden} is not printed"
+        );
+    }
+    // The reader's ticks print as ticked boxes.
+    let checkbox = format!("#check-{first}");
+    assert_ne!(style(&checkbox, "", "display"), "none");
+    assert!(js_bool(
+        &tab,
+        &format!("document.querySelector('{checkbox}').checked")
+    ));
+    assert_eq!(
+        style("table", "", "breakInside"),
+        "avoid",
+        "tables are not split"
+    );
+    assert_eq!(
+        style("h2[id] > a", "::after", "content"),
+        "none",
+        "no '#' marks"
+    );
+    assert_eq!(style("body", "", "backgroundColor"), "rgb(255, 255, 255)");
+    assert_eq!(style("body", "", "color"), "rgb(0, 0, 0)");
+    // Links to other sites print their address.
+    open(&tab, &server.at("resources/"));
+    assert!(
+        style("a[href^='https://sre.google']", "::after", "content")
+            .contains("https://sre.google/"),
+        "a printed link shows where it goes"
+    );
+    // The whole guide starts each part on a new page.
+    open(&tab, &server.at("guide/"));
+    assert_eq!(style(".guide-part", "", "breakBefore"), "page");
+    emulate_media(&tab, "", "light");
 }
 
 // ------------------------------------------------------------------------------------------------
