@@ -12,7 +12,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var b = document.getElementById("theme-toggle");
-    if (!b) return;
+    // Without light-dark() the stylesheet has only the light palette (see style.css).
+    if (!b || !(window.CSS && CSS.supports("color", "light-dark(#000, #fff)"))) return;
     var sync = function () { b.setAttribute("aria-pressed", String(current() === "dark")); };
     sync();
     b.hidden = false;
