@@ -17,22 +17,10 @@ use std::time::{Duration, Instant};
 const SECTIONS: usize = 10;
 const RUNS: usize = 3;
 
-/// SplitMix64, so every run generates the same site.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+// The same SplitMix64 as the tests, so every run generates the same site.
+#[path = "../tests/suite/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const WORDS: &[&str] = &[
     "reliability",
@@ -180,7 +168,7 @@ fn page_body(rng: &mut Rng, i: usize, pages: usize) -> String {
 /// Writes the same content for sre-guide (`content/` + `themes/bench/`) and for Hugo
 /// (`hugo/content/` + `hugo/layouts/`): Hugo reads `+++` TOML front matter as well.
 fn generate(dir: &Path, pages: usize) -> usize {
-    let mut rng = Rng(0xbe7c_4000 + pages as u64);
+    let mut rng = Rng::new(0xbe7c_4000 + pages as u64);
     let content = dir.join("content");
     let hugo_content = dir.join("hugo/content");
     let mut words = 0;

@@ -523,15 +523,8 @@ mod tests {
             "+++\n", "\n", "[", "]]", "=", "\"", "#", "{#", "}", "é", "\u{1}", "`", "|", "](",
             "../", "%", "\r\n", "\u{feff}",
         ];
-        let mut state = 0x5eed_u64;
-        let mut next = move |below: usize| {
-            // SplitMix64: enough to pick mutations reproducibly.
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            ((z ^ (z >> 31)) % below.max(1) as u64) as usize
-        };
+        let mut rng = crate::rng::Rng::new(0x5eed);
+        let mut next = move |below: usize| rng.below(below);
         for round in 0..12_000 {
             let (path, seed) = SEEDS[round % SEEDS.len()];
             let mut text = seed.to_string();

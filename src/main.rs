@@ -15,6 +15,9 @@ mod markdown;
 mod model;
 mod quiz;
 mod render;
+#[cfg(test)]
+#[path = "../tests/suite/rng.rs"]
+mod rng;
 mod serve;
 mod source;
 mod theme;

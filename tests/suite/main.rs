@@ -6,5 +6,6 @@ mod browser;
 mod build;
 mod fuzz;
 mod guide;
+mod rng;
 mod serve;
 mod support;
