@@ -1,0 +1,71 @@
+//! Accessibility, checked by axe-core (the engine behind Lighthouse's accessibility audit).
+
+use super::*;
+
+#[test]
+#[ignore = "needs Chromium and axe-core (AXE_JS)"]
+fn every_page_passes_axe_wcag_a_and_aa_rules_in_light_and_dark() {
+    let path = std::env::var("AXE_JS")
+        .expect("AXE_JS must name axe.min.js (bash .ci/run installs axe-core from npm)");
+    let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+    let files = site();
+    let mut urls: Vec<String> = files
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p).to_string())
+        .collect();
+    // The quiz with a result shown, and with unanswered questions pointed out.
+    urls.push(format!("{QUIZ}#a=yynyn"));
+    urls.push(format!("{QUIZ}#a=y-n--"));
+    let server = Server::start(files);
+    let chrome = chrome();
+    // One scheme after the other, for the reason given in the 320 px test.
+    let violations: Vec<String> = ["light", "dark"]
+        .into_iter()
+        .flat_map(|scheme| axe_violations(&chrome, &server, &urls, &axe, scheme))
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "WCAG A/AA violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// What axe-core finds on each of `urls` in the `scheme` colour scheme.
+fn axe_violations(
+    chrome: &Chrome,
+    server: &Server,
+    urls: &[String],
+    axe: &str,
+    scheme: &str,
+) -> Vec<String> {
+    let tab = chrome.tab();
+    set_color_scheme(&tab, scheme);
+    before_every_page(&tab, axe);
+    let mut violations = Vec::new();
+    for url in urls {
+        open(&tab, &server.at(url));
+        js(
+            &tab,
+            "(() => { const s = document.querySelector('#quiz button[type=submit]'); \
+             if (s && location.hash.includes('-')) s.click(); return true; })()",
+        );
+        let found = tab
+            .evaluate(
+                "axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: \
+                 ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }) \
+                 .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + \
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+                true,
+            )
+            .unwrap_or_else(|e| panic!("axe.run on {url}: {e}"));
+        let text = found
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .unwrap_or("[]");
+        let list: Vec<String> = serde_json::from_str(text).expect("axe's violations as JSON");
+        violations.extend(list.into_iter().map(|v| format!("{url} ({scheme}): {v}")));
+    }
+    violations
+}

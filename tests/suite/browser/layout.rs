@@ -1,0 +1,305 @@
+//! Layout at 320 px, the colour schemes, print styles, the compare view and self-links.
+
+use super::checklists::{checklist_ids, tick};
+use super::*;
+
+#[test]
+#[ignore = "needs Chromium"]
+fn no_page_scrolls_horizontally_at_320_px_in_light_or_dark() {
+    let files = site();
+    let mut urls: Vec<String> = files
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p).to_string())
+        .collect();
+    // Pages in the states scripts put them in: a quiz result, open checklist tools.
+    urls.push(format!("{QUIZ}#a=yynyn"));
+    urls.push(format!("{QUIZ}#a=y-n--"));
+    urls.push("no/such/page/".to_string());
+    let server = Server::start(files);
+    let chrome = chrome();
+    // One scheme after the other: a second tab would sit in the background, where Chromium
+    // throttles it, and on two busy cores its page loads outran the waits.
+    let wide: Vec<String> = ["light", "dark"]
+        .into_iter()
+        .flat_map(|scheme| wide_pages(&chrome, &server, &urls, scheme))
+        .collect();
+    assert!(
+        wide.is_empty(),
+        "pages that scroll sideways at 320 px:\n{}",
+        wide.join("\n")
+    );
+}
+
+/// The pages among `urls` wider than a 320 px viewport in the `scheme` colour scheme.
+fn wide_pages(chrome: &Chrome, server: &Server, urls: &[String], scheme: &str) -> Vec<String> {
+    let mut wide = Vec::new();
+    let tab = chrome.tab();
+    set_viewport(&tab, 320, 640);
+    set_color_scheme(&tab, scheme);
+    for url in urls {
+        open(&tab, &server.at(url));
+        // Scripted states too: open <details>, a submitted partial quiz.
+        let seen = js(
+            &tab,
+            &format!(
+                "(() => {{ document.querySelectorAll('details').forEach(d => d.open = true); \
+                   const submit = document.querySelector('#quiz button[type=submit]'); \
+                   if (submit && location.hash.includes('-')) submit.click(); \
+                   return {{ scheme: matchMedia('(prefers-color-scheme: {scheme})').matches, \
+                     viewport: innerWidth, width: document.documentElement.scrollWidth, \
+                     wide: [...document.querySelectorAll('body *')] \
+                       .filter(e => e.getBoundingClientRect().right > 320.5).slice(-3) \
+                       .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)) }}; }})()"
+            ),
+        );
+        assert_eq!(
+            seen["scheme"],
+            json!(true),
+            "the {scheme} scheme is emulated"
+        );
+        assert_eq!(seen["viewport"], json!(320), "the viewport is 320 px wide");
+        let width = seen["width"].as_u64().expect("a width");
+        if width > 320 {
+            wide.push(format!("{scheme} {url}: {width} px wide; {}", seen["wide"]));
+        }
+    }
+    tab.close(false).expect("close");
+    wide
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    set_color_scheme(&tab, "light");
+    // Record data-theme the moment <body> is parsed (before anything is painted) and at
+    // DOMContentLoaded.
+    before_every_page(
+        &tab,
+        "window.__theme = {}; \
+         document.addEventListener('DOMContentLoaded', () => { \
+           window.__theme.ready = document.documentElement.getAttribute('data-theme'); }); \
+         new MutationObserver((_, o) => { if (document.body) { \
+           window.__theme.body = document.documentElement.getAttribute('data-theme'); o.disconnect(); } }) \
+           .observe(document, { childList: true, subtree: true });",
+    );
+    open(&tab, &server.at(""));
+    let background = "getComputedStyle(document.body).backgroundColor";
+    let light = js_str(&tab, background);
+    assert_eq!(
+        js_str(
+            &tab,
+            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
+        ),
+        "false"
+    );
+    click(&tab, "#theme-toggle");
+    assert_eq!(
+        js_str(&tab, "document.documentElement.getAttribute('data-theme')"),
+        "dark"
+    );
+    assert_eq!(
+        js_str(
+            &tab,
+            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
+        ),
+        "true"
+    );
+    let dark = js_str(&tab, background);
+    assert_ne!(light, dark, "the toggle changes the colours");
+
+    for page in ["", "phases/junior/", "compensation/"] {
+        open(&tab, &server.at(page));
+        assert_eq!(
+            js(&tab, "window.__theme"),
+            json!({ "body": "dark", "ready": "dark" }),
+            "{page}: the dark theme is set before <body> is parsed"
+        );
+        assert_eq!(js_str(&tab, background), dark, "{page}: dark colours");
+    }
+    reload(&tab);
+    assert_eq!(
+        js(&tab, "window.__theme"),
+        json!({ "body": "dark", "ready": "dark" })
+    );
+    // Back to light: remembered as well, over a system preference for dark.
+    set_color_scheme(&tab, "dark");
+    click(&tab, "#theme-toggle");
+    reload(&tab);
+    assert_eq!(
+        js(&tab, "window.__theme"),
+        json!({ "body": "light", "ready": "light" })
+    );
+    assert_eq!(
+        js_str(&tab, background),
+        light,
+        "light colours over a dark system preference"
+    );
+    assert_no_errors(&errors);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The ladder compare view and self-links
+
+/// The names and "what unlocks" texts of the two cards the compare view shows.
+fn compared(tab: &Tab) -> Value {
+    js(
+        tab,
+        "[...document.querySelectorAll('#compare-out .card')].map(c => \
+           [c.querySelector('h3').textContent, c.querySelectorAll('dd')[1].textContent])",
+    )
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_compare_view_puts_any_two_levels_side_by_side() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    set_viewport(&tab, 1024, 900);
+    open(&tab, &server.at(""));
+    let ladder = data("ladder");
+    let levels = array(&ladder, "levels");
+    let card = |i: usize| json!([string(levels[i], "name"), string(levels[i], "unlocks")]);
+    assert!(js_bool(&tab, "!document.getElementById('compare').hidden"));
+    assert_eq!(
+        compared(&tab),
+        json!([card(0), card(1)]),
+        "the first two levels"
+    );
+    // Choose the last level (Principal) against the fourth, as a reader would with the keyboard.
+    let choose = |select: &str, index: usize| {
+        js(
+            &tab,
+            &format!(
+                "(() => {{ const s = document.getElementById('{select}'); s.focus(); \
+                   s.selectedIndex = {index}; s.dispatchEvent(new Event('change', {{ bubbles: true }})); }})()"
+            ),
+        );
+    };
+    choose("compare-a", levels.len() - 1);
+    choose("compare-b", 3);
+    assert_eq!(compared(&tab), json!([card(levels.len() - 1), card(3)]));
+    // The cards sit side by side on a desk-sized screen.
+    assert!(js_bool(
+        &tab,
+        "(() => { const [a, b] = document.querySelectorAll('#compare-out .card'); \
+           return a.getBoundingClientRect().top === b.getBoundingClientRect().top; })()"
+    ));
+    // The full table is still there for every level.
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('table.ladder tbody tr').length"
+        ),
+        json!(levels.len())
+    );
+    assert_no_errors(&errors);
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn a_focused_heading_shows_its_self_link_mark_and_links_to_itself() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    open(&tab, &server.at("roadblocks/"));
+    let link = "document.querySelector('h2[id] > a[href^=\"#\"]')";
+    let mark = format!("getComputedStyle({link}, '::after')");
+    assert!(js_str(&tab, &format!("{mark}.content")).contains('#'));
+    js(&tab, &format!("{link}.focus()"));
+    assert_eq!(
+        js_str(&tab, &format!("{mark}.opacity")),
+        "1",
+        "shown on focus"
+    );
+    click(&tab, "h2[id] > a[href^=\"#\"]");
+    assert_eq!(
+        js_str(&tab, "location.hash"),
+        js_str(&tab, &format!("'#' + {link}.parentElement.id"))
+    );
+    // A checklist item's "#" is a link with a name of its own.
+    open(&tab, &server.at("phases/junior/"));
+    let item = "document.querySelector('li[id^=\"item-\"] > a.self-link')";
+    assert_eq!(
+        js_str(&tab, &format!("{item}.getAttribute('href')")),
+        js_str(&tab, &format!("'#' + {item}.parentElement.id"))
+    );
+    assert_eq!(
+        js_str(&tab, &format!("{item}.getAttribute('aria-label')")),
+        "Link to this item"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let style = |selector: &str, pseudo: &str, property: &str| {
+        js_str(
+            &tab,
+            &format!(
+                "getComputedStyle(document.querySelector({}), {}).{property}",
+                serde_json::to_string(selector).expect("JSON"),
+                serde_json::to_string(pseudo).expect("JSON"),
+            ),
+        )
+    };
+    // Printed in dark mode too: print colours are always black on white.
+    set_color_scheme(&tab, "dark");
+    open(&tab, &server.at("phases/junior/"));
+    let first = &checklist_ids(0)[0];
+    tick(&tab, first);
+    emulate_media(&tab, "print", "dark");
+    for hidden in [
+        ".site-nav",
+        ".breadcrumbs",
+        "#theme-toggle",
+        ".toc",
+        ".pager",
+        "[data-reset]",
+    ] {
+        assert_eq!(
+            style(hidden, "", "display"),
+            "none",
+            "{hidden} is not printed"
+        );
+    }
+    // The reader's ticks print as ticked boxes.
+    let checkbox = format!("#check-{first}");
+    assert_ne!(style(&checkbox, "", "display"), "none");
+    assert!(js_bool(
+        &tab,
+        &format!("document.querySelector('{checkbox}').checked")
+    ));
+    assert_eq!(
+        style("table", "", "breakInside"),
+        "avoid",
+        "tables are not split"
+    );
+    assert_eq!(
+        style("h2[id] > a", "::after", "content"),
+        "none",
+        "no '#' marks"
+    );
+    assert_eq!(style("body", "", "backgroundColor"), "rgb(255, 255, 255)");
+    assert_eq!(style("body", "", "color"), "rgb(0, 0, 0)");
+    // Links to other sites print their address.
+    open(&tab, &server.at("resources/"));
+    assert!(
+        style("a[href^='https://sre.google']", "::after", "content")
+            .contains("https://sre.google/"),
+        "a printed link shows where it goes"
+    );
+    // The whole guide starts each part on a new page.
+    open(&tab, &server.at("guide/"));
+    assert_eq!(style(".guide-part", "", "breakBefore"), "page");
+    emulate_media(&tab, "", "light");
+}

@@ -1,0 +1,278 @@
+//! Relative URLs: the output works opened from disk, at a domain root and under a subpath; the
+//! guide itself (the largest fixture) checks clean and its links resolve both ways.
+
+use super::*;
+
+/// Every `href="…"` and `src="…"` value in an HTML document, entity-decoded.
+fn urls_in(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attribute in [" href=\"", " src=\"", "\nhref=\"", "\nsrc=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attribute) {
+            rest = &rest[i + attribute.len()..];
+            let end = rest.find('"').expect("attribute values are closed");
+            urls.push(
+                rest[..end]
+                    .replace("&amp;", "&")
+                    .replace("&#39;", "'")
+                    .replace("&quot;", "\""),
+            );
+            rest = &rest[end..];
+        }
+    }
+    urls
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'))
+}
+
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = path
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// RFC 3986 reference resolution for paths: `reference` against the absolute path `base`.
+/// `None` when `..` climbs above `/`.
+fn resolve(base: &str, reference: &str) -> Option<String> {
+    let joined = if reference.starts_with('/') {
+        reference.to_string()
+    } else {
+        let dir = &base[..=base.rfind('/').expect("absolute base")];
+        format!("{dir}{reference}")
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = joined[1..].split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *segment {
+            "." if last => out.push(""),
+            "." => {}
+            ".." => {
+                out.pop()?;
+                if last {
+                    out.push("");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Some(format!("/{}", out.join("/")))
+}
+
+/// Splits `path#fragment` (and drops `?query`).
+fn split_fragment(url: &str) -> (&str, Option<&str>) {
+    let (rest, fragment) = match url.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (url, None),
+    };
+    (rest.split('?').next().unwrap_or_default(), fragment)
+}
+
+fn has_id(html: &str, id: &str) -> bool {
+    html.contains(&format!(" id=\"{id}\""))
+}
+
+/// Every internal URL of every HTML page but 404.html resolves to a file on disk relative to the
+/// page (no `index.html` added: a browser opening files does not), fragments included, and none
+/// starts with `/`. Returns how many URLs were checked.
+fn assert_links_resolve_on_disk(output: &Path) -> usize {
+    let files = tree(output);
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for url in urls_in(&html) {
+            if is_external(&url) {
+                continue;
+            }
+            checked += 1;
+            if url.starts_with('/') {
+                problems.push(format!("{path}: root-absolute URL {url:?}"));
+                continue;
+            }
+            let (target, fragment) = split_fragment(&url);
+            let target_html = if target.is_empty() {
+                Some(html.to_string())
+            } else {
+                match resolve(&format!("/{path}"), &percent_decoded(target)) {
+                    Some(resolved) if files.contains_key(&resolved[1..]) => {
+                        let bytes = &files[&resolved[1..]];
+                        Some(String::from_utf8_lossy(bytes).into_owned())
+                    }
+                    Some(resolved) => {
+                        problems.push(format!("{path}: {url:?} → {resolved} is not a file"));
+                        None
+                    }
+                    None => {
+                        problems.push(format!("{path}: {url:?} climbs out of the output"));
+                        None
+                    }
+                }
+            };
+            if let (Some(target_html), Some(fragment)) = (target_html, fragment)
+                && !fragment.is_empty()
+                && target.ends_with(".html") | target.is_empty()
+                && !has_id(&target_html, &percent_decoded(fragment))
+            {
+                problems.push(format!("{path}: {url:?} names a missing id"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    checked
+}
+
+#[test]
+fn every_internal_url_resolves_on_disk_relative_to_its_page() {
+    let site = Site::fixture("minimal");
+    site.run(["build"]).code(0);
+    let checked = assert_links_resolve_on_disk(&site.path("output"));
+    assert!(checked >= 30, "only {checked} URLs checked");
+}
+
+/// Serves `output/` at `/guide/` (a page at its directory URL, as a static host does) and
+/// resolves every internal URL the way a browser would, 404.html at an arbitrary depth.
+fn assert_links_resolve_under_subpath(output: &Path, subpath: &str) {
+    let files = tree(output);
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let served_at = if path == "404.html" {
+            format!("{subpath}some/missing/deep/page")
+        } else {
+            format!("{subpath}{}", path.trim_end_matches("index.html"))
+        };
+        for url in urls_in(&String::from_utf8_lossy(bytes)) {
+            if is_external(&url) {
+                continue;
+            }
+            let (target, _) = split_fragment(&url);
+            if target.is_empty() {
+                continue;
+            }
+            let Some(resolved) = resolve(&served_at, &percent_decoded(target)) else {
+                problems.push(format!("{path}: {url:?} climbs above the host root"));
+                continue;
+            };
+            let Some(inside) = resolved.strip_prefix(subpath) else {
+                problems.push(format!("{path}: {url:?} → {resolved} leaves {subpath}"));
+                continue;
+            };
+            let file = if inside.is_empty() || inside.ends_with('/') {
+                format!("{inside}index.html")
+            } else {
+                inside.to_string()
+            };
+            if !files.contains_key(&file) {
+                problems.push(format!("{path}: {url:?} → {resolved} is not served"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_same_output_works_under_a_subpath_and_at_a_domain_root() {
+    let site = Site::fixture("minimal");
+    site.run(["build"]).code(0);
+    // base_url's path is /guide/: the 404 page's links are absolute from there.
+    assert_links_resolve_under_subpath(&site.path("output"), "/guide/");
+    // At a domain root only 404.html depends on the base path; build for that host.
+    site.run(["build", "--base-url", "https://example.net/"])
+        .code(0);
+    assert_links_resolve_under_subpath(&site.path("output"), "/");
+}
+
+#[test]
+fn base_url_flag_changes_only_canonical_og_url_and_the_sitemap() {
+    let a = Site::fixture("minimal");
+    a.run(["build"]).code(0);
+    let b = Site::fixture("minimal");
+    b.run(["build", "--base-url", "https://mirror.test/guide"])
+        .code(0);
+    let (a, b) = (a.tree("output"), b.tree("output"));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    let mut differing = Vec::new();
+    for (path, before) in &a {
+        let (before, after) = (
+            String::from_utf8_lossy(before),
+            String::from_utf8_lossy(&b[path]),
+        );
+        for (x, y) in before.lines().zip(after.lines()) {
+            if x != y {
+                assert_eq!(y, x.replace("https://example.org/", "https://mirror.test/"));
+                differing.push(format!("{path}: {y}"));
+            }
+        }
+    }
+    for line in &differing {
+        assert!(
+            line.contains("<link rel=\"canonical\"")
+                || line.contains("<meta property=\"og:url\"")
+                || line.starts_with("sitemap.xml: ")
+                || line.starts_with("robots.txt: Sitemap: "),
+            "base_url leaked into {line}"
+        );
+    }
+    assert!(differing.iter().any(|l| l.contains("canonical")));
+    assert!(differing.iter().any(|l| l.contains("og:url")));
+    assert!(differing.iter().any(|l| l.starts_with("sitemap.xml")));
+}
+
+#[test]
+fn the_guide_checks_clean() {
+    Site::repo()
+        .run(["check"])
+        .code(0)
+        .stderr("")
+        .stdout_contains(": no problems");
+}
+
+#[test]
+fn the_guide_builds_with_zero_diagnostics_and_links_that_resolve() {
+    let site = Site::repo();
+    site.run(["build"]).code(0).stderr("");
+    let output = site.path("output");
+    let checked = assert_links_resolve_on_disk(&output);
+    assert!(checked > 100, "only {checked} URLs checked");
+    let base = site.read("content/site.toml");
+    let base_path = base
+        .lines()
+        .find_map(|l| l.strip_prefix("base_url = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .and_then(|url| url.split_once("://"))
+        .map(|(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]).to_string())
+        .expect("site.toml has a base_url");
+    assert_links_resolve_under_subpath(&output, &base_path);
+    for file in ["sitemap.xml", "robots.txt", "404.html"] {
+        assert!(output.join(file).is_file(), "{file}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Writing: atomic, stale-free, reproducible, and never over the editor's work.
+
+use super::*;
+
+#[test]
+fn previous_output_is_intact_after_a_failed_build() {
+    let site = Site::fixture("minimal");
+    site.run(["build"]).code(0);
+    let before = site.tree("output");
+    let site = site.file("content/notes/first.md", "+++\ntitle = \"Broken\"\n");
+    site.run(["build"]).code(1);
+    assert_eq!(site.tree("output"), before);
+    let siblings: Vec<_> = std::fs::read_dir(site.root())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(siblings.is_empty(), "left behind: {siblings:?}");
+}
+
+#[test]
+fn a_stale_file_is_removed_by_the_next_build() {
+    let site = Site::fixture("minimal").file("content/notes/old.md", "+++\ntitle = \"Old\"\n+++\n");
+    site.run(["build"]).code(0);
+    assert!(site.path("output/notes/old/index.html").is_file());
+    let site = site
+        .remove("content/notes/old.md")
+        .file("output/stray.txt", "left by hand");
+    site.run(["build"]).code(0);
+    assert!(!site.path("output/notes/old").exists());
+    assert!(!site.path("output/stray.txt").exists());
+    assert!(!site.read("output/sitemap.xml").contains("old"));
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let site = Site::fixture("minimal");
+    site.run(["build"]).code(0);
+    let first = site.tree("output");
+    site.run(["build"]).code(0);
+    assert_eq!(site.tree("output"), first);
+    // From another folder too: no absolute path or time leaks into the output.
+    let elsewhere = Site::fixture("minimal");
+    elsewhere.run(["build"]).code(0);
+    assert_eq!(elsewhere.tree("output"), first);
+}
+
+#[test]
+fn iterating_a_table_in_a_template_is_in_a_stable_order() {
+    // Tera's maps are hash maps unless told to keep order; every build must list them alike.
+    let keys: String = (0..24).map(|i| format!("k{i:02} = {i}\n")).collect();
+    let site = Site::fixture("minimal")
+        .file("content/data/many.toml", &keys)
+        .file(
+            "themes/default/templates/section.html",
+            "{% extends \"base.html\" %}{% block content %}{% for key, value in data.many %}{{ key }}={{ value }};{% endfor %}{% endblock content %}",
+        );
+    site.run(["build"]).code(0);
+    let first = site.read("output/notes/index.html");
+    assert!(
+        first.contains("k00=0;k01=1;k02=2;"),
+        "in the file's order: {first}"
+    );
+    for _ in 0..3 {
+        site.run(["build"]).code(0);
+        assert_eq!(site.read("output/notes/index.html"), first);
+    }
+}
+
+#[test]
+fn the_guide_builds_byte_identically_twice() {
+    let site = Site::repo();
+    site.run(["build"]).code(0);
+    let first = site.tree("output");
+    site.run(["build"]).code(0);
+    assert_eq!(site.tree("output"), first);
+}
+
+#[test]
+fn unsafe_output_folders_are_refused_with_nothing_deleted() {
+    let site = Site::fixture("minimal").file("docs/keep.txt", "mine");
+    let before = site.tree("");
+    let parent = site
+        .root()
+        .canonicalize()
+        .expect("canonical")
+        .parent()
+        .expect("a temp dir has a parent")
+        .to_string_lossy()
+        .into_owned();
+    let cases = [
+        (
+            site.root().to_path_buf(),
+            "$ROOT: it is the site root or a folder containing it".to_string(),
+        ),
+        (
+            site.root().join(".."),
+            format!("{parent}: it is the site root or a folder containing it"),
+        ),
+        (
+            site.path("content"),
+            "$ROOT/content: it is inside content/, which holds the site's sources".to_string(),
+        ),
+        (
+            site.path("content/notes"),
+            "$ROOT/content/notes: it is inside content/, which holds the site's sources"
+                .to_string(),
+        ),
+        (
+            site.path("themes"),
+            "$ROOT/themes: it is inside themes/, which holds the site's sources".to_string(),
+        ),
+        (
+            site.path("docs"),
+            "$ROOT/docs: it is a non-empty folder that an earlier sre-guide build did not write"
+                .to_string(),
+        ),
+    ];
+    for (target, why) in cases {
+        site.run([
+            std::ffi::OsStr::new("build"),
+            "--output".as_ref(),
+            target.as_os_str(),
+        ])
+        .code(2)
+        .stderr(&format!(
+            "error: refusing to write the site to {why}; nothing was deleted. Pass another --output DIR\n"
+        ));
+        assert_eq!(site.tree(""), before, "after --output {}", target.display());
+    }
+}
+
+#[test]
+fn an_empty_folder_or_a_previous_output_may_be_the_target() {
+    let site = Site::fixture("minimal");
+    std::fs::create_dir(site.path("public")).expect("mkdir");
+    let args = [
+        std::ffi::OsString::from("build"),
+        "--output".into(),
+        site.path("public").into(),
+    ];
+    site.run(&args).code(0);
+    assert!(site.path("public/index.html").is_file());
+    site.run(&args).code(0);
+    assert!(site.path("public/index.html").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Site::fixture("minimal");
+    let before = site.tree("");
+    site.run(["check"])
+        .code(0)
+        .stderr("")
+        .stdout_contains("checked 4 pages in ");
+    assert_eq!(site.tree(""), before);
+    let site = site.file("content/extra.md", "");
+    let before = site.tree("");
+    site.run(["check"]).code(1);
+    assert_eq!(site.tree(""), before);
+}
