@@ -207,12 +207,13 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
         let mut items = Vec::new();
         for item in phase.checklist.items {
             item_ids.check(&item.id, out);
-            if item.text.get_ref().trim().is_empty() {
-                out.push(
-                    Diagnostic::at(file, item.text.span(), "checklist item has no text")
-                        .help("write what the reader should have done"),
-                );
-            }
+            require_text(
+                file,
+                &item.text,
+                "checklist item has no text",
+                "write what the reader should have done",
+                out,
+            );
             items.push(ChecklistItem {
                 id: item.id.into_inner(),
                 text: item.text.into_inner(),
@@ -336,6 +337,19 @@ fn quoted(ids: &[&str]) -> String {
         .map(|id| format!("`{id}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Reports a blank `text`: an entry the reader would see as empty.
+pub(crate) fn require_text(
+    file: &Arc<SourceFile>,
+    text: &Spanned<String>,
+    message: &str,
+    help: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if text.get_ref().trim().is_empty() {
+        out.push(Diagnostic::at(file, text.span(), message).help(help));
+    }
 }
 
 /// Reports an id that is malformed or seen before in the same file.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::data::{UniqueIds, page_ref};
+use crate::data::{UniqueIds, page_ref, require_text};
 use crate::diagnostic::{Diagnostic, parse_toml};
 use crate::model::{Question, Quiz, Rule};
 use crate::source::SourceFile;
@@ -47,12 +47,13 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option
     let mut questions = Vec::new();
     for question in raw.questions {
         ids.check(&question.id, out);
-        if question.text.get_ref().trim().is_empty() {
-            out.push(
-                Diagnostic::at(file, question.text.span(), "question has no text")
-                    .help("write the question, or remove the [[questions]] entry"),
-            );
-        }
+        require_text(
+            file,
+            &question.text,
+            "question has no text",
+            "write the question, or remove the [[questions]] entry",
+            out,
+        );
         questions.push(Question {
             id: question.id.into_inner(),
             text: question.text.into_inner(),

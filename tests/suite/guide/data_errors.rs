@@ -176,3 +176,18 @@ fn an_empty_question_is_an_error() {
             .stderr_contains("help: write the question, or remove the [[questions]] entry");
     }
 }
+
+#[test]
+fn an_empty_checklist_item_is_an_error() {
+    let path = "content/data/ladder.toml";
+    let original = repo_file(path);
+    let line = original
+        .lines()
+        .find(|l| l.starts_with("text = \"Acted as incident commander"))
+        .expect("the first Junior checklist item; update this test");
+    let text = original.replacen(line, "text = \" \"", 1);
+    check_fails(path, &text)
+        .stderr_contains("error: checklist item has no text")
+        .stderr_contains(&at(path, &text, "\" \"", 0))
+        .stderr_contains("help: write what the reader should have done");
+}
