@@ -3,7 +3,6 @@
 //! resulting `Output` differs (written to disk, discarded, or served from memory).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::render::{Collect, Output, Sink};
@@ -57,7 +56,9 @@ pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
 }
 
 /// Builds the site, handing each file to `sink` as it is rendered. The sink may have received
-/// files even when the build fails; the caller decides what to do with them.
+/// files even when the build fails; the caller decides what to do with them. Every stage runs
+/// whatever the earlier ones found, so one run reports every problem: entries with problems are
+/// left out of the checked site, and the rest is still rendered to find template problems.
 pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Counts, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
@@ -65,19 +66,15 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
-    diagnostics.extend(check::site(&site, &theme));
     diagnostics.extend(links::targets(&site));
-    let pages = site.pages.len();
-    let site = Arc::new(site);
+    let (site, check_diagnostics) = check::site(site, &theme, &diagnostics);
+    diagnostics.extend(check_diagnostics);
     let rendered = render::site(&site, &theme, sink)?;
-    // With other problems known, template failures are most likely their echo; anchors are not.
-    if diagnostics.is_empty() {
-        diagnostics.extend(rendered.templates);
-    }
+    diagnostics.extend(rendered.templates);
     diagnostics.extend(rendered.anchors);
     diagnostics.into_result()?;
     Ok(Counts {
-        pages,
+        pages: site.site().pages.len(),
         files: rendered.files,
     })
 }

@@ -37,21 +37,21 @@ pub(crate) fn money(amount: u64, currency: &str) -> String {
 }
 
 pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, description: &str) -> String {
-    let highest = bars
-        .iter()
-        .filter_map(|b| b.range.map(|r| r.1))
-        .max()
-        .unwrap_or(STEP);
-    let lowest = bars
-        .iter()
-        .filter_map(|b| b.range.map(|r| r.0))
-        .min()
-        .unwrap_or(0);
-    let axis_min = lowest / STEP * STEP;
-    let axis_max = highest.div_ceil(STEP) * STEP;
-    let span = (axis_max - axis_min).max(1);
+    // Whatever the figures (swapped, zero, near u64::MAX), the axis is ordered, has at most a
+    // dozen ticks, and positions are computed without overflow.
+    let ranges = || bars.iter().filter_map(|b| b.range);
+    let lowest = ranges().map(|(a, b)| a.min(b)).min().unwrap_or(0);
+    let highest = ranges().map(|(a, b)| a.max(b)).max().unwrap_or(STEP);
+    let steps = highest.div_ceil(STEP) - lowest / STEP;
+    let step = STEP.saturating_mul(steps.div_ceil(12).max(1));
+    let axis_min = lowest / step * step;
+    let axis_max = highest.div_ceil(step).saturating_mul(step);
+    let span = u128::from((axis_max - axis_min).max(1));
     let plot = WIDTH - 2 * SIDE;
-    let x = |value: u64| SIDE + (value.clamp(axis_min, axis_max) - axis_min) * plot / span;
+    let x = |value: u64| {
+        let offset = u128::from(value.clamp(axis_min, axis_max) - axis_min);
+        SIDE + u64::try_from(offset * u128::from(plot) / span).unwrap_or(plot)
+    };
     let axis_y = TOP + ROW_HEIGHT * bars.len() as u64;
     let height = axis_y + AXIS_HEIGHT;
 
@@ -73,7 +73,10 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
             money(tick / 1000, currency),
             x = x(tick)
         );
-        tick += STEP;
+        let Some(next) = tick.checked_add(step) else {
+            break;
+        };
+        tick = next;
     }
     for (i, bar) in bars.iter().enumerate() {
         let y = TOP + ROW_HEIGHT * i as u64;

@@ -1,45 +1,116 @@
 //! Rules that span files: pages named in `site.toml` and the data files exist, levels named by
 //! pages and compensation exist in the ladder, templates named by pages exist in the theme.
-//! Reads the loaded site and theme; returns diagnostics; writes nothing.
+//! Takes the loaded site and returns a `CheckedSite` — the only value `render` accepts — with
+//! every entry that failed a check left out, beside the diagnostics. Writes nothing.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{LevelRef, PageRef, Site};
+use crate::model::{LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
 
-pub(crate) fn site(site: &Site, theme: &Theme) -> Diagnostics {
+/// A site in which every entry passed its checks: what reaches templates and the chart. Entries
+/// with problems are left out (their diagnostics are kept), so rendering still runs and finds
+/// the template problems of the same build.
+pub(crate) struct CheckedSite {
+    site: Arc<Site>,
+    /// Content paths of pages that cannot be rendered: their template is not in the theme.
+    unrendered: BTreeSet<String>,
+    /// Source files that lost entries to their problems; a template failing may be their echo.
+    left_out: BTreeSet<String>,
+}
+
+impl CheckedSite {
+    pub(crate) fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
+    /// Whether `page` goes through its template (else its template problem is reported).
+    pub(crate) fn renders(&self, page: &Page) -> bool {
+        !self.unrendered.contains(&page.path)
+    }
+
+    /// Says, on a template failure, that problems reported elsewhere left entries out of the
+    /// site, so the failure may be their consequence rather than a mistake of its own.
+    /// A template asking for a data file that could not be read at all (`data.facts`) only
+    /// echoes that file's problem: `None`.
+    pub(crate) fn explain(&self, mut diagnostic: Diagnostic) -> Option<Diagnostic> {
+        let missing_data = diagnostic
+            .message
+            .strip_prefix("Field `")
+            .and_then(|rest| rest.strip_suffix("` is not defined"))
+            .is_some_and(|stem| self.site.data.broken.contains(stem));
+        if missing_data {
+            return None;
+        }
+        if self.left_out.is_empty() {
+            return Some(diagnostic);
+        }
+        let files: Vec<&str> = self.left_out.iter().map(String::as_str).collect();
+        let why = format!(
+            "the problems of {} left entries out of the site, which may cause this",
+            files.join(", ")
+        );
+        diagnostic.context = Some(match diagnostic.context {
+            Some(context) => format!("{context}; {why}"),
+            None => why,
+        });
+        Some(diagnostic)
+    }
+}
+
+/// Checks `site` against itself and the theme. `found` holds the problems earlier stages found,
+/// to name the files whose entries were left out.
+pub(crate) fn site(
+    mut site: Site,
+    theme: &Theme,
+    found: &Diagnostics,
+) -> (CheckedSite, Diagnostics) {
     let mut out = Diagnostics::default();
-    for item in &site.config.menu {
-        page_exists(site, &item.page, &mut out);
+    let menu = std::mem::take(&mut site.config.menu);
+    site.config.menu = menu
+        .into_iter()
+        .filter(|item| page_exists(&site, &item.page, &mut out))
+        .collect();
+    if let Some(mut ladder) = site.data.ladder.take() {
+        ladder
+            .phases
+            .retain(|phase| page_exists(&site, &phase.page, &mut out));
+        site.data.ladder = Some(ladder);
     }
-    if let Some(ladder) = &site.data.ladder {
-        for phase in &ladder.phases {
-            page_exists(site, &phase.page, &mut out);
-        }
+    if let Some(mut compensation) = site.data.compensation.take() {
+        compensation
+            .ranges
+            .retain(|range| level_exists(&site, &range.level, &mut out));
+        site.data.compensation = Some(compensation);
     }
-    if let Some(compensation) = &site.data.compensation {
-        for range in &compensation.ranges {
-            level_exists(site, &range.level, &mut out);
-        }
-    }
-    if let Some(quiz) = &site.data.quiz {
-        for rule in &quiz.rules {
-            page_exists(site, &rule.page, &mut out);
-        }
+    if let Some(mut quiz) = site.data.quiz.take() {
+        quiz.rules
+            .retain(|rule| page_exists(&site, &rule.page, &mut out));
+        site.data.quiz = Some(quiz);
     }
     let has_templates = !theme.templates.is_empty();
-    for page in &site.pages {
+    let mut unrendered = BTreeSet::new();
+    let mut unknown_levels = Vec::new();
+    for (index, page) in site.pages.iter().enumerate() {
         if let Some((level, span)) = &page.front.level {
             let level = LevelRef {
                 id: level.clone(),
                 file: page.file.clone(),
                 span: span.clone(),
             };
-            level_exists(site, &level, &mut out);
+            if !level_exists(&site, &level, &mut out) {
+                unknown_levels.push(index);
+            }
         }
         let (template, span) = match &page.front.template {
             Some((name, span)) => (name.as_str(), span.clone()),
             None => (crate::context::default_template(page), 0..0),
         };
+        if !theme.renders(template) {
+            unrendered.insert(page.path.clone());
+        }
         if has_templates && !theme.templates.contains_key(template) {
             let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
             let mut diagnostic = Diagnostic::at(
@@ -58,13 +129,37 @@ pub(crate) fn site(site: &Site, theme: &Theme) -> Diagnostics {
             out.push(diagnostic);
         }
     }
-    out
+    for index in unknown_levels {
+        site.pages[index].front.level = None;
+    }
+    let mut left_out: BTreeSet<String> = site
+        .unloadable
+        .iter()
+        .map(|path| format!("content/{path}"))
+        .collect();
+    for diagnostic in found.0.iter().chain(&out.0) {
+        if let Some(path) = diagnostic.path()
+            && (path.starts_with("content/data/") || path == "content/site.toml")
+        {
+            left_out.insert(path.to_string());
+        }
+    }
+    let checked = CheckedSite {
+        site: Arc::new(site),
+        unrendered,
+        left_out,
+    };
+    (checked, out)
 }
 
-/// A content path named in a data file or site.toml must be a (non-draft) page.
-fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) {
-    if site.page(&page.path).is_some() || site.unloadable.contains(&page.path) {
-        return;
+/// A content path named in a data file or site.toml must be a (non-draft) page. `true` when
+/// it is; a page that exists but failed to load is not reported again, and not kept either.
+fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) -> bool {
+    if site.page(&page.path).is_some() {
+        return true;
+    }
+    if site.unloadable.contains(&page.path) {
+        return false;
     }
     if site.drafts.contains(&page.path) {
         out.push(crate::links::draft_target(
@@ -72,7 +167,7 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) {
             page.span.clone(),
             &page.path,
         ));
-        return;
+        return false;
     }
     let diagnostic = Diagnostic::at(
         &page.file,
@@ -80,6 +175,7 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) {
         format!("page `{}` does not exist", page.path),
     );
     out.push(suggest_page(site, &page.path, diagnostic));
+    false
 }
 
 pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
@@ -91,10 +187,12 @@ pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> D
     }
 }
 
-fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) {
+/// `true` when the ladder has the level; a level left out for its own problem is not
+/// reported again.
+fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) -> bool {
     let Some(ladder) = &site.data.ladder else {
         if site.data.broken.contains("ladder") {
-            return;
+            return false;
         }
         out.push(
             Diagnostic::at(
@@ -107,10 +205,13 @@ fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) {
             )
             .help("add data/ladder.toml with the [[levels]], or remove the level"),
         );
-        return;
+        return false;
     };
     if ladder.level(&level.id).is_some() {
-        return;
+        return true;
+    }
+    if ladder.left_out.contains(&level.id) {
+        return false;
     }
     let ids: Vec<&str> = ladder.levels.iter().map(|l| l.id.as_str()).collect();
     let diagnostic = Diagnostic::at(
@@ -125,4 +226,5 @@ fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) {
             ids.join(", ")
         )),
     });
+    false
 }

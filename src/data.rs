@@ -4,7 +4,7 @@
 //! only (unique ids, min ≤ max, ordered tenures) are
 //! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -97,17 +97,22 @@ struct RawItem {
     text: Spanned<String>,
 }
 
-/// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all.
+/// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An
+/// entry with a problem is reported and left out, and so is whatever refers to a left-out level
+/// (silently: its problem is already reported).
 pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Ladder> {
     let raw: RawLadder = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "level");
     let mut previous: Option<(RawYears, String)> = None;
     let mut levels = Vec::new();
+    let mut declared = Vec::new();
+    let mut left_out = BTreeSet::new();
     for level in raw.levels {
-        ids.check(&level.id, out);
+        let mut keep = ids.check(&level.id, out);
         let span = level.tenure.span();
         let tenure = *level.tenure.get_ref();
         if let Some(max) = tenure.max.filter(|max| *max < tenure.min) {
+            keep = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -122,23 +127,32 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
             );
         }
         if let Some((before, before_id)) = &previous {
-            match before.max {
-                None => out.push(
+            let problem = match before.max {
+                None => Some(
                     Diagnostic::at(file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
                         .help(format!("give `{before_id}` a tenure `max`, or move the open-ended level last")),
                 ),
-                Some(_) if tenure.min < before.min => out.push(
+                Some(_) if tenure.min < before.min => Some(
                     Diagnostic::at(file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
                         .help("list levels from the most junior to the most senior"),
                 ),
-                Some(before_max) if tenure.min < before_max => out.push(
+                Some(before_max) if tenure.min < before_max => Some(
                     Diagnostic::at(file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
                         .help(format!("start `{}` at {before_max} years or later", level.id.get_ref())),
                 ),
-                Some(_) => {}
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                out.push(problem);
+                keep = false;
             }
         }
         previous = Some((tenure, level.id.get_ref().clone()));
+        declared.push(level.id.get_ref().clone());
+        if !keep {
+            left_out.insert(level.id.into_inner());
+            continue;
+        }
         levels.push(Level {
             id: level.id.into_inner(),
             name: level.name,
@@ -147,42 +161,53 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
             plateau: level.plateau,
         });
     }
-    let level_ids: Vec<&str> = levels.iter().map(|l| l.id.as_str()).collect();
+    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
+    // A reference to a level that was never written is reported; one to a level left out for
+    // its own problem is dropped quietly.
     let level_ref = |spanned: Spanned<String>, out: &mut Vec<Diagnostic>| {
         let span = spanned.span();
         let id = spanned.into_inner();
-        if !level_ids.contains(&id.as_str()) {
+        if !declared.contains(&id.as_str()) {
             let mut diagnostic =
                 Diagnostic::at(file, span.clone(), format!("no level has the id `{id}`"));
-            diagnostic = match crate::diagnostic::did_you_mean(&id, level_ids.iter().copied()) {
+            diagnostic = match crate::diagnostic::did_you_mean(&id, declared.iter().copied()) {
                 Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-                None => diagnostic.help(format!("use one of {}", quoted(&level_ids))),
+                None => diagnostic.help(format!("use one of {}", quoted(&declared))),
             };
             out.push(diagnostic);
+            return None;
         }
-        LevelRef {
+        if left_out.contains(&id) {
+            return None;
+        }
+        Some(LevelRef {
             id,
             file: Arc::clone(file),
             span,
-        }
+        })
     };
 
     let mut milestones = Vec::new();
     for milestone in raw.milestones {
         let span = milestone.years.span();
         let raw_years = *milestone.years.get_ref();
-        if raw_years.max.is_some_and(|max| max < raw_years.min) {
+        let ordered = raw_years.max.is_none_or(|max| max >= raw_years.min);
+        if !ordered {
             out.push(
                 Diagnostic::at(file, span, "milestone years end before they start")
                     .help("write the smaller number as `min`"),
             );
         }
-        milestones.push(Milestone {
-            from: level_ref(milestone.from, out),
-            to: level_ref(milestone.to, out),
-            years: years(raw_years),
-            note: milestone.note,
-        });
+        let from = level_ref(milestone.from, out);
+        let to = level_ref(milestone.to, out);
+        if let (Some(from), Some(to), true) = (from, to, ordered) {
+            milestones.push(Milestone {
+                from,
+                to,
+                years: years(raw_years),
+                note: milestone.note,
+            });
+        }
     }
 
     let mut phase_ids = UniqueIds::new(file, "phase");
@@ -190,8 +215,9 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
     let mut numbers: HashMap<u32, String> = HashMap::new();
     let mut phases = Vec::new();
     for phase in raw.phases {
-        phase_ids.check(&phase.id, out);
+        let mut keep = phase_ids.check(&phase.id, out);
         if let Some(other) = numbers.insert(*phase.number.get_ref(), phase.id.get_ref().clone()) {
+            keep = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -206,23 +232,31 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
         }
         let mut items = Vec::new();
         for item in phase.checklist.items {
-            item_ids.check(&item.id, out);
-            require_text(
+            let id_fine = item_ids.check(&item.id, out);
+            let has_text = require_text(
                 file,
                 &item.text,
                 "checklist item has no text",
                 "write what the reader should have done",
                 out,
             );
-            items.push(ChecklistItem {
-                id: item.id.into_inner(),
-                text: item.text.into_inner(),
-            });
+            if id_fine && has_text {
+                items.push(ChecklistItem {
+                    id: item.id.into_inner(),
+                    text: item.text.into_inner(),
+                });
+            }
+        }
+        let Some(level) = level_ref(phase.level, out) else {
+            continue;
+        };
+        if !keep {
+            continue;
         }
         phases.push(Phase {
             id: phase.id.into_inner(),
             number: phase.number.into_inner(),
-            level: level_ref(phase.level, out),
+            level,
             page: page_ref(file, phase.page),
             title: phase.title,
             baseline: phase.baseline,
@@ -249,6 +283,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
         levels,
         milestones,
         phases,
+        left_out,
     })
 }
 
@@ -271,7 +306,7 @@ struct RawRange {
     max: u64,
 }
 
-/// Parses and checks `data/compensation.toml`.
+/// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
 pub(crate) fn compensation(
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
@@ -282,7 +317,7 @@ pub(crate) fn compensation(
     for spanned in raw.ranges {
         let span = spanned.span();
         let range = spanned.into_inner();
-        levels.check(&range.level, out);
+        let unique = levels.check(&range.level, out);
         if range.min > range.max {
             out.push(
                 Diagnostic::at(
@@ -297,6 +332,10 @@ pub(crate) fn compensation(
                 )
                 .help("swap `min` and `max`"),
             );
+            continue;
+        }
+        if !unique {
+            continue;
         }
         ranges.push(PayRange {
             level: LevelRef {
@@ -339,17 +378,19 @@ fn quoted(ids: &[&str]) -> String {
         .join(", ")
 }
 
-/// Reports a blank `text`: an entry the reader would see as empty.
+/// Reports a blank `text`: an entry the reader would see as empty. `true` when it has text.
 pub(crate) fn require_text(
     file: &Arc<SourceFile>,
     text: &Spanned<String>,
     message: &str,
     help: &str,
     out: &mut Vec<Diagnostic>,
-) {
-    if text.get_ref().trim().is_empty() {
+) -> bool {
+    let blank = text.get_ref().trim().is_empty();
+    if blank {
         out.push(Diagnostic::at(file, text.span(), message).help(help));
     }
+    !blank
 }
 
 /// Reports an id that is malformed or seen before in the same file.
@@ -368,8 +409,10 @@ impl<'a> UniqueIds<'a> {
         }
     }
 
-    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    /// Reports a malformed or repeated id; `true` when the id is fine (the entry may be kept).
+    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) -> bool {
         let value = id.get_ref();
+        let mut fine = true;
         if value.is_empty()
             || !value
                 .chars()
@@ -383,6 +426,7 @@ impl<'a> UniqueIds<'a> {
                 )
                 .help("use lowercase letters, digits and `-` only, e.g. `led-three-incidents`"),
             );
+            fine = false;
         }
         if let Some(first) = self.seen.insert(value.clone(), id.span().start) {
             let (line, _) = self.file.line_col(first);
@@ -396,7 +440,9 @@ impl<'a> UniqueIds<'a> {
                     "it is first used on line {line}; ids must be unique"
                 )),
             );
+            fine = false;
         }
+        fine
     }
 }
 

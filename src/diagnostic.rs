@@ -161,25 +161,23 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 
-    /// Sorted by file and position so output is stable whatever order the stages ran in.
+    /// Sorted by file and position so output is stable whatever order the stages ran in; a
+    /// problem two stages found alike is reported once.
     pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
-        self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.path().unwrap_or_default().to_string(),
-                    d.location.as_ref().map_or(0, |(_, s)| s.start),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        let key = |d: &Diagnostic| {
+            (
+                d.path().unwrap_or_default().to_string(),
+                d.location.as_ref().map_or(0, |(_, s)| s.start),
+                d.location.as_ref().map_or(0, |(_, s)| s.end),
+                d.message.clone(),
+            )
+        };
+        self.0.sort_by_key(key);
+        self.0.dedup_by(|a, b| key(a) == key(b));
         self.0
     }
 }

@@ -37,6 +37,11 @@ pub(crate) fn register(
                 None => (written.as_str(), None),
             };
             let path = path.trim_start_matches('/');
+            if pages.unloadable.contains(path) {
+                // The page exists but failed to load (reported at the page): its URL is known,
+                // and the link will work once the page is fixed.
+                return Ok(page_url(&crate::model::route_of(path)));
+            }
             let Some(page) = pages.page(path) else {
                 let near = crate::diagnostic::did_you_mean(
                     path,

@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::{Asset, Data, FrontMatter, MenuItem, Page, PageRef, Site, SiteConfig, route_of};
 use crate::source::SourceFile;
+use crate::walk::WalkError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,16 +118,15 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut unloadable = std::collections::BTreeSet::new();
     let mut drafts = std::collections::BTreeSet::new();
     let mut data = Data::default();
-    for entry in walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name()))
-    {
+    for entry in crate::walk::below(root, &content) {
         let entry = match entry {
             Ok(entry) => entry,
-            Err(error) => {
-                diagnostics.push(walk_error(root, &error));
+            Err(WalkError::Outside { link, target }) => {
+                diagnostics.push(WalkError::outside(&link, &target));
+                continue;
+            }
+            Err(WalkError::Walk(error)) => {
+                diagnostics.push(walk_error(root, &error)?);
                 continue;
             }
         };
@@ -201,36 +201,37 @@ fn is_absolute_url(url: &str) -> bool {
     })
 }
 
-/// Why an entry under content/ could not be visited, in the editor's terms.
-fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
+/// Why an entry under content/ could not be visited, in the editor's terms. A folder that
+/// cannot be read fails the build as one environment error: every page below it would
+/// otherwise come back as a cascade of missing link targets.
+fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
     let Some(path) = error.path() else {
-        return Diagnostic::in_file("content/", format!("cannot read content/: {error}"));
+        bail!("cannot read content/: {error}");
     };
     let shown = relative(root, path);
     if error.loop_ancestor().is_some() {
-        return Diagnostic::in_file(
+        return Ok(Diagnostic::in_file(
             &shown,
             format!("`{shown}` is a symbolic link to a folder that contains it"),
         )
-        .help("remove the link, or point it outside this folder");
+        .help("remove the link, or point it outside this folder"));
     }
     if let Ok(target) = std::fs::read_link(path)
         && !path.exists()
     {
-        return Diagnostic::in_file(
+        return Ok(Diagnostic::in_file(
             &shown,
             format!(
                 "`{shown}` is a symbolic link to `{}`, which does not exist",
                 target.display()
             ),
         )
-        .help("point the link at an existing file, or remove it");
+        .help("point the link at an existing file, or remove it"));
     }
     let reason = error
         .io_error()
         .map_or_else(|| error.to_string(), ToString::to_string);
-    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {reason}"))
-        .help("check the permissions of the file or folder")
+    bail!("cannot read {shown}: {reason}; check the folder's permissions")
 }
 
 /// Dotfiles, editor backups and swap files are never part of the site.
@@ -352,7 +353,9 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
         _ => true,
     };
     if !typed {
+        // Its raw table lacks what the typed view derives; templates would only echo that.
         data.broken.insert(stem.to_string());
+        return;
     }
     let json = serde_json::to_value(&table).expect("a TOML table is always representable as JSON");
     data.raw.insert(stem.to_string(), json);

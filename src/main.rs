@@ -20,8 +20,10 @@ mod render;
 mod rng;
 mod serve;
 mod source;
+mod tera_errors;
 mod theme;
 mod view;
+mod walk;
 mod watch;
 mod write;
 

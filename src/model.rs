@@ -223,6 +223,9 @@ pub(crate) struct Ladder {
     pub(crate) levels: Vec<Level>,
     pub(crate) milestones: Vec<Milestone>,
     pub(crate) phases: Vec<Phase>,
+    /// Ids of levels left out for a problem of their own (already reported), so references to
+    /// them are dropped without a second report.
+    pub(crate) left_out: BTreeSet<String>,
 }
 
 impl Ladder {

@@ -40,27 +40,32 @@ struct RawRule {
 }
 
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
-/// routed by exactly one rule.
+/// routed by exactly one rule. Questions and rules with a problem are reported and left out.
 pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Quiz> {
     let raw: RawQuiz = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "question");
     let mut questions = Vec::new();
+    // Yes-counts are checked against every question written, so a question left out for its own
+    // problem does not make the rules look wrong as well.
+    let count = raw.questions.len() as u32;
     for question in raw.questions {
-        ids.check(&question.id, out);
-        require_text(
+        let id_fine = ids.check(&question.id, out);
+        let has_text = require_text(
             file,
             &question.text,
             "question has no text",
             "write the question, or remove the [[questions]] entry",
             out,
         );
+        if !(id_fine && has_text) {
+            continue;
+        }
         questions.push(Question {
             id: question.id.into_inner(),
             text: question.text.into_inner(),
             hint: question.hint,
         });
     }
-    let count = questions.len() as u32;
     let mut rule_ids = UniqueIds::new(file, "rule");
     let mut covered_by: Vec<Option<String>> = vec![None; count as usize + 1];
     let mut rules = Vec::new();
@@ -69,9 +74,10 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option
         let span = spanned.span();
         last_span = span.clone();
         let rule = spanned.into_inner();
-        rule_ids.check(&rule.id, out);
+        let mut keep = rule_ids.check(&rule.id, out);
         let id = rule.id.get_ref().clone();
         if rule.min > rule.max {
+            keep = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -82,6 +88,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option
             );
         }
         if rule.max > count {
+            keep = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -96,12 +103,18 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option
         }
         for yes in rule.min..=rule.max.min(count) {
             match &covered_by[yes as usize] {
-                Some(other) => out.push(
-                    Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
-                        .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
-                ),
+                Some(other) => {
+                    keep = false;
+                    out.push(
+                        Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
+                            .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
+                    );
+                }
                 None => covered_by[yes as usize] = Some(id.clone()),
             }
+        }
+        if !keep {
+            continue;
         }
         rules.push(Rule {
             id: rule.id.into_inner(),

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
 
+use crate::check::CheckedSite;
 use crate::context::{
     Crumb, PageContext, SiteContext, menu, page_context, page_url, relative_root, template_of,
 };
@@ -15,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::links::{self, PageIds};
 use crate::model::{Page, ROOT_MARKER, Site};
-use crate::theme::{self, Theme};
+use crate::theme::Theme;
 
 /// The files a build publishes, sorted by path.
 #[derive(Debug, Default)]
@@ -112,7 +113,12 @@ pub(crate) struct Rendered {
     pub(crate) anchors: Diagnostics,
 }
 
-pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::Result<Rendered> {
+pub(crate) fn site(
+    checked: &CheckedSite,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> anyhow::Result<Rendered> {
+    let site = checked.site();
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
@@ -140,10 +146,11 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     for (page, result) in site
         .pages
         .iter()
-        .zip(render_pages(site, &tera, theme, &writer))
+        .zip(render_pages(checked, &tera, theme, &writer))
     {
         match result {
-            Ok(page_ids) => {
+            Ok(None) => {}
+            Ok(Some(page_ids)) => {
                 ids.insert(page.path.clone(), page_ids);
             }
             Err(diagnostic) => out.push(diagnostic),
@@ -183,18 +190,26 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
             .len(),
-        templates: merge_repeats(out),
+        templates: Diagnostics(
+            merge_repeats(out)
+                .0
+                .into_iter()
+                .filter_map(|diagnostic| checked.explain(diagnostic))
+                .collect(),
+        ),
         anchors,
     })
 }
 
-/// Renders every page, split across the machine's cores; results keep the pages' order.
+/// Renders every page, split across the machine's cores; results keep the pages' order. A page
+/// whose template is missing (already reported) is passed over: `None`.
 fn render_pages(
-    site: &Site,
+    checked: &CheckedSite,
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<HashSet<String>, Diagnostic>> {
+) -> Vec<Result<Option<HashSet<String>>, Diagnostic>> {
+    let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -208,11 +223,14 @@ fn render_pages(
                     pages
                         .iter()
                         .map(|page| {
+                            if !checked.renders(page) {
+                                return Ok(None);
+                            }
                             let html = render_guarded(site, tera, theme, page)?;
                             let ids = links::ids_in(&html);
                             let html = relative_urls(&html, &relative_root(&page.route));
                             writer.put(format!("{}index.html", page.route), html.into_bytes());
-                            Ok(ids)
+                            Ok(Some(ids))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -269,8 +287,7 @@ fn render_template(
     for_page: &str,
 ) -> Result<String, Diagnostic> {
     tera.render(template, context).map_err(|error| {
-        let mut diagnostic = theme::template_error(&theme.templates, &error)
-            .unwrap_or_else(|| Diagnostic::in_file(for_page, error.to_string()));
+        let mut diagnostic = crate::tera_errors::template_error(&theme.templates, &error);
         diagnostic.context = Some(format!("while rendering {for_page}"));
         diagnostic
     })
@@ -321,7 +338,7 @@ fn relative_urls(html: &str, root: &str) -> String {
 /// The quiz's static result pages and the 404 page.
 fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &mut Diagnostics) {
     if let Some(quiz) = &site.data.quiz
-        && theme.templates.contains_key("quiz-result.html")
+        && theme.renders("quiz-result.html")
     {
         let views = crate::view::quiz(site, quiz);
         for quiz_page in site.pages.iter().filter(|p| template_of(p) == "quiz.html") {
@@ -362,7 +379,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             }
         }
     }
-    if theme.templates.contains_key("404.html") {
+    if theme.renders("404.html") {
         // A 404 page is served at any depth, so its links start from the site's path.
         let root = site_path(&site.config.base_url);
         let toc = Vec::new();

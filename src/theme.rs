@@ -3,24 +3,36 @@
 //! browsers may cache them forever; `.css` is minified first). Template syntax errors are
 //! diagnostics at file:line:col.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{is_ignored, relative};
+use crate::load::relative;
 use crate::model::Site;
 use crate::source::SourceFile;
+use crate::tera_errors::{load_failures, template_error};
+use crate::walk::WalkError;
 
 pub(crate) struct Theme {
     pub(crate) tera: tera::Tera,
     /// Template name (`page.html`) → its source, for locating render errors.
     pub(crate) templates: BTreeMap<String, Arc<SourceFile>>,
+    /// Templates Tera could not load (a reported problem of their own or of a template they
+    /// extend or include); pages using them are not rendered, so nothing echoes the problem.
+    pub(crate) broken: BTreeSet<String>,
     /// Static file path below `static/` (`style.css`) → what is published.
     pub(crate) assets: BTreeMap<String, StaticFile>,
+}
+
+impl Theme {
+    /// Whether Tera has `name` loaded and ready to render.
+    pub(crate) fn renders(&self, name: &str) -> bool {
+        self.templates.contains_key(name) && !self.broken.contains(name)
+    }
 }
 
 pub(crate) struct StaticFile {
@@ -38,6 +50,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     let mut theme = Theme {
         tera: tera_with_functions(),
         templates: BTreeMap::new(),
+        broken: BTreeSet::new(),
         assets: BTreeMap::new(),
     };
     if !dir.join("templates").is_dir() {
@@ -50,44 +63,23 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         );
         return Ok((theme, diagnostics));
     }
-    for (path, bytes) in files(&dir.join("templates"))? {
+    for (path, bytes) in files(&site.root, &dir.join("templates"), &mut diagnostics)? {
         let shown = relative(&site.root, &dir.join("templates").join(&path));
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                theme.templates.insert(path, SourceFile::new(shown, text));
+        match template_text(&shown, bytes) {
+            Ok(file) => {
+                theme.templates.insert(path, file);
             }
-            Err(_) => diagnostics.push(
-                Diagnostic::in_file(shown, "this template is not valid UTF-8 text")
-                    .help("save it as UTF-8"),
-            ),
-        }
-    }
-    let sources = theme
-        .templates
-        .iter()
-        .map(|(name, file)| (name.as_str(), file.text.as_str()));
-    if let Err(error) = theme.tera.add_raw_templates(sources) {
-        // Tera stops at the first problem; parse each template alone to report every syntax error.
-        let mut found = false;
-        for (name, file) in &theme.templates {
-            if let Err(error) = tera_with_functions().add_raw_template(name, &file.text)
-                && matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
-                && let Some(diagnostic) = template_error(&theme.templates, &error)
-            {
-                diagnostics.push(diagnostic);
-                found = true;
+            Err(diagnostic) => {
+                diagnostics.push(*diagnostic);
+                theme.broken.insert(path);
             }
         }
-        if !found {
-            diagnostics.push(template_error(&theme.templates, &error).unwrap_or_else(|| {
-                Diagnostic::in_file(format!("themes/{name}/templates/"), error.to_string())
-            }));
-        }
     }
+    add_templates(&mut theme, &mut diagnostics);
 
     let static_dir = dir.join("static");
     if static_dir.is_dir() {
-        for (path, bytes) in files(&static_dir)? {
+        for (path, bytes) in files(&site.root, &static_dir, &mut diagnostics)? {
             let bytes = minified(&path, bytes);
             let published = published_name(&path, &bytes);
             theme.assets.insert(path, StaticFile { published, bytes });
@@ -113,24 +105,28 @@ fn tera_with_functions() -> tera::Tera {
     tera
 }
 
-/// Every file below `dir` (relative path → bytes), sorted, editor files skipped.
-fn files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// Every file below `dir` (relative path → bytes), sorted, editor files skipped. A folder or
+/// file that cannot be read fails the whole build once, naming it.
+fn files(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()))
-    {
-        let entry = entry?;
+    for entry in crate::walk::below(root, dir) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(WalkError::Outside { link, target }) => {
+                diagnostics.push(WalkError::outside(&link, &target));
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path())
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", entry.path().display()))?;
+                .with_context(|| format!("cannot read {}", relative(root, entry.path())))?;
             out.push((relative(dir, entry.path()), bytes));
         }
-    }
-    if out.is_empty() && !dir.exists() {
-        bail!("{} does not exist", dir.display());
     }
     Ok(out)
 }
@@ -164,88 +160,70 @@ fn published_name(path: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// A Tera error as a diagnostic at the template's file:line:col, when Tera located it.
-pub(crate) fn template_error(
-    templates: &BTreeMap<String, Arc<SourceFile>>,
-    error: &tera::Error,
-) -> Option<Diagnostic> {
-    use std::error::Error as _;
-    let report = match error.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => report,
-        tera::ErrorKind::MissingParent { current, parent } => {
-            let file = templates.get(current)?;
-            let span = file
-                .text
-                .find(parent.as_str())
-                .map_or(0..0, |i| i..i + parent.len());
-            return Some(
+/// A template's text: UTF-8 without a byte-order mark (Tera would count the invisible mark as
+/// text before `{% extends %}`), or a diagnostic at the first byte that is not UTF-8.
+fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(
+            shown,
+            text.strip_prefix('\u{feff}').unwrap_or(&text),
+        )),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let file = SourceFile::new(shown, String::from_utf8_lossy(error.as_bytes()));
+            let offset = crate::source::floor_char_boundary(&file.text, valid);
+            Err(Box::new(
                 Diagnostic::at(
-                    file,
-                    span,
-                    format!("`{current}` extends `{parent}`, which does not exist"),
+                    &file,
+                    offset..offset,
+                    "this template is not valid UTF-8 text",
                 )
-                .help(format!(
-                    "add templates/{parent} to the theme, or extend another template"
-                )),
-            );
+                .help("save it as UTF-8"),
+            ))
         }
-        _ => {
-            let mut message = error.to_string();
-            let mut source = error.source();
-            while let Some(inner) = source {
-                message = format!("{message}: {inner}");
-                source = inner.source();
-            }
-            return Some(Diagnostic::in_file("themes/", message));
-        }
-    };
-    let file = templates.get(report.filename())?;
-    let mut message = report.message().to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        message = format!("{message}: {inner}");
-        source = inner.source();
     }
-    let (message, mut help) = undefined_name_help(&message);
-    if help.is_none() && matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) {
-        help = Some("Tera writes expressions as {{ … }}, tags as {% … %} and comments as {# … #}; see https://keats.github.io/tera/docs/".to_string());
-    }
-    let diagnostic = Diagnostic::at(file, report.span().range.clone(), message);
-    Some(match help {
-        Some(help) => diagnostic.help(help),
-        None => diagnostic,
-    })
 }
 
-/// Tera lists what exists after "Variable/Field `x` is not defined."; keep the message short
-/// and turn the list into a did-you-mean (or a shorter list).
-fn undefined_name_help(message: &str) -> (String, Option<String>) {
-    let Some((head, available)) = message
-        .split_once(" Available fields: ")
-        .or_else(|| message.split_once(" Available variables: "))
-    else {
-        return (message.to_string(), None);
-    };
-    let name = head.split('`').nth(1).unwrap_or_default();
-    let names: Vec<&str> = available.split(", ").map(str::trim).collect();
-    let help = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("available here: {}", names.join(", ")),
-    };
-    (head.trim_end_matches('.').to_string(), Some(help))
+/// Gives Tera every template that can be loaded. Each template is parsed alone first, so every
+/// syntax error is reported; then the rest are added together, and a template whose parent or
+/// include is missing, or which takes part in a cycle, is reported and set aside until the
+/// others load. A template failing only because one it needs is broken is not reported again.
+fn add_templates(theme: &mut Theme, diagnostics: &mut Diagnostics) {
+    for (name, file) in &theme.templates {
+        if let Err(error) = tera_with_functions().add_raw_template(name, &file.text)
+            && matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            diagnostics.push(template_error(&theme.templates, &error));
+            theme.broken.insert(name.clone());
+        }
+    }
+    // Each round sets at least one template aside, so this ends.
+    for _ in 0..=theme.templates.len() {
+        let mut tera = tera_with_functions();
+        let sources = theme
+            .templates
+            .iter()
+            .filter(|(name, _)| !theme.broken.contains(*name))
+            .map(|(name, file)| (name.as_str(), file.text.as_str()));
+        let Err(error) = tera.add_raw_templates(sources) else {
+            theme.tera = tera;
+            return;
+        };
+        let before = theme.broken.len();
+        for (culprits, diagnostic) in load_failures(&theme.templates, &theme.broken, &error) {
+            theme.broken.extend(culprits);
+            diagnostics.extend(Diagnostics(diagnostic.into_iter().collect()));
+        }
+        if theme.broken.len() == before {
+            // Nothing to set aside: report it once, and load no template.
+            diagnostics.push(template_error(&theme.templates, &error));
+            theme.broken.extend(theme.templates.keys().cloned());
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn undefined_fields_get_a_suggestion() {
-        let (message, help) = super::undefined_name_help(
-            "Field `titel` is not defined. Available fields: content, title",
-        );
-        assert_eq!(message, "Field `titel` is not defined");
-        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
-    }
-
     use super::*;
 
     #[test]
@@ -282,7 +260,7 @@ mod tests {
         let error = tera::Tera::new()
             .add_raw_template("a.html", &file.text)
             .expect_err("bad syntax");
-        let diagnostic = template_error(&templates, &error).expect("located");
+        let diagnostic = template_error(&templates, &error);
         assert_eq!(diagnostic.path(), Some("themes/t/templates/a.html"));
         assert_eq!(diagnostic.line_col().map(|(line, _)| line), Some(2));
     }

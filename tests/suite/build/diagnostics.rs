@@ -336,13 +336,14 @@ fn a_template_calling_url_with_a_missing_page_points_at_the_call_once() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: url(): page `notes/thrid.md` does not exist; did you mean `notes/first.md`?
+            "error: url(): page `notes/thrid.md` does not exist
   --> themes/default/templates/base.html:13:13
    |
 13 | <a href=\"{{ url(path='notes/thrid.md') }}\">{{ site.title }}</a>
    |             ^^^^^^^^^^^^^^^^^^^^^^^^^^
    |
    = note: while rendering content/index.md and 3 other pages
+   = help: did you mean `notes/first.md`?
 ",
         ));
 }

@@ -217,9 +217,10 @@ fn an_unknown_asset_in_a_template_suggests_the_nearest() {
         .run(["check"])
         .code(1)
         .stderr_contains(
-            "error: asset(): the theme has no static/ap.js; did you mean `app.js`?
+            "error: asset(): the theme has no static/ap.js
  --> themes/default/templates/base.html:9:17",
-        );
+        )
+        .stderr_contains("= help: did you mean `app.js`?");
 }
 
 #[test]

@@ -1,0 +1,98 @@
+//! Walks a folder of the site (content/, a theme's templates/ or static/) in name order, skipping
+//! editor files. A symbolic link is followed only when what it points at, resolved, lies inside
+//! the site root: the walk never enters or yields anything outside it, and never reads a target.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{is_ignored, relative};
+
+/// Why an entry of the walk was not visited.
+pub(crate) enum WalkError {
+    /// A link whose target lies outside the site root (or cannot be resolved to decide).
+    Outside { link: String, target: String },
+    /// walkdir's own errors: a dangling link, a link loop, an unreadable folder.
+    Walk(walkdir::Error),
+}
+
+impl WalkError {
+    /// An outside link, in the editor's terms; it names the link and what it points at, never
+    /// what the target holds.
+    pub(crate) fn outside(link: &str, target: &str) -> Diagnostic {
+        Diagnostic::in_file(
+            link,
+            format!("`{link}` is a symbolic link to `{target}`, which is outside the site"),
+        )
+        .help("sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link")
+    }
+}
+
+impl From<WalkError> for anyhow::Error {
+    fn from(error: WalkError) -> Self {
+        match error {
+            WalkError::Outside { link, target } => anyhow::anyhow!(
+                "{link} is a symbolic link to {target}, which is outside the site; copy it into the site or remove the link"
+            ),
+            WalkError::Walk(error) => error.into(),
+        }
+    }
+}
+
+/// Every entry below `dir` (itself included), sorted by name, links checked against `root`.
+pub(crate) fn below(root: &Path, dir: &Path) -> Walk {
+    Walk {
+        root: root.to_path_buf(),
+        resolved_root: root.canonicalize().ok(),
+        entries: walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter(),
+    }
+}
+
+pub(crate) struct Walk {
+    root: PathBuf,
+    resolved_root: Option<PathBuf>,
+    entries: walkdir::IntoIter,
+}
+
+impl Iterator for Walk {
+    type Item = Result<walkdir::DirEntry, WalkError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let entry = match self.entries.next()? {
+                Ok(entry) => entry,
+                Err(error) => return Some(Err(WalkError::Walk(error))),
+            };
+            if entry.depth() > 0 && is_ignored(entry.file_name()) {
+                if entry.file_type().is_dir() {
+                    self.entries.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.path_is_symlink() && !self.inside(entry.path()) {
+                if entry.file_type().is_dir() {
+                    self.entries.skip_current_dir();
+                }
+                let target = std::fs::read_link(entry.path())
+                    .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+                return Some(Err(WalkError::Outside {
+                    link: relative(&self.root, entry.path()),
+                    target,
+                }));
+            }
+            return Some(Ok(entry));
+        }
+    }
+}
+
+impl Walk {
+    /// Whether a link resolves to a place inside the site root.
+    fn inside(&self, link: &Path) -> bool {
+        match (&self.resolved_root, link.canonicalize()) {
+            (Some(root), Ok(target)) => target.starts_with(root),
+            _ => false,
+        }
+    }
+}
