@@ -78,3 +78,187 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
         files: rendered.files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Discard;
+    use crate::rng::Rng;
+    use toml::Value;
+
+    /// A step into a TOML value: a key of a table or an index of an array.
+    #[derive(Clone)]
+    enum Step {
+        Key(String),
+        Index(usize),
+    }
+
+    /// Every path to a value inside `value`, tables and arrays included.
+    fn paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+        out.push(prefix.clone());
+        match value {
+            Value::Table(table) => {
+                for (key, inner) in table {
+                    prefix.push(Step::Key(key.clone()));
+                    paths(inner, prefix, out);
+                    prefix.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, inner) in items.iter().enumerate() {
+                    prefix.push(Step::Index(index));
+                    paths(inner, prefix, out);
+                    prefix.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn at<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
+        path.iter().try_fold(value, |value, step| match step {
+            Step::Key(key) => value.as_table_mut()?.get_mut(key),
+            Step::Index(index) => value.as_array_mut()?.get_mut(*index),
+        })
+    }
+
+    /// One field-level change an editor could make: swapped ranges, emptied lists, missing
+    /// keys, huge, negative and odd values, repeated entries.
+    fn mutate(rng: &mut Rng, root: &mut Value) {
+        let mut all = Vec::new();
+        paths(root, &mut Vec::new(), &mut all);
+        // Half the time a table or list: that is where ranges get swapped and lists emptied.
+        let containers: Vec<&Vec<Step>> = all
+            .iter()
+            .filter(|path| at(root, path).is_some_and(|v| v.is_table() || v.is_array()))
+            .collect();
+        let path = if rng.below(2) == 0 {
+            containers[rng.below(containers.len())].clone()
+        } else {
+            all[rng.below(all.len())].clone()
+        };
+        if let (Some(Step::Key(key)), Some(parent)) =
+            (path.last(), at(root, &path[..path.len().saturating_sub(1)]))
+            && rng.below(5) == 0
+            && let Some(table) = parent.as_table_mut()
+        {
+            table.remove(key);
+            return;
+        }
+        let Some(value) = at(root, &path) else { return };
+        match value {
+            Value::Table(table) => {
+                let min = table.get("min").cloned();
+                let max = table.get("max").cloned();
+                if let (Some(min), Some(max)) = (min, max) {
+                    table.insert("min".into(), max);
+                    table.insert("max".into(), min);
+                } else {
+                    table.clear();
+                }
+            }
+            Value::Array(items) => match rng.below(4) {
+                0 => items.clear(),
+                1 if !items.is_empty() => {
+                    let keep = items.swap_remove(rng.below(items.len()));
+                    *items = vec![keep];
+                }
+                2 if !items.is_empty() => {
+                    let copy = items[rng.below(items.len())].clone();
+                    items.push(copy);
+                }
+                _ => items.reverse(),
+            },
+            _ => {
+                *value = match rng.below(9) {
+                    0 => Value::Integer(i64::MAX),
+                    1 => Value::Integer(-1),
+                    2 => Value::Integer(0),
+                    3 => Value::Integer(4_000_000_000),
+                    4 => Value::String(String::new()),
+                    5 => Value::String("junior".into()),
+                    6 => Value::String("phases/nope.md".into()),
+                    7 => Value::String("<b>\u{1}é".repeat(50)),
+                    _ => Value::Boolean(true),
+                };
+            }
+        }
+    }
+
+    /// The whole pipeline, through rendering into a discarding sink, over the guide's real
+    /// files with one data file or front matter changed field by field, several fields a round.
+    /// No value may panic any stage, and every outcome is a build or a list of diagnostics.
+    #[test]
+    fn mutated_data_never_panics_any_stage() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(repo.join("content"))
+            .into_iter()
+            .chain(walkdir::WalkDir::new(repo.join("themes")))
+        {
+            let entry = entry.expect("walk the guide");
+            let to = site
+                .path()
+                .join(entry.path().strip_prefix(repo).expect("inside"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+        let options = BuildOptions {
+            root: site.path().to_path_buf(),
+            base_url: None,
+        };
+        assert!(build_into(&options, &Discard).is_ok(), "the guide builds");
+        const FILES: [&str; 4] = [
+            "content/data/compensation.toml",
+            "content/data/ladder.toml",
+            "content/data/quiz.toml",
+            "content/phases/junior.md",
+        ];
+        let mut rng = Rng::new(0xda7a);
+        let (mut built, mut diagnosed) = (0, 0);
+        for round in 0..120 {
+            let file = FILES[round % FILES.len()];
+            let path = site.path().join(file);
+            let original = std::fs::read_to_string(&path).expect("read");
+            let (front, toml_text) = match original.strip_prefix("+++\n") {
+                Some(rest) => {
+                    let (toml_text, body) = rest.split_once("+++\n").expect("front matter");
+                    (Some(body), toml_text)
+                }
+                None => (None, original.as_str()),
+            };
+            let mut value: Value = toml::from_str(toml_text).expect("the guide's TOML parses");
+            for _ in 0..1 + rng.below(4) {
+                mutate(&mut rng, &mut value);
+            }
+            let text = toml::to_string(&value).expect("TOML out");
+            let text = match front {
+                Some(body) => format!("+++\n{text}+++\n{body}"),
+                None => text,
+            };
+            std::fs::write(&path, &text).expect("write");
+            let run = std::panic::catch_unwind(|| build_into(&options, &Discard));
+            std::fs::write(&path, &original).expect("restore");
+            match run {
+                Ok(Ok(_)) => built += 1,
+                Ok(Err(Failure::Content(diagnostics))) => {
+                    diagnosed += 1;
+                    for diagnostic in &diagnostics {
+                        diagnostic.render(false);
+                    }
+                }
+                Ok(Err(Failure::Environment(error))) => {
+                    panic!("round {round}, {file}: environment failure {error:#}\n{text}")
+                }
+                Err(_) => panic!("round {round} panicked on {file}:\n{text}"),
+            }
+        }
+        assert!(
+            built >= 5 && diagnosed >= 25,
+            "{built} built, {diagnosed} diagnosed"
+        );
+    }
+}

@@ -153,4 +153,29 @@ mod tests {
         assert!(svg.contains("Principal &lt;x&gt;"));
         assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
     }
+
+    #[test]
+    fn swapped_and_extreme_figures_draw_an_ordered_axis() {
+        for range in [
+            (200_000, 100_000),
+            (0, u64::MAX),
+            (u64::MAX, u64::MAX),
+            (0, 0),
+        ] {
+            let svg = compensation(
+                &[Bar {
+                    label: "Junior",
+                    range: Some(range),
+                }],
+                "USD",
+                "Pay",
+                "Ranges",
+            );
+            assert!(svg.ends_with("</svg>"), "{range:?}");
+            assert!(
+                svg.matches("<line").count() <= 14,
+                "{range:?}: at most a dozen ticks"
+            );
+        }
+    }
 }

@@ -8,6 +8,7 @@ use crate::support::{Site, tree};
 
 mod diagnostics;
 mod output;
+mod pipeline;
 mod urls;
 mod writing;
 

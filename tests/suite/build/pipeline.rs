@@ -1,0 +1,86 @@
+//! One run reports every problem of a build — content, data, template and rendering — and an
+//! entry with a problem never reaches a template or the chart: it is left out, its diagnostic
+//! kept, and the rest of the site is still rendered to find the template problems.
+
+use super::*;
+
+#[test]
+fn a_swapped_compensation_range_is_a_diagnostic_not_a_crash() {
+    // Was exit 101: the chart's axis ran from 200,000 down to 100,000.
+    Site::repo()
+        .file(
+            "content/data/compensation.toml",
+            "currency = \"USD\"\nregion = \"US\"\n\n[[ranges]]\nlevel = \"junior\"\nmin = 200000\nmax = 100000\n",
+        )
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            "error: range for `junior` has min 200000 above max 100000
+ --> content/data/compensation.toml:4:1
+  |
+4 | [[ranges]]
+  | ^^^^^^^^^^
+  |
+  = help: swap `min` and `max`
+",
+        ));
+}
+
+#[test]
+fn one_problem_of_each_kind_is_reported_in_one_run() {
+    let site = Site::fixture("minimal");
+    let section = site
+        .read("themes/default/templates/section.html")
+        .replace("{{ page.title }}", "{{ page.titel }}");
+    let not_found = site
+        .read("themes/default/templates/404.html")
+        .replace("<h1>{{ page.title }}", "<h1>{{ page.title | upercase }}");
+    let site = site
+        .file("themes/default/templates/section.html", section)
+        .file("themes/default/templates/404.html", not_found)
+        .file("content/data/extra.toml", "answer = \n")
+        .file(
+            "content/notes/third.md",
+            "+++\ntitle = \"Third\"\n+++\nSee [the first](frist.md).\n",
+        );
+    site.run(["build"])
+        .code(1)
+        .stderr(&format!(
+            "{}\n{}\n{}\n{}\n{}",
+            "error: string values must be quoted, expected literal string
+ --> content/data/extra.toml:1:10
+  |
+1 | answer = 
+  |          ^
+  |
+  = help: put text in double quotes: `answer = \"\"`
+",
+            "error: link target `notes/frist.md` does not exist
+ --> content/notes/third.md:4:17
+  |
+4 | See [the first](frist.md).
+  |                 ^^^^^^^^
+  |
+  = help: did you mean `first.md`?
+",
+            "error: Unknown filter `upercase`
+ --> themes/default/templates/404.html:9:21
+  |
+9 | <h1>{{ page.title | upercase }}</h1>
+  |                     ^^^^^^^^
+  |
+  = help: did you mean `upper`?
+",
+            "error: Field `titel` is not defined
+ --> themes/default/templates/section.html:3:13
+  |
+3 | <h1>{{ page.titel }}</h1>
+  |             ^^^^^
+  |
+  = note: while rendering content/notes/_index.md; the problems of content/data/extra.toml left entries out of the site, which may cause this
+  = help: did you mean `title`?
+",
+            build_count_line(4)
+        ));
+    assert!(!site.path("output").exists(), "nothing was written");
+}
