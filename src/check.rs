@@ -111,7 +111,11 @@ pub(crate) fn site(
         if !theme.renders(template) {
             unrendered.insert(page.path.clone());
         }
-        if has_templates && !theme.templates.contains_key(template) {
+        // A template that exists but could not be read is reported where it is.
+        if has_templates
+            && !theme.templates.contains_key(template)
+            && !theme.broken.contains(template)
+        {
             let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
             let mut diagnostic = Diagnostic::at(
                 &page.file,

@@ -354,7 +354,14 @@ fn split_help(message: &str, syntax: bool) -> (String, String) {
     if let Some((head, near)) = message.split_once("; did you mean ") {
         return (head.to_string(), format!("did you mean {near}"));
     }
-    let help = if syntax {
+    let help = if message.starts_with("The expression is too complex")
+        || message.starts_with("The template nesting is too deep")
+    {
+        "Tera allows 40 levels of nesting: split this into smaller expressions or tags, or compute the value in a variable first".to_string()
+    } else if message.starts_with("Maximum render recursion depth") {
+        "a component calls itself too many times (20 at most); give the recursion an end"
+            .to_string()
+    } else if syntax {
         "Tera writes expressions as {{ … }}, tags as {% … %} and comments as {# … #}; see https://keats.github.io/tera/docs/".to_string()
     } else {
         format!("the template fails here while rendering; {DOCS}")
