@@ -9,6 +9,7 @@ use crate::support::{Site, tree};
 mod diagnostics;
 mod output;
 mod pipeline;
+mod symlinks;
 mod templates;
 mod urls;
 mod writing;

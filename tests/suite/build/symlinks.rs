@@ -1,0 +1,103 @@
+//! Only the site is published: a symbolic link is followed when its target lies inside the site
+//! root, and otherwise fails the build naming the link and where it points — never quoting the
+//! target, never walking into an outside folder.
+
+use super::*;
+
+/// A folder outside the site holding a secret file, a folder with a page and a file, and a
+/// dangling link inside that folder that would be reported if the walk ever entered it.
+fn outside() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("sre-guide-outside-")
+        .tempdir()
+        .expect("temp dir");
+    std::fs::write(dir.path().join("passwd"), "root:x:0:0:SECRET\n").expect("write");
+    std::fs::create_dir(dir.path().join("folder")).expect("mkdir");
+    std::fs::write(dir.path().join("folder/f.txt"), "SECRET2\n").expect("write");
+    std::fs::write(dir.path().join("folder/p.md"), "+++\ntitle = \"P\"\n+++\n").expect("write");
+    std::os::unix::fs::symlink("nowhere", dir.path().join("folder/dangling")).expect("link");
+    dir
+}
+
+/// The one error an outside link gives, with the outside folder shown as `$OUTSIDE`.
+fn outside_link_error(link: &str, target: &str) -> String {
+    format!(
+        "error: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
+ --> {link}
+ |
+ = help: sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link
+"
+    )
+}
+
+fn shown(stderr: &str, outside: &tempfile::TempDir) -> String {
+    stderr.replace(&*outside.path().to_string_lossy(), "$OUTSIDE")
+}
+
+#[test]
+fn a_theme_file_linking_outside_fails_the_build_without_publishing_it() {
+    let secret = outside();
+    let target = secret.path().join("passwd");
+    let site =
+        Site::fixture("minimal").symlink(&target.to_string_lossy(), "themes/default/static/x.txt");
+    let out = site.run(["build"]).code(1);
+    assert_eq!(
+        shown(&out.stderr, &secret),
+        format!(
+            "{}\n{}",
+            outside_link_error("themes/default/static/x.txt", "passwd"),
+            build_count_line(1)
+        )
+    );
+    assert!(!out.stderr.contains("SECRET"));
+    assert!(!site.path("output").exists());
+}
+
+#[test]
+fn a_page_linking_outside_is_never_read() {
+    let secret = outside();
+    let target = secret.path().join("passwd");
+    let site = Site::fixture("minimal").symlink(&target.to_string_lossy(), "content/x.md");
+    let out = site.run(["check"]).code(1);
+    assert_eq!(
+        shown(&out.stderr, &secret),
+        format!(
+            "{}\n{}",
+            outside_link_error("content/x.md", "passwd"),
+            count_line(1)
+        )
+    );
+}
+
+#[test]
+fn a_folder_linking_outside_is_never_walked() {
+    let secret = outside();
+    let target = secret.path().join("folder");
+    for link in ["content/elsewhere", "themes/default/static/elsewhere"] {
+        let site = Site::fixture("minimal").symlink(&target.to_string_lossy(), link);
+        let out = site.run(["build"]).code(1);
+        // Walking in would also report `folder/dangling` and publish f.txt and p.md.
+        assert_eq!(
+            shown(&out.stderr, &secret),
+            format!(
+                "{}\n{}",
+                outside_link_error(link, "folder"),
+                build_count_line(1)
+            )
+        );
+    }
+}
+
+#[test]
+fn links_to_files_and_folders_inside_the_site_are_followed() {
+    let site = Site::fixture("minimal")
+        .file("shared/extra.txt", "shared\n")
+        .symlink("../files/handout.txt", "content/notes/handout.txt")
+        .symlink("../shared", "content/shared");
+    site.run(["build"]).code(0);
+    assert_eq!(
+        site.read("output/notes/handout.txt"),
+        site.read("content/files/handout.txt")
+    );
+    assert_eq!(site.read("output/shared/extra.txt"), "shared\n");
+}
