@@ -90,6 +90,7 @@ pub(crate) fn site(
             .retain(|rule| page_exists(&site, &rule.page, &mut out));
         site.data.quiz = Some(quiz);
     }
+    one_source_per_output(&mut site, theme, &mut out);
     let has_templates = !theme.templates.is_empty();
     let mut unrendered = BTreeSet::new();
     let mut unknown_levels = Vec::new();
@@ -154,6 +155,122 @@ pub(crate) fn site(
         left_out,
     };
     (checked, out)
+}
+
+/// Something that writes one output file: where it comes from, and where to report it.
+struct Claim {
+    output: String,
+    source: String,
+    at: Diagnostic,
+    page: bool,
+}
+
+/// No output file has two sources, not even two that differ only in case (one file on Windows
+/// and macOS hosts). The later source is reported; a content file that would overwrite another
+/// output is left out, so nothing is overwritten silently.
+fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) {
+    let placeholder = |path: &str| Diagnostic::in_file(path, "");
+    let mut claims = Vec::new();
+    for (output, source) in [
+        ("sitemap.xml", "the generated `sitemap.xml`"),
+        ("robots.txt", "the generated `robots.txt`"),
+    ] {
+        claims.push(Claim {
+            output: output.to_string(),
+            source: source.to_string(),
+            at: placeholder(output),
+            page: false,
+        });
+    }
+    if theme.renders("404.html") {
+        claims.push(Claim {
+            output: "404.html".to_string(),
+            source: format!("`themes/{}/templates/404.html`", site.config.theme),
+            at: placeholder("404.html"),
+            page: false,
+        });
+    }
+    let quiz_results = theme.renders("quiz-result.html");
+    for page in &site.pages {
+        claims.push(Claim {
+            output: format!("{}index.html", page.route),
+            source: format!("`{}`", page.file.path),
+            at: Diagnostic::at(&page.file, 0..0, ""),
+            page: true,
+        });
+        if quiz_results && crate::context::template_of(page) == "quiz.html" {
+            for rule in site.data.quiz.iter().flat_map(|quiz| &quiz.rules) {
+                claims.push(Claim {
+                    output: format!("{}{}/index.html", page.route, rule.id),
+                    source: format!("the result page of rule `{}`", rule.id),
+                    at: Diagnostic::at(&rule.page.file, rule.page.span.clone(), ""),
+                    page: false,
+                });
+            }
+        }
+    }
+    for (path, file) in &theme.assets {
+        let source = format!("themes/{}/static/{path}", site.config.theme);
+        claims.push(Claim {
+            output: file.published.clone(),
+            source: format!("`{source}`"),
+            at: placeholder(&source),
+            page: false,
+        });
+    }
+    let first_asset = claims.len();
+    for asset in &site.assets {
+        let source = format!("content/{}", asset.path);
+        claims.push(Claim {
+            output: asset.path.clone(),
+            source: format!("`{source}`"),
+            at: placeholder(&source),
+            page: false,
+        });
+    }
+    // An exact match is named before one that differs only in case.
+    let mut exact: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut folded: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut dropped_assets = BTreeSet::new();
+    for (index, claim) in claims.iter().enumerate() {
+        let lower = claim.output.to_lowercase();
+        let Some(&first) = exact
+            .get(claim.output.as_str())
+            .or_else(|| folded.get(&lower))
+        else {
+            exact.insert(&claim.output, index);
+            folded.insert(lower, index);
+            continue;
+        };
+        exact.entry(&claim.output).or_insert(index);
+        let earlier = &claims[first];
+        if earlier.page && claim.page && earlier.output == claim.output {
+            continue; // Two pages at one route: load reported them.
+        }
+        let message = if earlier.output == claim.output {
+            format!(
+                "{} and {} are both published as `{}`",
+                claim.source, earlier.source, claim.output
+            )
+        } else {
+            format!(
+                "{} and {} are published as `{}` and `{}`: one file on hosts that ignore case",
+                claim.source, earlier.source, claim.output, earlier.output
+            )
+        };
+        let mut diagnostic = claim.at.clone();
+        diagnostic.message = message;
+        out.push(
+            diagnostic.help(
+                "rename or remove one of them; nothing may overwrite another file of the site",
+            ),
+        );
+        if index >= first_asset {
+            dropped_assets.insert(claim.output.clone());
+        }
+    }
+    site.assets
+        .retain(|asset| !dropped_assets.contains(&asset.path));
 }
 
 /// A content path named in a data file or site.toml must be a (non-draft) page. `true` when

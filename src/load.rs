@@ -1,7 +1,7 @@
-//! `content/` → `Site`: reads `site.toml`, every page (front matter + Markdown through
-//! `markdown.rs`), every `data/*.toml`, and lists the other files as assets. Whatever an editor
+//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`), every
+//! `data/*.toml`, and lists the other files as assets. Whatever an editor
 //! can get wrong becomes a diagnostic and loading goes on, so one run reports everything; only
-//! a missing `content/` folder is an environment error.
+//! a missing or unreadable `content/` folder is an environment error.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,8 +12,7 @@ use toml::Spanned;
 
 use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
-use crate::markdown;
-use crate::model::{Asset, Data, FrontMatter, MenuItem, Page, PageRef, Site, SiteConfig, route_of};
+use crate::model::{Asset, Data, MenuItem, Page, PageRef, Site, SiteConfig};
 use crate::source::SourceFile;
 use crate::walk::WalkError;
 
@@ -45,33 +44,6 @@ fn default_theme() -> String {
 struct RawMenuItem {
     title: String,
     page: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFrontMatter {
-    title: String,
-    #[serde(default)]
-    description: String,
-    template: Option<Spanned<String>>,
-    #[serde(default)]
-    weight: i64,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    extra: toml::Table,
-}
-
-/// Only `[extra] level`, read again with its span: the rest of `extra` is free-form.
-#[derive(Deserialize)]
-struct RawExtraLevel {
-    #[serde(default)]
-    extra: Option<RawLevelOnly>,
-}
-
-#[derive(Deserialize)]
-struct RawLevelOnly {
-    level: Option<Spanned<String>>,
 }
 
 pub(crate) struct LoadOptions<'a> {
@@ -150,7 +122,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             }
         } else if content_path.ends_with(".md") {
             match read(root, path, &mut diagnostics)
-                .and_then(|file| page(&file, &content_path, &mut diagnostics))
+                .and_then(|file| crate::page::page(&file, &content_path, &mut diagnostics))
             {
                 Some(page) if page.front.draft => {
                     drafts.insert(content_path);
@@ -361,82 +333,6 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
     data.raw.insert(stem.to_string(), json);
 }
 
-/// Splits `+++` front matter from the body, parses it, and renders the Markdown.
-fn page(file: &Arc<SourceFile>, content_path: &str, out: &mut Vec<Diagnostic>) -> Option<Page> {
-    let text = file.text.as_str();
-    let opening = text.trim_start_matches(' ');
-    let lead = text.len() - opening.len();
-    if !(opening.starts_with("+++\n") || opening.starts_with("+++\r\n")) {
-        out.push(
-            Diagnostic::at(file, lead..lead, "this page has no front matter").help(
-                "start the file with a `+++` line, then `title = \"…\"`, then another `+++` line",
-            ),
-        );
-        return None;
-    }
-    let toml_start = lead + opening.find('\n').map_or(3, |i| i + 1);
-    let Some((toml_end, body_start)) = closing_fence(text, toml_start) else {
-        out.push(
-            Diagnostic::at(file, lead..lead + 3, "front matter is never closed")
-                .help("add a line holding only `+++` after the last front matter key"),
-        );
-        return None;
-    };
-    let front_text = &text[toml_start..toml_end];
-    let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
-    let level = toml::from_str::<RawExtraLevel>(front_text)
-        .ok()
-        .and_then(|raw| raw.extra)
-        .and_then(|extra| extra.level)
-        .map(|level| {
-            let span = level.span();
-            (
-                level.into_inner(),
-                toml_start + span.start..toml_start + span.end,
-            )
-        });
-    let mut diagnostics = Vec::new();
-    let rendered = markdown::render(file, body_start, content_path, &mut diagnostics);
-    out.extend(diagnostics);
-    Some(Page {
-        file: Arc::clone(file),
-        path: content_path.to_string(),
-        route: route_of(content_path),
-        front: FrontMatter {
-            title: raw.title,
-            description: raw.description,
-            template: raw.template.map(|t| {
-                let span = t.span();
-                (
-                    t.into_inner(),
-                    toml_start + span.start..toml_start + span.end,
-                )
-            }),
-            weight: raw.weight,
-            draft: raw.draft,
-            extra: serde_json::to_value(&raw.extra)
-                .expect("a TOML table is always representable as JSON"),
-            level,
-        },
-        content: rendered.html,
-        toc: rendered.toc,
-        links: rendered.links,
-        word_count: rendered.word_count,
-    })
-}
-
-/// Finds the `+++` line that closes front matter: (end of the TOML, start of the body).
-fn closing_fence(text: &str, from: usize) -> Option<(usize, usize)> {
-    let mut offset = from;
-    for line in text[from..].split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Some((offset, offset + line.len()));
-        }
-        offset += line.len();
-    }
-    None
-}
-
 fn report_shared_routes(pages: &[Page], out: &mut Vec<Diagnostic>) {
     let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
     for page in pages {
@@ -459,111 +355,6 @@ fn report_shared_routes(pages: &[Page], out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
-        let file = SourceFile::new("content/a.md", text);
-        let mut out = Vec::new();
-        (page(&file, "a.md", &mut out), out)
-    }
-
-    #[test]
-    fn front_matter_and_body_are_split() {
-        let (page, out) =
-            load_page("+++\ntitle = \"A\"\nweight = 2\n[extra]\nlevel = \"junior\"\n+++\n# Hi\n");
-        assert!(out.is_empty());
-        let page = page.expect("loaded");
-        assert_eq!(page.front.title, "A");
-        assert_eq!(page.front.weight, 2);
-        assert_eq!(
-            page.front.level.as_ref().map(|l| l.0.as_str()),
-            Some("junior")
-        );
-        assert!(page.content.contains("<h1 id=\"hi\">"));
-    }
-
-    #[test]
-    fn unknown_key_points_at_it_with_a_suggestion() {
-        let (_, out) = load_page("+++\ntitel = \"A\"\n+++\n");
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].line_col(), Some((2, 1)));
-        assert_eq!(out[0].help.as_deref(), Some("did you mean `title`?"));
-    }
-
-    #[test]
-    fn unclosed_and_missing_front_matter_are_diagnostics() {
-        let (_, out) = load_page("+++\ntitle = \"A\"\n");
-        assert_eq!(out[0].message, "front matter is never closed");
-        let (_, out) = load_page("");
-        assert_eq!(out[0].message, "this page has no front matter");
-        let (_, out) = load_page("# just markdown");
-        assert_eq!(out[0].message, "this page has no front matter");
-    }
-
-    /// In-process fuzzing: thousands of mutations of the guide's real files through every parser
-    /// that reads editor input, each resulting diagnostic rendered too. Nothing may panic. The
-    /// seed is fixed so a failure reproduces; the failing input is in the panic message.
-    #[test]
-    fn mutated_sources_never_panic() {
-        const SEEDS: [(&str, &str); 4] = [
-            (
-                "content/phases/junior.md",
-                include_str!("../content/phases/junior.md"),
-            ),
-            (
-                "content/data/ladder.toml",
-                include_str!("../content/data/ladder.toml"),
-            ),
-            (
-                "content/data/quiz.toml",
-                include_str!("../content/data/quiz.toml"),
-            ),
-            (
-                "content/data/compensation.toml",
-                include_str!("../content/data/compensation.toml"),
-            ),
-        ];
-        const PIECES: [&str; 18] = [
-            "+++\n", "\n", "[", "]]", "=", "\"", "#", "{#", "}", "é", "\u{1}", "`", "|", "](",
-            "../", "%", "\r\n", "\u{feff}",
-        ];
-        let mut rng = crate::rng::Rng::new(0x5eed);
-        let mut next = move |below: usize| rng.below(below);
-        for round in 0..12_000 {
-            let (path, seed) = SEEDS[round % SEEDS.len()];
-            let mut text = seed.to_string();
-            for _ in 0..1 + next(4) {
-                let at = crate::source::floor_char_boundary(&text, next(text.len() + 1));
-                match next(4) {
-                    0 => text.insert_str(at, PIECES[next(PIECES.len())]),
-                    1 => {
-                        let end = crate::source::floor_char_boundary(&text, at + next(40)).max(at);
-                        text.replace_range(at..end, "");
-                    }
-                    2 => text.truncate(at),
-                    _ => {
-                        let end = crate::source::floor_char_boundary(&text, at + next(60)).max(at);
-                        let copy = text[at..end].to_string();
-                        text.insert_str(at, &copy);
-                    }
-                }
-            }
-            let file = SourceFile::new(path, text.clone());
-            let mut out = Vec::new();
-            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                match path.rsplit_once('/').map(|(_, name)| name) {
-                    Some("ladder.toml") => drop(crate::data::ladder(&file, &mut out)),
-                    Some("quiz.toml") => drop(crate::quiz::parse(&file, &mut out)),
-                    Some("compensation.toml") => drop(crate::data::compensation(&file, &mut out)),
-                    _ => drop(page(&file, "phases/junior.md", &mut out)),
-                }
-                for diagnostic in &out {
-                    diagnostic.render(false);
-                    diagnostic.to_overlay();
-                }
-            }));
-            assert!(run.is_ok(), "round {round} panicked on {path}:\n{text:?}");
-        }
-    }
 
     #[test]
     fn base_urls_must_be_absolute() {

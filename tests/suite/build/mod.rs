@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::support::{Site, tree};
 
+mod collisions;
 mod diagnostics;
 mod output;
 mod pipeline;
