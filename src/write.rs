@@ -21,6 +21,9 @@ pub(crate) struct Staging {
     target: PathBuf,
     name: String,
     committed: bool,
+    /// Held until the staging folder is committed or removed; dropped last (fields drop after
+    /// `Drop::drop` has cleaned up).
+    _lock: fs::File,
 }
 
 impl Staging {
@@ -38,6 +41,9 @@ impl Staging {
             .with_context(|| format!("{} has no folder name", target.display()))?
             .to_string_lossy()
             .into_owned();
+        let lock = lock(parent, &name)?;
+        // Another build may have changed the target while this one waited.
+        refuse_unsafe_target(root, &target)?;
         remove_leftovers(parent, &name);
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let staging = Staging {
@@ -45,6 +51,7 @@ impl Staging {
             target,
             name,
             committed: false,
+            _lock: lock,
         };
         fs::create_dir_all(&staging.dir)
             .with_context(|| format!("cannot create {}", staging.dir.display()))?;
@@ -174,16 +181,51 @@ fn swap_in(staging: &Path, target: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Staging and old folders of builds that were killed before they finished.
+/// Takes the advisory lock `.NAME.lock` beside the target (the OS releases it when the process
+/// ends, even killed), waiting while another build of the same target holds it.
+fn lock(parent: &Path, name: &str) -> anyhow::Result<fs::File> {
+    let path = parent.join(format!(".{name}.lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(fs::TryLockError::WouldBlock) => eprintln!(
+            "waiting for another sre-guide build of {} to finish…",
+            parent.join(name).display()
+        ),
+        Err(fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    file.lock()
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(file)
+}
+
+/// Whether `file_name` is a staging or old folder of a build of `name`: `.NAME.tmp-PID` or
+/// `.NAME.old-PID`. Only builds make these names.
+fn is_leftover(file_name: &str, name: &str) -> bool {
+    [".tmp-", ".old-"].iter().any(|kind| {
+        file_name
+            .strip_prefix(&format!(".{name}{kind}"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Staging and old folders of builds that were killed before they finished. Runs under the lock,
+/// so no other build is using them; recognised by name alone, because a kill during their
+/// removal may already have taken the marker.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name.starts_with(&format!(".{name}.tmp-"))
-            || file_name.starts_with(&format!(".{name}.old-"));
-        if ours && entry.path().join(OUTPUT_MARKER).exists() {
+        if is_leftover(&file_name, name) && entry.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
@@ -227,7 +269,27 @@ mod tests {
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("output")]);
+        assert_eq!(
+            leftovers.len(),
+            2,
+            "only the output and its lock: {leftovers:?}"
+        );
+        assert!(root.path().join(".output.lock").is_file());
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_their_own_name_pattern() {
+        assert!(is_leftover(".output.tmp-123", "output"));
+        assert!(is_leftover(".output.old-9", "output"));
+        for other in [
+            ".output.tmp-",
+            ".output.tmp-12a",
+            "output.tmp-1",
+            ".site.tmp-1",
+            ".output.lock",
+        ] {
+            assert!(!is_leftover(other, "output"), "{other}");
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ fn previous_output_is_intact_after_a_failed_build() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with('.'))
         .collect();
-    assert!(siblings.is_empty(), "left behind: {siblings:?}");
+    // Only the lock file stays beside the output; no staging folder is left behind.
+    assert_eq!(siblings, [".output.lock"], "left behind: {siblings:?}");
 }
 
 #[test]
@@ -159,4 +160,58 @@ fn check_writes_nothing() {
     let before = site.tree("");
     site.run(["check"]).code(1);
     assert_eq!(site.tree(""), before);
+}
+
+/// The folders beside the output other than the sources: what builds leave in the site root.
+fn beside_output(site: &Site) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.root())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !matches!(name.as_str(), "content" | "themes"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn simultaneous_builds_take_turns_and_leave_a_valid_output() {
+    let site = Site::fixture("minimal");
+    for round in 0..10 {
+        let (first, second) = std::thread::scope(|scope| {
+            let first = scope.spawn(|| site.run(["build"]));
+            let second = scope.spawn(|| site.run(["build"]));
+            (
+                first.join().expect("first build"),
+                second.join().expect("second build"),
+            )
+        });
+        for out in [first, second] {
+            assert_eq!(out.exit_code(), Some(0), "round {round}: {}", out.stderr);
+        }
+        assert!(
+            site.path("output/.sre-guide-output").is_file(),
+            "round {round}: the output lost its marker"
+        );
+        assert!(site.path("output/notes/first/index.html").is_file());
+        assert_eq!(
+            beside_output(&site),
+            [".output.lock", "output"],
+            "round {round}"
+        );
+    }
+    site.run(["build"]).code(0);
+}
+
+#[test]
+fn leftovers_of_killed_builds_are_removed_by_name_even_without_a_marker() {
+    let site = Site::fixture("minimal")
+        .file(".output.tmp-999999/half-written.html", "<p>")
+        .file(".output.old-12/index.html", "<p>old")
+        .file(".output.tmp-notapid/mine.txt", "an editor's folder");
+    site.run(["build"]).code(0);
+    assert_eq!(
+        beside_output(&site),
+        [".output.lock", ".output.tmp-notapid", "output"]
+    );
 }
