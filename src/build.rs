@@ -219,7 +219,7 @@ mod tests {
         ];
         let mut rng = Rng::new(0xda7a);
         let (mut built, mut diagnosed) = (0, 0);
-        for round in 0..120 {
+        for round in 0..64 {
             let file = FILES[round % FILES.len()];
             let path = site.path().join(file);
             let original = std::fs::read_to_string(&path).expect("read");
@@ -257,7 +257,7 @@ mod tests {
             }
         }
         assert!(
-            built >= 5 && diagnosed >= 25,
+            built >= 3 && diagnosed >= 20,
             "{built} built, {diagnosed} diagnosed"
         );
     }

@@ -234,7 +234,7 @@ mod tests {
         ];
         let mut rng = crate::rng::Rng::new(0x5eed);
         let mut next = move |below: usize| rng.below(below);
-        for round in 0..12_000 {
+        for round in 0..8_000 {
             let (path, seed) = SEEDS[round % SEEDS.len()];
             let mut text = seed.to_string();
             for _ in 0..1 + next(4) {

@@ -1,5 +1,6 @@
 //! Bad input never panics: a few hundred generated and mutated inputs (random bytes, truncated
-//! and random front matter, random TOML, deep Markdown, huge headings, odd links, odd site.toml)
+//! and random front matter, random TOML, deep Markdown, huge headings, odd links, odd site.toml,
+//! compensation figures swapped, negative or huge)
 //! run through `sre-guide check`, which must answer 0 or 1 — never 101 (a panic) or 2. The
 //! generator is a fixed-seed PRNG, so any failure reproduces; the failing input is printed.
 
@@ -146,7 +147,40 @@ fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {
 
 fn generate(rng: &mut Rng, site_toml: &str) -> Case {
     let front = |body: &str| format!("+++\ntitle = \"Fuzz\"\n+++\n{body}");
-    match rng.below(10) {
+    match rng.below(11) {
+        10 => {
+            // The chart and the compensation table: no figure may crash or stall them.
+            let figure = |rng: &mut Rng| {
+                rng.pick(&[
+                    "0",
+                    "1",
+                    "-1",
+                    "100000",
+                    "200000",
+                    "49999",
+                    "18446744073709551615",
+                    "9223372036854775807",
+                    "1e9",
+                    "\"x\"",
+                ])
+            };
+            let mut text = String::from("currency = \"USD\"\nregion = \"R\"\n");
+            for _ in 0..rng.below(4) {
+                let level = rng.pick(&["junior", "junior", "mid", ""]);
+                let (min, max) = (figure(rng), figure(rng));
+                text.push_str(&format!(
+                    "[[ranges]]\nlevel = \"{level}\"\nmin = {min}\nmax = {max}\n"
+                ));
+            }
+            let ladder = "[[levels]]\nid = \"junior\"\nname = \"J\"\ntenure = { min = 0, max = 2 }\nunlocks = \"u\"\nplateau = \"p\"\n\n[[levels]]\nid = \"mid\"\nname = \"M\"\ntenure = { min = 2 }\nunlocks = \"u\"\nplateau = \"p\"\n";
+            Case {
+                kind: "random compensation figures",
+                files: vec![
+                    ("content/data/compensation.toml", text.into_bytes()),
+                    ("content/data/ladder.toml", ladder.as_bytes().to_vec()),
+                ],
+            }
+        }
         0 => {
             let len = rng.below(2000);
             Case {
@@ -253,6 +287,14 @@ fn generate(rng: &mut Rng, site_toml: &str) -> Case {
     }
 }
 
+/// The files a case may add to the fixture, removed before the next case.
+const LEFTOVERS: [&str; 4] = [
+    "content/notes/fuzz.md",
+    "content/data/fuzz.toml",
+    "content/data/compensation.toml",
+    "content/data/ladder.toml",
+];
+
 #[test]
 fn no_input_makes_check_panic() {
     const CASES: usize = 200;
@@ -271,7 +313,7 @@ fn no_input_makes_check_panic() {
         );
         let case = generate(&mut rng, &site_toml);
         std::fs::write(site.path("content/site.toml"), &site_toml).expect("restore site.toml");
-        for leftover in ["content/notes/fuzz.md", "content/data/fuzz.toml"] {
+        for leftover in LEFTOVERS {
             let _ = std::fs::remove_file(site.path(leftover));
         }
         for (path, bytes) in &case.files {
@@ -316,7 +358,7 @@ fn no_input_makes_check_panic() {
     );
     // Unharmed: the fixture still checks clean afterwards.
     std::fs::write(site.path("content/site.toml"), &site_toml).expect("restore site.toml");
-    for leftover in ["content/notes/fuzz.md", "content/data/fuzz.toml"] {
+    for leftover in LEFTOVERS {
         let _ = std::fs::remove_file(site.path(leftover));
     }
     site.run(["check"]).code(0);
