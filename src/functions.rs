@@ -1,5 +1,6 @@
 //! The functions templates call: `url` (a checked link to a page, anchors checked after
-//! rendering), `asset` (a static file's fingerprinted URL), `page_data` (another page's context)
+//! rendering), `asset` (a static file's fingerprinted URL), `page_data` (another page's context,
+//! its headings optionally shifted and ids prefixed for embedding)
 //! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
 
 use std::collections::{BTreeMap, HashMap};
@@ -109,23 +110,37 @@ pub(crate) fn register(
         "page_data",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            let offset = kwargs.get::<i64>("heading_offset")?.unwrap_or(0);
+            let prefix = kwargs.get::<&str>("id_prefix")?.unwrap_or_default();
+            let offset = u8::try_from(offset)
+                .ok()
+                .filter(|o| *o <= 5)
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "page_data(): heading_offset must be 0 to 5, not {offset}"
+                    ))
+                })?;
             // The context holds no per-page URLs (they carry ROOT_MARKER), so one value per
             // page serves every caller: a template listing a section on each of its pages stays
             // linear in the number of pages.
+            let plain = offset == 0 && prefix.is_empty();
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(value) = cache.get(path) {
+            if plain && let Some(value) = cache.get(path) {
                 return Ok(value.clone());
             }
-            match pages.page(path) {
-                Some(page) => {
-                    let value = Value::from_serializable(&page_context(&pages, page));
-                    cache.insert(path.to_string(), value.clone());
-                    Ok(value)
-                }
-                None => Err(tera::Error::message(format!(
+            let Some(page) = pages.page(path) else {
+                return Err(tera::Error::message(format!(
                     "page_data(): page `{path}` does not exist"
-                ))),
+                )));
+            };
+            let mut context = page_context(&pages, page);
+            let adapted = embedded(context.content, offset, prefix);
+            context.content = &adapted;
+            let value = Value::from_serializable(&context);
+            if plain {
+                cache.insert(path.to_string(), value.clone());
             }
+            Ok(value)
         },
     );
 
@@ -141,6 +156,27 @@ pub(crate) fn register(
             }
         },
     );
+}
+
+/// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
+/// and every id, and every link to one, prefixed so they stay unique there.
+fn embedded(html: &str, offset: u8, prefix: &str) -> String {
+    let mut out = html.to_string();
+    if offset > 0 {
+        // Deepest first, so a heading moves once.
+        for level in (1..=6u8).rev() {
+            let to = (level + offset).min(6);
+            out = out
+                .replace(&format!("<h{level}"), &format!("<h{to}"))
+                .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+        }
+    }
+    if !prefix.is_empty() {
+        out = out
+            .replace(" id=\"", &format!(" id=\"{prefix}"))
+            .replace(" href=\"#", &format!(" href=\"#{prefix}"));
+    }
+    out
 }
 
 fn compensation_chart(site: &Site) -> Option<String> {
@@ -176,4 +212,19 @@ fn compensation_chart(site: &Site) -> Option<String> {
         &title,
         &description,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_pages_shift_headings_once_and_prefix_ids() {
+        let html = "<h1 id=\"a\">A</h1><h2 id=\"b\"><a href=\"#b\">B</a></h2><h6>F</h6><hr>";
+        assert_eq!(
+            embedded(html, 1, "g-x-"),
+            "<h2 id=\"g-x-a\">A</h2><h3 id=\"g-x-b\"><a href=\"#g-x-b\">B</a></h3><h6>F</h6><hr>"
+        );
+        assert_eq!(embedded(html, 0, ""), html);
+    }
 }

@@ -15,13 +15,21 @@ pub(crate) struct YearsView {
     min: u32,
     max: Option<u32>,
     label: String,
+    /// Where a timeline draws the span's end: `max`, or two years past `min` when it is open.
+    end: u32,
 }
+
+/// How far a timeline draws an open span ("10+ years") past its start.
+const OPEN_SPAN_YEARS: u32 = 2;
 
 fn years(years: Years) -> YearsView {
     YearsView {
         min: years.min,
         max: years.max,
         label: years.label(),
+        end: years
+            .max
+            .unwrap_or_else(|| years.min.saturating_add(OPEN_SPAN_YEARS)),
     }
 }
 
@@ -186,34 +194,46 @@ pub(crate) struct RuleView {
     pub(crate) id: String,
     min: u32,
     max: u32,
+    /// The counts of yes answers it routes, as every page writes them: "2", "0 or 1", "3 to 5".
+    yes_label: String,
     page: String,
     url: String,
     label: String,
     phase_number: Option<u32>,
     phase_title: String,
     level_name: String,
+    next_level_name: String,
     result_url: String,
 }
 
-/// The title and description of a rule's static result page, for link previews.
-pub(crate) fn result_summary(rule: &RuleView, questions: usize) -> (String, String) {
-    let yes = if rule.min == rule.max {
-        format!("{} of {questions}", rule.min)
+/// "2", "0 or 1", "3 to 5": a rule's counts of yes answers.
+fn yes_label(min: u32, max: u32) -> String {
+    if min == max {
+        min.to_string()
+    } else if max == min.saturating_add(1) {
+        format!("{min} or {max}")
     } else {
-        format!("{} to {} of {questions}", rule.min, rule.max)
-    };
+        format!("{min} to {max}")
+    }
+}
+
+/// The title and description of a rule's static result page, for its `<title>`, meta
+/// description and link previews alike.
+pub(crate) fn result_summary(rule: &RuleView, questions: usize) -> (String, String) {
+    let why = format!(
+        "{} of {questions} yes answers on the “Where are you now?” self-check: you are likely at {}.",
+        rule.yes_label, rule.label
+    );
     match rule.phase_number {
-        Some(number) => (
+        Some(number) if !rule.phase_title.is_empty() => (
             format!("Start at Phase {number}: {}", rule.phase_title),
-            format!(
-                "{yes} yes answers on the self-assessment: {}. Start with Phase {number}, {}.",
-                rule.label, rule.phase_title
-            ),
+            format!("{why} Start at Phase {number}: {}.", rule.phase_title),
         ),
-        None => (
-            rule.label.clone(),
-            format!("{yes} yes answers on the self-assessment: {}.", rule.label),
+        Some(number) => (
+            format!("Start at Phase {number}: {}", rule.label),
+            format!("{why} Start at Phase {number}."),
         ),
+        None => (format!("Start here: {}", rule.label), why),
     }
 }
 
@@ -247,10 +267,17 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                     .find(|p| p.page.path == rule.page.path)
                     .map(|p| (ladder, p))
             });
+            let next_level_name = phase
+                .and_then(|(ladder, p)| {
+                    let at = ladder.levels.iter().position(|l| l.id == p.level.id)?;
+                    ladder.levels.get(at + 1).map(|l| l.name.clone())
+                })
+                .unwrap_or_default();
             RuleView {
                 id: rule.id.clone(),
                 min: rule.min,
                 max: rule.max,
+                yes_label: yes_label(rule.min, rule.max),
                 page: rule.page.path.clone(),
                 url: url_of(&rule.page.path),
                 label: rule.label.clone(),
@@ -258,6 +285,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 phase_title: phase.map_or_else(String::new, |(_, p)| p.title.clone()),
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
+                next_level_name,
                 result_url: format!("{ROOT_MARKER}{quiz_route}{}/index.html", rule.id),
             }
         })
@@ -318,6 +346,13 @@ pub(crate) fn data(site: &Site) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_counts_read_the_same_everywhere() {
+        assert_eq!(yes_label(2, 2), "2");
+        assert_eq!(yes_label(0, 1), "0 or 1");
+        assert_eq!(yes_label(3, 5), "3 to 5");
+    }
 
     #[test]
     fn embedded_json_cannot_close_the_script_element() {
