@@ -198,7 +198,7 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
             at: Diagnostic::at(&page.file, 0..0, ""),
             page: true,
         });
-        if quiz_results && crate::context::template_of(page) == "quiz.html" {
+        if quiz_results && page.front.kind == crate::model::PageKind::Quiz {
             for rule in site.data.quiz.iter().flat_map(|quiz| &quiz.rules) {
                 claims.push(Claim {
                     output: format!("{}{}/index.html", page.route, rule.id),

@@ -283,21 +283,26 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or_default().to_string()
 }
 
-/// serde says "unknown field `titel`, expected one of `title`, `weight`"; turn that into advice.
+/// serde says "unknown field `titel`, expected one of `title`, `weight`" (or "unknown variant
+/// `qiz`, expected `page` or `quiz`"); turn that into advice.
 fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let (rest, variant) = match message.strip_prefix("unknown variant `") {
+        Some(rest) => (rest, true),
+        None => (message.strip_prefix("unknown field `")?, false),
+    };
     let (field, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let listed = expected
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match did_you_mean(field, expected.iter().copied()) {
         Some(suggestion) => Some(format!("did you mean `{suggestion}`?")),
+        None if variant => Some(format!("write one of {listed}")),
         None if expected.is_empty() => Some(format!("remove `{field}`")),
         None => Some(format!(
-            "remove `{field}`; the keys allowed here are {}",
-            expected
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "remove `{field}`; the keys allowed here are {listed}"
         )),
     }
 }

@@ -160,6 +160,18 @@ pub(crate) struct FrontMatter {
     pub(crate) extra: serde_json::Value,
     /// `[extra] level`, kept with its span because it must name a ladder level.
     pub(crate) level: Option<(String, Span)>,
+    pub(crate) kind: PageKind,
+}
+
+/// What a page is for, from front matter `kind`: special pages are found by it, never by the
+/// name of their template.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PageKind {
+    #[default]
+    Page,
+    /// The "Where are you now?" quiz: it also gets one static result page per rule.
+    Quiz,
 }
 
 #[derive(Debug, Clone, Serialize)]

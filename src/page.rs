@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, parse_toml};
 use crate::markdown;
-use crate::model::{FrontMatter, Page, route_of};
+use crate::model::{FrontMatter, Page, PageKind, route_of};
 use crate::source::SourceFile;
 
 #[derive(Deserialize)]
@@ -23,6 +23,8 @@ struct RawFrontMatter {
     weight: i64,
     #[serde(default)]
     draft: bool,
+    #[serde(default)]
+    kind: PageKind,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -104,6 +106,7 @@ pub(crate) fn page(
             extra: serde_json::to_value(&raw.extra)
                 .expect("a TOML table is always representable as JSON"),
             level,
+            kind: raw.kind,
         },
         content: rendered.html,
         toc: rendered.toc,

@@ -15,7 +15,7 @@ use crate::context::{
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::links::{self, PageIds};
-use crate::model::{Page, ROOT_MARKER, Site};
+use crate::model::{Page, PageKind, ROOT_MARKER, Site};
 use crate::theme::Theme;
 
 /// The files a build publishes, sorted by path.
@@ -341,7 +341,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         && theme.renders("quiz-result.html")
     {
         let views = crate::view::quiz(site, quiz);
-        for quiz_page in site.pages.iter().filter(|p| template_of(p) == "quiz.html") {
+        for quiz_page in site.pages.iter().filter(|p| p.front.kind == PageKind::Quiz) {
             for rule in &views.rules {
                 let route = format!("{}{}/", quiz_page.route, rule.id);
                 let mut context = Context::new();

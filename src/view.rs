@@ -7,7 +7,7 @@ use tera::Value;
 
 use crate::chart::money;
 use crate::model::{
-    Checklist, Dimension, Ladder, Question, Quiz, ROOT_MARKER, Site, Years, route_of,
+    Checklist, Dimension, Ladder, PageKind, Question, Quiz, ROOT_MARKER, Site, Years, route_of,
 };
 
 #[derive(Serialize)]
@@ -248,12 +248,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
     let quiz_route = site
         .pages
         .iter()
-        .find(|page| {
-            page.front
-                .template
-                .as_ref()
-                .is_some_and(|(t, _)| t == "quiz.html")
-        })
+        .find(|page| page.front.kind == PageKind::Quiz)
         .map(|page| page.route.clone())
         .unwrap_or_default();
     let rules: Vec<RuleView> = quiz

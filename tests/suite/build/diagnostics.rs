@@ -9,7 +9,7 @@ fn unknown_front_matter_key_points_at_it_with_a_did_you_mean() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: unknown field `titel`, expected one of `title`, `description`, `template`, `weight`, `draft`, `extra`
+            r#"error: unknown field `titel`, expected one of `title`, `description`, `template`, `weight`, `draft`, `kind`, `extra`
  --> content/extra.md:2:1
   |
 2 | titel = "Extra"

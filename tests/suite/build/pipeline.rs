@@ -84,3 +84,21 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
         ));
     assert!(!site.path("output").exists(), "nothing was written");
 }
+
+#[test]
+fn a_misspelt_page_kind_suggests_the_nearest() {
+    Site::fixture("minimal")
+        .file("content/q.md", "+++\ntitle = \"Q\"\nkind = \"qiz\"\n+++\n")
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            r#"error: unknown variant `qiz`, expected `page` or `quiz`
+ --> content/q.md:3:8
+  |
+3 | kind = "qiz"
+  |        ^^^^^
+  |
+  = help: did you mean `quiz`?
+"#,
+        ));
+}
