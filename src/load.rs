@@ -71,7 +71,16 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     }
     let mut diagnostics = Vec::new();
     let config_path = content.join("site.toml");
-    let config = match read(root, &config_path, &mut diagnostics) {
+    // Read before the walk, so checked here: its text would be quoted in TOML errors.
+    let readable = match crate::walk::inside(root, &config_path) {
+        Ok(()) => read(root, &config_path, &mut diagnostics),
+        Err(WalkError::Outside { link, target }) => {
+            diagnostics.push(WalkError::outside(&link, &target));
+            None
+        }
+        Err(WalkError::Walk(error)) => return Err(error.into()),
+    };
+    let config = match readable {
         Some(file) => config(&file, options.base_url, &mut diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
@@ -148,18 +157,23 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     report_shared_routes(&pages, &mut diagnostics);
 
-    let config = config.unwrap_or_else(|| SiteConfig {
+    let config = config.unwrap_or_else(empty_config);
+    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
+    site.unloadable = unloadable;
+    site.drafts = drafts;
+    Ok((site, Diagnostics(diagnostics)))
+}
+
+/// What stands in for a `site.toml` that could not be read.
+fn empty_config() -> SiteConfig {
+    SiteConfig {
         title: String::new(),
         description: String::new(),
         base_url: "/".into(),
         language: default_language(),
         theme: default_theme(),
         menu: Vec::new(),
-    });
-    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
-    site.unloadable = unloadable;
-    site.drafts = drafts;
-    Ok((site, Diagnostics(diagnostics)))
+    }
 }
 
 /// `https://host/…` or `http://host/…`: what canonical links and the sitemap need.

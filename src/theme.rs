@@ -1,7 +1,7 @@
 //! `themes/<name>/` → `Theme`: every template under `templates/` parsed by Tera, and every file
 //! under `static/` read and given its published name (`.css` and `.js` get a content hash, so
-//! browsers may cache them forever; `.css` is minified first). Template syntax errors are
-//! diagnostics at file:line:col.
+//! browsers may cache them forever; `.css` is minified first). Template errors are diagnostics
+//! at file:line:col (`tera_errors.rs`); nothing outside the site root is read.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -53,6 +53,18 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         broken: BTreeSet::new(),
         assets: BTreeMap::new(),
     };
+    let plain_name =
+        !name.is_empty() && !matches!(name.as_str(), "." | "..") && !name.contains(['/', '\\']);
+    if !plain_name {
+        diagnostics.push(
+            Diagnostic::in_file(
+                "content/site.toml",
+                format!("theme `{name}` is not the name of a folder under themes/"),
+            )
+            .help("write the folder's name alone, e.g. `theme = \"default\"`"),
+        );
+        return Ok((theme, diagnostics));
+    }
     if !dir.join("templates").is_dir() {
         diagnostics.push(
             Diagnostic::in_file(

@@ -42,7 +42,6 @@ impl From<WalkError> for anyhow::Error {
 pub(crate) fn below(root: &Path, dir: &Path) -> Walk {
     Walk {
         root: root.to_path_buf(),
-        resolved_root: root.canonicalize().ok(),
         entries: walkdir::WalkDir::new(dir)
             .follow_links(true)
             .sort_by_file_name()
@@ -52,7 +51,6 @@ pub(crate) fn below(root: &Path, dir: &Path) -> Walk {
 
 pub(crate) struct Walk {
     root: PathBuf,
-    resolved_root: Option<PathBuf>,
     entries: walkdir::IntoIter,
 }
 
@@ -71,28 +69,44 @@ impl Iterator for Walk {
                 }
                 continue;
             }
-            if entry.path_is_symlink() && !self.inside(entry.path()) {
+            // Below the start, only a link can lead out; the start itself may also lie behind a
+            // link in its parents (`themes/default -> /elsewhere`).
+            if entry.depth() == 0 || entry.path_is_symlink() {
+                let Err(outside) = inside(&self.root, entry.path()) else {
+                    return Some(Ok(entry));
+                };
                 if entry.file_type().is_dir() {
                     self.entries.skip_current_dir();
                 }
-                let target = std::fs::read_link(entry.path())
-                    .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
-                return Some(Err(WalkError::Outside {
-                    link: relative(&self.root, entry.path()),
-                    target,
-                }));
+                return Some(Err(outside));
             }
             return Some(Ok(entry));
         }
     }
 }
 
-impl Walk {
-    /// Whether a link resolves to a place inside the site root.
-    fn inside(&self, link: &Path) -> bool {
-        match (&self.resolved_root, link.canonicalize()) {
-            (Some(root), Ok(target)) => target.starts_with(root),
-            _ => false,
-        }
+/// `Ok` when `path`, every link on the way resolved, lies inside the site root; otherwise the
+/// link that leads out (the path itself, or a folder above it) and what it points at.
+pub(crate) fn inside(root: &Path, path: &Path) -> Result<(), WalkError> {
+    let resolved_root = root.canonicalize().ok();
+    let resolves_inside = |path: &Path| match (&resolved_root, path.canonicalize()) {
+        (Some(root), Ok(target)) => target.starts_with(root),
+        // A dangling link is the walk's to report; only an existing target can be outside.
+        (Some(_), Err(_)) => !path.exists(),
+        (None, _) => false,
+    };
+    if resolves_inside(path) {
+        return Ok(());
     }
+    let link = path
+        .ancestors()
+        .take_while(|ancestor| ancestor.starts_with(root) && *ancestor != root)
+        .find(|ancestor| ancestor.is_symlink() && !resolves_inside(ancestor))
+        .unwrap_or(path);
+    let target =
+        std::fs::read_link(link).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+    Err(WalkError::Outside {
+        link: relative(root, link),
+        target,
+    })
 }

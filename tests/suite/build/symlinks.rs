@@ -101,3 +101,63 @@ fn links_to_files_and_folders_inside_the_site_are_followed() {
     );
     assert_eq!(site.read("output/shared/extra.txt"), "shared\n");
 }
+
+#[test]
+fn site_toml_linking_outside_is_never_read() {
+    let secret = outside();
+    let target = secret.path().join("passwd");
+    let site = Site::fixture("minimal")
+        .remove("content/site.toml")
+        .symlink(&target.to_string_lossy(), "content/site.toml");
+    let out = site.run(["check"]).code(1);
+    assert_eq!(
+        shown(&out.stderr, &secret),
+        format!(
+            "{}\n{}",
+            outside_link_error("content/site.toml", "passwd"),
+            count_line(1)
+        )
+    );
+}
+
+#[test]
+fn a_theme_folder_linking_outside_is_named_once() {
+    let elsewhere = outside();
+    let site = Site::fixture("minimal");
+    std::fs::rename(
+        site.path("themes/default"),
+        elsewhere.path().join("default"),
+    )
+    .expect("move the theme out");
+    let target = elsewhere.path().join("default");
+    let out = site
+        .symlink(&target.to_string_lossy(), "themes/default")
+        .run(["check"])
+        .code(1);
+    assert_eq!(
+        shown(&out.stderr, &elsewhere),
+        format!(
+            "{}\n{}",
+            outside_link_error("themes/default", "default"),
+            count_line(1)
+        )
+    );
+}
+
+#[test]
+fn a_theme_name_that_climbs_out_of_themes_is_refused() {
+    let site = Site::fixture("minimal");
+    let config = site
+        .read("content/site.toml")
+        .replace("theme = \"default\"", "theme = \"../..\"");
+    site.file("content/site.toml", config)
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            "error: theme `../..` is not the name of a folder under themes/
+ --> content/site.toml
+ |
+ = help: write the folder's name alone, e.g. `theme = \"default\"`
+",
+        ));
+}
