@@ -287,7 +287,7 @@ fn render_template(
     for_page: &str,
 ) -> Result<String, Diagnostic> {
     tera.render(template, context).map_err(|error| {
-        let mut diagnostic = crate::tera_errors::template_error(&theme.templates, &error);
+        let mut diagnostic = crate::tera_errors::render_error(&theme.templates, &error, template);
         diagnostic.context = Some(format!("while rendering {for_page}"));
         diagnostic
     })

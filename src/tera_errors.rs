@@ -158,17 +158,30 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
             let text = error.to_string();
             match reports(&text).into_iter().next() {
                 Some(report) => located(templates, &report),
-                None => Diagnostic::in_file(
-                    folder(templates),
-                    text.trim_start_matches("error: ")
-                        .lines()
-                        .next()
-                        .unwrap_or_default(),
-                )
-                .help(DOCS),
+                None => {
+                    let first = text.trim_start_matches("error: ").lines().next();
+                    let (message, help) = split_help(first.unwrap_or_default(), false);
+                    Diagnostic::in_file(folder(templates), message).help(help)
+                }
             }
         }
     }
+}
+
+/// A Tera error met while rendering `template`: as `template_error`, but an error Tera could
+/// not place (a component recursing too deep) names the template being rendered.
+pub(crate) fn render_error(
+    templates: &Templates,
+    error: &tera::Error,
+    template: &str,
+) -> Diagnostic {
+    let mut diagnostic = template_error(templates, error);
+    if diagnostic.location.is_none()
+        && let Some(file) = templates.get(template)
+    {
+        diagnostic.path = Some(file.path.clone());
+    }
+    diagnostic
 }
 
 /// What a failed load of several templates says about each: the templates to set aside, and

@@ -182,3 +182,18 @@ fn a_broken_parent_is_reported_once_not_for_every_child() {
 ",
         ));
 }
+
+#[test]
+fn a_component_recursing_too_deep_names_the_template() {
+    check_with_section(
+        "{% extends \"base.html\" %}\n{% component Loop(n) %}<b>{{ n }}{{ <Loop n={n} /> }}</b>{% endcomponent Loop %}\n{% block content %}\n{{ <Loop n={1} /> }}\n{% endblock content %}\n",
+    )
+    .stderr(&only(
+        "error: Maximum render recursion depth for components exceeded.
+ --> themes/default/templates/section.html
+ |
+ = note: while rendering content/notes/_index.md
+ = help: a component calls itself too many times (20 at most); give the recursion an end
+",
+    ));
+}
