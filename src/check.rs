@@ -335,17 +335,11 @@ fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) -> bool {
         return false;
     }
     let ids: Vec<&str> = ladder.levels.iter().map(|l| l.id.as_str()).collect();
-    let diagnostic = Diagnostic::at(
+    out.push(crate::data::unknown_level(
         &level.file,
         level.span.clone(),
-        format!("no level has the id `{}`", level.id),
-    );
-    out.push(match did_you_mean(&level.id, ids.iter().copied()) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic.help(format!(
-            "use one of the level ids in data/ladder.toml: {}",
-            ids.join(", ")
-        )),
-    });
+        &level.id,
+        &ids,
+    ));
     false
 }

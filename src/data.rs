@@ -15,7 +15,7 @@ use crate::model::{
     Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
     Milestone, PageRef, PayRange, Phase, Years,
 };
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,13 +168,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
         let span = spanned.span();
         let id = spanned.into_inner();
         if !declared.contains(&id.as_str()) {
-            let mut diagnostic =
-                Diagnostic::at(file, span.clone(), format!("no level has the id `{id}`"));
-            diagnostic = match crate::diagnostic::did_you_mean(&id, declared.iter().copied()) {
-                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-                None => diagnostic.help(format!("use one of {}", quoted(&declared))),
-            };
-            out.push(diagnostic);
+            out.push(unknown_level(file, span, &id, &declared));
             return None;
         }
         if left_out.contains(&id) {
@@ -359,6 +353,24 @@ fn years(raw: RawYears) -> Years {
     Years {
         min: raw.min,
         max: raw.max,
+    }
+}
+
+/// A level id that the ladder does not have, wherever it is written (the ladder itself, a
+/// page's front matter, compensation.toml): one message, one help.
+pub(crate) fn unknown_level(
+    file: &Arc<SourceFile>,
+    span: Span,
+    id: &str,
+    ids: &[&str],
+) -> Diagnostic {
+    let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
+    match crate::diagnostic::did_you_mean(id, ids.iter().copied()) {
+        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
+        None => diagnostic.help(format!(
+            "use one of the level ids in data/ladder.toml: {}",
+            quoted(ids)
+        )),
     }
 }
 
