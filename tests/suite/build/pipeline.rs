@@ -102,3 +102,51 @@ fn a_misspelt_page_kind_suggests_the_nearest() {
 "#,
         ));
 }
+
+#[test]
+fn an_unreadable_folder_is_one_error_not_a_cascade() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::fixture("minimal");
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let entry = entry.expect("walk");
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
+    }
+    let notes = site.path("content/notes");
+    std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let mut command = if std::fs::read_dir(&notes).is_ok() {
+        // Root reads anything: run as `nobody`, for whom the folder is closed.
+        if !std::path::Path::new("/usr/bin/setpriv").exists() {
+            eprintln!("note: privileged and no setpriv; cannot make a folder unreadable");
+            return;
+        }
+        let mut command = std::process::Command::new("/usr/bin/setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_sre-guide"));
+        command
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+    };
+    let out = command
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sre-guide");
+    std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    if String::from_utf8_lossy(&out.stderr).starts_with("setpriv:") {
+        eprintln!("note: `nobody` cannot run the test binary here; skipped");
+        return;
+    }
+    // The pages below it would otherwise come back as missing link targets, one each.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read content/notes: Permission denied (os error 13); check the folder's permissions\n"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
