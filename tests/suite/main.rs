@@ -4,8 +4,10 @@
 
 mod browser;
 mod build;
+mod cli;
 mod fuzz;
 mod guide;
+mod publish;
 mod rng;
 mod serve;
 mod support;

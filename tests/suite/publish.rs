@@ -1,0 +1,2 @@
+//! Publishing: `_headers` on request, robots.txt only at a domain root, sitemap.xml against the
+//! sitemaps.org schema, and "Edit this page" links.
