@@ -14,8 +14,13 @@ use crate::support::Site;
 pub(crate) fn guide_with(lines: &str) -> Site {
     let site = Site::repo();
     let config = site.read("content/site.toml");
-    let (keys, tables) = config.split_once("\n[[menu]]").expect("a [[menu]] in site.toml");
-    site.file("content/site.toml", format!("{keys}\n{lines}\n[[menu]]{tables}"))
+    let (keys, tables) = config
+        .split_once("\n[[menu]]")
+        .expect("a [[menu]] in site.toml");
+    site.file(
+        "content/site.toml",
+        format!("{keys}\n{lines}\n[[menu]]{tables}"),
+    )
 }
 
 /// `_headers` as (pattern, header lines) rules, in file order.
