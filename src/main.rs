@@ -62,7 +62,7 @@ enum Command {
         /// Where to write the site [default: ROOT/output]
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Override site.toml's base_url (used for canonical URLs and the sitemap only).
+        /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
         #[arg(short, long, value_name = "URL")]
         base_url: Option<String>,
     },
@@ -96,8 +96,8 @@ enum Command {
         /// The page title [default: from the file name]
         #[arg(short, long)]
         title: Option<String>,
-        /// One sentence for search results and link previews.
-        #[arg(short, long, default_value = "")]
+        /// One sentence for search results and link previews [default: none]
+        #[arg(short, long, default_value = "", hide_default_value = true)]
         description: String,
         #[command(flatten)]
         site: SiteRoot,
