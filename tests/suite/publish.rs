@@ -306,8 +306,16 @@ fn edit_url_links_every_page_to_its_source_and_is_checked() {
     guide_with("edit_url = \"github.com/x/edit/{path}\"")
         .run(["check"])
         .code(1)
-        .stderr_contains(
-            "error: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL",
-        )
-        .stderr_contains(" --> content/site.toml:7:12");
+        .stderr(
+            r#"error: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
+ --> content/site.toml:7:12
+  |
+7 | edit_url = "github.com/x/edit/{path}"
+  |            ^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+  = help: write where a page's source can be edited, e.g. `edit_url = "https://github.com/you/guide/edit/main/{path}"`; `{path}` becomes `content/…md`
+
+error: found 1 problem
+"#,
+        );
 }
