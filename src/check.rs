@@ -171,13 +171,18 @@ struct Claim {
 fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) {
     let placeholder = |path: &str| Diagnostic::in_file(path, "");
     let mut claims = Vec::new();
-    for (output, source) in [
-        ("sitemap.xml", "the generated `sitemap.xml`"),
-        ("robots.txt", "the generated `robots.txt`"),
-    ] {
+    let mut generated = vec!["sitemap.xml"];
+    if crate::render::site_path(&site.config.base_url) == "/" {
+        generated.push("robots.txt");
+    }
+    if site.config.publish_headers {
+        generated.push(crate::headers::FILE);
+    }
+    for output in generated {
+        let source = format!("the generated `{output}`");
         claims.push(Claim {
             output: output.to_string(),
-            source: source.to_string(),
+            source,
             at: placeholder(output),
             page: false,
         });

@@ -1,9 +1,9 @@
 //! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
-//! page, sitemap.xml, robots.txt, theme and content assets — all in memory. Never touches the
+//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in memory. Never touches the
 //! filesystem. Internal URLs are written with `ROOT_MARKER` and made relative per page at the end,
 //! so one template context serves every depth.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -14,6 +14,7 @@ use crate::context::{
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
+use crate::headers;
 use crate::links::{self, PageIds};
 use crate::model::{Page, PageKind, ROOT_MARKER, Site};
 use crate::theme::Theme;
@@ -86,10 +87,18 @@ struct Writer<'a> {
     sink: &'a dyn Sink,
     paths: Mutex<Vec<String>>,
     failure: Mutex<Option<anyhow::Error>>,
+    /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
+    styles: Option<Mutex<BTreeSet<String>>>,
 }
 
 impl Writer<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) {
+        if let Some(styles) = &self.styles
+            && path.ends_with(".html")
+        {
+            let mut styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+            headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
+        }
         if let Err(error) = self.sink.put(&path, bytes) {
             self.failure
                 .lock()
@@ -140,6 +149,7 @@ pub(crate) fn site(
         sink,
         paths: Mutex::default(),
         failure: Mutex::default(),
+        styles: site.config.publish_headers.then(Mutex::default),
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
@@ -172,11 +182,26 @@ pub(crate) fn site(
         &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
     );
     writer.put("sitemap.xml".into(), sitemap);
-    let robots = format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
-    );
-    writer.put("robots.txt".into(), robots.into_bytes());
+    // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
+    if site_path(&site.config.base_url) == "/" {
+        let robots = format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.config.base_url
+        );
+        writer.put("robots.txt".into(), robots.into_bytes());
+    }
+    if let Some(styles) = &writer.styles {
+        let paths = writer
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.put(
+            headers::FILE.into(),
+            headers::file(&paths, theme, &styles).into_bytes(),
+        );
+    }
     if let Some(error) = writer
         .failure
         .into_inner()
@@ -402,6 +427,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             previous: None,
             next: None,
             breadcrumbs: Vec::new(),
+            edit_url: None,
         };
         let mut context = Context::new();
         context.insert("page", &page);
@@ -414,7 +440,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
 }
 
 /// `https://example.org/guide/` → `/guide/`.
-fn site_path(base_url: &str) -> String {
+pub(crate) fn site_path(base_url: &str) -> String {
     match base_url.split_once("://") {
         Some((_, rest)) => rest
             .find('/')

@@ -24,7 +24,13 @@ fn a_content_file_where_a_page_is_published_names_both() {
 
 #[test]
 fn content_robots_and_sitemap_collide_with_the_generated_ones() {
-    let out = Site::fixture("minimal")
+    // robots.txt is generated only for a site at a domain root.
+    let site = Site::fixture("minimal");
+    let config = site
+        .read("content/site.toml")
+        .replace("https://example.org/guide/", "https://example.org/");
+    let out = site
+        .file("content/site.toml", config)
         .file("content/robots.txt", "User-agent: *\n")
         .file("content/sitemap.xml", "<urlset/>\n")
         .run(["check"])
@@ -83,4 +89,11 @@ fn a_nul_byte_in_a_page_is_an_error_at_its_place() {
   = help: delete it: control characters are invisible in most editors and break the HTML
 ",
         ));
+}
+
+#[test]
+fn under_a_subpath_a_content_robots_txt_is_the_site_s_own() {
+    let site = Site::fixture("minimal").file("content/robots.txt", "User-agent: *\n");
+    site.run(["build"]).code(0);
+    assert_eq!(site.read("output/robots.txt"), "User-agent: *\n");
 }
