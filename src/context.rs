@@ -1,10 +1,11 @@
 //! What a template sees of the site and the page: `site`, `page` (with its section's pages,
 //! neighbours and breadcrumbs) and `menu`, as `Serialize` structs borrowed from the `Site`.
-//! URLs carry `ROOT_MARKER`; `render` makes them relative once the page is rendered.
+//! URLs come from `url.rs` and carry its root marker; `render` makes them relative per page.
 
 use serde::Serialize;
 
-use crate::model::{Page, ROOT_MARKER, Site, TocEntry, route_of};
+use crate::model::{Page, Site, TocEntry};
+use crate::url::{SiteUrl, route_of};
 
 /// The template a page uses when its front matter names none.
 pub(crate) fn default_template(page: &Page) -> &'static str {
@@ -67,14 +68,9 @@ pub(crate) struct PageContext<'a> {
     pub(crate) breadcrumbs: Vec<Crumb<'a>>,
 }
 
-/// Where a page's links are made relative from; the URL of its `index.html`.
+/// A page's URL for templates (marked; `render` makes it relative to the page it lands on).
 pub(crate) fn page_url(route: &str) -> String {
-    format!("{ROOT_MARKER}{route}index.html")
-}
-
-/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
-pub(crate) fn relative_root(route: &str) -> String {
-    "../".repeat(route.matches('/').count())
+    SiteUrl::page(route).marked()
 }
 
 pub(crate) fn summary(page: &Page) -> Summary<'_> {
@@ -145,7 +141,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         extra: &page.front.extra,
         route: &page.route,
         source: &page.file.path,
-        permalink: format!("{}{}", site.config.base_url, page.route),
+        permalink: SiteUrl::folder(&page.route).absolute(&site.config.base_url),
         content: &page.content,
         toc: &page.toc,
         word_count: page.word_count,

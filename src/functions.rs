@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
-use crate::context::{page_context, page_url};
-use crate::model::{ROOT_MARKER, Site};
+use crate::context::page_context;
+use crate::markdown;
+use crate::model::Site;
 use crate::theme::Theme;
+use crate::url::{self, SiteUrl};
 
 /// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
 pub(crate) struct AnchorRequest {
@@ -47,10 +49,9 @@ pub(crate) fn register(
                     "url(): page `{path}` does not exist{hint}"
                 )));
             };
-            let mut url = page_url(&page.route);
+            let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
-                url.push('#');
-                url.push_str(anchor);
+                url = url.fragment(anchor);
                 let template = state
                     .get::<Value>("page")
                     .ok()
@@ -71,7 +72,7 @@ pub(crate) fn register(
                         anchor: anchor.to_string(),
                     });
             }
-            Ok(url)
+            Ok(url.marked())
         },
     );
 
@@ -85,7 +86,7 @@ pub(crate) fn register(
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
             match assets.get(path.trim_start_matches('/')) {
-                Some(published) => Ok(format!("{ROOT_MARKER}{published}")),
+                Some(published) => Ok(SiteUrl::file(published).marked()),
                 None => {
                     let near =
                         crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
@@ -99,22 +100,48 @@ pub(crate) fn register(
     );
 
     let pages = Arc::clone(site);
-    let contexts: Mutex<HashMap<String, Value>> = Mutex::default();
+    let contexts: Mutex<HashMap<(String, String), Value>> = Mutex::default();
     tera.register_function(
         "page_data",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
-            // The context holds no per-page URLs (they carry ROOT_MARKER), so one value per
-            // page serves every caller: a template listing a section on each of its pages stays
-            // linear in the number of pages.
+            // Its content's links are relative to the page showing it, so one value per page
+            // and depth serves every caller: a template listing a section on each of its pages
+            // stays linear in the number of pages.
+            let shown_on = state
+                .get::<Value>("page")
+                .ok()
+                .flatten()
+                .and_then(|p| {
+                    p.get_from_path("route")
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let root = url::relative_root(&shown_on);
+            let key = (path.to_string(), root.clone());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(value) = cache.get(path) {
+            if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
             match pages.page(path) {
                 Some(page) => {
-                    let value = Value::from_serializable(&page_context(&pages, page));
-                    cache.insert(path.to_string(), value.clone());
+                    let mut context = page_context(&pages, page);
+                    let content;
+                    if root != url::relative_root(&page.route) {
+                        // Problems in the body were reported when the page itself was rendered.
+                        let rendered = markdown::render_at(
+                            &page.file,
+                            page.body_start,
+                            &page.path,
+                            &root,
+                            &mut Vec::new(),
+                        );
+                        content = rendered.html;
+                        context.content = &content;
+                    }
+                    let value = Value::from_serializable(&context);
+                    cache.insert(key, value.clone());
                     Ok(value)
                 }
                 None => Err(tera::Error::message(format!(

@@ -416,6 +416,7 @@ fn page(file: &Arc<SourceFile>, content_path: &str, out: &mut Vec<Diagnostic>) -
             level,
         },
         content: rendered.html,
+        body_start,
         toc: rendered.toc,
         links: rendered.links,
         word_count: rendered.word_count,
