@@ -8,7 +8,7 @@ use crate::support::{Site, tree};
 
 mod diagnostics;
 mod output;
-mod urls;
+pub(crate) mod urls;
 mod writing;
 
 /// What stderr ends with when `check` found `n` problems.
