@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod fuzz;
 mod guide;
+mod markdown;
 mod rng;
 mod serve;
 mod support;
