@@ -156,6 +156,11 @@ impl<F: FnMut(&Tag)> TokenSink for StartTags<F> {
     }
 }
 
+/// A fragment as the browser looks it up: percent-decoded.
+fn percent_decoded(fragment: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(fragment).decode_utf8_lossy()
+}
+
 pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
     let mut out = Diagnostics::default();
     for page in &site.pages {
@@ -169,8 +174,7 @@ pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
             let Some(known) = ids.get(target) else {
                 continue;
             };
-            let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
-            if !known.contains(decoded.as_ref()) {
+            if !known.contains(percent_decoded(anchor).as_ref()) {
                 let diagnostic = Diagnostic::at(
                     &page.file,
                     link.span.clone(),
@@ -199,7 +203,7 @@ pub(crate) fn template_anchors(
     for request in requests {
         let known = ids
             .get(&request.page)
-            .is_some_and(|ids| ids.contains(&request.anchor));
+            .is_some_and(|ids| ids.contains(percent_decoded(&request.anchor).as_ref()));
         if known || !ids.contains_key(&request.page) || !reported.insert(&request.written) {
             continue;
         }

@@ -404,3 +404,24 @@ fn anchors_are_found_as_a_browser_finds_them() {
             "   = help: did you mean `#upper`?\n",
         )));
 }
+
+#[test]
+fn template_anchors_are_looked_up_percent_decoded() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
+    )
+    .expect("the fixture's page template");
+    let site = Site::fixture("minimal").file(
+        "themes/default/templates/page.html",
+        page.replace(
+            "{{ page.content | safe }}",
+            "{{ page.content | safe }}<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>",
+        ),
+    );
+    site.run(["build"]).code(0).stderr("");
+    assert!(
+        site.read("output/notes/second/index.html")
+            .contains("<a href=\"../../notes/first/index.html#over%76iew\">o</a>")
+    );
+}
