@@ -84,66 +84,16 @@ pub(crate) fn render_at(
             ..
         }) => {
             let heading = headings.next().expect("one plan per heading");
-            let self_link = heading
-                .wraps()
-                .then(|| Event::InlineHtml(format!("<a href=\"{}\">", heading.href()).into()));
-            let id = Some(CowStr::from(heading.id.clone()));
+            let start = heading.start(level, classes, attrs);
             open = Some(heading);
-            [
-                Some(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                })),
-                self_link,
-            ]
+            start
         }
         Event::End(TagEnd::Heading(level)) => {
-            let close = open.take().map(|heading| {
-                match heading.wraps() {
-                true => Event::InlineHtml("</a>".into()),
-                false => Event::InlineHtml(format!(
-                    " <a class=\"self-link\" href=\"{}\" aria-label=\"Link to this section\">#</a>",
-                    heading.href()
-                ).into()),
-            }
-            });
-            [close, Some(Event::End(TagEnd::Heading(level)))]
+            let self_link = open.take().map(|heading| heading.end());
+            [self_link, Some(Event::End(TagEnd::Heading(level)))]
         }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = page.rewrite(link_type, dest_url, &span);
-            [
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })),
-                None,
-            ]
-        }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = page.rewrite(link_type, dest_url, &span);
-            [
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })),
-                None,
-            ]
+        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+            [Some(Event::Start(page.rewrite(tag, &span))), None]
         }
         other => [Some(other), None],
     });
@@ -167,9 +117,37 @@ struct PageLinks<'a> {
 }
 
 impl PageLinks<'_> {
-    /// The destination to write: a page or content file becomes its URL; autolinks, email,
-    /// external and same-page links stay as written.
-    fn rewrite<'e>(
+    /// A link or image with the destination to write: a page or content file becomes its URL;
+    /// autolinks, email, external and same-page links stay as written.
+    fn rewrite<'e>(&mut self, tag: Tag<'e>, span: &Range<usize>) -> Tag<'e> {
+        match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Link {
+                dest_url: self.destination(link_type, dest_url, span),
+                link_type,
+                title,
+                id,
+            },
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Image {
+                dest_url: self.destination(link_type, dest_url, span),
+                link_type,
+                title,
+                id,
+            },
+            other => other,
+        }
+    }
+
+    fn destination<'e>(
         &mut self,
         link_type: LinkType,
         dest: CowStr<'e>,

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
 use crate::diagnostic::Diagnostic;
@@ -58,19 +58,48 @@ const INTERACTIVE: &[&str] = &[
 /// A heading as planned before writing: its unique id and whether its text can be its link.
 pub(super) struct Heading {
     level: u8,
-    pub(super) id: String,
+    id: String,
     text: String,
     interactive: bool,
 }
 
 impl Heading {
-    /// The heading's text links to itself (the theme shows a "#" on hover and focus), unless it
-    /// holds interactive content, which a link cannot contain.
-    pub(super) fn wraps(&self) -> bool {
-        !self.interactive
+    /// The heading's start with its id, then the opening of its self-link when its text can be
+    /// the link (the theme shows a "#" on hover and focus).
+    pub(super) fn start<'e>(
+        &self,
+        level: HeadingLevel,
+        classes: Vec<CowStr<'e>>,
+        attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+    ) -> [Option<Event<'e>>; 2] {
+        let id = Some(CowStr::from(self.id.clone()));
+        let self_link = (!self.interactive)
+            .then(|| Event::InlineHtml(format!("<a href=\"{}\">", self.href()).into()));
+        [
+            Some(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })),
+            self_link,
+        ]
     }
 
-    pub(super) fn href(&self) -> String {
+    /// What goes before the heading's end: the self-link's close, or, when the heading holds
+    /// interactive content (which a link cannot contain), a separate "#" link.
+    pub(super) fn end(&self) -> Event<'static> {
+        if !self.interactive {
+            return Event::InlineHtml("</a>".into());
+        }
+        let link = format!(
+            " <a class=\"self-link\" href=\"{}\" aria-label=\"Link to this section\">#</a>",
+            self.href()
+        );
+        Event::InlineHtml(link.into())
+    }
+
+    fn href(&self) -> String {
         let mut href = String::new();
         escape_href(&mut href, &url::fragment_of_id(&self.id))
             .expect("writing to a String cannot fail");

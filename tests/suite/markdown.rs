@@ -4,11 +4,11 @@
 //! internal links get their page-relative URLs, and headings their ids and self-links.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag};
 
-use crate::support::Site;
+use crate::support::{Site, assert_valid_html, html_files};
 
 fn corpus() -> BTreeMap<String, String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown-corpus");
@@ -84,28 +84,7 @@ fn published(dest: &str) -> Option<&'static str> {
 fn expected(body: &str, ids: &[String]) -> String {
     let mut ids = ids.iter();
     let events = Parser::new_ext(body, options()).map(|event| match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            dest_url: publish(link_type, dest_url),
-            link_type,
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            dest_url: publish(link_type, dest_url),
-            link_type,
-            title,
-            id,
-        }),
+        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => Event::Start(publish(tag)),
         Event::Start(Tag::Heading {
             level,
             id,
@@ -128,10 +107,38 @@ fn expected(body: &str, ids: &[String]) -> String {
     html
 }
 
-fn publish(link_type: LinkType, dest: CowStr<'_>) -> CowStr<'_> {
+fn destination(link_type: LinkType, dest: CowStr<'_>) -> CowStr<'_> {
     match link_type {
         LinkType::Autolink | LinkType::Email => dest,
         _ => published(&dest).map_or(dest, CowStr::from),
+    }
+}
+
+fn publish(tag: Tag<'_>) -> Tag<'_> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            dest_url: destination(link_type, dest_url),
+            link_type,
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            dest_url: destination(link_type, dest_url),
+            link_type,
+            title,
+            id,
+        },
+        other => other,
     }
 }
 
@@ -194,31 +201,9 @@ fn every_case_is_pulldown_cmark_plus_only_the_documented_additions() {
 #[test]
 #[ignore = "needs vnu (VNU_JAR) and Java"]
 fn pages_built_from_the_corpus_are_valid_html() {
-    let jar = std::env::var("VNU_JAR").expect("set VNU_JAR to vnu.jar");
     let site = with_corpus(Site::repo());
     site.run(["build"]).code(0).stderr("");
-    let pages: Vec<PathBuf> = walkdir::WalkDir::new(site.path("output/corpus"))
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.expect("walk output").into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
+    let pages = html_files(&site.path("output/corpus"));
     assert_eq!(pages.len(), corpus().len());
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .arg("--errors-only")
-        .args(&pages)
-        .output()
-        .expect("run java -jar $VNU_JAR");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-    .replace(&*site.root().to_string_lossy(), "$ROOT");
-    assert!(
-        out.status.success() && report.trim().is_empty(),
-        "vnu finds errors:\n{report}"
-    );
+    assert_valid_html(&site, &pages);
 }
