@@ -3,7 +3,7 @@
 //! ids made by templates (levels, checklist items) count as much as headings do.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use html5ever::tendril::StrTendril;
@@ -15,7 +15,7 @@ use html5ever::tokenizer::{
 use crate::check::suggest_page;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::functions::AnchorRequest;
-use crate::model::{LinkTarget, Site};
+use crate::model::{LinkTarget, Page, Site};
 use crate::source::{SourceFile, Span};
 use crate::theme::Theme;
 
@@ -109,14 +109,47 @@ pub(crate) type PageIds = HashMap<String, HashSet<String>>;
 /// The ids a browser finds in `html`: every start tag's `id` attribute, whatever its case or
 /// quoting, entities decoded; nothing inside comments, scripts, styles or `<textarea>`.
 pub(crate) fn ids_in(html: &str) -> HashSet<String> {
+    page_ids(html).ids
+}
+
+/// The ids of a rendered page, and those it has more than once (sorted).
+pub(crate) struct FoundIds {
+    pub(crate) ids: HashSet<String>,
+    pub(crate) repeated: BTreeSet<String>,
+}
+
+pub(crate) fn page_ids(html: &str) -> FoundIds {
     let mut ids = HashSet::new();
+    let mut repeated = BTreeSet::new();
     start_tags(html, |tag| {
         let id = tag.attrs.iter().find(|a| &*a.name.local == "id");
-        if let Some(id) = id.filter(|id| !id.value.is_empty()) {
-            ids.insert(id.value.to_string());
+        if let Some(id) = id.filter(|id| !id.value.is_empty())
+            && !ids.insert(id.value.to_string())
+        {
+            repeated.insert(id.value.to_string());
         }
     });
-    ids
+    FoundIds { ids, repeated }
+}
+
+/// A page whose rendered HTML has an id twice, most often a heading that took an id its
+/// template also gives an element (a checklist item, a level). Reported at the page: the
+/// template's half has no line in it.
+pub(crate) fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for id in repeated {
+        out.push(
+            Diagnostic::in_file(
+                &page.file.path,
+                format!("the page has two elements with the id `{id}`"),
+            )
+            .help(
+                "ids must be unique on a page: give a heading with it another one with \
+                 `## Heading {#other-id}`, or change the template or the data that repeats it",
+            ),
+        );
+    }
+    out
 }
 
 /// Calls `visit` on each start tag of `html` as the HTML tokenizer reads it (names lowercased).

@@ -3,7 +3,6 @@
 //! filesystem. Template URLs carry `url.rs`'s root marker and are made relative per page at the
 //! end, so one template context serves every depth.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -136,20 +135,23 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
+    let mut repeated = Diagnostics::default();
     for (page, result) in site
         .pages
         .iter()
         .zip(render_pages(site, &tera, theme, &writer))
     {
         match result {
-            Ok(page_ids) => {
-                ids.insert(page.path.clone(), page_ids);
+            Ok(found) => {
+                ids.insert(page.path.clone(), found.ids);
+                repeated.extend(links::repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
     let mut anchors = links::anchors(site, &ids);
+    anchors.extend(repeated);
     let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
@@ -193,7 +195,7 @@ fn render_pages(
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<HashSet<String>, Diagnostic>> {
+) -> Vec<Result<links::FoundIds, Diagnostic>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -208,7 +210,7 @@ fn render_pages(
                         .iter()
                         .map(|page| {
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = links::ids_in(&html);
+                            let ids = links::page_ids(&html);
                             let html = resolve_markers(&html, &relative_root(&page.route));
                             writer.put(output_file(&page.route), html.into_bytes());
                             Ok(ids)

@@ -425,3 +425,30 @@ fn template_anchors_are_looked_up_percent_decoded() {
             .contains("<a href=\"../../notes/first/index.html#over%76iew\">o</a>")
     );
 }
+
+#[test]
+fn an_id_the_page_has_twice_is_reported() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
+    )
+    .expect("the fixture's page template");
+    Site::fixture("minimal")
+        .file(
+            "themes/default/templates/page.html",
+            page.replace(
+                "{{ page.content | safe }}",
+                "{{ page.content | safe }}<p id=\"fixed\">x</p>",
+            ),
+        )
+        .file("content/dup.md", "+++\ntitle = \"Dup\"\n+++\n## Fixed\n")
+        .run(["check"])
+        .code(1)
+        .stderr(&only(concat!(
+            "error: the page has two elements with the id `fixed`\n",
+            " --> content/dup.md\n",
+            " |\n",
+            " = help: ids must be unique on a page: give a heading with it another one with \
+             `## Heading {#other-id}`, or change the template or the data that repeats it\n",
+        )));
+}
