@@ -135,7 +135,6 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
-    let mut repeated = Diagnostics::default();
     for (page, result) in site
         .pages
         .iter()
@@ -144,14 +143,14 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
         match result {
             Ok(found) => {
                 ids.insert(page.path.clone(), found.ids);
-                repeated.extend(links::repeated_ids(page, &found.repeated));
+                // Like a template failure, most likely an echo when other problems exist.
+                out.extend(links::repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
     let mut anchors = links::anchors(site, &ids);
-    anchors.extend(repeated);
     let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
