@@ -166,8 +166,8 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     );
     writer.put("sitemap.xml".into(), sitemap);
     let robots = format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        SiteUrl::file("sitemap.xml").absolute(&site.config.base_url)
     );
     writer.put("robots.txt".into(), robots.into_bytes());
     if let Some(error) = writer

@@ -39,6 +39,21 @@ const FRAGMENT: &AsciiSet = &CONTROLS
 /// A query keeps `&` and `=` (they separate its fields); the rest as in a fragment.
 const QUERY: &AsciiSet = &FRAGMENT.remove(b'&');
 
+/// What no part of a URL may hold as it is: `base_url` is written by an editor and may hold a
+/// space or `ü`, while its `/`, `:`, `?` and the like mean what they say.
+const NEVER_IN_A_URL: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'%');
+
 /// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.
 pub(crate) fn route_of(content_path: &str) -> String {
     let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
@@ -129,7 +144,10 @@ impl SiteUrl {
 
     /// Absolute, below the site's `base_url` (which ends with `/`).
     pub(crate) fn absolute(&self, base_url: &str) -> String {
-        format!("{base_url}{}", self.0)
+        let mut url = String::with_capacity(base_url.len() + self.0.len());
+        encode_keeping_escapes(&mut url, base_url, NEVER_IN_A_URL);
+        url.push_str(&self.0);
+        url
     }
 }
 
@@ -151,13 +169,14 @@ pub(crate) fn unescape_markers_in_json(json: &str) -> String {
 
 /// `https://example.org/guide/` → `/guide/`: the root a page served at any depth links from.
 pub(crate) fn site_path(base_url: &str) -> String {
-    match base_url.split_once("://") {
-        Some((_, rest)) => rest
-            .find('/')
-            .map_or("/".to_string(), |i| rest[i..].to_string()),
-        None if base_url.starts_with('/') => base_url.to_string(),
-        None => "/".to_string(),
-    }
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None if base_url.starts_with('/') => base_url,
+        None => "/",
+    };
+    let mut out = String::with_capacity(path.len());
+    encode_keeping_escapes(&mut out, path, NEVER_IN_A_URL);
+    out
 }
 
 fn encode_path(path: &str) -> String {
@@ -252,6 +271,14 @@ mod tests {
         assert_eq!(site_path("https://example.org/"), "/");
         assert_eq!(site_path("https://example.org/guide/"), "/guide/");
         assert_eq!(site_path("https://example.org"), "/");
+        assert_eq!(
+            site_path("https://example.org/my guide ü/"),
+            "/my%20guide%20%C3%BC/"
+        );
+        assert_eq!(
+            SiteUrl::folder("a/").absolute("https://e.org/my guide%20x/"),
+            "https://e.org/my%20guide%20x/a/"
+        );
     }
 
     #[test]
