@@ -172,7 +172,7 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
     let placeholder = |path: &str| Diagnostic::in_file(path, "");
     let mut claims = Vec::new();
     let mut generated = vec!["sitemap.xml"];
-    if crate::render::site_path(&site.config.base_url) == "/" {
+    if crate::url::site_path(&site.config.base_url) == "/" {
         generated.push("robots.txt");
     }
     if site.config.publish_headers {

@@ -1,10 +1,11 @@
 //! What a template sees of the site and the page: `site`, `page` (with its section's pages,
-//! neighbours, breadcrumbs and edit link) and `menu`, as `Serialize` structs borrowed from the `Site`.
-//! URLs carry `ROOT_MARKER`; `render` makes them relative once the page is rendered.
+//! neighbours, breadcrumbs and edit link) and `menu`, as `Serialize` structs borrowed from the
+//! `Site`. URLs come from `url.rs` and carry its root marker; `render` makes them relative per page.
 
 use serde::Serialize;
 
-use crate::model::{Page, ROOT_MARKER, Site, TocEntry, route_of};
+use crate::model::{Page, Site, TocEntry};
+use crate::url::{self, SiteUrl, route_of};
 
 /// The template a page uses when its front matter names none.
 pub(crate) fn default_template(page: &Page) -> &'static str {
@@ -69,38 +70,9 @@ pub(crate) struct PageContext<'a> {
     pub(crate) edit_url: Option<String>,
 }
 
-/// Characters a path segment cannot carry as they are (RFC 3986 `pchar`, minus `%` itself).
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// `https://…/edit/main/{path}` + `content/faq.md` → `https://…/edit/main/content/faq.md`; a
-/// template without `{path}` gets the path appended.
-pub(crate) fn edit_url(template: &str, source: &str) -> String {
-    let path: Vec<String> = source
-        .split('/')
-        .map(|segment| percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string())
-        .collect();
-    let path = path.join("/");
-    if template.contains("{path}") {
-        template.replace("{path}", &path)
-    } else if template.ends_with('/') {
-        format!("{template}{path}")
-    } else {
-        format!("{template}/{path}")
-    }
-}
-
-/// Where a page's links are made relative from; the URL of its `index.html`.
+/// A page's URL for templates (marked; `render` makes it relative to the page it lands on).
 pub(crate) fn page_url(route: &str) -> String {
-    format!("{ROOT_MARKER}{route}index.html")
-}
-
-/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
-pub(crate) fn relative_root(route: &str) -> String {
-    "../".repeat(route.matches('/').count())
+    SiteUrl::page(route).marked()
 }
 
 pub(crate) fn summary(page: &Page) -> Summary<'_> {
@@ -171,7 +143,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         extra: &page.front.extra,
         route: &page.route,
         source: &page.file.path,
-        permalink: format!("{}{}", site.config.base_url, page.route),
+        permalink: SiteUrl::folder(&page.route).absolute(&site.config.base_url),
         content: &page.content,
         toc: &page.toc,
         word_count: page.word_count,
@@ -185,7 +157,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
             .config
             .edit_url
             .as_deref()
-            .map(|template| edit_url(template, &page.file.path)),
+            .map(|template| url::edit_url(template, &page.file.path)),
     }
 }
 
@@ -202,22 +174,4 @@ pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
             }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_links_name_the_source_file() {
-        let github = "https://github.com/o/r/edit/main/{path}";
-        assert_eq!(
-            edit_url(github, "content/phases/junior.md"),
-            "https://github.com/o/r/edit/main/content/phases/junior.md"
-        );
-        assert_eq!(
-            edit_url("https://git.example/-/edit/main/site", "content/a b/é.md"),
-            "https://git.example/-/edit/main/site/content/a%20b/%C3%A9.md"
-        );
-    }
 }

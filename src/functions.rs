@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
-use crate::context::{page_context, page_url};
-use crate::model::{ROOT_MARKER, Site};
+use crate::context::page_context;
+use crate::markdown;
+use crate::model::Site;
 use crate::theme::Theme;
+use crate::url::{self, SiteUrl};
 
 /// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
 pub(crate) struct AnchorRequest {
@@ -41,7 +43,7 @@ pub(crate) fn register(
             if pages.unloadable.contains(path) {
                 // The page exists but failed to load (reported at the page): its URL is known,
                 // and the link will work once the page is fixed.
-                return Ok(page_url(&crate::model::route_of(path)));
+                return Ok(SiteUrl::page(&url::route_of(path)).marked());
             }
             let Some(page) = pages.page(path) else {
                 let near = crate::diagnostic::did_you_mean(
@@ -53,10 +55,9 @@ pub(crate) fn register(
                     "url(): page `{path}` does not exist{hint}"
                 )));
             };
-            let mut url = page_url(&page.route);
+            let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
-                url.push('#');
-                url.push_str(anchor);
+                url = url.fragment(anchor);
                 let template = state
                     .get::<Value>("page")
                     .ok()
@@ -77,7 +78,7 @@ pub(crate) fn register(
                         anchor: anchor.to_string(),
                     });
             }
-            Ok(url)
+            Ok(url.marked())
         },
     );
 
@@ -91,7 +92,7 @@ pub(crate) fn register(
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
             match assets.get(path.trim_start_matches('/')) {
-                Some(published) => Ok(format!("{ROOT_MARKER}{published}")),
+                Some(published) => Ok(SiteUrl::file(published).marked()),
                 None => {
                     let near =
                         crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
@@ -105,10 +106,10 @@ pub(crate) fn register(
     );
 
     let pages = Arc::clone(site);
-    let contexts: Mutex<HashMap<String, Value>> = Mutex::default();
+    let contexts: Mutex<HashMap<(String, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
         "page_data",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
             let offset = kwargs.get::<i64>("heading_offset")?.unwrap_or(0);
             let prefix = kwargs.get::<&str>("id_prefix")?.unwrap_or_default();
@@ -120,12 +121,23 @@ pub(crate) fn register(
                         "page_data(): heading_offset must be 0 to 5, not {offset}"
                     ))
                 })?;
-            // The context holds no per-page URLs (they carry ROOT_MARKER), so one value per
-            // page serves every caller: a template listing a section on each of its pages stays
-            // linear in the number of pages.
-            let plain = offset == 0 && prefix.is_empty();
+            // Its content's links are relative to the page showing it, so one value per page,
+            // depth and embedding serves every caller: a template listing a section on each of
+            // its pages stays linear in the number of pages.
+            let shown_on = state
+                .get::<Value>("page")
+                .ok()
+                .flatten()
+                .and_then(|p| {
+                    p.get_from_path("route")
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let root = url::relative_root(&shown_on);
+            let key = (path.to_string(), root.clone(), offset, prefix.to_string());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
-            if plain && let Some(value) = cache.get(path) {
+            if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
             let Some(page) = pages.page(path) else {
@@ -134,12 +146,23 @@ pub(crate) fn register(
                 )));
             };
             let mut context = page_context(&pages, page);
+            let rendered;
+            if root != url::relative_root(&page.route) {
+                // Problems in the body were reported when the page itself was rendered.
+                rendered = markdown::render_at(
+                    &page.file,
+                    page.body_start,
+                    &page.path,
+                    &root,
+                    &mut Vec::new(),
+                )
+                .html;
+                context.content = &rendered;
+            }
             let adapted = embedded(context.content, offset, prefix);
             context.content = &adapted;
             let value = Value::from_serializable(&context);
-            if plain {
-                cache.insert(path.to_string(), value.clone());
-            }
+            cache.insert(key, value.clone());
             Ok(value)
         },
     );

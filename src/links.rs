@@ -2,13 +2,20 @@
 //! rendering); `anchors` checks every `#anchor` against the ids of the rendered target page, so
 //! ids made by templates (levels, checklist items) count as much as headings do.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 use crate::check::suggest_page;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::functions::AnchorRequest;
-use crate::model::{LinkTarget, Site};
+use crate::model::{LinkTarget, Page, Site};
 use crate::source::{SourceFile, Span};
 use crate::theme::Theme;
 
@@ -99,18 +106,92 @@ pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Di
 /// The ids of each rendered page, by content path.
 pub(crate) type PageIds = HashMap<String, HashSet<String>>;
 
-/// Collects `id="…"` attribute values from rendered HTML.
+/// The ids a browser finds in `html`: every start tag's `id` attribute, whatever its case or
+/// quoting, entities decoded; nothing inside comments, scripts, styles or `<textarea>`.
 pub(crate) fn ids_in(html: &str) -> HashSet<String> {
+    page_ids(html).ids
+}
+
+/// The ids of a rendered page, and those it has more than once (sorted).
+pub(crate) struct FoundIds {
+    pub(crate) ids: HashSet<String>,
+    pub(crate) repeated: BTreeSet<String>,
+}
+
+pub(crate) fn page_ids(html: &str) -> FoundIds {
     let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(rest[..end].to_string());
-            rest = &rest[end..];
+    let mut repeated = BTreeSet::new();
+    start_tags(html, |tag| {
+        let id = tag.attrs.iter().find(|a| &*a.name.local == "id");
+        if let Some(id) = id.filter(|id| !id.value.is_empty())
+            && !ids.insert(id.value.to_string())
+        {
+            repeated.insert(id.value.to_string());
+        }
+    });
+    FoundIds { ids, repeated }
+}
+
+/// A page whose rendered HTML has an id twice, most often a heading that took an id its
+/// template also gives an element (a checklist item, a level). Reported at the page: the
+/// template's half has no line in it.
+pub(crate) fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for id in repeated {
+        out.push(
+            Diagnostic::in_file(
+                &page.file.path,
+                format!("the page has two elements with the id `{id}`"),
+            )
+            .help(
+                "ids must be unique on a page: give a heading with it another one with \
+                 `## Heading {#other-id}`, or change the template or the data that repeats it",
+            ),
+        );
+    }
+    out
+}
+
+/// Calls `visit` on each start tag of `html` as the HTML tokenizer reads it (names lowercased).
+pub(crate) fn start_tags(html: &str, visit: impl FnMut(&Tag)) {
+    let sink = StartTags(RefCell::new(visit));
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+}
+
+struct StartTags<F>(RefCell<F>);
+
+impl<F: FnMut(&Tag)> TokenSink for StartTags<F> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag {
+            return TokenSinkResult::Continue;
+        }
+        (self.0.borrow_mut())(&tag);
+        // Without a tree builder the tokenizer must be told where raw text starts, as a
+        // browser's parser tells it.
+        match tag.name.as_ref() {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
         }
     }
-    ids
+}
+
+/// A fragment as the browser looks it up: percent-decoded.
+fn percent_decoded(fragment: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(fragment).decode_utf8_lossy()
 }
 
 pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
@@ -126,8 +207,7 @@ pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
             let Some(known) = ids.get(target) else {
                 continue;
             };
-            let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
-            if !known.contains(decoded.as_ref()) {
+            if !known.contains(percent_decoded(anchor).as_ref()) {
                 let diagnostic = Diagnostic::at(
                     &page.file,
                     link.span.clone(),
@@ -156,7 +236,7 @@ pub(crate) fn template_anchors(
     for request in requests {
         let known = ids
             .get(&request.page)
-            .is_some_and(|ids| ids.contains(&request.anchor));
+            .is_some_and(|ids| ids.contains(percent_decoded(&request.anchor).as_ref()));
         if known || !ids.contains_key(&request.page) || !reported.insert(&request.written) {
             continue;
         }
@@ -218,9 +298,15 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_read_from_html() {
-        let ids = ids_in("<h2 id=\"a\">x</h2><li id=\"check-b\"><div data-id=\"no\">");
-        assert!(ids.contains("a") && ids.contains("check-b"));
-        assert_eq!(ids.len(), 2);
+    fn ids_are_read_as_a_browser_reads_them() {
+        let ids = ids_in(concat!(
+            "<h2 id=\"a\">x</h2><li id=\"check-b\"><div data-id=\"no\">",
+            "<div ID=\"upper\"><span id='single'><p id=bare><a id=\"q&amp;a\">",
+            "<!-- <p id=\"comment\"> --><script>var s = '<p id=\"script\">';</script>",
+            "<textarea><b id=\"text\"></textarea><i id=\"\">",
+        ));
+        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["a", "bare", "check-b", "q&a", "single", "upper"]);
     }
 }

@@ -25,6 +25,7 @@ mod serve;
 mod source;
 mod tera_errors;
 mod theme;
+mod url;
 mod view;
 mod walk;
 mod watch;

@@ -1,16 +1,22 @@
-//! Markdown body → HTML with stable heading ids and self-links, the table of contents, and every
-//! link with its span. Links to `.md` files become `ROOT_MARKER` + route, so the same HTML works
-//! from any page depth. Pure: no I/O, and whether a link target exists is `links.rs`'s job.
+//! Markdown body → HTML by pulldown-cmark's own writer, with two documented changes to its event
+//! stream: headings get unique ids and self-links, and links to pages and content files get
+//! percent-encoded URLs relative to the page shown. Also the toc and every internal link with
+//! its span. Pure: no I/O; whether a link target exists is `links.rs`'s job.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Link, LinkTarget, ROOT_MARKER, TocEntry, route_of};
+use crate::model::{Link, LinkTarget, TocEntry};
 use crate::source::SourceFile;
+use crate::url::{self, ROOT_MARKER, SiteUrl};
+
+mod headings;
+
+use headings::{Heading, nest_toc, plan_headings};
 
 pub(crate) struct Rendered {
     pub(crate) html: String,
@@ -19,7 +25,7 @@ pub(crate) struct Rendered {
     pub(crate) word_count: usize,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -28,273 +34,185 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders the body of `file` that starts at byte `body_start`; `content_path` is the page's path
-/// below `content/`, against which relative links resolve.
+/// Renders the body of `file` that starts at byte `body_start` for its own page; `content_path`
+/// is the page's path below `content/`, against which relative links resolve.
 pub(crate) fn render(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
+    let root = url::relative_root(&url::route_of(content_path));
+    render_at(file, body_start, content_path, &root, diagnostics)
+}
+
+/// Like `render`, for a page whose relative root is `root` (another page may show this body).
+pub(crate) fn render_at(
+    file: &Arc<SourceFile>,
+    body_start: usize,
+    content_path: &str,
+    root: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let text = &file.text[body_start..];
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
-    let body = file.text[body_start..].replace(ROOT_MARKER, " ");
-    let mut links = Vec::new();
-    let mut word_count = 0;
-    let mut ids = HashSet::new();
-    let mut headings: Vec<(u8, String, String)> = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<OpenHeading> = None;
+    let body = match text.contains(ROOT_MARKER) {
+        true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
+        false => Cow::Borrowed(text),
+    };
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&body, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
+        .collect();
+    let (headings, word_count) = plan_headings(&events, file, diagnostics);
+    let toc = nest_toc(&headings);
 
-    for (event, range) in Parser::new_ext(&body, options()).into_offset_iter() {
-        let span = body_start + range.start..body_start + range.end;
-        let event = match event {
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => {
-                let href = link_href(
-                    &dest_url,
-                    content_path,
-                    file,
-                    &span,
-                    &mut links,
-                    diagnostics,
-                );
-                let mut tag = format!("<a href=\"{}\"", attribute(&href, true));
-                if !title.is_empty() {
-                    tag.push_str(&format!(" title=\"{}\"", attribute(&title, false)));
-                }
-                tag.push('>');
-                Event::InlineHtml(tag.into())
-            }
-            Event::End(TagEnd::Link) => Event::InlineHtml("</a>".into()),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let href = link_href(
-                    &dest_url,
-                    content_path,
-                    file,
-                    &span,
-                    &mut links,
-                    diagnostics,
-                );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: href.into(),
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                heading = Some(OpenHeading {
-                    level: heading_number(level),
-                    explicit_id: id.map(|id| (id.to_string(), span.clone())),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    events: Vec::new(),
-                    text: String::new(),
-                });
-                continue;
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some(open) = heading.take() else {
-                    continue;
-                };
-                let id = heading_id(&open, &mut ids, file, diagnostics);
-                let mut inner = String::new();
-                html::push_html(&mut inner, open.events.into_iter());
-                let class = if open.classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", attribute(&open.classes.join(" "), false))
-                };
-                let id_attr = attribute(&id, false);
-                let level = open.level;
-                // The heading's text is its own self-link (the theme shows a "#" on hover and
-                // focus); a heading that already holds a link cannot nest another, so it gets a
-                // separate "#" link instead.
-                let html = if inner.contains("<a ") || inner.contains("<a>") {
-                    format!(
-                        "<h{level} id=\"{id_attr}\"{class}>{inner} <a class=\"self-link\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-                    )
-                } else {
-                    format!(
-                        "<h{level} id=\"{id_attr}\"{class}><a href=\"#{id_attr}\">{inner}</a></h{level}>\n"
-                    )
-                };
-                headings.push((open.level, id, open.text.trim().to_string()));
-                events.push(Event::Html(html.into()));
-                continue;
-            }
-            other => other,
-        };
-        if let Event::Text(text) | Event::Code(text) = &event {
-            word_count += text.split_whitespace().count();
-            if let Some(open) = heading.as_mut() {
-                open.text.push_str(text);
-            }
+    let mut page = PageLinks {
+        file,
+        content_path,
+        root,
+        links: Vec::new(),
+        diagnostics,
+    };
+    let mut headings = headings.into_iter();
+    let mut open: Option<Heading> = None;
+    let stream = events.into_iter().flat_map(|(event, span)| match event {
+        Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) => {
+            let heading = headings.next().expect("one plan per heading");
+            let start = heading.start(level, classes, attrs);
+            open = Some(heading);
+            start
         }
-        match heading.as_mut() {
-            Some(open) => open.events.push(event),
-            None => events.push(event),
+        Event::End(TagEnd::Heading(level)) => {
+            let self_link = open.take().map(|heading| heading.end());
+            [self_link, Some(Event::End(TagEnd::Heading(level)))]
         }
-    }
-
-    let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    // Images go through pulldown-cmark's writer, which percent-escapes the marker.
-    let out = out.replace("src=\"%01", "src=\"\u{1}");
+        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+            [Some(Event::Start(page.rewrite(tag, &span))), None]
+        }
+        other => [Some(other), None],
+    });
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut html, stream.flatten());
     Rendered {
-        html: out,
-        toc: nest_toc(&headings),
-        links,
+        html,
+        toc,
+        links: page.links,
         word_count,
     }
 }
 
-struct OpenHeading<'a> {
-    level: u8,
-    explicit_id: Option<(String, std::ops::Range<usize>)>,
-    classes: Vec<String>,
-    events: Vec<Event<'a>>,
-    text: String,
+/// Rewrites the page's link destinations and records its internal links.
+struct PageLinks<'a> {
+    file: &'a Arc<SourceFile>,
+    content_path: &'a str,
+    root: &'a str,
+    links: Vec<Link>,
+    diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-fn heading_number(level: HeadingLevel) -> u8 {
-    level as u8
-}
-
-/// The heading's id: as written with `{#id}`, else a slug of its text made unique on the page.
-fn heading_id(
-    open: &OpenHeading<'_>,
-    seen: &mut HashSet<String>,
-    file: &Arc<SourceFile>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    if let Some((id, span)) = &open.explicit_id {
-        if !seen.insert(id.clone()) {
-            diagnostics.push(
-                Diagnostic::at(
-                    file,
-                    span.clone(),
-                    format!("heading id `{id}` is used twice on this page"),
-                )
-                .help("give this heading another `{#id}`; links to it must stay unique"),
-            );
-        }
-        return id.clone();
-    }
-    let mut base = slug::slugify(&open.text);
-    if base.is_empty() {
-        base = "section".to_string();
-    }
-    let mut id = base.clone();
-    let mut n = 2;
-    while !seen.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
-
-/// Turns flat (level, id, title) headings into a tree: h3s under the h2 before them, and so on.
-fn nest_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
-    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
-        match into.last_mut() {
-            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
-            _ => into.push(entry),
-        }
-    }
-    let mut toc = Vec::new();
-    for (level, id, title) in headings.iter().filter(|(level, ..)| *level > 1) {
-        insert(
-            &mut toc,
-            TocEntry {
-                level: *level,
-                id: id.clone(),
-                title: title.clone(),
-                children: Vec::new(),
+impl PageLinks<'_> {
+    /// A link or image with the destination to write: a page or content file becomes its URL;
+    /// autolinks, email, external and same-page links stay as written.
+    fn rewrite<'e>(&mut self, tag: Tag<'e>, span: &Range<usize>) -> Tag<'e> {
+        match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Link {
+                dest_url: self.destination(link_type, dest_url, span),
+                link_type,
+                title,
+                id,
             },
-        );
-    }
-    toc
-}
-
-/// Escapes text for a double-quoted attribute; hrefs also get URL-safe percent-escaping.
-fn attribute(value: &str, is_href: bool) -> String {
-    let mut out = String::new();
-    let result = match value.strip_prefix(ROOT_MARKER) {
-        // The marker is ours, not part of the URL: keep it out of the percent-escaping.
-        Some(rest) if is_href => {
-            out.push(ROOT_MARKER);
-            escape_href(&mut out, rest)
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Image {
+                dest_url: self.destination(link_type, dest_url, span),
+                link_type,
+                title,
+                id,
+            },
+            other => other,
         }
-        _ if is_href => escape_href(&mut out, value),
-        _ => escape_html(&mut out, value),
-    };
-    result.expect("writing to a String cannot fail");
-    out
-}
-
-/// Classifies a link destination, records internal ones, and returns the href to emit.
-fn link_href(
-    dest: &CowStr,
-    content_path: &str,
-    file: &Arc<SourceFile>,
-    span: &std::ops::Range<usize>,
-    links: &mut Vec<Link>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    let dest: &str = dest;
-    if dest.is_empty() || is_external(dest) {
-        return dest.to_string();
     }
-    let span = dest_span(file, span, dest);
-    let (path_part, anchor) = match dest.split_once('#') {
-        Some((path, anchor)) => (path, Some(anchor.to_string())),
-        None => (dest, None),
-    };
-    let path_part = path_part.split('?').next().unwrap_or_default();
-    if path_part.is_empty() {
-        links.push(Link {
-            target: LinkTarget::SamePage,
+
+    fn destination<'e>(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'e>,
+        span: &Range<usize>,
+    ) -> CowStr<'e> {
+        if matches!(
+            link_type,
+            LinkType::Autolink | LinkType::Email | LinkType::WikiLink { .. }
+        ) || dest.is_empty()
+            || is_external(&dest)
+        {
+            return dest;
+        }
+        let span = dest_span(self.file, span, &dest);
+        let (before_fragment, fragment) = match dest.split_once('#') {
+            Some((before, fragment)) => (before, Some(fragment)),
+            None => (&*dest, None),
+        };
+        let (path, query) = match before_fragment.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (before_fragment, None),
+        };
+        let anchor = fragment.map(str::to_string);
+        if path.is_empty() {
+            self.links.push(Link {
+                target: LinkTarget::SamePage,
+                anchor,
+                written: dest.to_string(),
+                span,
+            });
+            return dest;
+        }
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let Some(resolved) = url::resolve(self.content_path, &decoded) else {
+            self.diagnostics.push(
+                Diagnostic::at(
+                    self.file,
+                    span,
+                    format!("link `{dest}` points outside `content/`"),
+                )
+                .help("link to a page's .md file inside content/, e.g. `/faq.md`"),
+            );
+            return dest;
+        };
+        let (target, mut href) = if resolved.ends_with(".md") {
+            let href = SiteUrl::page(&url::route_of(&resolved));
+            (LinkTarget::Page(resolved), href)
+        } else {
+            let href = SiteUrl::file(&resolved);
+            (LinkTarget::Asset(resolved), href)
+        };
+        if let Some(query) = query {
+            href = href.query(query);
+        }
+        if let Some(fragment) = fragment {
+            href = href.fragment(fragment);
+        }
+        self.links.push(Link {
+            target,
             anchor,
             written: dest.to_string(),
             span,
         });
-        return dest.to_string();
+        href.relative_to(self.root).into()
     }
-    let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
-    let Some(resolved) = resolve(content_path, &decoded) else {
-        diagnostics.push(
-            Diagnostic::at(
-                file,
-                span,
-                format!("link `{dest}` points outside `content/`"),
-            )
-            .help("link to a page's .md file inside content/, e.g. `/faq.md`"),
-        );
-        return dest.to_string();
-    };
-    let fragment = anchor.as_ref().map_or(String::new(), |a| format!("#{a}"));
-    let (target, href) = if resolved.ends_with(".md") {
-        let href = format!("{ROOT_MARKER}{}index.html{fragment}", route_of(&resolved));
-        (LinkTarget::Page(resolved), href)
-    } else {
-        let href = format!("{ROOT_MARKER}{resolved}{fragment}");
-        (LinkTarget::Asset(resolved), href)
-    };
-    links.push(Link {
-        target,
-        anchor,
-        written: dest.to_string(),
-        span,
-    });
-    href
 }
 
 /// `https:`, `mailto:`, `//host` and the like leave the site and are not checked.
@@ -315,38 +233,12 @@ fn is_external(dest: &str) -> bool {
 }
 
 /// Points at the destination inside `[text](dest)` when it is written there, else at the link.
-fn dest_span(
-    file: &SourceFile,
-    link: &std::ops::Range<usize>,
-    dest: &str,
-) -> std::ops::Range<usize> {
+fn dest_span(file: &SourceFile, link: &Range<usize>, dest: &str) -> Range<usize> {
     let written = file.text.get(link.clone()).unwrap_or_default();
     match written.rfind(dest) {
         Some(i) => link.start + i..link.start + i + dest.len(),
         None => link.clone(),
     }
-}
-
-/// Joins a link path to the linking page's folder (or to `content/` when it starts with `/`),
-/// folding `.` and `..`. `None` when it climbs out of `content/`.
-pub(crate) fn resolve(from_page: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut dir: Vec<&str> = from_page.split('/').collect();
-        dir.pop();
-        dir
-    };
-    for part in link.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -358,6 +250,12 @@ mod tests {
         let mut diagnostics = Vec::new();
         let rendered = render(&file, 0, "phases/senior.md", &mut diagnostics);
         (rendered, diagnostics)
+    }
+
+    fn html(markdown: &str) -> String {
+        let (out, diagnostics) = render_str(markdown);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        out.html
     }
 
     #[test]
@@ -386,18 +284,18 @@ mod tests {
     }
 
     #[test]
-    fn page_links_become_root_relative_markers_with_spans() {
+    fn page_links_become_relative_urls_with_spans() {
         let (out, diagnostics) = render_str(
             "See [staff](staff.md#scope) and [faq](/faq.md) and [x](https://sre.google/).\n",
         );
         assert!(diagnostics.is_empty());
         assert!(
             out.html
-                .contains("href=\"\u{1}phases/staff/index.html#scope\""),
+                .contains("href=\"../../phases/staff/index.html#scope\""),
             "{}",
             out.html
         );
-        assert!(out.html.contains("href=\"\u{1}faq/index.html\""));
+        assert!(out.html.contains("href=\"../../faq/index.html\""));
         assert!(out.html.contains("href=\"https://sre.google/\""));
         assert_eq!(out.links.len(), 2);
         assert_eq!(
@@ -409,6 +307,13 @@ mod tests {
     }
 
     #[test]
+    fn another_page_can_show_the_body_at_its_own_depth() {
+        let file = SourceFile::new("content/phases/senior.md", "[faq](../faq.md)\n");
+        let out = render_at(&file, 0, "phases/senior.md", "../", &mut Vec::new());
+        assert_eq!(out.html, "<p><a href=\"../faq/index.html\">faq</a></p>\n");
+    }
+
+    #[test]
     fn links_out_of_content_are_errors() {
         let (_, diagnostics) = render_str("[x](../../../etc/passwd.md)\n");
         assert_eq!(diagnostics.len(), 1);
@@ -417,36 +322,202 @@ mod tests {
 
     #[test]
     fn gfm_extensions_are_on() {
-        let (out, _) = render_str(
+        let out = html(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
         );
-        assert!(out.html.contains("<table>"));
-        assert!(out.html.contains("type=\"checkbox\""));
-        assert!(out.html.contains("<del>old</del>"));
-        assert!(out.html.contains("“quoted”"));
-        assert!(out.html.contains("footnote"));
+        assert!(out.contains("<table>"));
+        assert!(out.contains("type=\"checkbox\""));
+        assert!(out.contains("<del>old</del>"));
+        assert!(out.contains("“quoted”"));
+        assert!(out.contains("footnote"));
     }
 
     #[test]
     fn the_root_marker_cannot_be_smuggled_in() {
-        let (out, _) = render_str("a\u{1}b\n");
-        assert!(!out.html.contains(ROOT_MARKER));
+        let out = html("a\u{1}b\n");
+        assert!(!out.contains(ROOT_MARKER));
+    }
+
+    // The cases of issue #14, one test each.
+
+    #[test]
+    fn email_autolinks_keep_mailto_and_are_not_checked() {
+        let (out, diagnostics) = render_str("<foo@bar.example.com> and <https://e.org/a.md>\n");
+        assert!(diagnostics.is_empty());
+        assert!(out.links.is_empty(), "{:?}", out.links);
+        assert_eq!(
+            out.html,
+            "<p><a href=\"mailto:foo@bar.example.com\">foo@bar.example.com</a> and \
+             <a href=\"https://e.org/a.md\">https://e.org/a.md</a></p>\n"
+        );
     }
 
     #[test]
-    fn resolve_folds_dots() {
-        assert_eq!(
-            resolve("phases/senior.md", "../faq.md").as_deref(),
-            Some("faq.md")
+    fn a_link_inside_an_image_description_is_plain_alt_text() {
+        let out = html("![foo [bar](/faq.md)](/x.png)\n");
+        assert_eq!(out, "<p><img src=\"../../x.png\" alt=\"foo bar\" /></p>\n");
+    }
+
+    #[test]
+    fn author_heading_attributes_reach_the_html() {
+        let out = html("## Bonjour {#bonjour lang=fr}\n## Hi {.big .loud data-x=1}\n");
+        assert!(
+            out.contains("<h2 id=\"bonjour\" lang=\"fr\"><a href=\"#bonjour\">Bonjour</a></h2>"),
+            "{out}"
         );
-        assert_eq!(
-            resolve("phases/senior.md", "./staff.md").as_deref(),
-            Some("phases/staff.md")
+        assert!(
+            out.contains(
+                "<h2 id=\"hi\" class=\"big loud\" data-x=\"1\"><a href=\"#hi\">Hi</a></h2>"
+            ),
+            "{out}"
         );
-        assert_eq!(
-            resolve("phases/senior.md", "/index.md").as_deref(),
-            Some("index.md")
+    }
+
+    #[test]
+    fn self_link_hrefs_are_percent_encoded_fragments() {
+        let out = html("# A {#50%}\n# B {#`code`}\n# C {#a\u{b}b}\n# D {#q&a}\n");
+        assert!(out.contains("id=\"50%\"><a href=\"#50%25\">"), "{out}");
+        assert!(
+            out.contains("id=\"`code`\"><a href=\"#%60code%60\">"),
+            "{out}"
         );
-        assert_eq!(resolve("index.md", "../x.md"), None);
+        assert!(out.contains("<a href=\"#a%0Bb\">"), "{out}");
+        assert!(out.contains("id=\"q&amp;a\"><a href=\"#q%26a\">"), "{out}");
+    }
+
+    #[test]
+    fn headings_with_interactive_content_get_the_self_link_beside_the_text() {
+        for heading in [
+            "# <button>Go</button>",
+            "# <A HREF=\"https://e.org/\">Ext</A> heading",
+            "# [Link](https://e.org/) heading",
+            "# Pick <SELECT><option>x</option></SELECT>",
+            "# <Details>x</Details>",
+            "# <label>x</label> <input> <textarea></textarea>",
+            "# Title[^a]\n\n[^a]: note",
+        ] {
+            let out = html(&format!("{heading}\n"));
+            let open = out.find("<h1").expect("a heading");
+            let close = out.find("</h1>").expect("closed");
+            let inside = &out[open..close];
+            assert!(
+                inside.contains(" <a class=\"self-link\" href=\"#")
+                    && inside.ends_with("aria-label=\"Link to this section\">#</a>"),
+                "{heading}: {out}"
+            );
+            let id = inside.split('"').nth(1).expect("an id");
+            assert!(
+                !inside.contains(&format!("<a href=\"#{id}\">")),
+                "not wrapped: {out}"
+            );
+        }
+        assert!(
+            html("# <em>Plain</em> <abbr>OK</abbr>\n")
+                .contains("<h1 id=\"plain-ok\"><a href=\"#plain-ok\">")
+        );
+    }
+
+    #[test]
+    fn footnotes_in_headings_are_numbered_with_the_body() {
+        let out = html("# Title[^a]\n\nBody[^b] and again[^a]\n\n[^a]: A\n[^b]: B\n");
+        assert!(out.contains("<a href=\"#a\">1</a>"), "{out}");
+        assert!(
+            out.contains("Body<sup class=\"footnote-reference\"><a href=\"#b\">2</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("again<sup class=\"footnote-reference\"><a href=\"#a\">1</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("id=\"a\"><sup class=\"footnote-definition-label\">1</sup>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("id=\"b\"><sup class=\"footnote-definition-label\">2</sup>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn heading_ids_never_take_a_footnote_theme_or_html_id() {
+        let (out, diagnostics) = render_str(
+            "## Note\n\nText[^note]\n\n## TOC title\n\n## Main\n\n## Kept\n\n<div id=\"kept\"></div>\n\n[^note]: n\n",
+        );
+        assert!(diagnostics.is_empty());
+        let out = out.html;
+        assert!(out.contains("<h2 id=\"note-2\">"), "{out}");
+        assert!(out.contains("<h2 id=\"toc-title-2\">"), "{out}");
+        assert!(out.contains("<h2 id=\"main-2\">"), "{out}");
+        assert!(out.contains("<h2 id=\"kept-2\">"), "{out}");
+        let (_, diagnostics) = render_str(
+            "## A {#main}\n## B {#n}\n\n<p id=\"h\"></p>\n\n## C {#h}\n\nx[^n]\n\n[^n]: n\n",
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "heading id `main` is an id the theme uses",
+                "heading id `n` is also a footnote's id",
+                "heading id `h` is also an id in this page's HTML",
+            ]
+        );
+    }
+
+    #[test]
+    fn suffixes_follow_a_stable_rule_and_skip_taken_ids() {
+        let out = html("## A\n## A\n## A-2 {#x}\n## A\n## A 2\n");
+        let ids: Vec<&str> = out
+            .split("<h2 id=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').expect("closed")])
+            .collect();
+        assert_eq!(ids, ["a", "a-2", "x", "a-3", "a-2-2"]);
+    }
+
+    #[test]
+    fn raw_html_is_left_exactly_as_written() {
+        let raw = "<img src=\"%01x.png\" alt=\"\">\n<a href=\"other.md\">raw</a>\n";
+        assert_eq!(html(raw), raw);
+    }
+
+    #[test]
+    fn query_strings_are_kept_on_links_to_files_and_pages() {
+        let out = html("[f](file.txt?v=2#top) [p](other.md?tab=1#sec) [q](?x=1)\n");
+        assert!(
+            out.contains("href=\"../../phases/file.txt?v=2#top\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"../../phases/other/index.html?tab=1#sec\""),
+            "{out}"
+        );
+        assert!(out.contains("href=\"?x=1\""), "{out}");
+    }
+
+    #[test]
+    fn awkward_file_names_are_percent_encoded() {
+        let out = html("[a](q%3Fm.md) [b](hash%23tag.md) [c](<pct%2520x ü.md#a b>)\n");
+        // Written raw, `?` and `#` start the query and fragment; `%3F` and `%23` are in the name.
+        assert!(
+            out.contains("href=\"../../phases/q%3Fm/index.html\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"../../phases/hash%23tag/index.html\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"../../phases/pct%2520x%20%C3%BC/index.html#a%20b\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_heading_in_a_list_item_starts_on_its_own_line() {
+        assert_eq!(
+            html("- # In a list\n"),
+            "<ul>\n<li>\n<h1 id=\"in-a-list\"><a href=\"#in-a-list\">In a list</a></h1>\n</li>\n</ul>\n"
+        );
     }
 }

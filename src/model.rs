@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::source::{SourceFile, Span};
+pub(crate) use crate::url::route_of;
 
 #[derive(Debug)]
 pub(crate) struct Site {
@@ -124,8 +125,11 @@ pub(crate) struct Page {
     /// The URL path below the site root: `phases/junior/`, `""` for the home page.
     pub(crate) route: String,
     pub(crate) front: FrontMatter,
-    /// Rendered Markdown; internal links carry `ROOT_MARKER` where the page's root prefix goes.
+    /// Rendered Markdown, its links relative to this page (`page_data` renders it again for
+    /// a page at another depth).
     pub(crate) content: String,
+    /// Where the Markdown body starts in `file`.
+    pub(crate) body_start: usize,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
@@ -154,10 +158,6 @@ impl Page {
         )
     }
 }
-
-/// Stands in for the relative path to the site root inside rendered Markdown, so one rendering
-/// serves every page that shows it (a page itself, the whole-guide page).
-pub(crate) const ROOT_MARKER: char = '\u{1}';
 
 #[derive(Debug)]
 pub(crate) struct FrontMatter {
@@ -215,16 +215,6 @@ pub(crate) struct Asset {
     /// Relative to `content/`.
     pub(crate) path: String,
     pub(crate) bytes: Vec<u8>,
-}
-
-/// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.
-pub(crate) fn route_of(content_path: &str) -> String {
-    let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
-    match without_ext.rsplit_once('/') {
-        Some((dir, "_index" | "index")) => format!("{dir}/"),
-        None if without_ext == "_index" || without_ext == "index" => String::new(),
-        _ => format!("{without_ext}/"),
-    }
 }
 
 #[derive(Debug, Default)]
@@ -399,16 +389,6 @@ pub(crate) struct Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn routes_are_pretty_urls() {
-        assert_eq!(route_of("index.md"), "");
-        assert_eq!(route_of("_index.md"), "");
-        assert_eq!(route_of("faq.md"), "faq/");
-        assert_eq!(route_of("phases/_index.md"), "phases/");
-        assert_eq!(route_of("phases/junior.md"), "phases/junior/");
-        assert_eq!(route_of("a/index.md"), "a/");
-    }
 
     #[test]
     fn tenure_labels_show_open_ends() {

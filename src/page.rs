@@ -109,6 +109,7 @@ pub(crate) fn page(
             kind: raw.kind,
         },
         content: rendered.html,
+        body_start,
         toc: rendered.toc,
         links: rendered.links,
         word_count: rendered.word_count,

@@ -1,23 +1,22 @@
 //! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
-//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in memory. Never touches the
-//! filesystem. Internal URLs are written with `ROOT_MARKER` and made relative per page at the end,
-//! so one template context serves every depth.
+//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in
+//! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
+//! relative per page at the end, so one template context serves every depth.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
 
 use crate::check::CheckedSite;
-use crate::context::{
-    Crumb, PageContext, SiteContext, menu, page_context, page_url, relative_root, template_of,
-};
+use crate::context::{Crumb, PageContext, SiteContext, menu, page_context, page_url, template_of};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
 use crate::links::{self, PageIds};
-use crate::model::{Page, PageKind, ROOT_MARKER, Site};
+use crate::model::{Page, PageKind, Site};
 use crate::theme::Theme;
+use crate::url::{self, ROOT_MARKER, SiteUrl, output_file, relative_root, resolve_markers};
 
 /// The files a build publishes, sorted by path.
 #[derive(Debug, Default)]
@@ -160,8 +159,10 @@ pub(crate) fn site(
     {
         match result {
             Ok(None) => {}
-            Ok(Some(page_ids)) => {
-                ids.insert(page.path.clone(), page_ids);
+            Ok(Some(found)) => {
+                ids.insert(page.path.clone(), found.ids);
+                // Like a template failure, most likely an echo when other problems exist.
+                out.extend(links::repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
@@ -183,10 +184,10 @@ pub(crate) fn site(
     );
     writer.put("sitemap.xml".into(), sitemap);
     // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
-    if site_path(&site.config.base_url) == "/" {
+    if url::site_path(&site.config.base_url) == "/" {
         let robots = format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            site.config.base_url
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            SiteUrl::file("sitemap.xml").absolute(&site.config.base_url)
         );
         writer.put("robots.txt".into(), robots.into_bytes());
     }
@@ -233,7 +234,7 @@ fn render_pages(
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<Option<HashSet<String>>, Diagnostic>> {
+) -> Vec<Result<Option<links::FoundIds>, Diagnostic>> {
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -252,9 +253,9 @@ fn render_pages(
                                 return Ok(None);
                             }
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = links::ids_in(&html);
-                            let html = relative_urls(&html, &relative_root(&page.route));
-                            writer.put(format!("{}index.html", page.route), html.into_bytes());
+                            let ids = links::page_ids(&html);
+                            let html = resolve_markers(&html, &relative_root(&page.route));
+                            writer.put(output_file(&page.route), html.into_bytes());
                             Ok(Some(ids))
                         })
                         .collect::<Vec<_>>()
@@ -355,11 +356,6 @@ fn merge_repeats(diagnostics: Diagnostics) -> Diagnostics {
     )
 }
 
-/// Replaces the root marker with the page's relative root.
-fn relative_urls(html: &str, root: &str) -> String {
-    html.replace(ROOT_MARKER, root)
-}
-
 /// The quiz's static result pages and the 404 page.
 fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &mut Diagnostics) {
     if let Some(quiz) = &site.data.quiz
@@ -376,7 +372,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                 page.description = &description;
                 page.content = "";
                 page.toc = &[];
-                page.permalink = format!("{}{}", site.config.base_url, route);
+                page.permalink = SiteUrl::folder(&route).absolute(&site.config.base_url);
                 page.route = &route;
                 page.template = "quiz-result.html";
                 let mut crumbs = page.breadcrumbs;
@@ -396,8 +392,8 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                     &quiz_page.file.path,
                 ) {
                     Ok(html) => writer.put(
-                        format!("{route}index.html"),
-                        relative_urls(&html, &relative_root(&route)).into_bytes(),
+                        output_file(&route),
+                        resolve_markers(&html, &relative_root(&route)).into_bytes(),
                     ),
                     Err(diagnostic) => out.push(diagnostic),
                 }
@@ -406,7 +402,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
     }
     if theme.renders("404.html") {
         // A 404 page is served at any depth, so its links start from the site's path.
-        let root = site_path(&site.config.base_url);
+        let root = url::site_path(&site.config.base_url);
         let toc = Vec::new();
         let extra = serde_json::Value::Object(Default::default());
         let page = PageContext {
@@ -417,7 +413,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             extra: &extra,
             route: "404.html",
             source: "",
-            permalink: format!("{}404.html", site.config.base_url),
+            permalink: SiteUrl::file("404.html").absolute(&site.config.base_url),
             content: "",
             toc: &toc,
             word_count: 0,
@@ -433,20 +429,12 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         context.insert("page", &page);
         context.insert("menu", &menu(site, "404.html"));
         match render_template(tera, theme, "404.html", &context, "404.html") {
-            Ok(html) => writer.put("404.html".into(), relative_urls(&html, &root).into_bytes()),
+            Ok(html) => writer.put(
+                "404.html".into(),
+                resolve_markers(&html, &root).into_bytes(),
+            ),
             Err(diagnostic) => out.push(diagnostic),
         }
-    }
-}
-
-/// `https://example.org/guide/` → `/guide/`.
-pub(crate) fn site_path(base_url: &str) -> String {
-    match base_url.split_once("://") {
-        Some((_, rest)) => rest
-            .find('/')
-            .map_or("/".to_string(), |i| rest[i..].to_string()),
-        None if base_url.starts_with('/') => base_url.to_string(),
-        None => "/".to_string(),
     }
 }
 
@@ -461,33 +449,11 @@ fn sitemap(site: &Site, paths: &[String]) -> Vec<u8> {
     routes.sort_unstable();
     for route in routes {
         let mut loc = String::new();
-        pulldown_cmark_escape::escape_html(&mut loc, &format!("{}{route}", site.config.base_url))
+        let url = SiteUrl::folder(route).absolute(&site.config.base_url);
+        pulldown_cmark_escape::escape_html(&mut loc, &url)
             .expect("writing to a String cannot fail");
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
     xml.into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roots_are_relative_to_the_page_depth() {
-        assert_eq!(relative_root(""), "");
-        assert_eq!(relative_root("faq/"), "../");
-        assert_eq!(relative_root("phases/junior/"), "../../");
-        assert_eq!(
-            relative_urls("<a href=\"\u{1}faq/index.html\">", "../"),
-            "<a href=\"../faq/index.html\">"
-        );
-    }
-
-    #[test]
-    fn the_site_path_comes_from_base_url() {
-        assert_eq!(site_path("https://example.org/"), "/");
-        assert_eq!(site_path("https://example.org/guide/"), "/guide/");
-        assert_eq!(site_path("https://example.org"), "/");
-    }
 }

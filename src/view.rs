@@ -1,14 +1,13 @@
 //! Checked data → what templates see as `data.*`: levels with their phase URLs, phases with the
 //! names of their levels, compensation rows with formatted money, the quiz with its routing key
-//! and the JSON the quiz script reads. URLs carry `ROOT_MARKER`; `render` makes them relative.
+//! and the JSON the quiz script reads. URLs come from `url.rs`, marked; `render` makes them relative.
 
 use serde::Serialize;
 use tera::Value;
 
 use crate::chart::money;
-use crate::model::{
-    Checklist, Dimension, Ladder, PageKind, Question, Quiz, ROOT_MARKER, Site, Years, route_of,
-};
+use crate::model::{Checklist, Dimension, Ladder, PageKind, Question, Quiz, Site, Years};
+use crate::url::{self, SiteUrl, route_of};
 
 #[derive(Serialize)]
 pub(crate) struct YearsView {
@@ -76,7 +75,7 @@ pub(crate) struct LadderView {
 }
 
 fn url_of(path: &str) -> String {
-    format!("{ROOT_MARKER}{}index.html", route_of(path))
+    SiteUrl::page(&route_of(path)).marked()
 }
 
 fn name_of(ladder: &Ladder, id: &str) -> String {
@@ -281,7 +280,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
                 next_level_name,
-                result_url: format!("{ROOT_MARKER}{quiz_route}{}/index.html", rule.id),
+                result_url: SiteUrl::page(&format!("{quiz_route}{}/", rule.id)).marked(),
             }
         })
         .collect();
@@ -305,10 +304,11 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
 /// Makes JSON safe inside `<script type="application/json">`: no `<`, `>` or `&` can close the
 /// element or start a comment, and the root marker survives JSON's control-character escaping.
 pub(crate) fn script_safe_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
+    let json = json
+        .replace('<', "\\u003c")
         .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace("\\u0001", &ROOT_MARKER.to_string())
+        .replace('&', "\\u0026");
+    url::unescape_markers_in_json(&json)
 }
 
 /// Everything templates see as `data`: each `data/*.toml` as parsed, the guide's three typed.
@@ -355,9 +355,9 @@ mod tests {
         let safe = script_safe_json(&json);
         assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
         assert!(safe.contains("\\u003c/script\\u003e"));
-        assert!(safe.contains(ROOT_MARKER));
+        assert!(safe.contains(url::ROOT_MARKER));
         let back: String =
-            serde_json::from_str(&safe.replace(ROOT_MARKER, "\\u0001")).expect("still JSON");
+            serde_json::from_str(&safe.replace(url::ROOT_MARKER, "\\u0001")).expect("still JSON");
         assert_eq!(back, "</script><!-- & \u{1}");
     }
 }

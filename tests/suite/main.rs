@@ -10,6 +10,7 @@ mod build;
 mod cli;
 mod fuzz;
 mod guide;
+mod markdown;
 mod publish;
 mod rng;
 mod serve;

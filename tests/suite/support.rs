@@ -325,3 +325,39 @@ pub fn chrome() -> Chrome {
         _one_at_a_time: guard,
     }
 }
+
+/// The HTML files below `dir`, sorted.
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk output").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+/// Runs the Nu Html Checker (`VNU_JAR`) on `files` of `site` and fails with its report, paths
+/// shown below `$ROOT`, when it finds any error.
+pub fn assert_valid_html(site: &Site, files: &[PathBuf]) {
+    let jar = std::env::var("VNU_JAR").expect(
+        "set VNU_JAR to vnu.jar (npm install vnu-jar; .ci/run does) to check the HTML with the Nu Html Checker",
+    );
+    assert!(Path::new(&jar).is_file(), "VNU_JAR={jar} is not a file");
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .args(files)
+        .output()
+        .expect("run java -jar $VNU_JAR");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .replace(&*site.root().to_string_lossy(), "$ROOT");
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "vnu finds errors:\n{report}"
+    );
+}

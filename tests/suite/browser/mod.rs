@@ -23,6 +23,7 @@ mod checklists;
 mod csp;
 mod layout;
 mod quiz;
+mod urls;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
@@ -90,6 +91,7 @@ impl Drop for Server {
 
 fn respond(request: tiny_http::Request, files: &Files) {
     let path = request.url().split(['?', '#']).next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let mut path = path.trim_start_matches('/').to_string();
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");

@@ -12,7 +12,7 @@ mod output;
 mod pipeline;
 mod symlinks;
 mod templates;
-mod urls;
+pub(crate) mod urls;
 mod writing;
 
 /// What stderr ends with when `check` found `n` problems.

@@ -15,6 +15,7 @@ fn urls_in(html: &str) -> Vec<String> {
                 rest[..end]
                     .replace("&amp;", "&")
                     .replace("&#39;", "'")
+                    .replace("&#x27;", "'")
                     .replace("&quot;", "\""),
             );
             rest = &rest[end..];
@@ -88,7 +89,7 @@ fn split_fragment(url: &str) -> (&str, Option<&str>) {
 }
 
 fn has_id(html: &str, id: &str) -> bool {
-    html.contains(&format!(" id=\"{id}\""))
+    html.contains(&format!(" id=\"{}\"", id.replace('&', "&amp;")))
 }
 
 /// Every internal URL of every HTML page but 404.html resolves to a file on disk relative to the
@@ -275,4 +276,179 @@ fn the_guide_builds_with_zero_diagnostics_and_links_that_resolve() {
     for file in ["sitemap.xml", "robots.txt", "404.html"] {
         assert!(output.join(file).is_file(), "{file}");
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Names that are not URLs as they are
+
+/// A folder and a page named with every character that means something in a URL or in HTML.
+pub(crate) const AWKWARD: &str = "w ?#%ü\"'";
+
+/// The minimal fixture plus pages, a section and a file whose names hold `? # % space ü " '`,
+/// linked from the home page (written as URL paths, as Markdown requires), from each other, and
+/// from the menu.
+pub(crate) fn awkward_site() -> Site {
+    let page = format!("content/{AWKWARD}/p {AWKWARD}.md");
+    Site::fixture("minimal")
+        .file(
+            "content/site.toml",
+            "title = \"Minimal\"\ndescription = \"d\"\nbase_url = \"https://example.org/guide/\"\n\
+             language = \"en\"\ntheme = \"default\"\n\n[[menu]]\ntitle = \"Awkward\"\n\
+             page = \"w ?#%ü\\\"'/p w ?#%ü\\\"'.md\"\n",
+        )
+        .file(
+            "content/index.md",
+            "+++\ntitle = \"Home\"\n+++\n# Welcome\n\n\
+             [folder](<w %3F%23%25ü\"'/_index.md>), \
+             [page](<w %3F%23%25ü\"'/p w %3F%23%25ü\"'.md#q&a>), \
+             [query](q%3Fmark.md?tab=1#top), [hash](hash%23tag.md), [percent](pct%2520x.md), \
+             [file](<files/re port ü%231.txt>), [notes](notes/_index.md).\n",
+        )
+        .file(
+            &format!("content/{AWKWARD}/_index.md"),
+            "+++\ntitle = \"Awkward folder\"\n+++\nIts pages are listed below.\n",
+        )
+        .file(
+            &page,
+            "+++\ntitle = \"Awkward page\"\n+++\n## Über uns {#q&a}\n\n\
+             [home](../index.md), [same](#q&a), [sibling](<../q%3Fmark.md#top>), \
+             [folder](_index.md).\n",
+        )
+        .file(
+            "content/q?mark.md",
+            "+++\ntitle = \"Question mark\"\n+++\n## Top\n\n[back](index.md)\n",
+        )
+        .file("content/hash#tag.md", "+++\ntitle = \"Hash\"\n+++\nHash.\n")
+        .file(
+            "content/pct%20x.md",
+            "+++\ntitle = \"Percent\"\n+++\nPercent.\n",
+        )
+        .file("content/files/re port ü#1.txt", "a file\n")
+}
+
+#[test]
+fn awkward_names_check_clean_and_every_url_resolves() {
+    let site = awkward_site();
+    site.run(["check"]).code(0).stderr("");
+    site.run(["build"]).code(0).stderr("");
+    let output = site.path("output");
+    assert!(
+        output
+            .join(format!("{AWKWARD}/p {AWKWARD}/index.html"))
+            .is_file()
+    );
+    assert!(output.join("q?mark/index.html").is_file());
+    let checked = assert_links_resolve_on_disk(&output);
+    assert!(checked >= 40, "only {checked} URLs checked");
+    assert_links_resolve_under_subpath(&output, "/guide/");
+
+    let home = site.read("output/index.html");
+    let encoded = "w%20%3F%23%25%C3%BC%22%27";
+    for href in [
+        format!("href=\"{encoded}/index.html\""),
+        format!("href=\"{encoded}/p%20{encoded}/index.html#q%26a\""),
+        "href=\"q%3Fmark/index.html?tab=1#top\"".to_string(),
+        "href=\"hash%23tag/index.html\"".to_string(),
+        "href=\"pct%2520x/index.html\"".to_string(),
+        "href=\"files/re%20port%20%C3%BC%231.txt\"".to_string(),
+    ] {
+        assert!(home.contains(&href), "{href} in {home}");
+    }
+    let page = site.read(&format!("output/{AWKWARD}/p {AWKWARD}/index.html"));
+    let permalink = format!("https://example.org/guide/{encoded}/p%20{encoded}/");
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{permalink}\">")));
+    assert!(page.contains(&format!(
+        "<meta property=\"og:url\" content=\"{permalink}\">"
+    )));
+    assert!(page.contains("<h2 id=\"q&amp;a\"><a href=\"#q%26a\">Über uns</a></h2>"));
+
+    let sitemap = site.read("output/sitemap.xml");
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</loc>").expect("closed")])
+        .collect();
+    assert!(locs.contains(&permalink.as_str()), "{sitemap}");
+    assert!(
+        locs.contains(&"https://example.org/guide/q%3Fmark/"),
+        "{sitemap}"
+    );
+    for loc in locs {
+        let path = loc
+            .strip_prefix("https://example.org/guide/")
+            .expect("below base_url");
+        assert!(
+            path.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%/".contains(&b)),
+            "{loc}"
+        );
+    }
+}
+
+#[test]
+fn anchors_are_found_as_a_browser_finds_them() {
+    let page = "+++\ntitle = \"Anchors\"\n+++\n## Q and A {#q&a}\n\n\
+        <div ID=\"upper\"></div>\n\n<span id='single'></span> <b id=bare></b>\n\n\
+        [a](#q&a) [b](#upper) [c](#single) [d](#bare) [e](#q%26a) [f](#Upper)\n";
+    Site::fixture("minimal")
+        .file("content/anchors.md", page)
+        .run(["check"])
+        .code(1)
+        .stderr(&only(concat!(
+            "error: `anchors.md` has no anchor `#Upper`\n",
+            "  --> content/anchors.md:10:63\n",
+            "   |\n",
+            "10 | [a](#q&a) [b](#upper) [c](#single) [d](#bare) [e](#q%26a) [f](#Upper)\n",
+            "   |                                                               ^^^^^^\n",
+            "   |\n",
+            "   = help: did you mean `#upper`?\n",
+        )));
+}
+
+#[test]
+fn template_anchors_are_looked_up_percent_decoded() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
+    )
+    .expect("the fixture's page template");
+    let site = Site::fixture("minimal").file(
+        "themes/default/templates/page.html",
+        page.replace(
+            "{{ page.content | safe }}",
+            "{{ page.content | safe }}<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>",
+        ),
+    );
+    site.run(["build"]).code(0).stderr("");
+    assert!(
+        site.read("output/notes/second/index.html")
+            .contains("<a href=\"../../notes/first/index.html#over%76iew\">o</a>")
+    );
+}
+
+#[test]
+fn an_id_the_page_has_twice_is_reported() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
+    )
+    .expect("the fixture's page template");
+    Site::fixture("minimal")
+        .file(
+            "themes/default/templates/page.html",
+            page.replace(
+                "{{ page.content | safe }}",
+                "{{ page.content | safe }}<p id=\"fixed\">x</p>",
+            ),
+        )
+        .file("content/dup.md", "+++\ntitle = \"Dup\"\n+++\n## Fixed\n")
+        .run(["check"])
+        .code(1)
+        .stderr(&only(concat!(
+            "error: the page has two elements with the id `fixed`\n",
+            " --> content/dup.md\n",
+            " |\n",
+            " = help: ids must be unique on a page: give a heading with it another one with \
+             `## Heading {#other-id}`, or change the template or the data that repeats it\n",
+        )));
 }

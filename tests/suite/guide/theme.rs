@@ -462,34 +462,9 @@ fn a_question_cannot_break_out_of_the_embedded_quiz_data() {
 #[test]
 #[ignore = "needs vnu (VNU_JAR) and Java"]
 fn every_page_is_valid_html() {
-    let jar = std::env::var("VNU_JAR").expect(
-        "set VNU_JAR to vnu.jar (npm install vnu-jar; .ci/run does) to check the HTML with the Nu Html Checker",
-    );
-    assert!(Path::new(&jar).is_file(), "VNU_JAR={jar} is not a file");
     let site = Site::repo();
     site.run(["build"]).code(0);
-    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(site.path("output"))
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.expect("walk output").into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
+    let files = crate::support::html_files(&site.path("output"));
     assert!(files.len() >= 17, "only {} pages", files.len());
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .arg("--errors-only")
-        .args(&files)
-        .output()
-        .expect("run java -jar $VNU_JAR");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-    .replace(&*site.root().to_string_lossy(), "$ROOT");
-    assert!(
-        out.status.success() && report.trim().is_empty(),
-        "vnu finds errors:\n{report}"
-    );
+    crate::support::assert_valid_html(&site, &files);
 }

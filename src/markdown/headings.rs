@@ -1,0 +1,301 @@
+//! Heading ids and self-links, planned before the body is written: each heading's id is unique
+//! against every id the page will have (other headings, footnotes, raw HTML, the theme's), and a
+//! heading that holds interactive content gets its self-link beside the text. Also the toc.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use pulldown_cmark_escape::escape_href;
+
+use crate::diagnostic::Diagnostic;
+use crate::links;
+use crate::model::TocEntry;
+use crate::source::SourceFile;
+use crate::url;
+
+/// Ids the default theme gives its own elements; a heading's slug never takes one, and a
+/// `{#id}` naming one is an error.
+pub(super) const THEME_IDS: &[&str] = &[
+    "comp-ranges",
+    "compare",
+    "compare-a",
+    "compare-b",
+    "compare-out",
+    "g-comp-ranges",
+    "g-ladder",
+    "home-ladder",
+    "home-milestones",
+    "home-pay",
+    "home-phases",
+    "home-start",
+    "home-timeline",
+    "home-title",
+    "main",
+    "phase-checklist",
+    "phase-comparison",
+    "progress-code",
+    "quiz",
+    "quiz-data",
+    "quiz-errors",
+    "quiz-errors-title",
+    "quiz-key",
+    "quiz-key-title",
+    "quiz-result",
+    "quiz-result-template",
+    "quiz-title",
+    "section-pages",
+    "theme-toggle",
+    "toc-title",
+];
+
+/// Elements a link may not contain: a heading holding one gets its self-link beside the text.
+const INTERACTIVE: &[&str] = &[
+    "a", "button", "details", "input", "label", "select", "textarea",
+];
+
+/// A heading as planned before writing: its unique id and whether its text can be its link.
+pub(super) struct Heading {
+    level: u8,
+    id: String,
+    text: String,
+    interactive: bool,
+}
+
+impl Heading {
+    /// The heading's start with its id, then the opening of its self-link when its text can be
+    /// the link (the theme shows a "#" on hover and focus).
+    pub(super) fn start<'e>(
+        &self,
+        level: HeadingLevel,
+        classes: Vec<CowStr<'e>>,
+        attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+    ) -> [Option<Event<'e>>; 2] {
+        let id = Some(CowStr::from(self.id.clone()));
+        let self_link = (!self.interactive)
+            .then(|| Event::InlineHtml(format!("<a href=\"{}\">", self.href()).into()));
+        [
+            Some(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })),
+            self_link,
+        ]
+    }
+
+    /// What goes before the heading's end: the self-link's close, or, when the heading holds
+    /// interactive content (which a link cannot contain), a separate "#" link.
+    pub(super) fn end(&self) -> Event<'static> {
+        if !self.interactive {
+            return Event::InlineHtml("</a>".into());
+        }
+        let link = format!(
+            " <a class=\"self-link\" href=\"{}\" aria-label=\"Link to this section\">#</a>",
+            self.href()
+        );
+        Event::InlineHtml(link.into())
+    }
+
+    fn href(&self) -> String {
+        let mut href = String::new();
+        escape_href(&mut href, &url::fragment_of_id(&self.id))
+            .expect("writing to a String cannot fail");
+        href
+    }
+}
+
+/// Reads the whole stream once before anything is written, so a heading's id can avoid every id
+/// on the page (footnotes and raw HTML further down, the theme's), and counts the words.
+pub(super) fn plan_headings(
+    events: &[(Event, Range<usize>)],
+    file: &Arc<SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Heading>, usize) {
+    struct Found {
+        level: u8,
+        explicit: Option<(String, Range<usize>)>,
+        text: String,
+        interactive: bool,
+    }
+    let mut found: Vec<Found> = Vec::new();
+    let mut in_heading = false;
+    let mut raw_html = String::new();
+    let mut footnotes: HashSet<String> = HashSet::new();
+    let mut word_count = 0;
+    for (event, span) in events {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                in_heading = true;
+                found.push(Found {
+                    level: *level as u8,
+                    explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
+                    text: String::new(),
+                    interactive: false,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) => {
+                word_count += text.split_whitespace().count();
+                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                    heading.text.push_str(text);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                raw_html.push_str(html);
+                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                    links::start_tags(html, |tag| {
+                        heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
+                    });
+                }
+            }
+            Event::Start(Tag::Link { .. }) | Event::FootnoteReference(_) => {
+                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                    heading.interactive = true;
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnotes.insert(label.to_string());
+            }
+            _ => {}
+        }
+    }
+
+    let in_html = links::ids_in(&raw_html);
+    let mut taken: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
+    taken.extend(footnotes.iter().cloned());
+    taken.extend(in_html.iter().cloned());
+    let mut explicit: HashSet<&str> = HashSet::new();
+    for (id, span) in found.iter().filter_map(|f| f.explicit.as_ref()) {
+        let problem = if THEME_IDS.contains(&id.as_str()) {
+            Some(format!("heading id `{id}` is an id the theme uses"))
+        } else if footnotes.contains(id) {
+            Some(format!("heading id `{id}` is also a footnote's id"))
+        } else if in_html.contains(id) {
+            Some(format!(
+                "heading id `{id}` is also an id in this page's HTML"
+            ))
+        } else if !explicit.insert(id) {
+            Some(format!("heading id `{id}` is used twice on this page"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            diagnostics.push(
+                Diagnostic::at(file, span.clone(), message)
+                    .help("give this heading another `{#id}`; links to it must stay unique"),
+            );
+        }
+    }
+    taken.extend(explicit.iter().map(|id| id.to_string()));
+
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let headings = found
+        .into_iter()
+        .map(|f| {
+            let id = match f.explicit {
+                Some((id, _)) => id,
+                None => unique_slug(&f.text, &mut taken, &mut next_suffix),
+            };
+            Heading {
+                level: f.level,
+                id,
+                text: f.text.trim().to_string(),
+                interactive: f.interactive,
+            }
+        })
+        .collect();
+    (headings, word_count)
+}
+
+/// The first heading with a slug keeps it; later ones get `-2`, `-3`, … in order, skipping ids
+/// already on the page. One counter per slug keeps this linear.
+fn unique_slug(
+    text: &str,
+    taken: &mut HashSet<String>,
+    next_suffix: &mut HashMap<String, usize>,
+) -> String {
+    let mut base = slug::slugify(text);
+    if base.is_empty() {
+        base = "section".to_string();
+    }
+    unique_id(base, taken, next_suffix)
+}
+
+fn unique_id(
+    base: String,
+    taken: &mut HashSet<String>,
+    next_suffix: &mut HashMap<String, usize>,
+) -> String {
+    if taken.insert(base.clone()) {
+        return base;
+    }
+    let n = next_suffix.entry(base.clone()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if taken.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+/// Turns flat headings into a tree: h3s under the h2 before them, and so on.
+pub(super) fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
+    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
+        match into.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => into.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for heading in headings.iter().filter(|heading| heading.level > 1) {
+        insert(
+            &mut toc,
+            TocEntry {
+                level: heading.level,
+                id: heading.id.clone(),
+                title: heading.text.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_identical_headings_take_linear_time() {
+        // One counter per slug: 100,000 duplicates cost 100,000 steps (milliseconds), where
+        // trying every suffix from 2 again would cost 5 billion (hours).
+        let (mut taken, mut next_suffix) = (HashSet::new(), HashMap::new());
+        let started = std::time::Instant::now();
+        let last = (0..100_000)
+            .map(|_| unique_id("same".to_string(), &mut taken, &mut next_suffix))
+            .last();
+        assert_eq!(last.as_deref(), Some("same-100000"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_theme_ids_list_names_every_fixed_id_of_the_default_theme() {
+        let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates");
+        let mut fixed = HashSet::new();
+        for entry in std::fs::read_dir(templates).expect("templates") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+            fixed.extend(
+                links::ids_in(&text)
+                    .into_iter()
+                    .filter(|id| !id.contains('{')),
+            );
+        }
+        let mut fixed: Vec<String> = fixed.into_iter().collect();
+        fixed.sort();
+        assert_eq!(fixed, THEME_IDS);
+    }
+}

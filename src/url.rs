@@ -1,0 +1,326 @@
+//! Content paths → routes → output files and URLs: the one place that makes them. Every URL the
+//! build writes is percent-encoded here (RFC 3986); template URLs carry `ROOT_MARKER` until the
+//! page they land on is known. Pure string work: no I/O, and whether a target exists is not its job.
+
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Stands in for the relative path to the site root in URLs that templates receive, so one
+/// template context serves every page depth; `resolve_markers` replaces it once a page is made.
+pub(crate) const ROOT_MARKER: char = '\u{1}';
+
+/// A path segment keeps only RFC 3986's unreserved characters: `:` would read as a scheme in a
+/// relative URL, `'` and `&` would need HTML escaping, `?`, `#`, `%` and spaces would break it.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// What a fragment or query may not hold as it is (RFC 3986 `pchar / "/" / "?"`, less `'` and
+/// `&`, which would need HTML escaping); non-ASCII is always encoded.
+const FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'\'')
+    .add(b'&')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A query keeps `&` and `=` (they separate its fields); the rest as in a fragment.
+const QUERY: &AsciiSet = &FRAGMENT.remove(b'&');
+
+/// What no part of a URL may hold as it is: `base_url` is written by an editor and may hold a
+/// space or `ü`, while its `/`, `:`, `?` and the like mean what they say.
+const NEVER_IN_A_URL: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'%');
+
+/// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.
+pub(crate) fn route_of(content_path: &str) -> String {
+    let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
+    match without_ext.rsplit_once('/') {
+        Some((dir, "_index" | "index")) => format!("{dir}/"),
+        None if without_ext == "_index" || without_ext == "index" => String::new(),
+        _ => format!("{without_ext}/"),
+    }
+}
+
+/// The file a route is written to, below the output root: `phases/junior/index.html`.
+pub(crate) fn output_file(route: &str) -> String {
+    format!("{route}index.html")
+}
+
+/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
+pub(crate) fn relative_root(route: &str) -> String {
+    "../".repeat(route.matches('/').count())
+}
+
+/// Joins a link path to the linking page's folder (or to `content/` when it starts with `/`),
+/// folding `.` and `..`. `None` when it climbs out of `content/`.
+pub(crate) fn resolve(from_page: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut dir: Vec<&str> = from_page.split('/').collect();
+        dir.pop();
+        dir
+    };
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A URL from the site root to a page or file, percent-encoded, with its query and fragment.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SiteUrl(String);
+
+impl SiteUrl {
+    /// A page by route, as its `index.html` (so links work opened from disk).
+    pub(crate) fn page(route: &str) -> SiteUrl {
+        let mut url = encode_path(route);
+        url.push_str("index.html");
+        SiteUrl(url)
+    }
+
+    /// A page by route as its folder (`phases/junior/`), for absolute URLs on the web.
+    pub(crate) fn folder(route: &str) -> SiteUrl {
+        SiteUrl(encode_path(route))
+    }
+
+    /// A published file by its path below the output root.
+    pub(crate) fn file(path: &str) -> SiteUrl {
+        SiteUrl(encode_path(path))
+    }
+
+    /// Appends a query as written (without its `?`), keeping valid `%XX` escapes.
+    pub(crate) fn query(mut self, written: &str) -> SiteUrl {
+        self.0.push('?');
+        encode_keeping_escapes(&mut self.0, written, QUERY);
+        self
+    }
+
+    /// Appends a fragment as written (without its `#`), keeping valid `%XX` escapes.
+    pub(crate) fn fragment(mut self, written: &str) -> SiteUrl {
+        self.0.push('#');
+        encode_keeping_escapes(&mut self.0, written, FRAGMENT);
+        self
+    }
+
+    /// As seen from a page whose relative root is `root` (`"../../"`).
+    pub(crate) fn relative_to(&self, root: &str) -> String {
+        format!("{root}{}", self.0)
+    }
+
+    /// For template values: the root marker stands in for the page's relative root.
+    pub(crate) fn marked(&self) -> String {
+        format!("{ROOT_MARKER}{}", self.0)
+    }
+
+    /// Absolute, below the site's `base_url` (which ends with `/`).
+    pub(crate) fn absolute(&self, base_url: &str) -> String {
+        let mut url = String::with_capacity(base_url.len() + self.0.len());
+        encode_keeping_escapes(&mut url, base_url, NEVER_IN_A_URL);
+        url.push_str(&self.0);
+        url
+    }
+}
+
+/// The same-page URL of an element id: `#` and the id percent-encoded as a fragment.
+pub(crate) fn fragment_of_id(id: &str) -> String {
+    format!("#{}", utf8_percent_encode(id, FRAGMENT))
+}
+
+/// Replaces the root marker in a finished page with the page's relative root. The marker cannot
+/// come from content (`markdown` replaces it on input), only from template URLs.
+pub(crate) fn resolve_markers(html: &str, root: &str) -> String {
+    html.replace(ROOT_MARKER, root)
+}
+
+/// JSON escapes the marker as `\u0001`; this puts it back so `resolve_markers` finds it.
+pub(crate) fn unescape_markers_in_json(json: &str) -> String {
+    json.replace("\\u0001", &ROOT_MARKER.to_string())
+}
+
+/// `https://example.org/guide/` → `/guide/`: the root a page served at any depth links from.
+pub(crate) fn site_path(base_url: &str) -> String {
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None if base_url.starts_with('/') => base_url,
+        None => "/",
+    };
+    let mut out = String::with_capacity(path.len());
+    encode_keeping_escapes(&mut out, path, NEVER_IN_A_URL);
+    out
+}
+
+/// `https://…/edit/main/{path}` + `content/faq.md` → `https://…/edit/main/content/faq.md`; a
+/// template without `{path}` gets the path appended.
+pub(crate) fn edit_url(template: &str, source: &str) -> String {
+    let path = encode_path(source);
+    if template.contains("{path}") {
+        template.replace("{path}", &path)
+    } else if template.ends_with('/') {
+        format!("{template}{path}")
+    } else {
+        format!("{template}/{path}")
+    }
+}
+
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.extend(utf8_percent_encode(segment, SEGMENT));
+    }
+    out
+}
+
+/// Encodes what `set` names, except a `%` that already starts a valid escape.
+fn encode_keeping_escapes(out: &mut String, written: &str, set: &'static AsciiSet) {
+    let bytes = written.as_bytes();
+    let mut start = 0;
+    for (i, _) in written.match_indices('%') {
+        let escape = bytes.get(i + 1..i + 3);
+        if escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+            out.extend(utf8_percent_encode(&written[start..i], set));
+            out.push('%');
+            start = i + 1;
+        }
+    }
+    out.extend(utf8_percent_encode(&written[start..], set));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_come_from_content_paths() {
+        assert_eq!(route_of("index.md"), "");
+        assert_eq!(route_of("_index.md"), "");
+        assert_eq!(route_of("faq.md"), "faq/");
+        assert_eq!(route_of("phases/_index.md"), "phases/");
+        assert_eq!(route_of("phases/junior.md"), "phases/junior/");
+        assert_eq!(route_of("a/index.md"), "a/");
+        assert_eq!(output_file("a/b/"), "a/b/index.html");
+        assert_eq!(relative_root(""), "");
+        assert_eq!(relative_root("faq/"), "../");
+        assert_eq!(relative_root("phases/junior/"), "../../");
+    }
+
+    #[test]
+    fn every_awkward_character_in_a_name_is_encoded() {
+        let url = SiteUrl::page("a b/q?m#h%20ü\"'&:x/");
+        assert_eq!(
+            url.relative_to("../"),
+            "../a%20b/q%3Fm%23h%2520%C3%BC%22%27%26%3Ax/index.html"
+        );
+        assert_eq!(
+            SiteUrl::folder("").absolute("https://e.org/"),
+            "https://e.org/"
+        );
+        assert_eq!(
+            SiteUrl::folder("ü/").absolute("https://e.org/g/"),
+            "https://e.org/g/%C3%BC/"
+        );
+        assert_eq!(SiteUrl::file("static/a.css").marked(), "\u{1}static/a.css");
+    }
+
+    #[test]
+    fn queries_and_fragments_keep_valid_escapes_and_encode_the_rest() {
+        let url = SiteUrl::page("x/").query("tab=1&q=a b%20c").fragment("50%");
+        assert_eq!(url.relative_to(""), "x/index.html?tab=1&q=a%20b%20c#50%25");
+        assert_eq!(
+            SiteUrl::file("f.txt").fragment("q&a ü").relative_to(""),
+            "f.txt#q%26a%20%C3%BC"
+        );
+        assert_eq!(fragment_of_id("50%"), "#50%25");
+        assert_eq!(fragment_of_id("`code`\u{b}"), "#%60code%60%0B");
+        assert_eq!(fragment_of_id("scope"), "#scope");
+    }
+
+    #[test]
+    fn markers_resolve_per_page() {
+        assert_eq!(
+            resolve_markers("<a href=\"\u{1}faq/index.html\">", "../"),
+            "<a href=\"../faq/index.html\">"
+        );
+        assert_eq!(
+            unescape_markers_in_json("{\"u\":\"\\u0001x/\"}"),
+            "{\"u\":\"\u{1}x/\"}"
+        );
+    }
+
+    #[test]
+    fn the_site_path_comes_from_base_url() {
+        assert_eq!(site_path("https://example.org/"), "/");
+        assert_eq!(site_path("https://example.org/guide/"), "/guide/");
+        assert_eq!(site_path("https://example.org"), "/");
+        assert_eq!(
+            site_path("https://example.org/my guide ü/"),
+            "/my%20guide%20%C3%BC/"
+        );
+        assert_eq!(
+            SiteUrl::folder("a/").absolute("https://e.org/my guide%20x/"),
+            "https://e.org/my%20guide%20x/a/"
+        );
+    }
+
+    #[test]
+    fn resolve_folds_dots() {
+        assert_eq!(
+            resolve("phases/senior.md", "../faq.md").as_deref(),
+            Some("faq.md")
+        );
+        assert_eq!(
+            resolve("phases/senior.md", "./staff.md").as_deref(),
+            Some("phases/staff.md")
+        );
+        assert_eq!(
+            resolve("phases/senior.md", "/index.md").as_deref(),
+            Some("index.md")
+        );
+        assert_eq!(resolve("index.md", "../x.md"), None);
+    }
+
+    #[test]
+    fn edit_links_name_the_source_file() {
+        let github = "https://github.com/o/r/edit/main/{path}";
+        assert_eq!(
+            edit_url(github, "content/phases/junior.md"),
+            "https://github.com/o/r/edit/main/content/phases/junior.md"
+        );
+        assert_eq!(
+            edit_url("https://git.example/-/edit/main/site", "content/a b/é.md"),
+            "https://git.example/-/edit/main/site/content/a%20b/%C3%A9.md"
+        );
+    }
+}
