@@ -24,6 +24,8 @@ pub(crate) struct Built {
 pub(crate) struct Counts {
     pub(crate) pages: usize,
     pub(crate) files: usize,
+    /// What the build went on with but an editor may want to change (reading order by file name).
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -79,5 +81,6 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     Ok(Counts {
         pages,
         files: rendered.files,
+        warnings: crate::context::reading_order_warnings(&site),
     })
 }

@@ -8,6 +8,7 @@ use crate::support::{Site, tree};
 
 mod diagnostics;
 mod output;
+mod reading_order;
 mod urls;
 mod writing;
 
