@@ -294,7 +294,7 @@ fn principal_has_no_published_range_and_no_invented_figure() {
     // The chart says so too, and draws no bar for Principal.
     let html = file("compensation/index.html");
     let svg = chart_of(html);
-    let desc = readable(&element_by_id(svg, "comp-chart-desc"));
+    let desc = readable(element_by_id(svg, "comp-chart-desc"));
     assert_has(
         &desc,
         "Principal SRE: no published range",
@@ -392,9 +392,9 @@ fn the_chart_draws_exactly_the_table_figures() {
         .find(|t| t.attr("class") == Some("range-chart"))
         .expect("the chart");
     assert_eq!(chart_tag.attr("role"), Some("img"));
-    let title = readable(&element_by_id(svg, "comp-chart-title"));
+    let title = readable(element_by_id(svg, "comp-chart-title"));
     assert!(!title.is_empty(), "the chart has a <title>");
-    let desc = readable(&element_by_id(svg, "comp-chart-desc"));
+    let desc = readable(element_by_id(svg, "comp-chart-desc"));
     for (name, min, max) in SOURCE_PAY {
         assert_has(
             &desc,
