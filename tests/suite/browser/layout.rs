@@ -70,7 +70,7 @@ fn wide_pages(chrome: &Chrome, server: &Server, urls: &[String], scheme: &str) -
 
 #[test]
 #[ignore = "needs Chromium"]
-fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
+fn the_theme_choice_is_remembered_before_first_paint_and_can_follow_the_system_again() {
     let server = Server::start(site());
     let chrome = chrome();
     let tab = chrome.tab();
@@ -89,28 +89,20 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
     );
     open(&tab, &server.at(""));
     let background = "getComputedStyle(document.body).backgroundColor";
+    let choice = "document.getElementById('theme-choice').value";
     let light = js_str(&tab, background);
-    assert_eq!(
-        js_str(
-            &tab,
-            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
-        ),
-        "false"
-    );
-    click(&tab, "#theme-toggle");
+    assert_eq!(js_str(&tab, choice), "", "the system's scheme by default");
+    assert!(js_bool(
+        &tab,
+        "!document.querySelector('[data-theme-choice]').hidden"
+    ));
+    choose_theme(&tab, "dark");
     assert_eq!(
         js_str(&tab, "document.documentElement.getAttribute('data-theme')"),
         "dark"
     );
-    assert_eq!(
-        js_str(
-            &tab,
-            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
-        ),
-        "true"
-    );
     let dark = js_str(&tab, background);
-    assert_ne!(light, dark, "the toggle changes the colours");
+    assert_ne!(light, dark, "the choice changes the colours");
 
     for page in ["", "phases/junior/", "compensation/"] {
         open(&tab, &server.at(page));
@@ -120,15 +112,16 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
             "{page}: the dark theme is set before <body> is parsed"
         );
         assert_eq!(js_str(&tab, background), dark, "{page}: dark colours");
+        assert_eq!(js_str(&tab, choice), "dark", "{page}: the select says so");
     }
     reload(&tab);
     assert_eq!(
         js(&tab, "window.__theme"),
         json!({ "body": "dark", "ready": "dark" })
     );
-    // Back to light: remembered as well, over a system preference for dark.
+    // Light: remembered as well, over a system preference for dark.
     set_color_scheme(&tab, "dark");
-    click(&tab, "#theme-toggle");
+    choose_theme(&tab, "light");
     reload(&tab);
     assert_eq!(
         js(&tab, "window.__theme"),
@@ -139,6 +132,19 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
         light,
         "light colours over a dark system preference"
     );
+    // And back to following the system: nothing is stored, the system's dark applies.
+    choose_theme(&tab, "");
+    reload(&tab);
+    assert_eq!(
+        js(&tab, "window.__theme"),
+        json!({ "body": null, "ready": null })
+    );
+    assert_eq!(
+        js_str(&tab, "localStorage.getItem('sre-guide:v1:theme') || ''"),
+        ""
+    );
+    assert_eq!(js_str(&tab, background), dark, "the system's dark scheme");
+    assert_eq!(js_str(&tab, choice), "");
     assert_no_errors(&errors);
 }
 
@@ -261,7 +267,7 @@ fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
     for hidden in [
         ".site-nav",
         ".breadcrumbs",
-        "#theme-toggle",
+        ".theme-choice",
         ".toc",
         ".pager",
         "[data-reset]",

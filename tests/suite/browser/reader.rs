@@ -1,0 +1,111 @@
+//! What a demanding reader meets on a phone and a desk: the header at 320 px in both schemes,
+//! self-link marks on touch screens and in the ladder table, and reading order.
+
+use super::*;
+
+/// The header's height at 320 px for each colour scheme and theme choice.
+#[test]
+#[ignore = "needs Chromium"]
+fn the_header_is_compact_at_320_px_and_the_same_height_in_every_scheme() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    set_viewport(&tab, 320, 640);
+    for page in ["", "phases/junior/", "where-are-you-now/"] {
+        let mut heights = Vec::new();
+        for (scheme, choice) in [
+            ("light", ""),
+            ("dark", ""),
+            ("light", "dark"),
+            ("dark", "light"),
+        ] {
+            set_color_scheme(&tab, scheme);
+            open(&tab, &server.at(page));
+            choose_theme(&tab, choice);
+            let seen = js(
+                &tab,
+                "({ header: document.querySelector('.site-header').getBoundingClientRect().height, \
+                    choice: !document.querySelector('[data-theme-choice]').hidden, \
+                    title: document.querySelector('.site-title').getBoundingClientRect().top, \
+                    select: document.getElementById('theme-choice').getBoundingClientRect().top })",
+            );
+            assert_eq!(
+                seen["choice"],
+                json!(true),
+                "{page}: the theme choice shows"
+            );
+            let height = seen["header"].as_f64().expect("height");
+            assert!(
+                height <= 110.0,
+                "{page} ({scheme}, {choice:?}): the header is {height} px high"
+            );
+            // The choice sits on the title's row, not under it.
+            let (title, select) = (seen["title"].as_f64(), seen["select"].as_f64());
+            assert!(
+                (title.expect("title") - select.expect("select")).abs() < 12.0,
+                "{page}: the theme choice wrapped under the title: {seen}"
+            );
+            heights.push(height);
+        }
+        assert!(
+            heights.windows(2).all(|w| w[0] == w[1]),
+            "{page}: the header's height changes with the scheme: {heights:?}"
+        );
+        choose_theme(&tab, "");
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn self_link_marks_do_not_show_permanently_on_touch_screens() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    set_viewport(&tab, 390, 800);
+    let method: Emulation::SetEmulatedMedia = serde_json::from_value(json!({
+        "media": "", "features": [{ "name": "hover", "value": "none" }, { "name": "pointer", "value": "coarse" }]
+    }))
+    .expect("SetEmulatedMedia");
+    tab.call_method(method).expect("Emulation.setEmulatedMedia");
+    let shown = "[...document.querySelectorAll('.self-link, :is(h1,h2,h3,h4,h5,h6)[id] > a[href^=\"#\"]:only-child')] \
+         .filter(a => getComputedStyle(a, a.classList.contains('self-link') ? null : '::after').opacity !== '0') \
+         .map(a => a.textContent)";
+    for page in ["", "phases/junior/", "roadblocks/"] {
+        open(&tab, &server.at(page));
+        assert!(js_bool(&tab, "matchMedia('(hover: none)').matches"));
+        assert_eq!(
+            js(&tab, shown),
+            json!([]),
+            "{page}: '#' marks shown without a tap"
+        );
+    }
+    // The followed link shows its mark.
+    open(&tab, &server.at("roadblocks/#stuck-at-senior"));
+    assert_eq!(js(&tab, shown), json!(["Stuck at Senior for 3+ years"]));
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_ladder_tables_hash_never_wraps_alone() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    for width in [320, 700, 1024, 1280] {
+        set_viewport(&tab, width, 900);
+        open(&tab, &server.at(""));
+        // The "#" sits on the same line as the last line of the level's name.
+        let alone = js(
+            &tab,
+            "[...document.querySelectorAll('table.ladder tbody th')].filter(th => { \
+               const r = document.createRange(); r.selectNodeContents(th.firstChild); \
+               const rects = r.getClientRects(), last = rects[rects.length - 1]; \
+               const mark = th.querySelector('.self-link').getBoundingClientRect(); \
+               return Math.abs(mark.top - last.top) > 4; }).map(th => th.textContent)",
+        );
+        assert_eq!(
+            alone,
+            json!([]),
+            "at {width} px a '#' wrapped to a line of its own"
+        );
+    }
+}
