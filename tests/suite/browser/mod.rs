@@ -20,6 +20,7 @@ use crate::support::{Chrome, Site, chrome};
 
 mod axe;
 mod checklists;
+mod journey;
 mod layout;
 mod quiz;
 mod reader;

@@ -109,3 +109,86 @@ fn the_ladder_tables_hash_never_wraps_alone() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn a_shared_answers_link_brings_the_result_into_view_and_focus_at_320_px() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    set_viewport(&tab, 320, 640);
+    let (ids, key) = quiz_key();
+    for answers in ["yyyyy", "nnnnn", "yynyn"] {
+        assert_eq!(answers.len(), ids.len());
+        open(&tab, &server.at(&format!("{QUIZ}#a={answers}")));
+        wait_until(
+            &tab,
+            "document.activeElement && document.activeElement.id === 'quiz-result'",
+            "focus on the result",
+        );
+        assert_result(&tab, &server, answers, &key);
+        let seen = js(
+            &tab,
+            "(() => { const r = document.getElementById('quiz-result').getBoundingClientRect(); \
+               return { top: r.top, height: innerHeight }; })()",
+        );
+        let top = seen["top"].as_f64().expect("top");
+        assert!(
+            (0.0..seen["height"].as_f64().expect("height") - 100.0).contains(&top),
+            "{answers}: the result starts at y = {top}, out of view"
+        );
+    }
+    assert_no_errors(&errors);
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn an_empty_submission_is_summed_up_in_one_line_with_links() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    set_viewport(&tab, 320, 640);
+    // Focusing the summary scrolls smoothly; a click during the scroll would miss its target.
+    let method: Emulation::SetEmulatedMedia = serde_json::from_value(json!({
+        "media": "", "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }]
+    }))
+    .expect("SetEmulatedMedia");
+    tab.call_method(method).expect("Emulation.setEmulatedMedia");
+    let (ids, _) = quiz_key();
+    open(&tab, &server.at(QUIZ));
+    click(&tab, "#quiz button[type=submit]");
+    wait_until(
+        &tab,
+        "!document.getElementById('quiz-errors').hidden",
+        "the error summary",
+    );
+    let summary = js(
+        &tab,
+        "(() => { const e = document.getElementById('quiz-errors'); \
+           return { text: e.innerText.replace(/\\s+/g, ' '), height: e.getBoundingClientRect().height, \
+             links: [...e.querySelectorAll('li:not([hidden]) a')].map(a => [a.textContent, a.getAttribute('href')]) }; })()",
+    );
+    let text = summary["text"].as_str().expect("text");
+    assert!(
+        text.contains(&format!("Answer questions 1–{}", ids.len())),
+        "{text}"
+    );
+    let links: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| json!([format!("Question {}", i + 1), format!("#quiz-q-{id}")]))
+        .collect();
+    assert_eq!(summary["links"], json!(links));
+    // Five full questions in bold made a wall over 600 px high; now well under half the screen.
+    let height = summary["height"].as_f64().expect("height");
+    assert!(height < 280.0, "the summary is {height} px high at 320 px");
+    // One answered in the middle: the rest read as runs.
+    click(&tab, &format!("input[name=\"q-{}\"][value=\"y\"]", ids[1]));
+    click(&tab, "#quiz button[type=submit]");
+    let text = js_str(&tab, "document.getElementById('quiz-errors').innerText");
+    assert!(
+        text.contains(&format!("Answer questions 1 and 3–{}", ids.len())),
+        "{text}"
+    );
+}
