@@ -192,3 +192,45 @@ fn an_empty_submission_is_summed_up_in_one_line_with_links() {
         "{text}"
     );
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn every_page_names_an_icon_that_exists_and_favicon_ico_is_there_too() {
+    let files = site();
+    let pages: Vec<String> = files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| p.trim_end_matches("index.html").to_string())
+        .collect();
+    let server = Server::start(files);
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let fetch = |url: &str| {
+        let url = serde_json::to_string(url).expect("JSON");
+        let script = format!(
+            "fetch({url}).then(r => JSON.stringify([r.status, r.headers.get('content-type')]))"
+        );
+        let text = tab
+            .evaluate(&script, true)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+    };
+    for page in &pages {
+        open(&tab, &server.at(page));
+        let icon = js_str(&tab, "document.querySelector('link[rel=icon]').href");
+        assert_eq!(
+            fetch(&icon),
+            json!([200, "image/svg+xml"]),
+            "{page}: {icon}"
+        );
+    }
+    let ico = fetch(&server.at("favicon.ico"));
+    assert_eq!(ico[0], json!(200), "/favicon.ico: {ico}");
+    assert!(
+        ico[1].as_str().unwrap_or_default().starts_with("image/"),
+        "{ico}"
+    );
+}
