@@ -15,6 +15,7 @@ mod data_errors;
 mod data_views;
 mod prose;
 mod theme;
+mod typography;
 
 // ------------------------------------------------------------------------------------------------
 // The built site, in memory
