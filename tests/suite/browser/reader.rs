@@ -234,3 +234,71 @@ fn every_page_names_an_icon_that_exists_and_favicon_ico_is_there_too() {
         "{ico}"
     );
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_whole_guide_prints_like_a_book() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    open(&tab, &server.at("guide/"));
+    emulate_media(&tab, "print", "dark");
+    let seen = js(
+        &tab,
+        "(() => { const toc = document.querySelector('.guide-toc'), part = document.querySelector('.guide-part'); \
+           const rules = [...document.styleSheets].flatMap(s => [...s.cssRules]) \
+             .flatMap(r => r.media && r.media.mediaText === 'print' ? [...r.cssRules] : [r]) \
+             .filter(r => r instanceof CSSPageRule).flatMap(r => [...r.cssRules]) \
+             .filter(m => m.style.content).map(m => [m.name, m.style.content]); \
+           return { toc: getComputedStyle(toc).display, \
+             first: !!(toc.compareDocumentPosition(part) & Node.DOCUMENT_POSITION_FOLLOWING), \
+             entries: toc.querySelectorAll('li').length, parts: document.querySelectorAll('.guide-part').length, \
+             headings: [...document.querySelectorAll('main :is(h2, h3, h4)')].map(h => getComputedStyle(h).breakAfter) \
+               .filter(b => b !== 'avoid').length, \
+             after: getComputedStyle(document.querySelector('.guide-part h3 + *')).breakBefore, \
+             margins: Object.fromEntries(rules), title: document.querySelector('.site-title').textContent }; })()",
+    );
+    assert_ne!(
+        seen["toc"],
+        json!("none"),
+        "the contents are printed: {seen}"
+    );
+    assert_eq!(
+        seen["first"],
+        json!(true),
+        "the contents come before the parts"
+    );
+    assert_eq!(seen["entries"], seen["parts"], "one entry per part");
+    assert_eq!(
+        seen["headings"],
+        json!(0),
+        "every heading keeps to its text: {seen}"
+    );
+    assert_eq!(seen["after"], json!("avoid"));
+    let title = seen["title"].as_str().expect("title");
+    assert_eq!(
+        seen["margins"]["top-center"],
+        json!(format!("\"{title}\"")),
+        "the guide's title in the top margin: {seen}"
+    );
+    let footer = seen["margins"]["bottom-center"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        footer.contains("counter(page)") && footer.contains("counter(pages)"),
+        "{seen}"
+    );
+    emulate_media(&tab, "", "light");
+    // Chromium lays the book out: several pages.
+    let pdf = tab.print_to_pdf(None).expect("print to PDF");
+    let pages = String::from_utf8_lossy(&pdf)
+        .matches("/Type /Page\n")
+        .count()
+        + String::from_utf8_lossy(&pdf)
+            .matches("/Type /Page>>")
+            .count()
+        + String::from_utf8_lossy(&pdf)
+            .matches("/Type /Page ")
+            .count();
+    assert!(pdf.starts_with(b"%PDF") && pages > 5, "{pages} pages");
+}
