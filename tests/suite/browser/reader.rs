@@ -302,3 +302,155 @@ fn the_whole_guide_prints_like_a_book() {
             .count();
     assert!(pdf.starts_with(b"%PDF") && pages > 5, "{pages} pages");
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_compensation_chart_is_legible_fills_its_box_and_keeps_gridlines_off_text() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    for width in [320, 375, 480, 768, 1024, 1440] {
+        set_viewport(&tab, width, 900);
+        open(&tab, &server.at("compensation/"));
+        let seen = js(
+            &tab,
+            "(() => { const chart = document.querySelector('.range-chart'), box = chart.parentElement; \
+               const texts = [...chart.querySelectorAll('*')].filter(e => e.getClientRects().length && \
+                 [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())); \
+               const small = texts.filter(e => parseFloat(getComputedStyle(e).fontSize) < 12).map(e => e.textContent); \
+               const inner = box.clientWidth - parseFloat(getComputedStyle(box).paddingLeft) - parseFloat(getComputedStyle(box).paddingRight); \
+               const rects = texts.map(e => e.getBoundingClientRect()); \
+               const hit = [...chart.querySelectorAll('svg')].filter(s => { const r = s.getBoundingClientRect(); \
+                 return rects.some(t => t.left < r.right && r.left < t.right && t.top < r.bottom && r.top < t.bottom); }).length; \
+               const svg = getComputedStyle(chart.querySelector('svg')); \
+               return { texts: texts.length, small, fill: chart.getBoundingClientRect().width / inner, hit, \
+                 bars: chart.querySelectorAll('rect.range-bar').length, scale: svg.width }; })()",
+        );
+        assert!(
+            seen["texts"].as_u64().expect("texts") > 10,
+            "{width}: {seen}"
+        );
+        assert_eq!(seen["small"], json!([]), "{width} px: text under 12 px");
+        let fill = seen["fill"].as_f64().expect("fill");
+        assert!(fill > 0.99, "{width} px: the chart fills {fill} of its box");
+        assert_eq!(
+            seen["hit"],
+            json!(0),
+            "{width} px: a strip of gridlines crosses text"
+        );
+        assert_eq!(seen["bars"], json!(4));
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn the_time_between_levels_spans_what_the_data_says_on_an_axis() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    set_viewport(&tab, 1024, 900);
+    open(&tab, &server.at(""));
+    // From the data: a move's window starts when the move into its level could have landed.
+    let ladder = data("ladder");
+    let years = |t: &toml::Table, key: &str| t[key].as_integer();
+    let mut windows: Vec<(i64, i64)> = Vec::new();
+    let mut previous: Option<(String, i64, i64)> = None;
+    for m in array(&ladder, "milestones") {
+        let y = m["years"].as_table().expect("years");
+        let (min, max) = (years(y, "min").expect("min"), years(y, "max").expect("max"));
+        let from = string(m, "from");
+        let start = array(&ladder, "levels")
+            .iter()
+            .find(|l| string(l, "id") == from)
+            .and_then(|l| years(l["tenure"].as_table().expect("tenure"), "min"))
+            .expect("the level");
+        let (a, b) = match &previous {
+            Some((to, a, b)) if to == from => (*a, *b),
+            _ => (start, start),
+        };
+        windows.push((a + min, b + max));
+        previous = Some((string(m, "to").to_string(), a + min, b + max));
+    }
+    assert_eq!(
+        windows.last(),
+        Some(&(7, 12)),
+        "Senior → Staff, as the source says"
+    );
+    let drawn = js(
+        &tab,
+        "(() => { const list = document.getElementById('home-milestones').nextElementSibling; \
+           const axis = list.nextElementSibling, ticks = [...axis.querySelectorAll('span')]; \
+           const year = (x) => { const n = parseInt(ticks[ticks.length - 1].textContent); \
+             return Math.round((x - axis.getBoundingClientRect().left) / axis.getBoundingClientRect().width * n * 10) / 10; }; \
+           return { axis: axis.className, labels: ticks.map(t => t.textContent), \
+             windows: [...list.querySelectorAll('.tl-window')].map(w => { const r = w.getBoundingClientRect(); \
+               return [year(r.left), year(r.right)]; }), \
+             text: list.innerText }; })()",
+    );
+    assert_eq!(
+        drawn["axis"],
+        json!("tl-axis"),
+        "an axis under the chart: {drawn}"
+    );
+    let expected: Vec<Value> = windows.iter().map(|(a, b)| json!([a, b])).collect();
+    assert_eq!(drawn["windows"], json!(expected), "{drawn}");
+    assert!(
+        drawn["text"]
+            .as_str()
+            .expect("text")
+            .contains("7–12 years from entry"),
+        "{drawn}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn next_leads_through_the_guide_in_menu_order() {
+    let server = Server::start(site());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    // The expected order, from site.toml's menu with the phases section standing for its pages.
+    let site_toml: toml::Table = toml::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/site.toml"),
+        )
+        .expect("site.toml"),
+    )
+    .expect("parse site.toml");
+    let ladder = data("ladder");
+    let mut expected = Vec::new();
+    for item in array(&site_toml, "menu") {
+        let page = string(item, "page");
+        if page == "phases/_index.md" {
+            for phase in array(&ladder, "phases") {
+                expected.push(format!(
+                    "{}/",
+                    string(phase, "page").trim_end_matches(".md")
+                ));
+            }
+        } else if page != "where-are-you-now.md" {
+            expected.push(format!("{}/", page.trim_end_matches(".md")));
+        }
+    }
+    open(&tab, &server.at(&expected[0]));
+    let mut seen = vec![expected[0].clone()];
+    while js_bool(&tab, "!!document.querySelector('a[rel=next]')") {
+        assert!(seen.len() <= expected.len(), "Next loops: {seen:?}");
+        click(&tab, "a[rel=next]");
+        wait_until(
+            &tab,
+            &format!(
+                "location.pathname !== '/{}index.html' && document.readyState === 'complete'",
+                seen.last().expect("a page")
+            ),
+            "the next page",
+        );
+        let path = js_str(&tab, "location.pathname");
+        seen.push(
+            path.trim_start_matches('/')
+                .trim_end_matches("index.html")
+                .to_string(),
+        );
+    }
+    assert_eq!(seen, expected);
+}
