@@ -207,6 +207,14 @@ fn the_journey_is_summed_up_on_cards_the_home_overview_and_the_quiz_result() {
         );
     }
     open(&tab, &server.at(""));
+    assert_eq!(
+        js(
+            &tab,
+            "[...document.querySelectorAll('.journey-phases li span')].map(s => s.textContent)"
+        ),
+        json!(expected_cards),
+        "the overview counts every phase"
+    );
     let overview = js(
         &tab,
         "(() => { const j = document.querySelector('[data-journey]'), \
