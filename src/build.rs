@@ -23,6 +23,8 @@ pub(crate) struct Built {
 pub(crate) struct Counts {
     pub(crate) pages: usize,
     pub(crate) files: usize,
+    /// What the build went on with but an editor may want to change (reading order by file name).
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -76,6 +78,7 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     Ok(Counts {
         pages: site.site().pages.len(),
         files: rendered.files,
+        warnings: crate::context::reading_order_warnings(site.site()),
     })
 }
 

@@ -1,9 +1,14 @@
 //! What a template sees of the site and the page: `site`, `page` (with its section's pages,
 //! neighbours, breadcrumbs and edit link) and `menu`, as `Serialize` structs borrowed from the
 //! `Site`. URLs come from `url.rs` and carry its root marker; `render` makes them relative per page.
+//! Previous and next follow the reading order: the menu first, then every other page by section
+//! and weight.
+
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::model::{Page, Site, TocEntry};
 use crate::url::{self, SiteUrl, route_of};
 
@@ -99,21 +104,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
     } else {
         Vec::new()
     };
-    let (previous, next) = match page.parent_route() {
-        Some(parent) if !page.is_section() => {
-            let siblings: Vec<&Page> = site
-                .children_of(&parent)
-                .filter(|p| !p.is_section())
-                .collect();
-            let at = siblings.iter().position(|p| p.path == page.path);
-            (
-                at.and_then(|i| i.checked_sub(1))
-                    .map(|i| summary(siblings[i])),
-                at.and_then(|i| siblings.get(i + 1)).map(|p| summary(p)),
-            )
-        }
-        _ => (None, None),
-    };
+    let (previous, next) = neighbours(site, page);
     let mut breadcrumbs = Vec::new();
     if !page.route.is_empty() {
         if let Some(home) = site.page_at("") {
@@ -159,6 +150,107 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
             .as_deref()
             .map(|template| url::edit_url(template, &page.file.path)),
     }
+}
+
+fn neighbours<'a>(site: &'a Site, page: &Page) -> (Option<Summary<'a>>, Option<Summary<'a>>) {
+    let links = site.reading.get_or_init(|| {
+        let order = reading_order(site);
+        let mut links = HashMap::new();
+        for (at, &index) in order.iter().enumerate() {
+            let before = at.checked_sub(1).map(|i| order[i]);
+            links.insert(index, (before, order.get(at + 1).copied()));
+        }
+        links
+    });
+    let index = site
+        .pages
+        .binary_search_by(|p| p.path.as_str().cmp(&page.path))
+        .ok();
+    match index.and_then(|i| links.get(&i)) {
+        Some(&(before, after)) => (
+            before.map(|i| summary(&site.pages[i])),
+            after.map(|i| summary(&site.pages[i])),
+        ),
+        None => (None, None),
+    }
+}
+
+/// The order a reader goes through the site's pages (indices into `site.pages`): the menu's
+/// entries in turn, a section standing for its pages by weight, then every page the menu does
+/// not reach, section by section. Sections and the home page are not in it: they are the way in.
+pub(crate) fn reading_order(site: &Site) -> Vec<usize> {
+    let mut order = Vec::new();
+    let mut seen = HashSet::new();
+    for item in &site.config.menu {
+        if let Ok(index) = site
+            .pages
+            .binary_search_by(|p| p.path.as_str().cmp(&item.page.path))
+        {
+            visit(site, index, &mut order, &mut seen);
+        }
+    }
+    for &index in site.children.get("").into_iter().flatten() {
+        visit(site, index, &mut order, &mut seen);
+    }
+    order
+}
+
+fn visit(site: &Site, index: usize, order: &mut Vec<usize>, seen: &mut HashSet<usize>) {
+    if !seen.insert(index) {
+        return;
+    }
+    let page = &site.pages[index];
+    if page.is_section() {
+        for &child in site.children.get(&page.route).into_iter().flatten() {
+            visit(site, child, order, seen);
+        }
+    } else if !page.route.is_empty() {
+        order.push(index);
+    }
+}
+
+/// Warnings for pages whose reading order only their file names decide: siblings that share a
+/// weight and that the menu does not place one by one.
+pub(crate) fn reading_order_warnings(site: &Site) -> Vec<Diagnostic> {
+    let in_menu: HashSet<&str> = site
+        .config
+        .menu
+        .iter()
+        .map(|item| item.page.path.as_str())
+        .collect();
+    let mut routes: Vec<&String> = site.children.keys().collect();
+    routes.sort();
+    let mut warnings = Vec::new();
+    for route in routes {
+        let mut by_weight: Vec<(i64, Vec<&Page>)> = Vec::new();
+        for &index in &site.children[route] {
+            let page = &site.pages[index];
+            if page.route.is_empty() || in_menu.contains(page.path.as_str()) {
+                continue;
+            }
+            match by_weight.last_mut() {
+                Some((weight, pages)) if *weight == page.front.weight => pages.push(page),
+                _ => by_weight.push((page.front.weight, vec![page])),
+            }
+        }
+        for (weight, tied) in by_weight.into_iter().filter(|(_, p)| p.len() > 1) {
+            let names: Vec<String> = tied.iter().map(|p| format!("`{}`", p.path)).collect();
+            let section = if route.is_empty() {
+                "the site root".to_string()
+            } else {
+                format!("`{route}`")
+            };
+            warnings.push(
+                Diagnostic::at(&tied[1].file, 0..0, format!(
+                    "{} pages in {section} have the same weight ({weight}), so their reading order (Previous/Next) is by file name: {}",
+                    tied.len(),
+                    names.join(", ")
+                ))
+                .help("give each a different `weight` in its front matter (lower comes first), or list them in order in site.toml's [[menu]]"),
+            );
+        }
+    }
+    warnings
 }
 
 pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {

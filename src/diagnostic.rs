@@ -71,13 +71,21 @@ impl Diagnostic {
 
     /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
     pub(crate) fn render(&self, color: bool) -> String {
+        self.render_as(Level::ERROR, color)
+    }
+
+    /// The same report as `warning: …`, for what a build goes on with.
+    pub(crate) fn render_warning(&self, color: bool) -> String {
+        self.render_as(Level::WARNING, color)
+    }
+
+    fn render_as(&self, level: Level<'_>, color: bool) -> String {
         let renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let mut group =
-            annotate_snippets::Group::with_title(Level::ERROR.primary_title(&self.message));
+        let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
         if let Some((file, span)) = &self.location {
             let span = clamp_span(&file.text, span);
             group = group.element(

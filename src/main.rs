@@ -133,6 +133,7 @@ fn main() -> ExitCode {
             match build::build_into(&options, &staging) {
                 Ok(counts) => match staging.commit() {
                     Ok(()) => {
+                        print_warnings(&counts.warnings);
                         println!(
                             "built {} pages, {} files in {} ms → {}",
                             counts.pages,
@@ -155,6 +156,7 @@ fn main() -> ExitCode {
             };
             match build::build_into(&options, &render::Discard) {
                 Ok(counts) => {
+                    print_warnings(&counts.warnings);
                     println!(
                         "checked {} pages in {} ms: no problems",
                         counts.pages,
@@ -239,6 +241,13 @@ pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
     let count = diagnostics.len();
     let plural = if count == 1 { "" } else { "s" };
     eprintln!("error: found {count} problem{plural}{outcome}");
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    let color = use_color();
+    for warning in warnings {
+        eprintln!("{}\n", warning.render_warning(color));
+    }
 }
 
 /// `outcome` finishes the count line: what became of the output.

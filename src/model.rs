@@ -28,6 +28,8 @@ pub(crate) struct Site {
     pub(crate) unloadable: BTreeSet<String>,
     /// Content paths of draft pages, left out of the site; a link to one says so.
     pub(crate) drafts: BTreeSet<String>,
+    /// Previous/next in reading order, worked out once on first use (see `context`).
+    pub(crate) reading: std::sync::OnceLock<HashMap<usize, Neighbours>>,
 }
 
 impl Site {
@@ -64,6 +66,7 @@ impl Site {
             children,
             unloadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
+            reading: std::sync::OnceLock::new(),
         }
     }
 
@@ -87,6 +90,9 @@ impl Site {
             .map(|index| &self.pages[index])
     }
 }
+
+/// A page's previous and next page in reading order (indices into `Site::pages`).
+pub(crate) type Neighbours = (Option<usize>, Option<usize>);
 
 #[derive(Debug)]
 pub(crate) struct SiteConfig {

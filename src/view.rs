@@ -49,6 +49,10 @@ pub(crate) struct MilestoneView {
     from_name: String,
     to_name: String,
     years: YearsView,
+    /// When the move typically lands, in years from entry (see `landings`).
+    from_entry: YearsView,
+    /// Whether `from_entry` builds on the move into this milestone's first level.
+    chained: bool,
     note: String,
 }
 
@@ -84,6 +88,37 @@ fn name_of(ladder: &Ladder, id: &str) -> String {
         .map_or_else(|| id.to_string(), |level| level.name.clone())
 }
 
+/// When each move typically lands, in years from entry, and whether it builds on an earlier move:
+/// a move starts when the move into its level could have landed (else in that level's first
+/// year), so Junior → Senior at 4–7 then 3–5 more puts Senior → Staff at 7–12.
+fn landings(ladder: &Ladder) -> Vec<(Years, bool)> {
+    let mut landed: Vec<(String, Years)> = Vec::new();
+    ladder
+        .milestones
+        .iter()
+        .map(|m| {
+            let earlier = landed
+                .iter()
+                .rev()
+                .find(|(to, _)| *to == m.from.id)
+                .map(|(_, y)| *y);
+            let start = earlier.unwrap_or_else(|| {
+                let first = ladder.level(&m.from.id).map_or(0, |l| l.tenure.min);
+                Years {
+                    min: first,
+                    max: Some(first),
+                }
+            });
+            let window = Years {
+                min: start.min.saturating_add(m.years.min),
+                max: start.max.zip(m.years.max).map(|(a, b)| a.saturating_add(b)),
+            };
+            landed.push((m.to.id.clone(), window));
+            (window, earlier.is_some())
+        })
+        .collect()
+}
+
 pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
     let phase_page = |level: &str| {
         ladder
@@ -108,12 +143,15 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
         milestones: ladder
             .milestones
             .iter()
-            .map(|milestone| MilestoneView {
+            .zip(landings(ladder))
+            .map(|(milestone, (landing, chained))| MilestoneView {
                 from: milestone.from.id.clone(),
                 to: milestone.to.id.clone(),
                 from_name: name_of(ladder, &milestone.from.id),
                 to_name: name_of(ladder, &milestone.to.id),
                 years: years(milestone.years),
+                from_entry: years(landing),
+                chained,
                 note: milestone.note.clone(),
             })
             .collect(),
@@ -341,6 +379,57 @@ pub(crate) fn data(site: &Site) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Level, LevelRef, Milestone};
+    use crate::source::SourceFile;
+
+    #[test]
+    fn a_move_lands_after_the_move_into_its_level_could_have() {
+        let file = SourceFile::new("content/data/ladder.toml", "");
+        let level = |id: &str, min: u32, max: Option<u32>| Level {
+            id: id.to_string(),
+            name: id.to_string(),
+            tenure: Years { min, max },
+            unlocks: String::new(),
+            plateau: String::new(),
+        };
+        let at = |id: &str| LevelRef {
+            id: id.to_string(),
+            file: file.clone(),
+            span: 0..0,
+        };
+        let step = |from: &str, to: &str, min: u32, max: Option<u32>| Milestone {
+            from: at(from),
+            to: at(to),
+            years: Years { min, max },
+            note: String::new(),
+        };
+        let ladder = Ladder {
+            levels: vec![
+                level("junior", 0, Some(2)),
+                level("senior", 4, Some(7)),
+                level("staff", 7, None),
+            ],
+            milestones: vec![
+                step("junior", "senior", 4, Some(7)),
+                step("senior", "staff", 3, Some(5)),
+                step("staff", "principal", 2, None),
+            ],
+            phases: Vec::new(),
+            left_out: Default::default(),
+        };
+        let landed: Vec<(String, bool)> = landings(&ladder)
+            .into_iter()
+            .map(|(years, chained)| (years.label(), chained))
+            .collect();
+        assert_eq!(
+            landed,
+            [
+                ("4–7 years".to_string(), false),
+                ("7–12 years".to_string(), true),
+                ("9+ years".to_string(), true),
+            ]
+        );
+    }
 
     #[test]
     fn yes_counts_read_the_same_everywhere() {

@@ -23,8 +23,10 @@ pub(super) const THEME_IDS: &[&str] = &[
     "compare-a",
     "compare-b",
     "compare-out",
+    "compare-status",
     "g-comp-ranges",
     "g-ladder",
+    "home-journey",
     "home-ladder",
     "home-milestones",
     "home-pay",
@@ -46,7 +48,7 @@ pub(super) const THEME_IDS: &[&str] = &[
     "quiz-result-template",
     "quiz-title",
     "section-pages",
-    "theme-toggle",
+    "theme-choice",
     "toc-title",
 ];
 

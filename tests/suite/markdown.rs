@@ -28,9 +28,10 @@ fn corpus() -> BTreeMap<String, String> {
 
 /// The corpus as pages of `site` under `content/corpus/`, with the files its links name.
 fn with_corpus(mut site: Site) -> Site {
-    for (name, body) in corpus() {
+    // Weights give the pages a reading order, so the build has nothing to warn about.
+    for (weight, (name, body)) in corpus().into_iter().enumerate() {
         let title = name.trim_end_matches(".md");
-        let page = format!("+++\ntitle = \"{title}\"\n+++\n{body}");
+        let page = format!("+++\ntitle = \"{title}\"\nweight = {weight}\n+++\n{body}");
         site = site.file(&format!("content/corpus/{name}"), page);
     }
     site.file("content/corpus/files/notes.txt", "notes\n")

@@ -309,8 +309,8 @@ fn checklists_work_with_storage_blocked() {
     assert_eq!(done_line(&tab), format!("1 of {} done", ids.len()));
     click(&tab, "button[data-reset]");
     assert_eq!(done_line(&tab), format!("0 of {} done", ids.len()));
-    // The theme toggle still works for the visit.
-    click(&tab, "#theme-toggle");
+    // The theme choice still works for the visit.
+    choose_theme(&tab, "dark");
     assert!(js_bool(
         &tab,
         "document.documentElement.hasAttribute('data-theme')"

