@@ -13,6 +13,7 @@ mod links;
 mod load;
 mod markdown;
 mod model;
+mod og_image;
 mod quiz;
 mod render;
 #[cfg(test)]

@@ -43,6 +43,12 @@ impl Output {
 /// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
 pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// The file the previous build published at `path`, for reusing costly files (link preview
+    /// images) whose name hashes what they show.
+    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Keeps every file in memory, for `serve`.
@@ -116,6 +122,9 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
+    let cards = crate::og_image::Requests::default();
+    let (title, base_url) = (&site.config.title, &site.config.base_url);
+    crate::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
     let data = crate::view::data(site);
     tera.global_context().insert(
         "site",
@@ -154,6 +163,9 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
+    for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
+        writer.put(path, png.to_vec());
+    }
     for file in theme.assets.values() {
         writer.put(file.published.clone(), file.bytes.clone());
     }

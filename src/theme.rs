@@ -21,6 +21,8 @@ pub(crate) struct Theme {
     pub(crate) templates: BTreeMap<String, Arc<SourceFile>>,
     /// Static file path below `static/` (`style.css`) → what is published.
     pub(crate) assets: BTreeMap<String, StaticFile>,
+    /// The font `og_image` draws link preview images with (`fonts/`), if the theme has one.
+    pub(crate) og_font: Option<crate::og_image::Font>,
 }
 
 pub(crate) struct StaticFile {
@@ -39,6 +41,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         tera: tera_with_functions(),
         templates: BTreeMap::new(),
         assets: BTreeMap::new(),
+        og_font: crate::og_image::font(&dir)?,
     };
     if !dir.join("templates").is_dir() {
         diagnostics.push(
@@ -98,7 +101,13 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
 
 /// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
 /// parses a template, so placeholders stand in here; `render` registers the real ones.
-pub(crate) const FUNCTIONS: [&str; 4] = ["url", "asset", "page_data", "compensation_chart"];
+pub(crate) const FUNCTIONS: [&str; 5] = [
+    "url",
+    "asset",
+    "page_data",
+    "compensation_chart",
+    "og_image",
+];
 
 fn tera_with_functions() -> tera::Tera {
     let mut tera = tera::Tera::new();

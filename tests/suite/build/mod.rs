@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::support::{Site, tree};
 
 mod diagnostics;
+mod og_image;
 mod output;
 mod urls;
 mod writing;

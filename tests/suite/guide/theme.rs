@@ -70,7 +70,11 @@ fn no_page_references_another_host() {
                         tag.attr("rel") == Some("canonical") && value.starts_with(&base_url)
                     }
                     ("meta", "content") => {
-                        tag.attr("property") == Some("og:url") && value.starts_with(&base_url)
+                        // Link previews need absolute URLs: the page's own and its card's.
+                        let absolute_ok = tag.attr("property") == Some("og:url")
+                            || tag.attr("property") == Some("og:image")
+                            || tag.attr("name") == Some("twitter:image");
+                        absolute_ok && value.starts_with(&base_url)
                     }
                     ("svg", "xmlns") => value == SVG_NS,
                     _ => false,
