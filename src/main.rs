@@ -19,6 +19,7 @@ mod render;
 #[cfg(test)]
 #[path = "../tests/suite/rng.rs"]
 mod rng;
+mod search;
 mod serve;
 mod source;
 mod theme;

@@ -125,6 +125,8 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
     let cards = crate::og_image::Requests::default();
     let (title, base_url) = (&site.config.title, &site.config.base_url);
     crate::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
+    let search_index = crate::search::index(site, theme);
+    crate::search::register(&mut tera, search_index.as_ref());
     let data = crate::view::data(site);
     tera.global_context().insert(
         "site",
@@ -165,6 +167,9 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
 
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
+    }
+    if let Some(index) = search_index {
+        writer.put(index.path, index.bytes);
     }
     for file in theme.assets.values() {
         writer.put(file.published.clone(), file.bytes.clone());

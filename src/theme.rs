@@ -101,12 +101,13 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
 
 /// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
 /// parses a template, so placeholders stand in here; `render` registers the real ones.
-pub(crate) const FUNCTIONS: [&str; 5] = [
+pub(crate) const FUNCTIONS: [&str; 6] = [
     "url",
     "asset",
     "page_data",
     "compensation_chart",
     "og_image",
+    "search_index",
 ];
 
 fn tera_with_functions() -> tera::Tera {

@@ -22,6 +22,7 @@ mod axe;
 mod checklists;
 mod layout;
 mod quiz;
+mod search;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
