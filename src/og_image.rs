@@ -141,14 +141,14 @@ fn drawn() -> &'static Mutex<HashMap<String, Arc<Vec<u8>>>> {
 
 /// Every requested card as (path, PNG): reused from this process's last build or from the
 /// previous output when one has the same name (the name hashes all the card shows), else drawn,
-/// across the machine's cores.
+/// across the machine's cores. None for a sink that drops files (`check`).
 pub(crate) fn cards(
     requests: &Requests,
     font: Option<&Font>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<(String, Arc<Vec<u8>>)>> {
     let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(PoisonError::into_inner));
-    let Some(font) = font else {
+    let Some(font) = font.filter(|_| sink.keeps_files()) else {
         return Ok(Vec::new());
     };
     let known = std::mem::take(&mut *drawn().lock().unwrap_or_else(PoisonError::into_inner));

@@ -49,6 +49,11 @@ pub(crate) trait Sink: Sync {
     fn previous(&self, _path: &str) -> Option<Vec<u8>> {
         None
     }
+
+    /// False when files are dropped unseen (`check`), so costly ones need not be made.
+    fn keeps_files(&self) -> bool {
+        true
+    }
 }
 
 /// Keeps every file in memory, for `serve`.
@@ -83,6 +88,10 @@ pub(crate) struct Discard;
 impl Sink for Discard {
     fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn keeps_files(&self) -> bool {
+        false
     }
 }
 

@@ -118,3 +118,23 @@ fn a_card_of_the_same_name_in_the_previous_output_is_reused_not_drawn_again() {
     site.run(["build"]).code(0);
     assert_eq!(cards(&site.tree("output"))[first], before[first]);
 }
+
+#[test]
+fn a_theme_without_a_font_is_told_where_to_put_one() {
+    let site = Site::fixture("minimal");
+    let page = site.read("themes/default/templates/page.html").replace(
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }}</h1><img alt=\"\" src=\"{{ og_image(title=page.title) }}\">",
+    );
+    let site = site.file("themes/default/templates/page.html", page);
+    site.run(["check"]).code(1).stderr(&only(
+        "error: og_image(): the theme has no font to draw with; add a .ttf or .otf file (and its licence) to the theme's fonts/ folder
+ --> themes/default/templates/page.html:3:46
+  |
+3 | <h1>{{ page.title }}</h1><img alt=\"\" src=\"{{ og_image(title=page.title) }}\">
+  |                                              ^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+  = note: while rendering content/index.md and 2 other pages
+",
+    ));
+}
