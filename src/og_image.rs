@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::relative;
 use crate::render::Sink;
 
 pub(crate) const WIDTH: u32 = 1200;
@@ -32,9 +34,13 @@ pub(crate) struct Font {
     digest: String,
 }
 
-/// Reads the theme's font, if it has one; `Ok(None)` when there is no `fonts/` folder or no font
-/// in it (the theme then cannot call `og_image`).
-pub(crate) fn font(theme_dir: &Path) -> anyhow::Result<Option<Font>> {
+/// Reads the theme's font, if it has one: `None` when there is no `fonts/` folder or no font in
+/// it (the theme then cannot call `og_image`), or when the file is not a font (a diagnostic).
+pub(crate) fn font(
+    root: &Path,
+    theme_dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> anyhow::Result<Option<Font>> {
     let dir = theme_dir.join("fonts");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(None);
@@ -53,14 +59,21 @@ pub(crate) fn font(theme_dir: &Path) -> anyhow::Result<Option<Font>> {
         return Ok(None);
     };
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let family = skrifa::FontRef::new(&bytes)
-        .ok()
-        .and_then(|font| {
-            font.localized_strings(skrifa::string::StringId::FAMILY_NAME)
-                .english_or_first()
-                .map(|name| name.chars().collect::<String>())
-        })
-        .with_context(|| format!("{} is not a font file resvg can read", path.display()))?;
+    let family = skrifa::FontRef::new(&bytes).ok().and_then(|font| {
+        font.localized_strings(skrifa::string::StringId::FAMILY_NAME)
+            .english_or_first()
+            .map(|name| name.chars().collect::<String>())
+    });
+    let Some(family) = family else {
+        diagnostics.push(
+            Diagnostic::in_file(
+                relative(root, path),
+                "this is not a TrueType or OpenType font with a family name",
+            )
+            .help("link previews are drawn with the first .ttf or .otf file in the theme's fonts/ folder; replace it with a font file"),
+        );
+        return Ok(None);
+    };
     Ok(Some(Font {
         digest: hex(&Sha256::digest(&bytes)),
         bytes: Arc::new(bytes),
@@ -363,7 +376,10 @@ mod tests {
 
     fn theme_font() -> Font {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        font(&dir).unwrap().expect("the default theme ships a font")
+        let mut diagnostics = Diagnostics::default();
+        let font = font(&dir, &dir, &mut diagnostics).unwrap();
+        assert!(diagnostics.is_empty());
+        font.expect("the default theme ships a font")
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         tera: tera_with_functions(),
         templates: BTreeMap::new(),
         assets: BTreeMap::new(),
-        og_font: crate::og_image::font(&dir)?,
+        og_font: crate::og_image::font(&site.root, &dir, &mut diagnostics)?,
     };
     if !dir.join("templates").is_dir() {
         diagnostics.push(
