@@ -12,6 +12,7 @@
   var label = el("label", "", "Search the guide"), input = el("input");
   var status = el("p", "search-status"), list = el("ul", "search-results");
   panel.id = "search-panel";
+  panel.setAttribute("role", "search");
   panel.hidden = true;
   input.type = "search";
   input.id = label.htmlFor = "search-q";
@@ -147,9 +148,11 @@
     } else if (e.key === "ArrowUp" && at >= 0) {
       e.preventDefault();
       (at === 0 ? input : links[at - 1]).focus();
-    } else if (e.key === "Enter" && e.target === input && links.length) {
+    } else if (e.key === "Enter" && e.target === input) {
       e.preventDefault();
-      links[0].click();
+      clearTimeout(timer);
+      run(); // the query as typed so far, even within the typing pause
+      if (list.querySelector("a")) list.querySelector("a").click();
     }
   });
   list.addEventListener("click", function (e) {
