@@ -22,7 +22,7 @@ pub(crate) const HEIGHT: u32 = 630;
 /// Where cards are published, below the output root.
 const FOLDER: &str = "static/og/";
 /// Bumped whenever the layout below changes, so old cards are not reused under new names.
-const LAYOUT_VERSION: &str = "og-card-1";
+const LAYOUT_VERSION: &str = "og-card-2";
 const MARGIN: f32 = 80.0;
 
 /// The font cards are drawn with: the first `.ttf` or `.otf` file (by name) in the theme's
@@ -308,8 +308,8 @@ fn wrap(
     (lines.len() <= max_lines && fits).then_some(lines)
 }
 
-/// The card as SVG: the site title at the top, the page title as large as fits in three lines,
-/// the phase (if any) at the foot.
+/// The card as SVG: the site title at the top (unless it is the page's), the page title as
+/// large as fits in three lines, the phase (if any) at the foot.
 fn svg(card: &Card, measure: &Measure) -> String {
     let width = WIDTH as f32 - 2.0 * MARGIN;
     let (size, lines) = [72.0, 60.0, 50.0, 42.0]
@@ -326,7 +326,12 @@ fn svg(card: &Card, measure: &Measure) -> String {
             escape(line)
         ));
     }
-    let site = clipped(&card.site_title, 34.0, width, measure).join(" ");
+    // The home page's title is the site's: say it once.
+    let site = if card.title == card.site_title {
+        String::new()
+    } else {
+        clipped(&card.site_title, 34.0, width, measure).join(" ")
+    };
     let phase = clipped(&card.phase, 38.0, width, measure).join(" ");
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/><rect width="{WIDTH}" height="14" fill="{ACCENT}"/><text x="{MARGIN}" y="130" font-size="34" fill="{MUTED}">{}</text><rect x="{MARGIN}" y="160" width="120" height="6" fill="{ACCENT}"/>{text}<text x="{MARGIN}" y="{}" font-size="38" fill="{ACCENT}">{}</text></svg>"#,
