@@ -18,6 +18,30 @@ fn toil_roadblock() -> (String, String) {
         .expect("a roadblock heading that starts with \"Toil\"")
 }
 
+/// Presses "/" and waits for the search field to be open and focused.
+fn slash_opens_search(tab: &Tab) {
+    tab.press_key("/").expect("press /");
+    search_is_open(tab);
+}
+
+fn search_is_open(tab: &Tab) {
+    wait_until(
+        tab,
+        "document.activeElement.id === 'search-q' && !document.getElementById('search-panel').hidden",
+        "search to open with its field focused",
+    );
+}
+
+/// Types `query` into the open search field and waits for results.
+fn search_for(tab: &Tab, query: &str) {
+    tab.type_str(query).expect("type");
+    wait_until(
+        tab,
+        "document.querySelectorAll('.search-results mark').length > 0",
+        "results with the query's words marked",
+    );
+}
+
 fn focused(tab: &Tab) -> String {
     js_str(
         tab,
@@ -38,18 +62,8 @@ fn searching_toil_and_choosing_the_result_lands_on_the_roadblock() {
         !js_bool(&tab, "!!document.getElementById('search-q')"),
         "the search UI loads only when used"
     );
-    tab.press_key("/").expect("press /");
-    wait_until(
-        &tab,
-        "document.activeElement && document.activeElement.id === 'search-q'",
-        "\"/\" to open search and focus its field",
-    );
-    tab.type_str("toil").expect("type");
-    wait_until(
-        &tab,
-        "document.querySelectorAll('.search-results a').length > 0",
-        "results",
-    );
+    slash_opens_search(&tab);
+    search_for(&tab, "toil");
     let first = js(
         &tab,
         "(() => { const a = document.querySelector('.search-results a'); \
@@ -103,12 +117,7 @@ fn searching_toil_and_choosing_the_result_lands_on_the_roadblock() {
          document.activeElement.classList.contains('search-link') && \
          document.activeElement.getAttribute('aria-expanded') === 'false'"
     ));
-    tab.press_key("/").expect("press /");
-    wait_until(
-        &tab,
-        "document.activeElement.id === 'search-q' && !document.getElementById('search-panel').hidden",
-        "search to open again",
-    );
+    slash_opens_search(&tab);
 
     // Choosing the result (Enter goes to the first) lands on the roadblock's anchor, in view.
     tab.press_key("Enter").expect("enter");
@@ -150,21 +159,8 @@ fn a_click_opens_search_and_at_320_px_nothing_scrolls_sideways() {
     };
     let before = header_height(&tab);
     click(&tab, ".search-link");
-    wait_until(
-        &tab,
-        "document.activeElement.id === 'search-q'",
-        "a click to open search",
-    );
-    tab.type_str("senior staff").expect("type");
-    wait_until(
-        &tab,
-        "document.querySelectorAll('.search-results a').length > 0",
-        "results for two words",
-    );
-    assert!(js_bool(
-        &tab,
-        "[...document.querySelectorAll('.search-results mark')].length > 0"
-    ));
+    search_is_open(&tab);
+    search_for(&tab, "senior staff");
     assert!(
         js_bool(&tab, "document.documentElement.scrollWidth <= innerWidth"),
         "no horizontal scroll at 320 px with results open"
@@ -223,17 +219,8 @@ fn open_search_with_results_passes_axe_in_light_and_dark() {
         before_every_page(&tab, &axe);
         open(&tab, &server.at("faq/"));
         click(&tab, ".search-link");
-        wait_until(
-            &tab,
-            "document.activeElement.id === 'search-q'",
-            "search to open",
-        );
-        tab.type_str("toil").expect("type");
-        wait_until(
-            &tab,
-            "document.querySelectorAll('.search-results mark').length > 0",
-            "marked results",
-        );
+        search_is_open(&tab);
+        search_for(&tab, "toil");
         violations.extend(
             super::axe::run_axe(&tab, "faq/ with search open")
                 .into_iter()
