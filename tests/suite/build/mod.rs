@@ -9,6 +9,7 @@ use crate::support::{Site, tree};
 mod diagnostics;
 mod og_image;
 mod output;
+mod search;
 mod urls;
 mod writing;
 
