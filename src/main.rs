@@ -14,6 +14,7 @@ mod links;
 mod load;
 mod markdown;
 mod model;
+mod og_image;
 mod page;
 mod quiz;
 mod render;
@@ -21,6 +22,7 @@ mod render;
 #[path = "../tests/suite/rng.rs"]
 mod rng;
 mod scaffold;
+mod search;
 mod serve;
 mod source;
 mod tera_errors;

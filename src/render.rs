@@ -44,6 +44,17 @@ impl Output {
 /// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
 pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// The file the previous build published at `path`, for reusing costly files (link preview
+    /// images) whose name hashes what they show.
+    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// False when files are dropped unseen (`check`), so costly ones need not be made.
+    fn keeps_files(&self) -> bool {
+        true
+    }
 }
 
 /// Keeps every file in memory, for `serve`.
@@ -78,6 +89,10 @@ pub(crate) struct Discard;
 impl Sink for Discard {
     fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn keeps_files(&self) -> bool {
+        false
     }
 }
 
@@ -130,6 +145,11 @@ pub(crate) fn site(
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
+    let cards = crate::og_image::Requests::default();
+    let (title, base_url) = (&site.config.title, &site.config.base_url);
+    crate::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
+    let search_index = crate::search::index(site, theme);
+    crate::search::register(&mut tera, search_index.as_ref());
     let data = crate::view::data(site);
     tera.global_context().insert(
         "site",
@@ -172,6 +192,12 @@ pub(crate) fn site(
     let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
     anchors.extend(links::template_anchors(&requests, &ids, theme));
 
+    for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
+        writer.put(path, png.to_vec());
+    }
+    if let Some(index) = search_index {
+        writer.put(index.path, index.bytes);
+    }
     for file in theme.assets.values() {
         writer.put(file.published.clone(), file.bytes.clone());
     }

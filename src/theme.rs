@@ -26,6 +26,8 @@ pub(crate) struct Theme {
     pub(crate) broken: BTreeSet<String>,
     /// Static file path below `static/` (`style.css`) → what is published.
     pub(crate) assets: BTreeMap<String, StaticFile>,
+    /// The font `og_image` draws link preview images with (`fonts/`), if the theme has one.
+    pub(crate) og_font: Option<crate::og_image::Font>,
 }
 
 impl Theme {
@@ -52,6 +54,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         templates: BTreeMap::new(),
         broken: BTreeSet::new(),
         assets: BTreeMap::new(),
+        og_font: crate::og_image::font(&site.root, &dir, &mut diagnostics)?,
     };
     let plain_name =
         !name.is_empty() && !matches!(name.as_str(), "." | "..") && !name.contains(['/', '\\']);
@@ -102,7 +105,14 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
 
 /// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
 /// parses a template, so placeholders stand in here; `render` registers the real ones.
-pub(crate) const FUNCTIONS: [&str; 4] = ["url", "asset", "page_data", "compensation_chart"];
+pub(crate) const FUNCTIONS: [&str; 6] = [
+    "url",
+    "asset",
+    "page_data",
+    "compensation_chart",
+    "og_image",
+    "search_index",
+];
 
 fn tera_with_functions() -> tera::Tera {
     let mut tera = tera::Tera::new();

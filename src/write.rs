@@ -76,6 +76,14 @@ impl Sink for Staging {
         }
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
+
+    /// Only from an output folder this program wrote (it carries the marker).
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        if !self.target.join(OUTPUT_MARKER).is_file() {
+            return None;
+        }
+        fs::read(self.target.join(path)).ok()
+    }
 }
 
 impl Drop for Staging {

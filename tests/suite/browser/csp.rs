@@ -71,7 +71,11 @@ fn every_page_and_feature_runs_under_the_published_csp_without_a_violation() {
 
     // The theme toggle and the compare view, on the home page.
     open(&tab, &server.at(""));
-    click(&tab, "#theme-toggle");
+    js(
+        &tab,
+        "(() => { const s = document.getElementById('theme-choice'); s.value = 'dark'; \
+           s.dispatchEvent(new Event('change', { bubbles: true })); })()",
+    );
     assert_eq!(
         js_str(&tab, "document.documentElement.getAttribute('data-theme')"),
         "dark"

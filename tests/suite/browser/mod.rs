@@ -25,6 +25,7 @@ mod journey;
 mod layout;
 mod quiz;
 mod reader;
+mod search;
 mod urls;
 
 type Files = BTreeMap<String, Vec<u8>>;

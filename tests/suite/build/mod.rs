@@ -8,9 +8,11 @@ use crate::support::{Site, tree};
 
 mod collisions;
 mod diagnostics;
+mod og_image;
 mod output;
 mod pipeline;
 mod reading_order;
+mod search;
 mod symlinks;
 mod templates;
 pub(crate) mod urls;

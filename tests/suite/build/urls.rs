@@ -318,7 +318,10 @@ pub(crate) fn awkward_site() -> Site {
             "content/q?mark.md",
             "+++\ntitle = \"Question mark\"\nweight = 2\n+++\n## Top\n\n[back](index.md)\n",
         )
-        .file("content/hash#tag.md", "+++\ntitle = \"Hash\"\nweight = 3\n+++\nHash.\n")
+        .file(
+            "content/hash#tag.md",
+            "+++\ntitle = \"Hash\"\nweight = 3\n+++\nHash.\n",
+        )
         .file(
             "content/pct%20x.md",
             "+++\ntitle = \"Percent\"\nweight = 4\n+++\nPercent.\n",

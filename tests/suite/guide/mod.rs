@@ -14,6 +14,7 @@ mod copying;
 mod data_errors;
 mod data_views;
 mod prose;
+mod search;
 mod theme;
 mod typography;
 

@@ -1,0 +1,23 @@
+/* On every page, so tiny: the header's Search link (the whole guide, without JS) on first use, a
+   click or "/", loads the search UI (search-ui.js), its styles and its index. */
+(function () {
+  var link = document.querySelector("[data-search-index]"), loading = false;
+  if (!link) return;
+  function load(e) {
+    e.preventDefault();
+    if (loading) return;
+    loading = true;
+    var css = document.createElement("link"), ui = document.createElement("script");
+    css.rel = "stylesheet";
+    css.href = link.getAttribute("data-search-css");
+    ui.src = link.getAttribute("data-search-ui");
+    ui.onerror = function () { location.href = link.href; };
+    document.head.append(css, ui);
+  }
+  link.addEventListener("click", load);
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "/" && !loading && !e.ctrlKey && !e.metaKey && !e.altKey &&
+        !(t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) load(e);
+  });
+})();
