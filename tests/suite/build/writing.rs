@@ -215,3 +215,46 @@ fn leftovers_of_killed_builds_are_removed_by_name_even_without_a_marker() {
         [".output.lock", ".output.tmp-notapid", "output"]
     );
 }
+
+#[test]
+fn a_build_killed_midway_leaves_nothing_the_next_build_trips_on() {
+    let mut site = Site::fixture("minimal");
+    for n in 0..150 {
+        site = site.file(
+            &format!("content/notes/bulk-{n}.md"),
+            format!(
+                "+++\ntitle = \"Bulk {n}\"\n+++\n{}\n",
+                "Words to render. ".repeat(200)
+            ),
+        );
+    }
+    site.run(["build"]).code(0);
+    let mut interrupted = 0;
+    for delay_ms in [5, 10, 20, 60, 150] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start a build");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().expect("kill it");
+        child.wait().expect("reap it");
+        if beside_output(&site).len() > 2 {
+            interrupted += 1;
+        }
+        // The OS released the killed build's lock; its staging folder goes by name.
+        site.run(["build"]).code(0);
+        assert_eq!(
+            beside_output(&site),
+            [".output.lock", "output"],
+            "{delay_ms} ms"
+        );
+        assert!(site.path("output/.sre-guide-output").is_file());
+    }
+    assert!(
+        interrupted > 0,
+        "no kill landed while a staging folder existed"
+    );
+}
