@@ -30,6 +30,8 @@ pub(crate) struct Summary<'a> {
     pub(crate) url: String,
     pub(crate) route: &'a str,
     pub(crate) weight: i64,
+    /// Marked `draft = true` (present only with `--drafts`); the theme shows a banner.
+    pub(crate) draft: bool,
     pub(crate) extra: &'a serde_json::Value,
 }
 
@@ -84,6 +86,7 @@ pub(crate) fn summary(page: &Page) -> Summary<'_> {
         url: page_url(&page.route),
         route: &page.route,
         weight: page.front.weight,
+        draft: page.front.draft,
         extra: &page.front.extra,
     }
 }

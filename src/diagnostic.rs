@@ -119,6 +119,22 @@ impl Diagnostic {
             column,
             source_line,
             help: self.help.clone().unwrap_or_default(),
+            text: self.render(false),
+        }
+    }
+}
+
+impl OverlayDiagnostic {
+    /// A problem with no file or position (an environment failure, an internal error).
+    pub(crate) fn message(message: &str) -> Self {
+        OverlayDiagnostic {
+            message: message.to_string(),
+            path: String::new(),
+            line: 0,
+            column: 0,
+            source_line: String::new(),
+            help: String::new(),
+            text: format!("error: {message}"),
         }
     }
 }
@@ -131,6 +147,8 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) column: usize,
     pub(crate) source_line: String,
     pub(crate) help: String,
+    /// The whole problem laid out as the terminal shows it (without colour), for the overlay.
+    pub(crate) text: String,
 }
 
 /// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character

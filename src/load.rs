@@ -29,10 +29,17 @@ struct RawConfig {
     theme: String,
     #[serde(default)]
     menu: Vec<RawMenuItem>,
+    /// Seconds one page may take to render before the build fails naming it.
+    #[serde(default = "default_timeout")]
+    timeout: u64,
 }
 
 fn default_language() -> String {
     "en".to_string()
+}
+
+fn default_timeout() -> u64 {
+    30
 }
 
 fn default_theme() -> String {
@@ -76,6 +83,8 @@ struct RawLevelOnly {
 pub(crate) struct LoadOptions<'a> {
     pub(crate) root: &'a Path,
     pub(crate) base_url: Option<&'a str>,
+    /// Keep `draft = true` pages in the site (`--drafts`).
+    pub(crate) drafts: bool,
 }
 
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
@@ -152,7 +161,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             match read(root, path, &mut diagnostics)
                 .and_then(|file| page(&file, &content_path, &mut diagnostics))
             {
-                Some(page) if page.front.draft => {
+                Some(page) if page.front.draft && !options.drafts => {
                     drafts.insert(content_path);
                 }
                 Some(page) => pages.push(page),
@@ -183,6 +192,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         language: default_language(),
         theme: default_theme(),
         menu: Vec::new(),
+        timeout: std::time::Duration::from_secs(default_timeout()),
     });
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
@@ -326,6 +336,7 @@ fn config(
         language: raw.language,
         theme: raw.theme,
         menu,
+        timeout: std::time::Duration::from_secs(raw.timeout),
     })
 }
 

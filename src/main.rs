@@ -7,6 +7,7 @@ mod chart;
 mod check;
 mod context;
 mod data;
+mod deadline;
 mod diagnostic;
 mod functions;
 mod links;
@@ -56,12 +57,18 @@ enum Command {
         /// Override site.toml's base_url (used for canonical URLs and the sitemap only).
         #[arg(long)]
         base_url: Option<String>,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
     /// Run every check a build runs, and write nothing.
     Check {
         /// The site root: the folder holding content/ and themes/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
     /// Serve a live preview that rebuilds and reloads the browser on every save.
     Serve {
@@ -77,6 +84,9 @@ enum Command {
         /// Poll for changes instead of using OS notifications (network mounts, some VMs).
         #[arg(long)]
         poll: bool,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
 }
 
@@ -87,6 +97,7 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            drafts,
         } => {
             let started = Instant::now();
             let target = output.unwrap_or_else(|| root.join("output"));
@@ -94,7 +105,12 @@ fn main() -> ExitCode {
                 Ok(staging) => staging,
                 Err(error) => return environment_failure(&error),
             };
-            let options = BuildOptions { root, base_url };
+            let options = BuildOptions {
+                root,
+                base_url,
+                drafts,
+            };
+            deadline::exit_when_overdue("; nothing was written");
             // A failed build drops the staging folder, leaving the previous output untouched.
             match build::build_into(&options, &staging) {
                 Ok(counts) => match staging.commit() {
@@ -113,12 +129,14 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, "; nothing was written"),
             }
         }
-        Command::Check { root } => {
+        Command::Check { root, drafts } => {
             let started = Instant::now();
             let options = BuildOptions {
                 root,
                 base_url: None,
+                drafts,
             };
+            deadline::exit_when_overdue("");
             match build::build_into(&options, &render::Discard) {
                 Ok(counts) => {
                     println!(
@@ -136,11 +154,13 @@ fn main() -> ExitCode {
             port,
             bind,
             poll,
+            drafts,
         } => {
             let options = serve::ServeOptions {
                 build: BuildOptions {
                     root,
                     base_url: None,
+                    drafts,
                 },
                 port,
                 bind,

@@ -96,6 +96,8 @@ pub(crate) struct SiteConfig {
     pub(crate) language: String,
     pub(crate) theme: String,
     pub(crate) menu: Vec<MenuItem>,
+    /// How long one page may render (`timeout` in site.toml): past it the build fails.
+    pub(crate) timeout: std::time::Duration,
 }
 
 #[derive(Debug)]

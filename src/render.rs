@@ -199,12 +199,15 @@ fn render_pages(
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = site.pages.len().div_ceil(threads).max(1);
+    let progress = crate::deadline::current();
     std::thread::scope(|scope| {
         let workers: Vec<_> = site
             .pages
             .chunks(chunk)
             .map(|pages| {
+                let progress = progress.clone();
                 scope.spawn(move || {
+                    crate::deadline::adopt(progress);
                     pages
                         .iter()
                         .map(|page| {
@@ -258,7 +261,9 @@ fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<S
             context.insert("phase", phase);
         }
     }
-    render_template(tera, theme, template_of(page), &context, &page.file.path)
+    let template = template_of(page);
+    let _timed = crate::deadline::rendering(&page.file.path, template, site.config.timeout);
+    render_template(tera, theme, template, &context, &page.file.path)
 }
 
 fn render_template(

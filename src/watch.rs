@@ -4,8 +4,9 @@
 //! line per rebuild. Editor temp files, `output/`, `target/` and access events never trigger one;
 //! nothing here writes a file or answers a request.
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, PoisonError, mpsc};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,7 @@ use notify_debouncer_full::{
 };
 
 use crate::build::{self, BuildOptions, Failure};
+use crate::deadline::{self, Progress};
 use crate::diagnostic::OverlayDiagnostic;
 use crate::serve::{Live, Published};
 
@@ -30,6 +32,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// Keeps the watcher running; watching stops when it is dropped.
 pub(crate) struct Watching {
     _debouncer: Box<dyn Send>,
+    rebuilds: Rebuilds,
 }
 
 /// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
@@ -51,13 +54,14 @@ pub(crate) fn start(
             root.display()
         );
     }
-    let (changes, changed) = mpsc::channel::<Vec<String>>();
+    let (sender, messages) = mpsc::channel::<Message>();
+    let (changes, changes_for_first) = (sender.clone(), sender.clone());
     let handler_root = root.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
             let paths = relevant_paths(&handler_root, &events);
             if !paths.is_empty() {
-                let _ = changes.send(paths);
+                let _ = changes.send(Message::Changed(paths, None));
             }
         }
         Err(errors) => {
@@ -107,34 +111,177 @@ pub(crate) fn start(
         }
         Box::new(debouncer)
     };
+    let rebuilds = Rebuilds(changes_for_first);
     thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || {
-            // Whatever arrived while a build ran is folded into the next one: one build per burst.
-            while let Ok(mut paths) = changed.recv() {
-                while let Ok(more) = changed.try_recv() {
-                    paths.extend(more);
-                }
-                dedup_keeping_order(&mut paths);
-                rebuild(&live, &options, &paths);
-            }
-        })
+        .spawn(move || coordinate(&live, &options, &sender, &messages))
         .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
+        rebuilds,
     })
 }
 
-/// Builds the site once more and publishes the outcome; prints one line (or the diagnostics).
-/// `changed` is empty for the first build.
-pub(crate) fn rebuild(live: &Live, options: &BuildOptions, changed: &[String]) {
-    let _building = live.building.lock().unwrap_or_else(PoisonError::into_inner);
-    let started = Instant::now();
-    let result = build::build(options);
-    let ms = started.elapsed().as_millis();
+/// What the rebuild coordinator hears: a burst of saves (empty for the first build, with a
+/// channel to say when it is published), or a build thread's outcome.
+enum Message {
+    Changed(Vec<String>, Option<mpsc::Sender<()>>),
+    Done(u64, Outcome),
+}
+
+enum Outcome {
+    Built(Result<build::Built, Failure>),
+    /// The build panicked: a bug in sre-guide, reported with its message.
+    Panicked(String),
+}
+
+/// The build whose result will be published, if it finishes before a newer save arrives.
+struct Running {
+    generation: u64,
+    progress: Arc<Progress>,
+    changed: Vec<String>,
+    started: Instant,
+    first: Option<mpsc::Sender<()>>,
+}
+
+/// Asks for the first build and waits until its outcome is served.
+pub(crate) struct Rebuilds(mpsc::Sender<Message>);
+
+impl Watching {
+    pub(crate) fn first_build(&self) {
+        let (done, published) = mpsc::channel();
+        if self
+            .rebuilds
+            .0
+            .send(Message::Changed(Vec::new(), Some(done)))
+            .is_ok()
+        {
+            let _ = published.recv();
+        }
+    }
+}
+
+/// Newest save wins: each burst of saves starts a fresh build on its own thread; a build still
+/// running when a newer save arrives, or past its render time budget, is abandoned and its result
+/// is never published. Abandoned threads cannot be stopped (see `deadline.rs`); they finish or
+/// spin on their own while the preview moves on. A panic is caught and shown like a build error.
+fn coordinate(
+    live: &Live,
+    options: &Arc<BuildOptions>,
+    sender: &mpsc::Sender<Message>,
+    messages: &mpsc::Receiver<Message>,
+) {
+    let mut generation = 0;
+    let mut running: Option<Running> = None;
+    loop {
+        let message = if running.is_some() {
+            match messages.recv_timeout(deadline::TICK) {
+                Ok(message) => Some(message),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match messages.recv() {
+                Ok(message) => Some(message),
+                Err(_) => return,
+            }
+        };
+        match message {
+            Some(Message::Changed(mut changed, mut first)) => {
+                // Saves that queued up behind this one join it: one build per burst.
+                while let Ok(Message::Changed(more, also_first)) = messages.try_recv() {
+                    changed.extend(more);
+                    first = first.or(also_first);
+                }
+                dedup_keeping_order(&mut changed);
+                generation += 1;
+                let first = first.or_else(|| running.take().and_then(|r| r.first));
+                running = Some(start_build(generation, options, sender, changed, first));
+            }
+            Some(Message::Done(done, outcome)) => {
+                if let Some(current) = running.take_if(|r| r.generation == done) {
+                    publish(live, outcome, &current);
+                }
+            }
+            None => {
+                if let Some(late) = running.as_ref().and_then(|r| r.progress.overdue())
+                    && let Some(current) = running.take()
+                {
+                    let failed = Err(Failure::Content(vec![late]));
+                    publish(live, Outcome::Built(failed), &current);
+                }
+            }
+        }
+    }
+}
+
+fn start_build(
+    generation: u64,
+    options: &Arc<BuildOptions>,
+    sender: &mpsc::Sender<Message>,
+    changed: Vec<String>,
+    first: Option<mpsc::Sender<()>>,
+) -> Running {
+    let progress = Arc::new(Progress::default());
+    let (options, sender, thread_progress) =
+        (Arc::clone(options), sender.clone(), Arc::clone(&progress));
+    let test_panic = panic_requested(&changed);
+    let spawned = thread::Builder::new()
+        .name(format!("build-{generation}"))
+        .spawn(move || {
+            deadline::adopt(Some(thread_progress));
+            let build = AssertUnwindSafe(|| {
+                if let Some(path) = test_panic {
+                    panic!("test hook: a save of {path}");
+                }
+                build::build(&options)
+            });
+            let outcome = match std::panic::catch_unwind(build) {
+                Ok(result) => Outcome::Built(result),
+                Err(payload) => Outcome::Panicked(panic_message(payload.as_ref())),
+            };
+            let _ = sender.send(Message::Done(generation, outcome));
+        });
+    if let Err(error) = spawned {
+        eprintln!("error: cannot start a rebuild: {error}");
+    }
+    Running {
+        generation,
+        progress,
+        changed,
+        started: Instant::now(),
+        first,
+    }
+}
+
+/// For tests of the panic guard only (debug builds): `SRE_GUIDE_PANIC_ON=name` makes the build
+/// triggered by a save of a file called `name` panic.
+fn panic_requested(changed: &[String]) -> Option<String> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let name = std::env::var("SRE_GUIDE_PANIC_ON").ok()?;
+    changed
+        .iter()
+        .find(|path| path.rsplit('/').next() == Some(name.as_str()))
+        .cloned()
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// Serves a build's outcome and prints one line (or the diagnostics).
+fn publish(live: &Live, outcome: Outcome, build: &Running) {
+    let ms = build.started.elapsed().as_millis();
+    let changed = &build.changed;
     let cause = describe(changed);
-    match result {
-        Ok(built) => {
+    match outcome {
+        Outcome::Built(Ok(built)) => {
             let pages = built.pages;
             let verb = if changed.is_empty() {
                 "built"
@@ -148,7 +295,7 @@ pub(crate) fn rebuild(live: &Live, options: &BuildOptions, changed: &[String]) {
             };
             println!("{verb} {pages} pages in {ms} ms{note}{cause}");
         }
-        Err(Failure::Content(diagnostics)) => {
+        Outcome::Built(Err(Failure::Content(diagnostics))) => {
             let overlay: Vec<OverlayDiagnostic> =
                 diagnostics.iter().map(|d| d.to_overlay()).collect();
             live.publish_failure(&overlay);
@@ -160,19 +307,23 @@ pub(crate) fn rebuild(live: &Live, options: &BuildOptions, changed: &[String]) {
             let s = if count == 1 { "" } else { "s" };
             println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
         }
-        Err(Failure::Environment(error)) => {
+        Outcome::Built(Err(Failure::Environment(error))) => {
             let message = format!("{error:#}");
-            live.publish_failure(&[OverlayDiagnostic {
-                message: message.clone(),
-                path: String::new(),
-                line: 0,
-                column: 0,
-                source_line: String::new(),
-                help: String::new(),
-            }]);
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
             eprintln!("error: {message}");
             println!("build failed{cause}; the page shows the error until fixed");
         }
+        Outcome::Panicked(panic) => {
+            let message = format!("internal error while building: {panic}");
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            eprintln!(
+                "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
+            );
+            println!("build failed{cause}; the page shows the error until fixed");
+        }
+    }
+    if let Some(first) = &build.first {
+        let _ = first.send(());
     }
 }
 

@@ -39,7 +39,7 @@ fn a_browser_follows_edits_and_shows_the_overlay() {
         .expect("loaded");
     let text = "document.body.innerText";
     eventually(&tab, text, "The first page says hello.");
-    // Give the page's EventSource a moment to connect before editing.
+    // Give the page's WebSocket a moment to connect before editing.
     thread::sleep(Duration::from_millis(300));
 
     // A long page, scrolled down: the reload keeps the scroll position.

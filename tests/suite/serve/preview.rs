@@ -124,40 +124,30 @@ impl Preview {
         stream
     }
 
-    /// An open live-reload stream, as a page's EventSource would open it.
+    /// An open live-reload stream, as a page's script would open it: a WebSocket.
     pub fn events(&self, query: &str) -> Events {
-        let mut stream = self.connect();
-        let request = format!(
-            "GET /__sre-guide/events{query} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            self.address
-        );
-        stream.write_all(request.as_bytes()).expect("open events");
+        let stream = self.connect();
+        let url = format!("ws://{}/__sre-guide/events{query}", self.address);
+        let (mut socket, response) =
+            tungstenite::client::client(url.as_str(), stream.try_clone().expect("clone stream"))
+                .expect("WebSocket handshake");
         stream.set_read_timeout(None).expect("no timeout");
         let (send, received) = mpsc::channel();
-        let (head_send, head) = mpsc::channel();
-        let reader = stream.try_clone().expect("clone stream");
         thread::spawn(move || {
-            let mut lines = BufReader::new(reader).lines().map_while(Result::ok);
-            let status: Vec<String> = lines.by_ref().take_while(|l| !l.is_empty()).collect();
-            let _ = head_send.send(status);
-            let (mut name, mut data) = (String::new(), String::new());
-            for line in lines {
-                if let Some(value) = line.strip_prefix("event: ") {
-                    name = value.to_string();
-                } else if let Some(value) = line.strip_prefix("data: ") {
-                    data = value.to_string();
-                } else if line.is_empty() && !name.is_empty() {
-                    let event = (std::mem::take(&mut name), std::mem::take(&mut data));
-                    if send.send(event).is_err() {
+            while let Ok(message) = socket.read() {
+                if let tungstenite::Message::Text(text) = message {
+                    let json: serde_json::Value =
+                        serde_json::from_str(text.as_str()).expect("events are JSON");
+                    let name = json["event"].as_str().expect("an event name").to_string();
+                    if send.send((name, text.to_string())).is_err() {
                         return;
                     }
                 }
             }
         });
-        let head = head.recv_timeout(EVENT).expect("event stream headers");
         Events {
-            _stream: stream,
-            head,
+            stream,
+            status: response.status().as_u16(),
             received,
         }
     }
@@ -171,13 +161,19 @@ impl Drop for Preview {
 }
 
 pub struct Events {
-    _stream: TcpStream,
-    pub head: Vec<String>,
+    stream: TcpStream,
+    pub status: u16,
     received: Receiver<(String, String)>,
 }
 
+impl Drop for Events {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 impl Events {
-    /// The data of the next event called `name`; other events before it are skipped.
+    /// The next event called `name` (its whole JSON message); other events before it are skipped.
     pub fn wait(&self, name: &str) -> String {
         let deadline = Instant::now() + EVENT;
         loop {
