@@ -377,6 +377,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             description: "",
             template: "404.html",
             weight: 0,
+            draft: false,
             extra: &extra,
             route: "404.html",
             source: "",

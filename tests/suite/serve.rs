@@ -3,7 +3,9 @@
 //! `serve/browser.rs`).
 
 mod browser;
+mod hostile;
 mod preview;
+mod rebuilds;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

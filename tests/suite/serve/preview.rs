@@ -31,10 +31,15 @@ impl Preview {
     }
 
     pub fn start_with(site: &Site, extra: &[&str]) -> Preview {
+        Preview::start_env(site, extra, &[])
+    }
+
+    pub fn start_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -93,6 +98,35 @@ impl Preview {
                     self.stderr.lock().unwrap()
                 ),
             }
+        }
+    }
+
+    /// The server's resident memory, from /proc.
+    pub fn rss_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server is running");
+        let kb: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.split_whitespace().next())
+            .and_then(|kb| kb.parse().ok())
+            .expect("VmRSS");
+        kb / 1024
+    }
+
+    /// Waits until stderr contains `text`: its reader thread may trail stdout's by a moment.
+    pub fn wait_stderr(&self, text: &str) -> String {
+        let deadline = Instant::now() + EVENT;
+        loop {
+            let stderr = self.stderr.lock().unwrap().clone();
+            if stderr.contains(text) {
+                return stderr;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "stderr never showed {text:?}:\n{stderr}"
+            );
+            thread::sleep(Duration::from_millis(20));
         }
     }
 
