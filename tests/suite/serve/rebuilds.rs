@@ -133,3 +133,25 @@ fn drafts_are_served_with_a_banner_only_with_drafts() {
             .contains(">Draft:")
     );
 }
+
+#[test]
+fn template_and_data_problems_reach_the_overlay_too() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let events = preview.events("");
+    site.write(
+        "themes/plain/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.title }{% endblock content %}",
+    );
+    let error = events.wait("error");
+    assert!(
+        error.contains("themes/plain/templates/page.html"),
+        "{error}"
+    );
+    site.write("themes/plain/templates/page.html", FIXED);
+    events.wait("reload");
+    std::fs::create_dir_all(site.path("content/data")).expect("mkdir");
+    site.write("content/data/extra.toml", "name = [\n");
+    let error = events.wait("error");
+    assert!(error.contains("content/data/extra.toml:"), "{error}");
+}
