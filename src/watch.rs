@@ -209,6 +209,10 @@ fn coordinate(
                 {
                     let failed = Err(Failure::Content(vec![late]));
                     publish(live, Outcome::Built(failed), &current);
+                    eprintln!(
+                        "note: a render cannot be stopped once started: it keeps a core busy \
+                         until it ends; restart `serve` to free it"
+                    );
                 }
             }
         }

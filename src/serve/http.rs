@@ -4,16 +4,23 @@
 //! is answered; it never reads or buffers a request body.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::upgrade::Upgraded;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
+use tokio::time::Sleep;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -37,6 +44,9 @@ const MAX_CONNECTIONS: usize = 512;
 const STREAM_QUEUE: usize = 16;
 /// Proxies drop silent connections; a ping keeps event streams open and finds dead ones.
 const PING: Duration = Duration::from_secs(15);
+/// A client that stops reading what it asked for is disconnected after this long, so it cannot
+/// hold a connection slot (or an event stream's queue) for ever.
+const WRITE_STALL: Duration = Duration::from_secs(10);
 
 pub(super) type Reply = Response<Full<Bytes>>;
 
@@ -75,7 +85,7 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
             });
             // Errors here are the client's (a reset, a timeout, a malformed head hyper answered).
             let _ = http
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(TokioIo::new(WriteStall::new(stream)), service)
                 .with_upgrades()
                 .await;
             drop(slot);
@@ -227,7 +237,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// Sends each event as a text message and pings when idle; ends when the page goes away.
 async fn stream_events(
-    mut socket: WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+    mut socket: WebSocketStream<TokioIo<Upgraded>>,
     mut events: mpsc::Receiver<Arc<str>>,
 ) {
     use futures_util::{SinkExt, StreamExt};
@@ -251,4 +261,82 @@ async fn stream_events(
         }
     }
     let _ = socket.close(None).await;
+}
+
+/// A connection whose writes fail once one has waited `WRITE_STALL` for the client to read.
+struct WriteStall {
+    stream: TcpStream,
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl WriteStall {
+    fn new(stream: TcpStream) -> Self {
+        WriteStall {
+            stream,
+            stalled: None,
+        }
+    }
+
+    /// Passes `ready` on, starting the clock when the socket is not ready and failing when it
+    /// has not been ready for `WRITE_STALL`.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        ready: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if ready.is_ready() {
+            self.stalled = None;
+            return ready;
+        }
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_STALL)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteStall {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteStall {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let ready = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.watch(cx, ready)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let ready = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.watch(cx, ready)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let ready = Pin::new(&mut self.stream).poll_flush(cx);
+        self.watch(cx, ready)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }

@@ -168,3 +168,39 @@ fn threads_stay_bounded_under_many_connections() {
     assert!(threads <= 64, "{threads} threads");
     drop((open, events));
 }
+
+#[test]
+fn a_client_that_stops_reading_is_disconnected() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let request = format!(
+        "GET /docs/first/ HTTP/1.1\r\nHost: {}\r\n\r\n",
+        preview.address
+    );
+    let asked = 20_000;
+    let mut stream = preview.connect();
+    let writer = {
+        let mut stream = stream.try_clone().expect("clone");
+        let pipelined = request.repeat(asked);
+        std::thread::spawn(move || {
+            let _ = stream.write_all(pipelined.as_bytes());
+        })
+    };
+    // Megabytes of answers pile up unread; the server gives up on this client after 10 s.
+    std::thread::sleep(Duration::from_secs(12));
+    prompt_get(&preview, "beside a client that stopped reading");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut answers = Vec::new();
+    let ended = match stream.read_to_end(&mut answers) {
+        Ok(_) => true,
+        Err(error) => error.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(ended, "the server kept the stalled connection open");
+    let served = String::from_utf8_lossy(&answers)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(served < asked, "all {served} answers were sent");
+    let _ = writer.join();
+}
