@@ -37,7 +37,7 @@ fn main() {
     let generated_ms = measure(generated.path(), "content/s05/p0500.md", runs);
     report("1,000 generated pages", 300.0, &generated_ms);
 
-    if which("wrk").is_none() {
+    if !installed("wrk") {
         println!("keep-alive: wrk not installed (apt-get install wrk) — not measured");
         return;
     }
@@ -45,21 +45,22 @@ fn main() {
     let ours = wrk(&format!("http://{}/s05/p0500/", server.address));
     server.stop();
     println!("keep-alive, sre-guide serve: {ours}");
-    match which("hugo") {
-        Some(hugo) => println!(
-            "keep-alive, hugo server:     {}",
-            hugo_keep_alive(&hugo, generated.path())
-        ),
-        None => println!("keep-alive, hugo server: not installed (apt-get install hugo)"),
+    if installed("hugo") {
+        let hugo = hugo_keep_alive(generated.path());
+        println!("keep-alive, hugo server:     {hugo}");
+    } else {
+        println!("keep-alive, hugo server: not installed (apt-get install hugo)");
     }
 }
 
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|path| path.is_file())
-    })
+/// Whether `program` runs at all (both print their version for `--version`).
+fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
 }
 
 /// `wrk -t2 -c32 -d10s` on one URL, with keep-alive: requests per second and median latency.
@@ -90,7 +91,7 @@ fn wrk(url: &str) -> String {
 
 /// The same page from `hugo server` (rendering to memory, live reload on, as ours): the page's
 /// Markdown under a minimal layout.
-fn hugo_keep_alive(hugo: &Path, generated: &Path) -> String {
+fn hugo_keep_alive(generated: &Path) -> String {
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
     fs::create_dir_all(root.join("content/s05")).expect("mkdir");
@@ -114,7 +115,7 @@ fn hugo_keep_alive(hugo: &Path, generated: &Path) -> String {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let mut child = Command::new(hugo)
+    let mut child = Command::new("hugo")
         .args(["server", "--bind", "127.0.0.1", "--port", &port.to_string()])
         .arg("--source")
         .arg(root)

@@ -1,8 +1,8 @@
 //! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
-//! files are seen). Out: one `build::build` per burst of edits, published to `serve::Live`, and one
-//! line per rebuild. Editor temp files, `output/`, `target/` and access events never trigger one;
-//! nothing here writes a file or answers a request.
+//! files are seen). Out: one `build::build` per burst of edits, each on a thread of its own, the
+//! newest published to `serve::Live`, and one line per rebuild. Editor temp files, `output/`,
+//! `target/` and access events never trigger one; nothing here writes a file or answers a request.
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Component, Path, PathBuf};
@@ -453,6 +453,17 @@ mod tests {
             event(EventKind::Modify(ModifyKind::Any), &["/site/content/a.md"]),
         ];
         assert_eq!(relevant_paths(root, &events), ["content/a.md"]);
+    }
+
+    #[test]
+    fn panic_messages_are_kept_whatever_their_type() {
+        let text = std::panic::catch_unwind(|| panic!("plain")).expect_err("panicked");
+        assert_eq!(panic_message(text.as_ref()), "plain");
+        let formatted =
+            std::panic::catch_unwind(|| panic!("{} {}", "formatted", 1)).expect_err("panicked");
+        assert_eq!(panic_message(formatted.as_ref()), "formatted 1");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7)).expect_err("panicked");
+        assert_eq!(panic_message(other.as_ref()), "no message");
     }
 
     #[test]

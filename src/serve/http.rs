@@ -115,7 +115,7 @@ fn answer(live: &Arc<Live>, request: Request<Incoming>) -> Reply {
 
 /// The limits checked before anything else. A body is never read: a request that has one is
 /// answered and the connection closed, so its bytes are never waited for nor buffered.
-fn over_limits(request: &Request<Incoming>) -> Option<Reply> {
+fn over_limits<B>(request: &Request<B>) -> Option<Reply> {
     let line = request.method().as_str().len()
         + request
             .uri()
@@ -338,5 +338,62 @@ impl AsyncWrite for WriteStall {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(target: &str, headers: &[(&str, &str)]) -> Request<()> {
+        let mut builder = Request::get(target);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(()).expect("a request")
+    }
+
+    fn status(request: &Request<()>) -> Option<u16> {
+        over_limits(request).map(|reply| reply.status().as_u16())
+    }
+
+    #[test]
+    fn lines_headers_and_bodies_over_the_limits_are_refused() {
+        assert_eq!(status(&request("/docs/", &[("Host", "localhost")])), None);
+        let long = format!("/{}", "a".repeat(MAX_LINE));
+        assert_eq!(status(&request(&long, &[])), Some(414));
+        let just_fits = format!("/{}", "a".repeat(MAX_LINE - 30));
+        assert_eq!(status(&request(&just_fits, &[])), None);
+        let big = "b".repeat(MAX_HEADERS);
+        assert_eq!(status(&request("/", &[("X-Big", &big)])), Some(431));
+        assert_eq!(status(&request("/", &[("Content-Length", "0")])), None);
+        for body in [("Content-Length", "1"), ("Transfer-Encoding", "chunked")] {
+            let refused = over_limits(&request("/", &[body])).expect("refused");
+            assert_eq!(refused.status(), 413);
+            assert_eq!(refused.headers()[header::CONNECTION], "close");
+        }
+    }
+
+    #[test]
+    fn only_same_origin_pages_open_the_event_stream() {
+        let headers = |pairs: &[(&str, &str)]| request("/", pairs).headers().clone();
+        assert!(same_origin(&headers(&[("Host", "127.0.0.1:1111")])));
+        assert!(same_origin(&headers(&[
+            ("Host", "127.0.0.1:1111"),
+            ("Origin", "http://127.0.0.1:1111")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("Host", "127.0.0.1:1111"),
+            ("Origin", "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[(
+            "Origin",
+            "http://127.0.0.1:1111"
+        )])));
+        assert!(is_websocket(&headers(&[
+            ("Connection", "keep-alive, Upgrade"),
+            ("Upgrade", "websocket")
+        ])));
+        assert!(!is_websocket(&headers(&[("Upgrade", "websocket")])));
     }
 }

@@ -221,21 +221,7 @@ fn a_broken_edit_shows_the_overlay_and_the_fix_reloads() {
     assert!(text.contains("| ^^^^^\n"), "{text}");
     assert!(text.contains("= help: did you mean `title`?"), "{text}");
     preview.wait_line(EVENT, |l| l.starts_with("build failed: "));
-    // stderr is read by its own thread, which may trail stdout's by a moment.
-    let deadline = Instant::now() + EVENT;
-    while !preview
-        .stderr
-        .lock()
-        .unwrap()
-        .contains("--> content/docs/first.md:3:1")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the terminal never showed the diagnostic:\n{}",
-            preview.stderr.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    preview.wait_stderr("--> content/docs/first.md:3:1");
 
     // The last good site is still served, and a page opened now gets the overlay at once.
     let page = preview.get("/docs/first/");

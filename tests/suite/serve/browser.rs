@@ -6,6 +6,13 @@ use std::time::{Duration, Instant};
 use super::preview::{EVENT, Edit, Preview, site};
 
 fn eventually(tab: &headless_chrome::Tab, script: &str, wanted: &str) -> String {
+    poll(tab, script, |value| {
+        value.contains(wanted).then(|| value.to_string())
+    })
+}
+
+/// Evaluates `script` (which returns a string) until `accept` takes its value.
+fn poll<T>(tab: &headless_chrome::Tab, script: &str, accept: impl Fn(&str) -> Option<T>) -> T {
     let deadline = Instant::now() + EVENT;
     loop {
         let value = tab
@@ -14,12 +21,12 @@ fn eventually(tab: &headless_chrome::Tab, script: &str, wanted: &str) -> String 
             .and_then(|r| r.value)
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        if value.contains(wanted) {
-            return value;
+        if let Some(accepted) = accept(&value) {
+            return accepted;
         }
         assert!(
             Instant::now() < deadline,
-            "never saw {wanted:?}; last: {value:?}"
+            "{script} never gave what was wanted; last: {value:?}"
         );
         thread::sleep(Duration::from_millis(50));
     }
@@ -106,20 +113,9 @@ fn a_browser_follows_edits_and_shows_the_overlay() {
 /// (waiting for a free connection counts too).
 fn load_ms(tab: &headless_chrome::Tab) -> f64 {
     let script = "String(performance.getEntriesByType('navigation')[0].loadEventEnd)";
-    let deadline = Instant::now() + EVENT;
-    loop {
-        let value = tab
-            .evaluate(script, false)
-            .ok()
-            .and_then(|r| r.value)
-            .and_then(|v| v.as_str().and_then(|s| s.parse::<f64>().ok()))
-            .unwrap_or(0.0);
-        if value > 0.0 {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "the page never finished loading");
-        thread::sleep(Duration::from_millis(20));
-    }
+    poll(tab, script, |value| {
+        value.parse::<f64>().ok().filter(|ms| *ms > 0.0)
+    })
 }
 
 fn open(tab: &headless_chrome::Tab, url: &str) -> f64 {
@@ -185,18 +181,7 @@ fn twenty_tabs_and_thirty_navigations_stay_fast_and_all_follow_the_next_save() {
         "content/docs/first.md",
         "+++\ntitle = \"First\"\n+++\nEvery tab reloads.\n",
     );
-    for (i, tab) in tabs.iter().enumerate() {
-        let deadline = Instant::now() + EVENT;
-        loop {
-            let mark = tab
-                .evaluate("String(window.beforeSave)", false)
-                .ok()
-                .and_then(|r| r.value);
-            if mark == Some(serde_json::Value::String("undefined".into())) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "tab {i} did not reload");
-            thread::sleep(Duration::from_millis(50));
-        }
+    for tab in &tabs {
+        eventually(tab, "String(window.beforeSave)", "undefined");
     }
 }
