@@ -104,9 +104,10 @@ impl Progress {
     }
 }
 
-/// For `build` and `check`: a watcher that, once a render runs past its budget, reports it and
-/// ends the process with status 1, since the render itself cannot be stopped.
-pub(crate) fn exit_when_overdue(outcome: &'static str) {
+/// For `build`, `check` and `serve`'s build process: a watcher that, once a render on this
+/// thread (or threads it hands its progress to) runs past its budget, calls `report` and ends
+/// the process with status 1, since the render itself cannot be stopped.
+pub(crate) fn exit_when_overdue(report: impl FnOnce(Diagnostic) + Send + 'static) {
     let progress = Arc::new(Progress::default());
     adopt(Some(Arc::clone(&progress)));
     let watcher = std::thread::Builder::new()
@@ -115,7 +116,7 @@ pub(crate) fn exit_when_overdue(outcome: &'static str) {
             loop {
                 std::thread::sleep(TICK);
                 if let Some(late) = progress.overdue() {
-                    crate::print_diagnostics(&[late], outcome);
+                    report(late);
                     std::process::exit(1);
                 }
             }

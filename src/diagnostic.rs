@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{SourceFile, Span};
 
@@ -139,7 +139,7 @@ impl OverlayDiagnostic {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct OverlayDiagnostic {
     pub(crate) message: String,
     pub(crate) path: String,

@@ -70,6 +70,14 @@ enum Command {
         #[arg(short = 'D', long)]
         drafts: bool,
     },
+    /// Internal: one build for `serve`, in a process it can stop (see src/serve/worker.rs).
+    #[command(hide = true)]
+    ServeBuild {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Serve a live preview that rebuilds and reloads the browser on every save.
     Serve {
         /// The site root: the folder holding content/ and themes/.
@@ -110,7 +118,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
-            deadline::exit_when_overdue("; nothing was written");
+            deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
             // A failed build drops the staging folder, leaving the previous output untouched.
             match build::build_into(&options, &staging) {
                 Ok(counts) => match staging.commit() {
@@ -136,7 +144,7 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
             };
-            deadline::exit_when_overdue("");
+            deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
             match build::build_into(&options, &render::Discard) {
                 Ok(counts) => {
                     println!(
@@ -149,6 +157,11 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, ""),
             }
         }
+        Command::ServeBuild { root, drafts } => serve::build_process(BuildOptions {
+            root,
+            base_url: None,
+            drafts,
+        }),
         Command::Serve {
             root,
             port,

@@ -17,6 +17,9 @@ use tokio::sync::mpsc;
 
 mod http;
 mod respond;
+pub(crate) mod worker;
+
+pub(crate) use worker::build_process;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;

@@ -4,7 +4,6 @@
 //! newest published to `serve::Live`, and one line per rebuild. Editor temp files, `output/`,
 //! `target/` and access events never trigger one; nothing here writes a file or answers a request.
 
-use std::panic::AssertUnwindSafe;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -18,9 +17,9 @@ use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
-use crate::build::{self, BuildOptions, Failure};
-use crate::deadline::{self, Progress};
+use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
+use crate::serve::worker::{Outcome, Worker};
 use crate::serve::{Live, Published};
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
@@ -123,22 +122,16 @@ pub(crate) fn start(
 }
 
 /// What the rebuild coordinator hears: a burst of saves (empty for the first build, with a
-/// channel to say when it is published), or a build thread's outcome.
+/// channel to say when it is published), or a build process's outcome.
 enum Message {
     Changed(Vec<String>, Option<mpsc::Sender<()>>),
     Done(u64, Outcome),
 }
 
-enum Outcome {
-    Built(Result<build::Built, Failure>),
-    /// The build panicked: a bug in sre-guide, reported with its message.
-    Panicked(String),
-}
-
 /// The build whose result will be published, if it finishes before a newer save arrives.
 struct Running {
     generation: u64,
-    progress: Arc<Progress>,
+    worker: Option<Worker>,
     changed: Vec<String>,
     started: Instant,
     first: Option<mpsc::Sender<()>>,
@@ -161,10 +154,10 @@ impl Watching {
     }
 }
 
-/// Newest save wins: each burst of saves starts a fresh build on its own thread; a build still
-/// running when a newer save arrives, or past its render time budget, is abandoned and its result
-/// is never published. Abandoned threads cannot be stopped (see `deadline.rs`); they finish or
-/// spin on their own while the preview moves on. A panic is caught and shown like a build error.
+/// Newest save wins: each burst of saves starts a fresh build process; one still running when a
+/// newer save arrives is killed, so its result is never published and a template that loops for
+/// ever costs nothing once the fix is saved. The build process itself ends a render past its
+/// time budget, and reports a panic as an internal error.
 fn coordinate(
     live: &Live,
     options: &Arc<BuildOptions>,
@@ -173,21 +166,9 @@ fn coordinate(
 ) {
     let mut generation = 0;
     let mut running: Option<Running> = None;
-    loop {
-        let message = if running.is_some() {
-            match messages.recv_timeout(deadline::TICK) {
-                Ok(message) => Some(message),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match messages.recv() {
-                Ok(message) => Some(message),
-                Err(_) => return,
-            }
-        };
+    while let Ok(message) = messages.recv() {
         match message {
-            Some(Message::Changed(mut changed, mut first)) => {
+            Message::Changed(mut changed, mut first) => {
                 // Saves that queued up behind this one join it: one build per burst.
                 while let Ok(Message::Changed(more, also_first)) = messages.try_recv() {
                     changed.extend(more);
@@ -195,24 +176,19 @@ fn coordinate(
                 }
                 dedup_keeping_order(&mut changed);
                 generation += 1;
-                let first = first.or_else(|| running.take().and_then(|r| r.first));
+                let overtaken = running.take();
+                let first = first.or_else(|| overtaken.as_ref().and_then(|r| r.first.clone()));
+                if let Some(worker) = overtaken.and_then(|r| r.worker) {
+                    worker.stop();
+                }
                 running = Some(start_build(generation, options, sender, changed, first));
             }
-            Some(Message::Done(done, outcome)) => {
-                if let Some(current) = running.take_if(|r| r.generation == done) {
+            Message::Done(done, outcome) => {
+                if let Some(mut current) = running.take_if(|r| r.generation == done) {
+                    if let Some(worker) = current.worker.take() {
+                        worker.finish();
+                    }
                     publish(live, outcome, &current);
-                }
-            }
-            None => {
-                if let Some(late) = running.as_ref().and_then(|r| r.progress.overdue())
-                    && let Some(current) = running.take()
-                {
-                    let failed = Err(Failure::Content(vec![late]));
-                    publish(live, Outcome::Built(failed), &current);
-                    eprintln!(
-                        "note: a render cannot be stopped once started: it keeps a core busy \
-                         until it ends; restart `serve` to free it"
-                    );
                 }
             }
         }
@@ -221,37 +197,26 @@ fn coordinate(
 
 fn start_build(
     generation: u64,
-    options: &Arc<BuildOptions>,
+    options: &BuildOptions,
     sender: &mpsc::Sender<Message>,
     changed: Vec<String>,
     first: Option<mpsc::Sender<()>>,
 ) -> Running {
-    let progress = Arc::new(Progress::default());
-    let (options, sender, thread_progress) =
-        (Arc::clone(options), sender.clone(), Arc::clone(&progress));
-    let test_panic = panic_requested(&changed);
-    let spawned = thread::Builder::new()
-        .name(format!("build-{generation}"))
-        .spawn(move || {
-            deadline::adopt(Some(thread_progress));
-            let build = AssertUnwindSafe(|| {
-                if let Some(path) = test_panic {
-                    panic!("test hook: a save of {path}");
-                }
-                build::build(&options)
-            });
-            let outcome = match std::panic::catch_unwind(build) {
-                Ok(result) => Outcome::Built(result),
-                Err(payload) => Outcome::Panicked(panic_message(payload.as_ref())),
-            };
-            let _ = sender.send(Message::Done(generation, outcome));
-        });
-    if let Err(error) = spawned {
-        eprintln!("error: cannot start a rebuild: {error}");
-    }
+    let done = sender.clone();
+    let report = move |outcome| {
+        let _ = done.send(Message::Done(generation, outcome));
+    };
+    let worker = match Worker::start(options, panic_requested(&changed), report) {
+        Ok(worker) => Some(worker),
+        Err(error) => {
+            let message = format!("cannot start a build process: {error}");
+            let _ = sender.send(Message::Done(generation, Outcome::Environment(message)));
+            None
+        }
+    };
     Running {
         generation,
-        progress,
+        worker,
         changed,
         started: Instant::now(),
         first,
@@ -268,15 +233,7 @@ fn panic_requested(changed: &[String]) -> Option<String> {
     changed
         .iter()
         .find(|path| path.rsplit('/').next() == Some(name.as_str()))
-        .cloned()
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_string())
+        .map(|path| format!("test hook: a save of {path}"))
 }
 
 /// Serves a build's outcome and prints one line (or the diagnostics).
@@ -285,39 +242,32 @@ fn publish(live: &Live, outcome: Outcome, build: &Running) {
     let changed = &build.changed;
     let cause = describe(changed);
     match outcome {
-        Outcome::Built(Ok(built)) => {
-            let pages = built.pages;
+        Outcome::Built { output, pages } => {
             let verb = if changed.is_empty() {
                 "built"
             } else {
                 "rebuilt"
             };
-            let note = match live.publish_site(built.output) {
+            let note = match live.publish_site(output) {
                 Published::Unchanged if !changed.is_empty() => " (no change)",
                 Published::Stylesheets => " (stylesheets only)",
                 _ => "",
             };
             println!("{verb} {pages} pages in {ms} ms{note}{cause}");
         }
-        Outcome::Built(Err(Failure::Content(diagnostics))) => {
-            let overlay: Vec<OverlayDiagnostic> =
-                diagnostics.iter().map(|d| d.to_overlay()).collect();
+        Outcome::Failed(overlay) => {
+            // The build process has printed the diagnostics.
             live.publish_failure(&overlay);
-            let color = crate::use_color();
-            for diagnostic in &diagnostics {
-                eprintln!("{}\n", diagnostic.render(color));
-            }
-            let count = diagnostics.len();
+            let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
             println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
         }
-        Outcome::Built(Err(Failure::Environment(error))) => {
-            let message = format!("{error:#}");
+        Outcome::Environment(message) => {
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
             eprintln!("error: {message}");
             println!("build failed{cause}; the page shows the error until fixed");
         }
-        Outcome::Panicked(panic) => {
+        Outcome::Internal(panic) => {
             let message = format!("internal error while building: {panic}");
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
             eprintln!(
@@ -453,17 +403,6 @@ mod tests {
             event(EventKind::Modify(ModifyKind::Any), &["/site/content/a.md"]),
         ];
         assert_eq!(relevant_paths(root, &events), ["content/a.md"]);
-    }
-
-    #[test]
-    fn panic_messages_are_kept_whatever_their_type() {
-        let text = std::panic::catch_unwind(|| panic!("plain")).expect_err("panicked");
-        assert_eq!(panic_message(text.as_ref()), "plain");
-        let formatted =
-            std::panic::catch_unwind(|| panic!("{} {}", "formatted", 1)).expect_err("panicked");
-        assert_eq!(panic_message(formatted.as_ref()), "formatted 1");
-        let other = std::panic::catch_unwind(|| std::panic::panic_any(7)).expect_err("panicked");
-        assert_eq!(panic_message(other.as_ref()), "no message");
     }
 
     #[test]

@@ -27,6 +27,34 @@ fn a_save_that_fixes_a_runaway_template_is_served_at_once() {
     let took = fixed.elapsed();
     assert_eq!(page.status, 200);
     assert!(took < Duration::from_secs(2), "recovered after {took:?}");
+    // The runaway build was killed, not left spinning: `serve` has no process left.
+    let deadline = Instant::now() + EVENT;
+    while !children(preview.child.id()).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "a build process was left running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The ids of the processes whose parent is `pid`, from /proc.
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let after_name = stat.rsplit_once(')')?.1.to_string();
+                    after_name.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(pid)
+        })
+        .collect()
 }
 
 #[test]
@@ -154,4 +182,32 @@ fn template_and_data_problems_reach_the_overlay_too() {
     site.write("content/data/extra.toml", "name = [\n");
     let error = events.wait("error");
     assert!(error.contains("content/data/extra.toml:"), "{error}");
+}
+
+#[test]
+fn a_killed_serve_leaves_no_build_running() {
+    let site = site();
+    let mut preview = Preview::start(&site);
+    site.write("themes/plain/templates/page.html", RUNAWAY);
+    let root = site.root().to_string_lossy().to_string();
+    let building = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
+            .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+            .any(|cmdline| cmdline.contains("serve-build") && cmdline.contains(&root))
+    };
+    let deadline = Instant::now() + EVENT;
+    while !building() {
+        assert!(Instant::now() < deadline, "the runaway build never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    preview.child.kill().expect("kill serve");
+    preview.child.wait().expect("reap serve");
+    let deadline = Instant::now() + EVENT;
+    while building() {
+        assert!(Instant::now() < deadline, "the build outlived serve");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
