@@ -204,3 +204,32 @@ fn a_client_that_stops_reading_is_disconnected() {
     assert!(served < asked, "all {served} answers were sent");
     let _ = writer.join();
 }
+
+#[test]
+fn pages_elsewhere_cannot_open_the_event_stream() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let handshake = |origin: &str| {
+        let mut stream = preview.connect();
+        let request = format!(
+            "GET /__sre-guide/events HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n",
+            preview.address
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut head = vec![0; 1024];
+        let n = stream.read(&mut head).expect("an answer");
+        String::from_utf8_lossy(&head[..n]).to_ascii_lowercase()
+    };
+    let refused = handshake("https://evil.example");
+    assert!(refused.starts_with("http/1.1 403"), "{refused}");
+    let accepted = handshake(&format!("http://{}", preview.address));
+    assert!(accepted.starts_with("http/1.1 101"), "{accepted}");
+    assert!(
+        accepted.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{accepted}"
+    );
+    // A plain GET of the stream is not a WebSocket: refused, not left hanging.
+    assert_eq!(preview.get("/__sre-guide/events").status, 400);
+}
