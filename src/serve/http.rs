@@ -107,7 +107,7 @@ fn answer(live: &Arc<Live>, request: Request<Incoming>) -> Reply {
     if let Some(refused) = over_limits(&request) {
         return refused;
     }
-    if request.uri().path().ends_with(EVENTS) && is_websocket(request.headers()) {
+    if request.uri().path().strip_prefix('/') == Some(EVENTS) && is_websocket(request.headers()) {
         return upgrade(live, request);
     }
     respond::request(live, &request)
