@@ -24,7 +24,7 @@ use tokio::time::Sleep;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::{EVENTS, Live, respond};
 
@@ -205,8 +205,13 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>) -> Reply {
     let upgrading = hyper::upgrade::on(&mut request);
     tokio::spawn(async move {
         if let Ok(upgraded) = upgrading.await {
-            let socket =
-                WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+            // Pages send nothing but control frames: a client's message may not grow large.
+            let config = WebSocketConfig::default()
+                .read_buffer_size(4 * 1024)
+                .max_message_size(Some(4 * 1024))
+                .max_frame_size(Some(4 * 1024));
+            let io = TokioIo::new(upgraded);
+            let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
             stream_events(socket, events).await;
         }
     });

@@ -233,3 +233,33 @@ fn pages_elsewhere_cannot_open_the_event_stream() {
     // A plain GET of the stream is not a WebSocket: refused, not left hanging.
     assert_eq!(preview.get("/__sre-guide/events").status, 400);
 }
+
+#[test]
+fn a_huge_websocket_message_closes_that_stream_only() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let stream = preview.connect();
+    let url = format!("ws://{}/__sre-guide/events", preview.address);
+    let (mut socket, _) = tungstenite::client::client(url.as_str(), stream).expect("handshake");
+    // A 12 MB message (under the library's own 16 MiB frame limit): the server refuses it after a few KiB instead of buffering it, and
+    // closes the stream (a timeout would mean it was still reading).
+    let timed_out = |error: &tungstenite::Error| {
+        matches!(error, tungstenite::Error::Io(io) if matches!(
+            io.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ))
+    };
+    let closed = match socket.send(tungstenite::Message::binary(vec![0u8; 12 * 1024 * 1024])) {
+        Err(error) => !timed_out(&error),
+        Ok(()) => loop {
+            match socket.read() {
+                Ok(tungstenite::Message::Close(_)) => break true,
+                Ok(_) => continue,
+                Err(error) => break !timed_out(&error),
+            }
+        },
+    };
+    assert!(closed, "the server kept reading the message");
+    prompt_get(&preview, "after a huge WebSocket message");
+    assert!(preview.rss_mb() < 100, "RSS {} MB", preview.rss_mb());
+}
