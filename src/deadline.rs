@@ -12,11 +12,15 @@ use crate::diagnostic::Diagnostic;
 /// How often a watcher looks at the renders in progress.
 pub(crate) const TICK: Duration = Duration::from_millis(100);
 
-/// The renders in progress of one build.
+/// A render's budget until the site's `timeout` is known.
+const DEFAULT_BUDGET: Duration = Duration::from_secs(30);
+
+/// The renders in progress of one build, and the budget each gets.
 #[derive(Default)]
 pub(crate) struct Progress {
     renders: Mutex<Vec<Render>>,
     next: Mutex<u64>,
+    budget: Mutex<Option<Duration>>,
 }
 
 struct Render {
@@ -41,9 +45,24 @@ pub(crate) fn adopt(progress: Option<Arc<Progress>>) {
     CURRENT.with(|current| *current.borrow_mut() = progress);
 }
 
+/// Sets the budget of every later render of this thread's build (`timeout` in site.toml).
+pub(crate) fn set_budget(budget: Duration) {
+    if let Some(progress) = current() {
+        *progress
+            .budget
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(budget);
+    }
+}
+
 /// Marks `page` as rendering with `template` until the guard is dropped.
-pub(crate) fn rendering(page: &str, template: &str, budget: Duration) -> Option<Rendering> {
+pub(crate) fn rendering(page: &str, template: &str) -> Option<Rendering> {
     let progress = current()?;
+    let budget = progress
+        .budget
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .unwrap_or(DEFAULT_BUDGET);
     let id = {
         let mut next = progress.next.lock().unwrap_or_else(PoisonError::into_inner);
         *next += 1;
@@ -134,9 +153,10 @@ mod tests {
     fn a_render_past_its_budget_is_named_with_its_template() {
         let progress = Arc::new(Progress::default());
         adopt(Some(Arc::clone(&progress)));
-        let quick = rendering("content/a.md", "page.html", Duration::from_secs(60));
+        let quick = rendering("content/a.md", "page.html");
         assert!(progress.overdue().is_none());
-        let slow = rendering("content/b.md", "slow.html", Duration::ZERO);
+        set_budget(Duration::ZERO);
+        let slow = rendering("content/b.md", "slow.html");
         std::thread::sleep(Duration::from_millis(5));
         let late = progress.overdue().expect("overdue");
         assert_eq!(late.path.as_deref(), Some("content/b.md"));
@@ -145,6 +165,6 @@ mod tests {
         drop(quick);
         assert!(progress.overdue().is_none());
         adopt(None);
-        assert!(rendering("content/c.md", "page.html", Duration::ZERO).is_none());
+        assert!(rendering("content/c.md", "page.html").is_none());
     }
 }

@@ -113,6 +113,7 @@ pub(crate) struct Rendered {
 }
 
 pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::Result<Rendered> {
+    crate::deadline::set_budget(site.config.timeout);
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
@@ -261,9 +262,7 @@ fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<S
             context.insert("phase", phase);
         }
     }
-    let template = template_of(page);
-    let _timed = crate::deadline::rendering(&page.file.path, template, site.config.timeout);
-    render_template(tera, theme, template, &context, &page.file.path)
+    render_template(tera, theme, template_of(page), &context, &page.file.path)
 }
 
 fn render_template(
@@ -273,6 +272,7 @@ fn render_template(
     context: &Context,
     for_page: &str,
 ) -> Result<String, Diagnostic> {
+    let _timed = crate::deadline::rendering(for_page, template);
     tera.render(template, context).map_err(|error| {
         let mut diagnostic = theme::template_error(&theme.templates, &error)
             .unwrap_or_else(|| Diagnostic::in_file(for_page, error.to_string()));
