@@ -19,7 +19,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::time::Sleep;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -49,6 +49,8 @@ const PING: Duration = Duration::from_secs(15);
 const WRITE_STALL: Duration = Duration::from_secs(10);
 
 pub(super) type Reply = Response<Full<Bytes>>;
+/// One of the `MAX_CONNECTIONS`; free again when every holder has dropped it.
+type Slot = Arc<OwnedSemaphorePermit>;
 
 /// Accepts connections until the listener fails; each is served by its own task.
 pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::Error {
@@ -63,7 +65,8 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
         .keep_alive(true);
     let http = Arc::new(http);
     loop {
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+        // Held by the connection, and by its event stream after an upgrade.
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await.map(Arc::new) else {
             return std::io::Error::other("the connection limit was closed");
         };
         let stream = match listener.accept().await {
@@ -81,14 +84,15 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let live = Arc::clone(&live);
-                async move { Ok::<_, Infallible>(answer(&live, request)) }
+                let slot = Arc::clone(&slot);
+                async move { Ok::<_, Infallible>(answer(&live, request, slot)) }
             });
             // Errors here are the client's (a reset, a timeout, a malformed head hyper answered).
+            // The service, and with it this connection's slot, is dropped when it ends.
             let _ = http
                 .serve_connection(TokioIo::new(WriteStall::new(stream)), service)
                 .with_upgrades()
                 .await;
-            drop(slot);
         });
     }
 }
@@ -103,12 +107,12 @@ fn transient(error: &std::io::Error) -> bool {
         .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
 }
 
-fn answer(live: &Arc<Live>, request: Request<Incoming>) -> Reply {
+fn answer(live: &Arc<Live>, request: Request<Incoming>, slot: Slot) -> Reply {
     if let Some(refused) = over_limits(&request) {
         return refused;
     }
     if request.uri().path().strip_prefix('/') == Some(EVENTS) && is_websocket(request.headers()) {
-        return upgrade(live, request);
+        return upgrade(live, request, slot);
     }
     respond::request(live, &request)
 }
@@ -177,7 +181,7 @@ fn is_websocket(headers: &HeaderMap) -> bool {
 }
 
 /// Accepts the WebSocket handshake and hands the connection to a task that streams events.
-fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>) -> Reply {
+fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Reply {
     if let Some(refused) = respond::refused(live, &request) {
         return refused;
     }
@@ -213,6 +217,7 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>) -> Reply {
             let io = TokioIo::new(upgraded);
             let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
             stream_events(socket, events).await;
+            drop(slot);
         }
     });
     let mut reply = Response::new(Full::new(Bytes::new()));
