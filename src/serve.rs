@@ -15,6 +15,7 @@ use anyhow::{Context, anyhow};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+mod guard;
 mod http;
 mod respond;
 pub(crate) mod worker;

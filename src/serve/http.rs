@@ -1,14 +1,10 @@
 //! The connection layer of the preview. In: the listening socket. Out: hyper HTTP/1.1 connections
 //! whose requests go to `respond.rs`, and WebSocket event streams fed from `Live`. It enforces the
-//! limits a hostile client meets (line, headers, bodies, stalls, connections) before any request
-//! is answered; it never reads or buffers a request body.
+//! limits a hostile client meets (line, headers, bodies, stalls, connections; `guard.rs` watches
+//! the raw bytes) before any request is answered; it never reads or buffers a request body.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http_body_util::Full;
@@ -17,15 +13,14 @@ use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::upgrade::Upgraded;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
-use tokio::time::Sleep;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+use super::guard::Guarded;
 use super::{EVENTS, Live, respond};
 
 /// The longest request line answered (nginx's default): longer gets 414.
@@ -44,9 +39,6 @@ const MAX_CONNECTIONS: usize = 512;
 const STREAM_QUEUE: usize = 16;
 /// Proxies drop silent connections; a ping keeps event streams open and finds dead ones.
 const PING: Duration = Duration::from_secs(15);
-/// A client that stops reading what it asked for is disconnected after this long, so it cannot
-/// hold a connection slot (or an event stream's queue) for ever.
-const WRITE_STALL: Duration = Duration::from_secs(10);
 
 pub(super) type Reply = Response<Full<Bytes>>;
 /// One of the `MAX_CONNECTIONS`; free again when every holder has dropped it.
@@ -90,7 +82,7 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
             // Errors here are the client's (a reset, a timeout, a malformed head hyper answered).
             // The service, and with it this connection's slot, is dropped when it ends.
             let _ = http
-                .serve_connection(TokioIo::new(WriteStall::new(stream)), service)
+                .serve_connection(TokioIo::new(Guarded::new(stream)), service)
                 .with_upgrades()
                 .await;
         });
@@ -271,84 +263,6 @@ async fn stream_events(
         }
     }
     let _ = socket.close(None).await;
-}
-
-/// A connection whose writes fail once one has waited `WRITE_STALL` for the client to read.
-struct WriteStall {
-    stream: TcpStream,
-    stalled: Option<Pin<Box<Sleep>>>,
-}
-
-impl WriteStall {
-    fn new(stream: TcpStream) -> Self {
-        WriteStall {
-            stream,
-            stalled: None,
-        }
-    }
-
-    /// Passes `ready` on, starting the clock when the socket is not ready and failing when it
-    /// has not been ready for `WRITE_STALL`.
-    fn watch<T>(
-        &mut self,
-        cx: &mut Context<'_>,
-        ready: Poll<io::Result<T>>,
-    ) -> Poll<io::Result<T>> {
-        if ready.is_ready() {
-            self.stalled = None;
-            return ready;
-        }
-        let stalled = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_STALL)));
-        match stalled.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-impl AsyncRead for WriteStall {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for WriteStall {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let ready = Pin::new(&mut self.stream).poll_write(cx, buf);
-        self.watch(cx, ready)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        let ready = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
-        self.watch(cx, ready)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let ready = Pin::new(&mut self.stream).poll_flush(cx);
-        self.watch(cx, ready)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
 }
 
 #[cfg(test)]

@@ -80,6 +80,19 @@ fn oversized_lines_and_headers_get_414_and_431() {
         "a".repeat(9 * 1024)
     );
     closes(expect_status(&preview, long_line.as_bytes(), "414"));
+    // Longer than any buffer, and never finished: still 414, after the first 8 KiB.
+    let mut endless = preview.connect();
+    endless.write_all(b"GET /").expect("send");
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    while sent < 100 * 1024 * 1024 && endless.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    assert!(sent < 100 * 1024 * 1024, "the server read the whole line");
+    let mut answer = Vec::new();
+    let _ = endless.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
     let big_headers = format!(
         "GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n",
         "b".repeat(17 * 1024)
