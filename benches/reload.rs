@@ -3,10 +3,12 @@
 //! Two sites, each copied or generated into a temp dir: this repository's guide, and a generated
 //! site of 1,000 pages. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
 //! number of edits per site (default 21). Prints the median and the spread.
+//! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
+//! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,6 +36,106 @@ fn main() {
     generate(generated.path(), 1_000);
     let generated_ms = measure(generated.path(), "content/s05/p0500.md", runs);
     report("1,000 generated pages", 300.0, &generated_ms);
+
+    if !installed("wrk") {
+        println!("keep-alive: wrk not installed (apt-get install wrk) — not measured");
+        return;
+    }
+    let mut server = Server::start(generated.path());
+    let ours = wrk(&format!("http://{}/s05/p0500/", server.address));
+    server.stop();
+    println!("keep-alive, sre-guide serve: {ours}");
+    if installed("hugo") {
+        let hugo = hugo_keep_alive(generated.path());
+        println!("keep-alive, hugo server:     {hugo}");
+    } else {
+        println!("keep-alive, hugo server: not installed (apt-get install hugo)");
+    }
+}
+
+/// Whether `program` runs at all (both print their version for `--version`).
+fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// `wrk -t2 -c32 -d10s` on one URL, with keep-alive: requests per second and median latency.
+fn wrk(url: &str) -> String {
+    let output = Command::new("wrk")
+        .args(["-t2", "-c32", "-d10s", "--latency", url])
+        .output()
+        .expect("run wrk");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|line| line.strip_prefix(prefix))
+            .map_or("?", str::trim)
+            .to_string()
+    };
+    let errors = if text.contains("Non-2xx") || text.contains("Socket errors") {
+        " (with errors!)"
+    } else {
+        ""
+    };
+    format!(
+        "{} req/s, p50 {}{errors}",
+        field("Requests/sec:"),
+        field("50%")
+    )
+}
+
+/// The same page from `hugo server` (rendering to memory, live reload on, as ours): the page's
+/// Markdown under a minimal layout.
+fn hugo_keep_alive(generated: &Path) -> String {
+    let site = tempfile::tempdir().expect("temp dir");
+    let root = site.path();
+    fs::create_dir_all(root.join("content/s05")).expect("mkdir");
+    fs::create_dir_all(root.join("layouts/_default")).expect("mkdir");
+    fs::copy(
+        generated.join("content/s05/p0500.md"),
+        root.join("content/s05/p0500.md"),
+    )
+    .expect("copy the page");
+    fs::write(
+        root.join("hugo.toml"),
+        "baseURL = \"https://example.org/\"\ntitle = \"Generated\"\n",
+    )
+    .expect("write hugo.toml");
+    let layout = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                  <title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>";
+    for name in ["single.html", "list.html"] {
+        fs::write(root.join("layouts/_default").join(name), layout).expect("write a layout");
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = Command::new("hugo")
+        .args(["server", "--bind", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--source")
+        .arg(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start hugo server");
+    let url = format!("http://127.0.0.1:{port}/s05/p0500/");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "hugo server did not start"
+        );
+        thread::sleep(Duration::from_millis(100));
+    }
+    let result = wrk(&url);
+    let _ = child.kill();
+    let _ = child.wait();
+    result
 }
 
 fn report(site: &str, budget: f64, samples: &[f64]) {
@@ -112,21 +214,22 @@ impl Server {
         Server { child, address }
     }
 
-    /// The names of the events arriving on a fresh live-reload stream.
+    /// The names of the events arriving on a fresh live-reload stream (a WebSocket).
     fn events(&self) -> Receiver<String> {
-        let mut stream = TcpStream::connect(&self.address).expect("connect");
-        let request = format!(
-            "GET /__sre-guide/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-            self.address
-        );
-        stream.write_all(request.as_bytes()).expect("open events");
+        let stream = TcpStream::connect(&self.address).expect("connect");
+        let url = format!("ws://{}/__sre-guide/events", self.address);
+        let (mut socket, _) =
+            tungstenite::client::client(url.as_str(), stream).expect("WebSocket handshake");
         let (send, events) = mpsc::channel();
         thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if let Some(name) = line.strip_prefix("event: ")
-                    && send.send(name.to_string()).is_err()
-                {
-                    return;
+            while let Ok(message) = socket.read() {
+                if let tungstenite::Message::Text(text) = message {
+                    let json: serde_json::Value =
+                        serde_json::from_str(text.as_str()).expect("JSON");
+                    let name = json["event"].as_str().unwrap_or_default().to_string();
+                    if send.send(name).is_err() {
+                        return;
+                    }
                 }
             }
         });

@@ -11,6 +11,8 @@ use crate::{check, links, load, render, theme};
 pub(crate) struct BuildOptions {
     pub(crate) root: PathBuf,
     pub(crate) base_url: Option<String>,
+    /// Include pages marked `draft = true` (`--drafts`).
+    pub(crate) drafts: bool,
 }
 
 /// A site built into memory (for `serve`).
@@ -65,6 +67,7 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
         base_url: options.base_url.as_deref(),
+        drafts: options.drafts,
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
@@ -212,6 +215,7 @@ mod tests {
         let options = BuildOptions {
             root: site.path().to_path_buf(),
             base_url: None,
+            drafts: false,
         };
         assert!(build_into(&options, &Discard).is_ok(), "the guide builds");
         const FILES: [&str; 4] = [

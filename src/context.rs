@@ -58,6 +58,8 @@ pub(crate) struct PageContext<'a> {
     pub(crate) description: &'a str,
     pub(crate) template: &'a str,
     pub(crate) weight: i64,
+    /// Marked `draft = true` (present only with `--drafts`); the theme shows a banner.
+    pub(crate) draft: bool,
     pub(crate) extra: &'a serde_json::Value,
     pub(crate) route: &'a str,
     pub(crate) source: &'a str,
@@ -131,6 +133,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         description: &page.front.description,
         template: template_of(page),
         weight: page.front.weight,
+        draft: page.front.draft,
         extra: &page.front.extra,
         route: &page.route,
         source: &page.file.path,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{SourceFile, Span};
 
@@ -127,11 +127,27 @@ impl Diagnostic {
             column,
             source_line,
             help: self.help.clone().unwrap_or_default(),
+            text: self.render(false),
         }
     }
 }
 
-#[derive(Debug, Serialize)]
+impl OverlayDiagnostic {
+    /// A problem with no file or position (an environment failure, an internal error).
+    pub(crate) fn message(message: &str) -> Self {
+        OverlayDiagnostic {
+            message: message.to_string(),
+            path: String::new(),
+            line: 0,
+            column: 0,
+            source_line: String::new(),
+            help: String::new(),
+            text: format!("error: {message}"),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct OverlayDiagnostic {
     pub(crate) message: String,
     pub(crate) path: String,
@@ -139,6 +155,8 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) column: usize,
     pub(crate) source_line: String,
     pub(crate) help: String,
+    /// The whole problem laid out as the terminal shows it (without colour), for the overlay.
+    pub(crate) text: String,
 }
 
 /// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character

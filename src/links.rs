@@ -96,7 +96,7 @@ pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Di
     Diagnostic::at(
         file,
         span,
-        format!("`{path}` is a draft, so it is not part of the site"),
+        format!("`{path}` is a draft; `--drafts` includes it"),
     )
     .help(format!(
         "remove `draft = true` from content/{path} to publish it, or link elsewhere"

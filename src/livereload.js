@@ -1,5 +1,6 @@
 // sre-guide serve: live reload and the build-error overlay (added by `serve` only, never by
-// `build`). Events come from `events` beside this script, so proxies and subpaths just work.
+// `build`). Events come over a WebSocket to `events` beside this script, so proxies and subpaths
+// just work.
 (function () {
   "use strict";
   var me = document.currentScript, overlay = null;
@@ -10,27 +11,53 @@
     restore();
     addEventListener("load", restore);
   }
-  var url = new URL("events", me.src);
-  url.searchParams.set("build", me.getAttribute("data-build") || "");
-  var source = new EventSource(url);
-
-  source.addEventListener("reload", function () {
-    sessionStorage.setItem(key, String(scrollY));
-    location.reload();
-  });
-  source.addEventListener("css", function (e) {
-    JSON.parse(e.data).changes.forEach(function (c) {
-      document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {
-        var href = new URL(link.href), path = href.pathname;
-        if (path.slice(-c.from.length - 1) !== "/" + c.from) return;
-        link.href = new URL(c.to, href.origin + path.slice(0, -c.from.length)).href;
+  // One WebSocket per page, closed while the page sits in the back/forward cache: it does not
+  // count against the browser's six HTTP connections per host, so tabs never starve each other.
+  var build = me.getAttribute("data-build") || "", socket = null, retries = 0, away = false;
+  var on = {
+    reload: function () {
+      sessionStorage.setItem(key, String(scrollY));
+      location.reload();
+    },
+    css: function (m) {
+      build = String(m.build);
+      m.changes.forEach(function (c) {
+        document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {
+          var href = new URL(link.href), path = href.pathname;
+          if (path.slice(-c.from.length - 1) !== "/" + c.from) return;
+          link.href = new URL(c.to, href.origin + path.slice(0, -c.from.length)).href;
+        });
       });
-    });
+    },
+    error: function (m) { show(m.diagnostics); }
+  };
+
+  function connect() {
+    var url = new URL("events", me.src);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("build", build);
+    socket = new WebSocket(url);
+    socket.onopen = function () { retries = 0; };
+    socket.onmessage = function (e) {
+      var message = JSON.parse(e.data);
+      if (on[message.event]) on[message.event](message);
+    };
+    // The server restarted or the network blinked: try again, more slowly each time.
+    socket.onclose = function () {
+      socket = null;
+      if (!away) setTimeout(connect, Math.min(250 * ++retries, 3000));
+    };
+  }
+  addEventListener("pagehide", function () {
+    away = true;
+    if (socket) socket.close();
   });
-  // EventSource fires a data-less "error" when the connection drops; ours carries diagnostics.
-  source.addEventListener("error", function (e) {
-    if (typeof e.data === "string") show(JSON.parse(e.data).diagnostics);
+  addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    away = false; // back from the cache: catch up (a reload if the site changed meanwhile)
+    if (!socket) connect();
   });
+  connect();
 
   function el(parent, tag, text) {
     var node = parent.appendChild(document.createElement(tag));
@@ -38,6 +65,8 @@
     return node;
   }
 
+  // Each problem as the terminal prints it: file:line:col, message, source line, the marker under
+  // the whole span, help.
   function show(list) {
     if (overlay) overlay.remove();
     overlay = document.createElement("sre-guide-overlay");
@@ -45,19 +74,13 @@
     el(root, "style", STYLE);
     var box = el(root, "div", "");
     box.setAttribute("role", "alert");
-    el(box, "button", "×").addEventListener("click", function () { overlay.remove(); });
+    var close = el(box, "button", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close the build errors");
+    close.addEventListener("click", function () { overlay.remove(); });
     el(box, "h2", "The build failed: " + list.length + " problem" + (list.length === 1 ? "" : "s"));
     el(box, "p", "Still showing the last good build. Save a fix and this page reloads.");
-    list.forEach(function (d) {
-      var item = el(box, "section", "");
-      el(item, "b", d.path + (d.line ? ":" + d.line + ":" + d.column : ""));
-      el(item, "p", "error: " + d.message);
-      if (d.line) {
-        var gutter = d.line + " | ";
-        el(item, "pre", gutter + d.source_line + "\n" + " ".repeat(gutter.length + d.column - 1) + "^");
-      }
-      if (d.help) el(item, "p", "help: " + d.help).className = "help";
-    });
+    list.forEach(function (d) { el(box, "pre", d.text); });
     document.documentElement.appendChild(overlay);
   }
 
@@ -66,8 +89,7 @@
     "background:#0008;font:15px/1.5 system-ui,sans-serif}" +
     "div{position:relative;max-width:52rem;margin:3rem auto;padding:1rem 1.5rem;background:#fff;" +
     "color:#1a1a1a;border-top:6px solid #c62828;border-radius:6px}h2{margin:0;color:#b71c1c}" +
-    "section{border-top:1px solid #ddd;margin-top:.75rem;padding-top:.5rem}b,pre{font:13px ui-monospace,monospace}" +
-    "section p{margin:.25rem 0;font-weight:600}.help{color:#1b5e20;font-weight:400}" +
-    "pre{padding:.5rem;background:#f3f3f3;overflow:auto}" +
+    "pre{font:13px/1.4 ui-monospace,monospace;padding:.5rem;background:#f3f3f3;overflow:auto;" +
+    "white-space:pre;border-left:3px solid #c62828}" +
     "button{position:absolute;top:.5rem;right:.75rem;border:0;background:none;font-size:1.5rem}";
 })();

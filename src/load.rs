@@ -33,6 +33,9 @@ struct RawConfig {
     edit_url: Option<Spanned<String>>,
     #[serde(default)]
     publish: RawPublish,
+    /// Seconds one page may take to render before the build fails naming it.
+    #[serde(default = "default_timeout")]
+    timeout: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -45,6 +48,10 @@ struct RawPublish {
 
 fn default_language() -> String {
     "en".to_string()
+}
+
+fn default_timeout() -> u64 {
+    30
 }
 
 fn default_theme() -> String {
@@ -61,6 +68,8 @@ struct RawMenuItem {
 pub(crate) struct LoadOptions<'a> {
     pub(crate) root: &'a Path,
     pub(crate) base_url: Option<&'a str>,
+    /// Keep `draft = true` pages in the site (`--drafts`).
+    pub(crate) drafts: bool,
 }
 
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
@@ -145,7 +154,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             match read(root, path, &mut diagnostics)
                 .and_then(|file| crate::page::page(&file, &content_path, &mut diagnostics))
             {
-                Some(page) if page.front.draft => {
+                Some(page) if page.front.draft && !options.drafts => {
                     drafts.insert(content_path);
                 }
                 Some(page) => pages.push(page),
@@ -187,6 +196,7 @@ fn empty_config() -> SiteConfig {
         menu: Vec::new(),
         edit_url: None,
         publish_headers: false,
+        timeout: std::time::Duration::from_secs(default_timeout()),
     }
 }
 
@@ -337,6 +347,7 @@ fn config(
         menu,
         edit_url: raw.edit_url.map(Spanned::into_inner),
         publish_headers: raw.publish.headers,
+        timeout: std::time::Duration::from_secs(raw.timeout),
     })
 }
 

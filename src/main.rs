@@ -7,6 +7,7 @@ mod chart;
 mod check;
 mod context;
 mod data;
+mod deadline;
 mod diagnostic;
 mod functions;
 mod headers;
@@ -71,11 +72,25 @@ enum Command {
         /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
         #[arg(short, long, value_name = "URL")]
         base_url: Option<String>,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
     /// Run every check a build runs, and write nothing.
     Check {
         #[command(flatten)]
         site: SiteRoot,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
+    },
+    /// Internal: one build for `serve`, in a process it can stop (see src/serve/worker.rs).
+    #[command(hide = true)]
+    ServeBuild {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
     },
     /// Serve a live preview that rebuilds and reloads the browser on every save.
     Serve {
@@ -93,6 +108,9 @@ enum Command {
         /// Open the preview in the default browser (or $BROWSER) once it is listening.
         #[arg(short = 'O', long)]
         open: bool,
+        /// Include pages marked `draft = true`, each with a "Draft" banner.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
     /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
     New {
@@ -122,6 +140,7 @@ fn main() -> ExitCode {
             site,
             output,
             base_url,
+            drafts,
         } => {
             let root = site.root;
             let started = Instant::now();
@@ -130,7 +149,12 @@ fn main() -> ExitCode {
                 Ok(staging) => staging,
                 Err(error) => return environment_failure(&error),
             };
-            let options = BuildOptions { root, base_url };
+            let options = BuildOptions {
+                root,
+                base_url,
+                drafts,
+            };
+            deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
             // A failed build drops the staging folder, leaving the previous output untouched.
             match build::build_into(&options, &staging) {
                 Ok(counts) => match staging.commit() {
@@ -150,12 +174,14 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, "; nothing was written"),
             }
         }
-        Command::Check { site } => {
+        Command::Check { site, drafts } => {
             let started = Instant::now();
             let options = BuildOptions {
                 root: site.root,
                 base_url: None,
+                drafts,
             };
+            deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
             match build::build_into(&options, &render::Discard) {
                 Ok(counts) => {
                     print_warnings(&counts.warnings);
@@ -169,17 +195,24 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, ""),
             }
         }
+        Command::ServeBuild { root, drafts } => serve::build_process(BuildOptions {
+            root,
+            base_url: None,
+            drafts,
+        }),
         Command::Serve {
             site,
             port,
             bind,
             poll,
             open,
+            drafts,
         } => {
             let options = serve::ServeOptions {
                 build: BuildOptions {
                     root: site.root,
                     base_url: None,
+                    drafts,
                 },
                 port,
                 bind,

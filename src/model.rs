@@ -107,6 +107,8 @@ pub(crate) struct SiteConfig {
     pub(crate) edit_url: Option<String>,
     /// `[publish] headers = true`: publish a `_headers` file (see `headers.rs`).
     pub(crate) publish_headers: bool,
+    /// How long one page may render (`timeout` in site.toml): past it the build fails.
+    pub(crate) timeout: std::time::Duration,
 }
 
 #[derive(Debug)]

@@ -142,6 +142,7 @@ pub(crate) fn site(
     sink: &dyn Sink,
 ) -> anyhow::Result<Rendered> {
     let site = checked.site();
+    crate::deadline::set_budget(site.config.timeout);
     let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     functions::register(&mut tera, site, theme, &requests);
@@ -266,12 +267,15 @@ fn render_pages(
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = site.pages.len().div_ceil(threads).max(1);
+    let progress = crate::deadline::current();
     std::thread::scope(|scope| {
         let workers: Vec<_> = site
             .pages
             .chunks(chunk)
             .map(|pages| {
+                let progress = progress.clone();
                 scope.spawn(move || {
+                    crate::deadline::adopt(progress);
                     pages
                         .iter()
                         .map(|page| {
@@ -338,6 +342,7 @@ fn render_template(
     context: &Context,
     for_page: &str,
 ) -> Result<String, Diagnostic> {
+    let _timed = crate::deadline::rendering(for_page, template);
     tera.render(template, context).map_err(|error| {
         let mut diagnostic = crate::tera_errors::render_error(&theme.templates, &error, template);
         diagnostic.context = Some(format!("while rendering {for_page}"));
@@ -436,6 +441,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             description: "",
             template: "404.html",
             weight: 0,
+            draft: false,
             extra: &extra,
             route: "404.html",
             source: "",

@@ -26,9 +26,11 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
     if request.root.join(&shown).exists() {
         return Err(exists(&shown));
     }
+    // Drafts count too: a new page must not take a draft's URL or weight.
     let (site, _) = load::site(&LoadOptions {
         root: request.root,
         base_url: None,
+        drafts: true,
     })?;
     let route = route_of(&path);
     if let Some(other) = site.page_at(&route) {

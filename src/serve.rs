@@ -1,24 +1,26 @@
 //! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that the
-//! very same `build::build` makes, served from memory over HTTP, plus Server-Sent Events (`reload`,
-//! `css`, `error`) that the injected `livereload.js` turns into reloads and an error overlay.
+//! very same `build::build` makes, served from memory over HTTP, plus a WebSocket event stream
+//! (`reload`, `css`, `error`) that the injected `livereload.js` turns into reloads and an overlay.
 //! A request is only ever answered from keys of the in-memory `Output`: never from the filesystem,
-//! and `output/` is never touched. Answering one request is `serve/respond.rs`; watching and
-//! rebuilding is `watch.rs`.
+//! and `output/` is never touched. Connections and limits are `serve/http.rs`, answering one
+//! request is `serve/respond.rs`; watching and rebuilding is `watch.rs`.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
-use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, anyhow};
 use serde::Serialize;
-use tiny_http::{Request, Server};
+use tokio::sync::mpsc;
 
+mod guard;
+mod http;
 mod respond;
+pub(crate) mod worker;
+
+pub(crate) use worker::build_process;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
@@ -40,11 +42,9 @@ pub(crate) type OnListening = Box<dyn FnOnce(&str)>;
 pub(super) const EVENTS: &str = "__sre-guide/events";
 pub(super) const SCRIPT: &str = "__sre-guide/livereload.js";
 pub(super) const LIVERELOAD_JS: &str = include_str!("livereload.js");
-/// Threads answering requests: enough that a dozen keep-alive browser connections never queue
-/// behind each other. Event streams do not hold one (each has its own writer thread).
-const WORKERS: usize = 16;
-/// Proxies and browsers drop event streams that stay silent; a comment line keeps them open.
-const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Threads answering requests: every connection is a task on these, so a stalled client holds
+/// no thread, and the process's thread count stays fixed whatever the number of connections.
+const WORKERS: usize = 2;
 
 pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let root = options.build.root.canonicalize().with_context(|| {
@@ -60,40 +60,33 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let live = Arc::new(Live::new(address.ip().is_loopback()));
     let build = Arc::new(BuildOptions {
         root: root.clone(),
-        base_url: options.build.base_url,
+        ..options.build
     });
     // Watch before the first build, so an edit made while it runs is not lost.
-    let _watcher = watch::start(options.poll, Arc::clone(&live), Arc::clone(&build))?;
-    watch::rebuild(&live, &build, &[]);
+    let rebuilds = watch::start(options.poll, Arc::clone(&live), Arc::clone(&build))?;
+    rebuilds.first_build();
 
-    let server = Arc::new(
-        Server::from_listener(listener, None)
-            .map_err(|error| anyhow!("cannot start the HTTP server on {address}: {error}"))?,
-    );
-    let (stop, stopped) = mpsc::channel::<anyhow::Result<()>>();
-    for n in 0..WORKERS {
-        let (server, live, stop) = (Arc::clone(&server), Arc::clone(&live), stop.clone());
-        thread::Builder::new()
-            .name(format!("http-{n}"))
-            .spawn(move || {
-                loop {
-                    match server.recv() {
-                        Ok(request) => {
-                            // A bug answering one request must not cost the server a worker.
-                            let answer = AssertUnwindSafe(|| respond::request(&live, request));
-                            if std::panic::catch_unwind(answer).is_err() {
-                                eprintln!("error: a request failed (a bug in sre-guide serve)");
-                            }
-                        }
-                        Err(error) => {
-                            let _ = stop.send(Err(anyhow!("the HTTP server stopped: {error}")));
-                            return;
-                        }
-                    }
-                }
-            })
-            .context("cannot start an HTTP worker thread")?;
-    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .max_blocking_threads(2)
+        .thread_name("http")
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("cannot start the HTTP server's threads")?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot make the listening socket non-blocking")?;
+    let (stop, mut stopped) = mpsc::unbounded_channel::<anyhow::Result<()>>();
+    let server_stop = stop.clone();
+    let server_live = Arc::clone(&live);
+    runtime.spawn(async move {
+        let outcome = match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => http::accept(listener, server_live).await,
+            Err(error) => error,
+        };
+        let _ = server_stop.send(Err(anyhow!("the HTTP server stopped: {outcome}")));
+    });
     // Ctrl-C (and SIGTERM) end the wait below; returning from `run` ends the process cleanly.
     ctrlc::set_handler(move || {
         let _ = stop.send(Ok(()));
@@ -111,7 +104,8 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     if let Some(on_listening) = options.on_listening {
         on_listening(&url);
     }
-    let outcome = stopped.recv().unwrap_or(Ok(()));
+    let outcome = runtime.block_on(stopped.recv()).unwrap_or(Ok(()));
+    runtime.shutdown_background();
     if outcome.is_ok() {
         println!("stopped");
     }
@@ -148,7 +142,7 @@ pub(super) struct State {
 }
 
 pub(super) struct Failed {
-    /// What the overlay shows: `{"diagnostics": [OverlayDiagnostic…]}`.
+    /// What the overlay shows: `{"event": "error", "diagnostics": [OverlayDiagnostic…]}`.
     json: String,
     /// One `file:line:col: message` line per problem, for the page shown before any good build.
     pub(super) listing: String,
@@ -166,8 +160,6 @@ pub(crate) struct Live {
     /// Open event streams; publishing and subscribing both hold this lock, so no event is missed.
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     next_build: AtomicU64,
-    /// Held by whoever builds, so two builds never publish out of order.
-    pub(crate) building: Mutex<()>,
     /// Bound to loopback: answer only requests addressed to a loopback name, so a web page
     /// elsewhere cannot read the preview through a DNS name rebound to 127.0.0.1.
     pub(super) loopback_only: bool,
@@ -195,7 +187,6 @@ impl Live {
             clients: Mutex::new(Vec::new()),
             next_build: AtomicU64::new(start + 1),
             loopback_only,
-            building: Mutex::new(()),
         }
     }
 
@@ -215,20 +206,13 @@ impl Live {
             Change::None if old.failure.is_none() => (Published::Unchanged, old.build, None),
             Change::Css(changes) if old.failure.is_none() => {
                 let build = self.next_build.fetch_add(1, Ordering::Relaxed);
-                let json = serde_json::json!({ "build": build, "changes": changes });
-                (
-                    Published::Stylesheets,
-                    build,
-                    Some(event("css", &json.to_string())),
-                )
+                let json =
+                    serde_json::json!({ "event": "css", "build": build, "changes": changes });
+                (Published::Stylesheets, build, Some(json.to_string()))
             }
             _ => {
                 let build = self.next_build.fetch_add(1, Ordering::Relaxed);
-                (
-                    Published::Reload,
-                    build,
-                    Some(event("reload", &build.to_string())),
-                )
+                (Published::Reload, build, Some(reload(build)))
             }
         };
         let site = Arc::new(Site {
@@ -250,11 +234,16 @@ impl Live {
     pub(crate) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
         #[derive(Serialize)]
         struct Report<'a> {
+            event: &'static str,
             diagnostics: &'a [OverlayDiagnostic],
         }
+        let report = Report {
+            event: "error",
+            diagnostics,
+        };
         let failed = Failed {
-            json: serde_json::to_string(&Report { diagnostics })
-                .unwrap_or_else(|_| r#"{"diagnostics":[]}"#.to_string()),
+            json: serde_json::to_string(&report)
+                .unwrap_or_else(|_| r#"{"event":"error","diagnostics":[]}"#.to_string()),
             listing: diagnostics
                 .iter()
                 .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
@@ -262,7 +251,7 @@ impl Live {
         };
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         let old = self.current();
-        let message = event("error", &failed.json);
+        let message = failed.json.clone();
         self.swap(State {
             build: old.build,
             site: old.site.clone(),
@@ -275,53 +264,39 @@ impl Live {
         *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
     }
 
-    /// Turns the request into an event stream written straight to the socket: tiny_http buffers
-    /// its own streamed responses and never flushes them. One thread per stream writes events and
-    /// heartbeats, so a slow page never holds up the others; a write error ends it.
-    pub(super) fn subscribe(&self, request: Request, page_build: Option<u64>) {
-        let (sender, receiver) = mpsc::channel::<Arc<str>>();
-        {
-            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
-            let state = self.current();
-            let mut first = String::from(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-                 Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n",
-            );
-            if let Some(failure) = &state.failure {
-                first.push_str(&event("error", &failure.json));
-            } else if page_build.is_some_and(|build| build != state.build) {
-                first.push_str(&event("reload", &state.build.to_string()));
+    /// A new event stream: its first message brings a page up to date (the overlay, or a
+    /// reload when the page comes from another build); then every event, in order. A stream that
+    /// falls `queue` messages behind is dropped, so a stalled page never holds memory.
+    pub(super) fn subscribe(
+        &self,
+        page_build: Option<u64>,
+        queue: usize,
+    ) -> mpsc::Receiver<Arc<str>> {
+        let (sender, receiver) = mpsc::channel(queue);
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = self.current();
+        let first = match &state.failure {
+            Some(failure) => Some(failure.json.clone()),
+            None if page_build.is_some_and(|build| build != state.build) => {
+                Some(reload(state.build))
             }
-            let _ = sender.send(first.into());
-            clients.push(sender);
+            None => None,
+        };
+        if let Some(first) = first {
+            let _ = sender.try_send(first.into());
         }
-        let mut writer = request.into_writer();
-        let spawned = thread::Builder::new().name("events".into()).spawn(move || {
-            loop {
-                let message = match receiver.recv_timeout(HEARTBEAT) {
-                    Ok(message) => message,
-                    Err(mpsc::RecvTimeoutError::Timeout) => ": heartbeat\n\n".into(),
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                };
-                let written = writer.write_all(message.as_bytes());
-                if written.and_then(|()| writer.flush()).is_err() {
-                    return; // the page went away; its sender is dropped at the next event
-                }
-            }
-        });
-        if let Err(error) = spawned {
-            eprintln!("warning: cannot start a live-reload stream: {error}");
-        }
+        clients.push(sender);
+        receiver
     }
 }
 
-fn event(name: &str, data: &str) -> String {
-    format!("event: {name}\ndata: {data}\n\n")
+fn reload(build: u64) -> String {
+    serde_json::json!({ "event": "reload", "build": build }).to_string()
 }
 
 fn broadcast(clients: &mut Vec<mpsc::Sender<Arc<str>>>, message: &str) {
     let message: Arc<str> = message.into();
-    clients.retain(|client| client.send(Arc::clone(&message)).is_ok());
+    clients.retain(|client| client.try_send(Arc::clone(&message)).is_ok());
 }
 
 /// How a new build differs from the one served.

@@ -1,11 +1,11 @@
 //! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
-//! files are seen). Out: one `build::build` per burst of edits, published to `serve::Live`, and one
-//! line per rebuild. Editor temp files, `output/`, `target/` and access events never trigger one;
-//! nothing here writes a file or answers a request.
+//! files are seen). Out: one `build::build` per burst of edits, each on a thread of its own, the
+//! newest published to `serve::Live`, and one line per rebuild. Editor temp files, `output/`,
+//! `target/` and access events never trigger one; nothing here writes a file or answers a request.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, PoisonError, mpsc};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,8 +17,9 @@ use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
-use crate::build::{self, BuildOptions, Failure};
+use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
+use crate::serve::worker::{Outcome, Worker};
 use crate::serve::{Live, Published};
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
@@ -30,6 +31,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// Keeps the watcher running; watching stops when it is dropped.
 pub(crate) struct Watching {
     _debouncer: Box<dyn Send>,
+    rebuilds: Rebuilds,
 }
 
 /// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
@@ -51,13 +53,14 @@ pub(crate) fn start(
             root.display()
         );
     }
-    let (changes, changed) = mpsc::channel::<Vec<String>>();
+    let (sender, messages) = mpsc::channel::<Message>();
+    let (changes, changes_for_first) = (sender.clone(), sender.clone());
     let handler_root = root.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
             let paths = relevant_paths(&handler_root, &events);
             if !paths.is_empty() {
-                let _ = changes.send(paths);
+                let _ = changes.send(Message::Changed(paths, None));
             }
         }
         Err(errors) => {
@@ -107,72 +110,174 @@ pub(crate) fn start(
         }
         Box::new(debouncer)
     };
+    let rebuilds = Rebuilds(changes_for_first);
     thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || {
-            // Whatever arrived while a build ran is folded into the next one: one build per burst.
-            while let Ok(mut paths) = changed.recv() {
-                while let Ok(more) = changed.try_recv() {
-                    paths.extend(more);
-                }
-                dedup_keeping_order(&mut paths);
-                rebuild(&live, &options, &paths);
-            }
-        })
+        .spawn(move || coordinate(&live, &options, &sender, &messages))
         .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
+        rebuilds,
     })
 }
 
-/// Builds the site once more and publishes the outcome; prints one line (or the diagnostics).
-/// `changed` is empty for the first build.
-pub(crate) fn rebuild(live: &Live, options: &BuildOptions, changed: &[String]) {
-    let _building = live.building.lock().unwrap_or_else(PoisonError::into_inner);
-    let started = Instant::now();
-    let result = build::build(options);
-    let ms = started.elapsed().as_millis();
+/// What the rebuild coordinator hears: a burst of saves (empty for the first build, with a
+/// channel to say when it is published), or a build process's outcome.
+enum Message {
+    Changed(Vec<String>, Option<mpsc::Sender<()>>),
+    Done(u64, Outcome),
+}
+
+/// The build whose result will be published, if it finishes before a newer save arrives.
+struct Running {
+    generation: u64,
+    worker: Option<Worker>,
+    changed: Vec<String>,
+    started: Instant,
+    first: Option<mpsc::Sender<()>>,
+}
+
+/// Asks for the first build and waits until its outcome is served.
+pub(crate) struct Rebuilds(mpsc::Sender<Message>);
+
+impl Watching {
+    pub(crate) fn first_build(&self) {
+        let (done, published) = mpsc::channel();
+        if self
+            .rebuilds
+            .0
+            .send(Message::Changed(Vec::new(), Some(done)))
+            .is_ok()
+        {
+            let _ = published.recv();
+        }
+    }
+}
+
+/// Newest save wins: each burst of saves starts a fresh build process; one still running when a
+/// newer save arrives is killed, so its result is never published and a template that loops for
+/// ever costs nothing once the fix is saved. The build process itself ends a render past its
+/// time budget, and reports a panic as an internal error.
+fn coordinate(
+    live: &Live,
+    options: &Arc<BuildOptions>,
+    sender: &mpsc::Sender<Message>,
+    messages: &mpsc::Receiver<Message>,
+) {
+    let mut generation = 0;
+    let mut running: Option<Running> = None;
+    while let Ok(message) = messages.recv() {
+        match message {
+            Message::Changed(mut changed, mut first) => {
+                // Saves that queued up behind this one join it: one build per burst.
+                while let Ok(Message::Changed(more, also_first)) = messages.try_recv() {
+                    changed.extend(more);
+                    first = first.or(also_first);
+                }
+                dedup_keeping_order(&mut changed);
+                generation += 1;
+                let overtaken = running.take();
+                let first = first.or_else(|| overtaken.as_ref().and_then(|r| r.first.clone()));
+                if let Some(worker) = overtaken.and_then(|r| r.worker) {
+                    worker.stop();
+                }
+                running = Some(start_build(generation, options, sender, changed, first));
+            }
+            Message::Done(done, outcome) => {
+                if let Some(mut current) = running.take_if(|r| r.generation == done) {
+                    if let Some(worker) = current.worker.take() {
+                        worker.finish();
+                    }
+                    publish(live, outcome, &current);
+                }
+            }
+        }
+    }
+}
+
+fn start_build(
+    generation: u64,
+    options: &BuildOptions,
+    sender: &mpsc::Sender<Message>,
+    changed: Vec<String>,
+    first: Option<mpsc::Sender<()>>,
+) -> Running {
+    let done = sender.clone();
+    let report = move |outcome| {
+        let _ = done.send(Message::Done(generation, outcome));
+    };
+    let worker = match Worker::start(options, panic_requested(&changed), report) {
+        Ok(worker) => Some(worker),
+        Err(error) => {
+            let message = format!("cannot start a build process: {error}");
+            let _ = sender.send(Message::Done(generation, Outcome::Environment(message)));
+            None
+        }
+    };
+    Running {
+        generation,
+        worker,
+        changed,
+        started: Instant::now(),
+        first,
+    }
+}
+
+/// For tests of the panic guard only (debug builds): `SRE_GUIDE_PANIC_ON=name` makes the build
+/// triggered by a save of a file called `name` panic.
+fn panic_requested(changed: &[String]) -> Option<String> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let name = std::env::var("SRE_GUIDE_PANIC_ON").ok()?;
+    changed
+        .iter()
+        .find(|path| path.rsplit('/').next() == Some(name.as_str()))
+        .map(|path| format!("test hook: a save of {path}"))
+}
+
+/// Serves a build's outcome and prints one line (or the diagnostics).
+fn publish(live: &Live, outcome: Outcome, build: &Running) {
+    let ms = build.started.elapsed().as_millis();
+    let changed = &build.changed;
     let cause = describe(changed);
-    match result {
-        Ok(built) => {
-            let pages = built.pages;
+    match outcome {
+        Outcome::Built { output, pages } => {
             let verb = if changed.is_empty() {
                 "built"
             } else {
                 "rebuilt"
             };
-            let note = match live.publish_site(built.output) {
+            let note = match live.publish_site(output) {
                 Published::Unchanged if !changed.is_empty() => " (no change)",
                 Published::Stylesheets => " (stylesheets only)",
                 _ => "",
             };
             println!("{verb} {pages} pages in {ms} ms{note}{cause}");
         }
-        Err(Failure::Content(diagnostics)) => {
-            let overlay: Vec<OverlayDiagnostic> =
-                diagnostics.iter().map(|d| d.to_overlay()).collect();
+        Outcome::Failed(overlay) => {
+            // The build process has printed the diagnostics.
             live.publish_failure(&overlay);
-            let color = crate::use_color();
-            for diagnostic in &diagnostics {
-                eprintln!("{}\n", diagnostic.render(color));
-            }
-            let count = diagnostics.len();
+            let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
             println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
         }
-        Err(Failure::Environment(error)) => {
-            let message = format!("{error:#}");
-            live.publish_failure(&[OverlayDiagnostic {
-                message: message.clone(),
-                path: String::new(),
-                line: 0,
-                column: 0,
-                source_line: String::new(),
-                help: String::new(),
-            }]);
+        Outcome::Environment(message) => {
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
             eprintln!("error: {message}");
             println!("build failed{cause}; the page shows the error until fixed");
         }
+        Outcome::Internal(panic) => {
+            let message = format!("internal error while building: {panic}");
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            eprintln!(
+                "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
+            );
+            println!("build failed{cause}; the page shows the error until fixed");
+        }
+    }
+    if let Some(first) = &build.first {
+        let _ = first.send(());
     }
 }
 

@@ -1,60 +1,70 @@
-//! Answering one request from the current `State`. In: a tiny_http `Request`. Out: a page, a
-//! file, a redirect, the 404 page, a 304, a 400 for an unsafe path, or a live-reload stream handed
-//! to `Live::subscribe`. The path is decoded once and only ever used as a key into the in-memory
-//! `Output`: nothing here reads the filesystem.
+//! Answering one request from the current `State`. In: a request's method, target and headers.
+//! Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe path. The path is
+//! decoded once and only ever used as a key into the in-memory `Output`: nothing here reads the
+//! filesystem. Event streams and limits are `http.rs`.
 
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::PoisonError;
 
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response};
 
+use super::http::Reply;
 use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, Site, State};
 
-pub(super) fn request(live: &Live, request: Request) {
-    let head = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => {
-            let response = text(
-                405,
-                "405 method not allowed: the preview answers GET and HEAD\n",
-            )
-            .with_header(header("Allow", "GET, HEAD"));
-            let _ = request.respond(response);
-            return;
-        }
+pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
+    if let Some(refused) = refused(live, request) {
+        return refused;
+    }
+    if request.uri().scheme().is_some() {
+        return text(
+            400,
+            "400 bad request: the target must be a path, not a full URL\n",
+        );
+    }
+    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let target = match Target::parse(url) {
+        Ok(target) => target,
+        Err(reason) => return text(400, &format!("400 bad request: {reason}\n")),
     };
-    if live.loopback_only && !host_is_loopback(&request) {
-        let response = text(
+    if target.path == EVENTS {
+        return text(
+            400,
+            "400 bad request: the event stream is a WebSocket; pages open it by themselves\n",
+        );
+    }
+    let state = live.current();
+    respond(&state, &target, request)
+}
+
+/// The answer to a request the preview refuses: it answers GET and HEAD only, and (bound to
+/// loopback) only to loopback host names.
+pub(super) fn refused<B>(live: &Live, request: &Request<B>) -> Option<Reply> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut reply = text(
+            405,
+            "405 method not allowed: the preview answers GET and HEAD\n",
+        );
+        reply
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return Some(reply);
+    }
+    if live.loopback_only && !host_is_loopback(request) {
+        return Some(text(
             403,
             "403 forbidden: this preview listens on loopback and answers only to localhost or \
              127.0.0.1 (a guard against DNS rebinding); to reach it by another name, pass \
              --bind\n",
-        );
-        let _ = request.respond(response);
-        return;
+        ));
     }
-    let target = match Target::parse(request.url()) {
-        Ok(target) => target,
-        Err(reason) => {
-            let _ = request.respond(text(400, &format!("400 bad request: {reason}\n")));
-            return;
-        }
-    };
-    if target.path == EVENTS && !head {
-        let build = query_value(target.query, "build").and_then(|b| b.parse().ok());
-        live.subscribe(request, build);
-        return;
-    }
-    let state = live.current();
-    let response = respond(&state, &target, &request);
-    let _ = request.respond(response);
+    None
 }
 
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
-
-fn respond(state: &State, target: &Target, request: &Request) -> Reply {
+fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     let prefix = relative_prefix(&target.path);
     if target.path == SCRIPT {
         let etag = format!("\"{:016x}\"", hash(LIVERELOAD_JS.as_bytes()));
@@ -63,10 +73,7 @@ fn respond(state: &State, target: &Target, request: &Request) -> Reply {
     let Some(site) = &state.site else {
         let listing = state.failure.as_ref().map_or("", |f| f.listing.as_str());
         let page = inject(first_build_failed(listing).as_bytes(), &prefix, state.build);
-        return Response::from_data(page)
-            .with_status_code(500)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-cache"));
+        return reply(500, page, &[("content-type", "text/html; charset=utf-8")]);
     };
     let key = if target.path.is_empty() || target.path.ends_with('/') {
         format!("{}index.html", target.path)
@@ -99,17 +106,15 @@ fn respond(state: &State, target: &Target, request: &Request) -> Reply {
             None => format!("./{last}/"),
         };
         if location.bytes().all(|b| b.is_ascii_graphic()) {
-            return Response::from_data(Vec::new())
-                .with_status_code(301)
-                .with_header(header("Location", &location))
-                .with_header(header("Cache-Control", "no-cache"));
+            return reply(301, Vec::new(), &[("location", &location)]);
         }
     }
     match site.output.get("404.html") {
-        Some(page) => Response::from_data(inject(&page.bytes, &prefix, state.build))
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-cache")),
+        Some(page) => reply(
+            404,
+            inject(&page.bytes, &prefix, state.build),
+            &[("content-type", "text/html; charset=utf-8")],
+        ),
         None => text(404, "404 not found\n"),
     }
 }
@@ -128,21 +133,38 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 /// A file with its type and validator; `If-None-Match` with the same ETag gets a bodiless 304.
-fn file(request: &Request, bytes: Vec<u8>, key: &str, etag: String) -> Reply {
+fn file<B>(request: &Request<B>, bytes: Vec<u8>, key: &str, etag: String) -> Reply {
     let fresh = request
         .headers()
+        .get_all(header::IF_NONE_MATCH)
         .iter()
-        .filter(|h| h.field.equiv("If-None-Match"))
-        .any(|h| etag_matches(h.value.as_str(), &etag));
-    let response = if fresh {
-        Response::from_data(Vec::new()).with_status_code(304)
-    } else {
-        Response::from_data(bytes).with_header(header("Content-Type", &content_type(key)))
-    };
-    response
-        .with_header(header("ETag", &etag))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| etag_matches(value, &etag));
+    let content_type = content_type(key);
+    let mut headers = vec![
+        ("etag", etag.as_str()),
+        ("x-content-type-options", "nosniff"),
+    ];
+    if fresh {
+        return reply(304, Vec::new(), &headers);
+    }
+    headers.push(("content-type", &content_type));
+    reply(200, bytes, &headers)
+}
+
+/// A response that is never cached without asking (`no-cache`). Every header value passed here
+/// is built by this module from printable ASCII, or checked to be.
+fn reply(status: u16, body: Vec<u8>, headers: &[(&'static str, &str)]) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(body)));
+    *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let map = reply.headers_mut();
+    map.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            map.insert(*name, value);
+        }
+    }
+    reply
 }
 
 fn etag_matches(if_none_match: &str, etag: &str) -> bool {
@@ -166,16 +188,12 @@ fn content_type(key: &str) -> String {
     }
 }
 
-fn text(status: u16, body: &str) -> Reply {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-cache"))
-}
-
-/// Every value passed here is printable ASCII: built by this module, or checked first.
-fn header(name: &'static str, value: &str) -> Header {
-    Header::from_bytes(name, value).expect("header values are printable ASCII")
+pub(super) fn text(status: u16, body: &str) -> Reply {
+    reply(
+        status,
+        body.as_bytes().to_vec(),
+        &[("content-type", "text/plain; charset=utf-8")],
+    )
 }
 
 /// A request target that passed every check: `path` is percent-decoded exactly once, relative to
@@ -247,7 +265,7 @@ fn refuse_unsafe(path: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+pub(super) fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
     query?
         .split('&')
         .filter_map(|pair| pair.split_once('='))
@@ -298,14 +316,12 @@ fn escape_html(text: &str) -> String {
 
 /// Whether the request's Host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
 /// `[::1]`, with any port. A request without a Host header (HTTP/1.0 tools) is let through.
-fn host_is_loopback(request: &Request) -> bool {
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+fn host_is_loopback<B>(request: &Request<B>) -> bool {
+    let Some(host) = request.headers().get(header::HOST) else {
         return true;
+    };
+    let Ok(host) = host.to_str().map(str::to_ascii_lowercase) else {
+        return false;
     };
     loopback_name(&host)
 }

@@ -3,7 +3,9 @@
 //! `serve/browser.rs`).
 
 mod browser;
+mod hostile;
 mod preview;
+mod rebuilds;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -81,7 +83,7 @@ fn serves_pages_with_type_etag_and_the_live_reload_script() {
     );
     let script = preview.get("/__sre-guide/livereload.js");
     assert_eq!(script.status, 200);
-    assert!(script.body.contains("EventSource"));
+    assert!(script.body.contains("new WebSocket("));
 
     let redirect = preview.get("/docs/first?x=1");
     assert_eq!(redirect.status, 301);
@@ -172,16 +174,7 @@ fn an_edit_reloads_open_pages() {
     let site = site();
     let preview = Preview::start(&site);
     let events = preview.events("");
-    assert_eq!(
-        events.head.first().map(String::as_str),
-        Some("HTTP/1.1 200 OK")
-    );
-    assert!(
-        events
-            .head
-            .iter()
-            .any(|h| h == "Content-Type: text/event-stream; charset=utf-8")
-    );
+    assert_eq!(events.status, 101, "a WebSocket");
 
     site.write(
         "content/docs/first.md",
@@ -220,22 +213,15 @@ fn a_broken_edit_shows_the_overlay_and_the_fix_reloads() {
     assert_eq!(first["column"], 1);
     assert_eq!(first["source_line"], "titel = 1");
     assert_eq!(first["help"], "did you mean `title`?");
+    // The overlay shows each problem as the terminal does, the marker under the whole span.
+    let text = first["text"].as_str().expect("the terminal layout");
+    assert!(text.starts_with("error: "), "{text}");
+    assert!(text.contains("--> content/docs/first.md:3:1\n"), "{text}");
+    assert!(text.contains("3 | titel = 1\n"), "{text}");
+    assert!(text.contains("| ^^^^^\n"), "{text}");
+    assert!(text.contains("= help: did you mean `title`?"), "{text}");
     preview.wait_line(EVENT, |l| l.starts_with("build failed: "));
-    // stderr is read by its own thread, which may trail stdout's by a moment.
-    let deadline = Instant::now() + EVENT;
-    while !preview
-        .stderr
-        .lock()
-        .unwrap()
-        .contains("--> content/docs/first.md:3:1")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the terminal never showed the diagnostic:\n{}",
-            preview.stderr.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    preview.wait_stderr("--> content/docs/first.md:3:1");
 
     // The last good site is still served, and a page opened now gets the overlay at once.
     let page = preview.get("/docs/first/");

@@ -71,7 +71,7 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `notes/draft.md` is a draft, so it is not part of the site
+            "error: `notes/draft.md` is a draft; `--drafts` includes it
  --> content/notes/teaser.md:4:19
   |
 4 | Soon: [the draft](draft.md).

@@ -31,10 +31,15 @@ impl Preview {
     }
 
     pub fn start_with(site: &Site, extra: &[&str]) -> Preview {
+        Preview::start_env(site, extra, &[])
+    }
+
+    pub fn start_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -96,6 +101,35 @@ impl Preview {
         }
     }
 
+    /// The server's resident memory, from /proc.
+    pub fn rss_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server is running");
+        let kb: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.split_whitespace().next())
+            .and_then(|kb| kb.parse().ok())
+            .expect("VmRSS");
+        kb / 1024
+    }
+
+    /// Waits until stderr contains `text`: its reader thread may trail stdout's by a moment.
+    pub fn wait_stderr(&self, text: &str) -> String {
+        let deadline = Instant::now() + EVENT;
+        loop {
+            let stderr = self.stderr.lock().unwrap().clone();
+            if stderr.contains(text) {
+                return stderr;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "stderr never showed {text:?}:\n{stderr}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn stdout_lines(&self) -> Vec<String> {
         self.stdout.lock().unwrap().clone()
     }
@@ -124,40 +158,30 @@ impl Preview {
         stream
     }
 
-    /// An open live-reload stream, as a page's EventSource would open it.
+    /// An open live-reload stream, as a page's script would open it: a WebSocket.
     pub fn events(&self, query: &str) -> Events {
-        let mut stream = self.connect();
-        let request = format!(
-            "GET /__sre-guide/events{query} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            self.address
-        );
-        stream.write_all(request.as_bytes()).expect("open events");
+        let stream = self.connect();
+        let url = format!("ws://{}/__sre-guide/events{query}", self.address);
+        let (mut socket, response) =
+            tungstenite::client::client(url.as_str(), stream.try_clone().expect("clone stream"))
+                .expect("WebSocket handshake");
         stream.set_read_timeout(None).expect("no timeout");
         let (send, received) = mpsc::channel();
-        let (head_send, head) = mpsc::channel();
-        let reader = stream.try_clone().expect("clone stream");
         thread::spawn(move || {
-            let mut lines = BufReader::new(reader).lines().map_while(Result::ok);
-            let status: Vec<String> = lines.by_ref().take_while(|l| !l.is_empty()).collect();
-            let _ = head_send.send(status);
-            let (mut name, mut data) = (String::new(), String::new());
-            for line in lines {
-                if let Some(value) = line.strip_prefix("event: ") {
-                    name = value.to_string();
-                } else if let Some(value) = line.strip_prefix("data: ") {
-                    data = value.to_string();
-                } else if line.is_empty() && !name.is_empty() {
-                    let event = (std::mem::take(&mut name), std::mem::take(&mut data));
-                    if send.send(event).is_err() {
+            while let Ok(message) = socket.read() {
+                if let tungstenite::Message::Text(text) = message {
+                    let json: serde_json::Value =
+                        serde_json::from_str(text.as_str()).expect("events are JSON");
+                    let name = json["event"].as_str().expect("an event name").to_string();
+                    if send.send((name, text.to_string())).is_err() {
                         return;
                     }
                 }
             }
         });
-        let head = head.recv_timeout(EVENT).expect("event stream headers");
         Events {
-            _stream: stream,
-            head,
+            stream,
+            status: response.status().as_u16(),
             received,
         }
     }
@@ -171,13 +195,19 @@ impl Drop for Preview {
 }
 
 pub struct Events {
-    _stream: TcpStream,
-    pub head: Vec<String>,
+    stream: TcpStream,
+    pub status: u16,
     received: Receiver<(String, String)>,
 }
 
+impl Drop for Events {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 impl Events {
-    /// The data of the next event called `name`; other events before it are skipped.
+    /// The next event called `name` (its whole JSON message); other events before it are skipped.
     pub fn wait(&self, name: &str) -> String {
         let deadline = Instant::now() + EVENT;
         loop {

@@ -1,0 +1,278 @@
+//! Hostile clients over loopback: huge announced bodies, stalled requests, oversized request lines
+//! and headers. Throughout, a normal GET is answered within a second and the server's memory stays
+//! small. Every connection count and wait here is bounded.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use super::preview::{Preview, site};
+
+/// A normal page request must keep being answered this fast, whatever else is going on.
+const PROMPT: Duration = Duration::from_secs(1);
+
+fn prompt_get(preview: &Preview, when: &str) {
+    let started = Instant::now();
+    let page = preview.get("/docs/first/");
+    let took = started.elapsed();
+    assert_eq!(page.status, 200, "{when}");
+    assert!(took < PROMPT, "a normal GET took {took:?} {when}");
+}
+
+/// Sends `head` raw and checks the answer's status and `Connection: close`; the connection is
+/// left open for the caller.
+fn expect_status(preview: &Preview, head: &[u8], code: &str) -> TcpStream {
+    let mut stream = preview.connect();
+    stream.write_all(head).expect("send");
+    let mut answer = vec![0; 512];
+    let n = stream.read(&mut answer).expect("an answer");
+    let answer = String::from_utf8_lossy(&answer[..n]).to_ascii_lowercase();
+    assert!(
+        answer.starts_with(&format!("http/1.1 {code}")),
+        "wanted {code}, got {answer}"
+    );
+    assert!(answer.contains("connection: close"), "{answer}");
+    stream
+}
+
+/// After a refusal with `Connection: close` the server closes its side: reading ends, fast.
+fn closes(mut stream: TcpStream) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+}
+
+#[test]
+fn announced_bodies_are_refused_without_being_read() {
+    let site = site();
+    let mut preview = Preview::start(&site);
+    let host = preview.address.clone();
+
+    // A claimed length of ~100 GB, then the socket closes: 413, nothing allocated, no abort.
+    let huge = format!("GET / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n");
+    closes(expect_status(&preview, huge.as_bytes(), "413"));
+    prompt_get(&preview, "after a huge Content-Length");
+
+    // 16 requests that announce 100,000 bytes and never send them: each answered at once.
+    let stalled = format!("GET / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n\r\n");
+    let held: Vec<TcpStream> = (0..16)
+        .map(|_| expect_status(&preview, stalled.as_bytes(), "413"))
+        .collect();
+    prompt_get(&preview, "beside 16 stalled bodies");
+    let chunked = format!("POST / HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n");
+    closes(expect_status(&preview, chunked.as_bytes(), "413"));
+    drop(held);
+    prompt_get(&preview, "after the stalled bodies");
+    assert!(preview.rss_mb() < 100, "RSS {} MB", preview.rss_mb());
+    assert!(preview.child.try_wait().expect("status").is_none(), "alive");
+}
+
+#[test]
+fn oversized_lines_and_headers_get_414_and_431() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let host = &preview.address;
+
+    let long_line = format!(
+        "GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        "a".repeat(9 * 1024)
+    );
+    closes(expect_status(&preview, long_line.as_bytes(), "414"));
+    // Longer than any buffer, and never finished: still 414, after the first 8 KiB.
+    let mut endless = preview.connect();
+    endless.write_all(b"GET /").expect("send");
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    while sent < 100 * 1024 * 1024 && endless.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    assert!(sent < 100 * 1024 * 1024, "the server read the whole line");
+    let mut answer = Vec::new();
+    let _ = endless.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
+    let big_headers = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(17 * 1024)
+    );
+    closes(expect_status(&preview, big_headers.as_bytes(), "431"));
+    let fields: String = (0..101).map(|i| format!("X-Field-{i}: 1\r\n")).collect();
+    let many = format!("GET / HTTP/1.1\r\nHost: {host}\r\n{fields}\r\n");
+    closes(expect_status(&preview, many.as_bytes(), "431"));
+    prompt_get(&preview, "after oversized heads");
+
+    // Four clients each pour an unterminated header of up to 100 MB: the server stops reading
+    // after a bounded buffer and closes, so writing fails long before 100 MB.
+    let pourers: Vec<_> = (0..4)
+        .map(|_| {
+            let mut stream = preview.connect();
+            let host = host.clone();
+            std::thread::spawn(move || {
+                let start = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Endless: ");
+                let _ = stream.write_all(start.as_bytes());
+                let chunk = vec![b'x'; 64 * 1024];
+                let mut sent = 0;
+                while sent < 100 * 1024 * 1024 && stream.write_all(&chunk).is_ok() {
+                    sent += chunk.len();
+                }
+                sent
+            })
+        })
+        .collect();
+    prompt_get(&preview, "while four clients pour endless headers");
+    for pourer in pourers {
+        let sent = pourer.join().expect("a pourer");
+        assert!(sent < 100 * 1024 * 1024, "the server read {sent} bytes");
+    }
+    prompt_get(&preview, "after endless headers");
+    assert!(preview.rss_mb() < 100, "RSS {} MB", preview.rss_mb());
+}
+
+#[test]
+fn stalled_requests_hold_no_worker_and_time_out() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let host = &preview.address;
+    // 32 clients stop halfway through their request head.
+    let stalled: Vec<TcpStream> = (0..32)
+        .map(|_| {
+            let mut stream = preview.connect();
+            let half = format!("GET /docs/ HTTP/1.1\r\nHost: {host}\r\nAccept: text/");
+            stream.write_all(half.as_bytes()).expect("send half");
+            stream
+        })
+        .collect();
+    prompt_get(&preview, "beside 32 stalled requests");
+    // Each is disconnected within the 10 s head timeout (allowing for a loaded machine).
+    let started = Instant::now();
+    for mut stream in stalled {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .expect("timeout");
+        let mut rest = Vec::new();
+        let closed = stream.read_to_end(&mut rest).is_ok();
+        assert!(closed, "a stalled client was never disconnected");
+    }
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(13), "took {waited:?}");
+    assert!(
+        waited > Duration::from_secs(5),
+        "cut off too early: {waited:?}"
+    );
+    prompt_get(&preview, "after the stalled requests");
+}
+
+#[test]
+fn threads_stay_bounded_under_many_connections() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let open: Vec<TcpStream> = (0..200).map(|_| preview.connect()).collect();
+    let events: Vec<_> = (0..50).map(|_| preview.events("")).collect();
+    prompt_get(&preview, "beside 200 idle connections and 50 event streams");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", preview.child.id()))
+        .expect("the server is running");
+    let threads: usize = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("Threads");
+    assert!(threads <= 64, "{threads} threads");
+    drop((open, events));
+}
+
+#[test]
+fn a_client_that_stops_reading_is_disconnected() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let request = format!(
+        "GET /docs/first/ HTTP/1.1\r\nHost: {}\r\n\r\n",
+        preview.address
+    );
+    let asked = 20_000;
+    let mut stream = preview.connect();
+    let writer = {
+        let mut stream = stream.try_clone().expect("clone");
+        let pipelined = request.repeat(asked);
+        std::thread::spawn(move || {
+            let _ = stream.write_all(pipelined.as_bytes());
+        })
+    };
+    // Megabytes of answers pile up unread; the server gives up on this client after 10 s.
+    std::thread::sleep(Duration::from_secs(12));
+    prompt_get(&preview, "beside a client that stopped reading");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut answers = Vec::new();
+    let ended = match stream.read_to_end(&mut answers) {
+        Ok(_) => true,
+        Err(error) => error.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(ended, "the server kept the stalled connection open");
+    let served = String::from_utf8_lossy(&answers)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(served < asked, "all {served} answers were sent");
+    let _ = writer.join();
+}
+
+#[test]
+fn pages_elsewhere_cannot_open_the_event_stream() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let handshake = |origin: &str| {
+        let mut stream = preview.connect();
+        let request = format!(
+            "GET /__sre-guide/events HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n",
+            preview.address
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut head = vec![0; 1024];
+        let n = stream.read(&mut head).expect("an answer");
+        String::from_utf8_lossy(&head[..n]).to_ascii_lowercase()
+    };
+    let refused = handshake("https://evil.example");
+    assert!(refused.starts_with("http/1.1 403"), "{refused}");
+    let accepted = handshake(&format!("http://{}", preview.address));
+    assert!(accepted.starts_with("http/1.1 101"), "{accepted}");
+    assert!(
+        accepted.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{accepted}"
+    );
+    // A plain GET of the stream is not a WebSocket: refused, not left hanging.
+    assert_eq!(preview.get("/__sre-guide/events").status, 400);
+}
+
+#[test]
+fn a_huge_websocket_message_closes_that_stream_only() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let stream = preview.connect();
+    let url = format!("ws://{}/__sre-guide/events", preview.address);
+    let (mut socket, _) = tungstenite::client::client(url.as_str(), stream).expect("handshake");
+    // A 12 MB message (under the library's own 16 MiB frame limit): the server refuses it after a few KiB instead of buffering it, and
+    // closes the stream (a timeout would mean it was still reading).
+    let timed_out = |error: &tungstenite::Error| {
+        matches!(error, tungstenite::Error::Io(io) if matches!(
+            io.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ))
+    };
+    let closed = match socket.send(tungstenite::Message::binary(vec![0u8; 12 * 1024 * 1024])) {
+        Err(error) => !timed_out(&error),
+        Ok(()) => loop {
+            match socket.read() {
+                Ok(tungstenite::Message::Close(_)) => break true,
+                Ok(_) => continue,
+                Err(error) => break !timed_out(&error),
+            }
+        },
+    };
+    assert!(closed, "the server kept reading the message");
+    prompt_get(&preview, "after a huge WebSocket message");
+    assert!(preview.rss_mb() < 100, "RSS {} MB", preview.rss_mb());
+}
