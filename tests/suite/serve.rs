@@ -3,7 +3,7 @@
 //! `serve/browser.rs`).
 
 mod browser;
-mod preview;
+pub(crate) mod preview;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

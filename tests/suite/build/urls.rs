@@ -2,6 +2,7 @@
 //! guide itself (the largest fixture) checks clean and its links resolve both ways.
 
 use super::*;
+use crate::serve::preview::Preview;
 
 /// Every `href="…"` and `src="…"` value in an HTML document, entity-decoded.
 fn urls_in(html: &str) -> Vec<String> {
@@ -383,6 +384,32 @@ fn awkward_names_check_clean_and_every_url_resolves() {
             "{loc}"
         );
     }
+}
+
+#[test]
+fn serve_answers_every_url_of_the_awkward_pages() {
+    let site = awkward_site();
+    let preview = Preview::start(&site);
+    let encoded = "w%20%3F%23%25%C3%BC%22%27";
+    let mut checked = 0;
+    for page in [
+        "/".to_string(),
+        format!("/{encoded}/"),
+        format!("/{encoded}/p%20{encoded}/"),
+    ] {
+        let reply = preview.get(&page);
+        assert_eq!(reply.status, 200, "{page}");
+        for url in urls_in(&reply.body) {
+            let (target, _) = split_fragment(&url);
+            if is_external(&url) || target.is_empty() {
+                continue;
+            }
+            let resolved = resolve(&page, target).expect("inside the site");
+            assert_eq!(preview.get(&resolved).status, 200, "{url} on {page}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} URLs checked");
 }
 
 #[test]
