@@ -321,7 +321,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         let views = crate::view::quiz(site, quiz);
         for quiz_page in site.pages.iter().filter(|p| template_of(p) == "quiz.html") {
             for rule in &views.rules {
-                let route = format!("{}{}/", quiz_page.route, rule.id);
+                let route = url::route_below(&quiz_page.route, &rule.id);
                 let mut context = Context::new();
                 let (title, description) = crate::view::result_summary(rule, quiz.questions.len());
                 let mut page = page_context(site, quiz_page);

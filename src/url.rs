@@ -64,6 +64,12 @@ pub(crate) fn route_of(content_path: &str) -> String {
     }
 }
 
+/// The route of a page made below another page, as a quiz's result page
+/// (`where-are-you-now/phase-1/`).
+pub(crate) fn route_below(parent_route: &str, slug: &str) -> String {
+    format!("{parent_route}{slug}/")
+}
+
 /// The file a route is written to, below the output root: `phases/junior/index.html`.
 pub(crate) fn output_file(route: &str) -> String {
     format!("{route}index.html")
@@ -218,6 +224,7 @@ mod tests {
         assert_eq!(route_of("phases/junior.md"), "phases/junior/");
         assert_eq!(route_of("a/index.md"), "a/");
         assert_eq!(output_file("a/b/"), "a/b/index.html");
+        assert_eq!(route_below("quiz/", "phase-1"), "quiz/phase-1/");
         assert_eq!(relative_root(""), "");
         assert_eq!(relative_root("faq/"), "../");
         assert_eq!(relative_root("phases/junior/"), "../../");

@@ -257,7 +257,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 phase_title: phase.map_or_else(String::new, |(_, p)| p.title.clone()),
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
-                result_url: SiteUrl::page(&format!("{quiz_route}{}/", rule.id)).marked(),
+                result_url: SiteUrl::page(&url::route_below(&quiz_route, &rule.id)).marked(),
             }
         })
         .collect();
