@@ -128,7 +128,7 @@ pub(crate) fn register(
                 Some(page) => {
                     let mut context = page_context(&pages, page);
                     let content;
-                    if root != url::relative_root(&page.route) {
+                    if root != page.route.relative_root() {
                         // Problems in the body were reported when the page itself was rendered.
                         let rendered = markdown::render_at(
                             &page.file,

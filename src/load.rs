@@ -13,8 +13,9 @@ use toml::Spanned;
 use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
-use crate::model::{Asset, Data, FrontMatter, MenuItem, Page, PageRef, Site, SiteConfig, route_of};
+use crate::model::{Asset, Data, FrontMatter, MenuItem, Page, PageRef, Site, SiteConfig};
 use crate::source::SourceFile;
+use crate::url::Route;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -398,7 +399,7 @@ fn page(file: &Arc<SourceFile>, content_path: &str, out: &mut Vec<Diagnostic>) -
     Some(Page {
         file: Arc::clone(file),
         path: content_path.to_string(),
-        route: route_of(content_path),
+        route: Route::of(content_path),
         front: FrontMatter {
             title: raw.title,
             description: raw.description,

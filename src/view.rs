@@ -7,7 +7,7 @@ use tera::Value;
 
 use crate::chart::money;
 use crate::model::{Checklist, Dimension, Ladder, Question, Quiz, Site, Years};
-use crate::url::{self, SiteUrl, route_of};
+use crate::url::{self, Route, SiteUrl};
 
 #[derive(Serialize)]
 pub(crate) struct YearsView {
@@ -67,7 +67,7 @@ pub(crate) struct LadderView {
 }
 
 fn url_of(path: &str) -> String {
-    SiteUrl::page(&route_of(path)).marked()
+    SiteUrl::page(&Route::of(path)).marked()
 }
 
 fn name_of(ladder: &Ladder, id: &str) -> String {
@@ -257,7 +257,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 phase_title: phase.map_or_else(String::new, |(_, p)| p.title.clone()),
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
-                result_url: SiteUrl::page(&url::route_below(&quiz_route, &rule.id)).marked(),
+                result_url: SiteUrl::page(&quiz_route.below(&rule.id)).marked(),
             }
         })
         .collect();
