@@ -432,20 +432,24 @@ fn anchors_are_found_as_a_browser_finds_them() {
         )));
 }
 
-#[test]
-fn template_anchors_are_looked_up_percent_decoded() {
+/// The minimal fixture whose page template puts `html` after the page's content.
+fn minimal_with_after_content(html: &str) -> Site {
     let page = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/minimal/themes/default/templates/page.html"),
     )
     .expect("the fixture's page template");
-    let site = Site::fixture("minimal").file(
+    let content = "{{ page.content | safe }}";
+    Site::fixture("minimal").file(
         "themes/default/templates/page.html",
-        page.replace(
-            "{{ page.content | safe }}",
-            "{{ page.content | safe }}<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>",
-        ),
-    );
+        page.replace(content, &format!("{content}{html}")),
+    )
+}
+
+#[test]
+fn template_anchors_are_looked_up_percent_decoded() {
+    let site =
+        minimal_with_after_content("<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>");
     site.run(["build"]).code(0).stderr("");
     assert!(
         site.read("output/notes/second/index.html")
@@ -455,19 +459,7 @@ fn template_anchors_are_looked_up_percent_decoded() {
 
 #[test]
 fn an_id_the_page_has_twice_is_reported() {
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
-    )
-    .expect("the fixture's page template");
-    Site::fixture("minimal")
-        .file(
-            "themes/default/templates/page.html",
-            page.replace(
-                "{{ page.content | safe }}",
-                "{{ page.content | safe }}<p id=\"fixed\">x</p>",
-            ),
-        )
+    minimal_with_after_content("<p id=\"fixed\">x</p>")
         .file("content/dup.md", "+++\ntitle = \"Dup\"\n+++\n## Fixed\n")
         .run(["check"])
         .code(1)
