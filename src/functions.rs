@@ -118,7 +118,12 @@ pub(crate) fn register(
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            let root = url::relative_root(&shown_on);
+            let root = if shown_on.is_empty() || shown_on.ends_with('/') {
+                url::relative_root(&shown_on)
+            } else {
+                // The 404 page is served at any depth: its links start from the site's path.
+                url::site_path(&pages.config.base_url)
+            };
             let key = (path.to_string(), root.clone());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(value) = cache.get(&key) {

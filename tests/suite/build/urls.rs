@@ -471,3 +471,33 @@ fn an_id_the_page_has_twice_is_reported() {
              `## Heading {#other-id}`, or change the template or the data that repeats it\n",
         )));
 }
+
+#[test]
+fn another_pages_body_links_from_wherever_it_is_shown() {
+    let show_home = "{% set home = page_data(path='index.md') %}{{ home.content | safe }}";
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/404.html"),
+    )
+    .expect("the fixture's 404 template");
+    let site =
+        minimal_with_after_content(&format!("{{% if page.route %}}{show_home}{{% endif %}}")).file(
+            "themes/default/templates/404.html",
+            page.replace("</h1>", &format!("</h1>{show_home}")),
+        );
+    site.run(["build"]).code(0).stderr("");
+    // The home page's link, on its own page, shown two folders down, and on the 404 page.
+    let link = "notes/first/index.html#details\">details</a>";
+    assert!(
+        site.read("output/notes/first/index.html")
+            .contains(&format!("\"../../{link}"))
+    );
+    assert!(
+        site.read("output/index.html")
+            .contains(&format!("\"{link}"))
+    );
+    assert!(
+        site.read("output/404.html")
+            .contains(&format!("\"/guide/{link}"))
+    );
+}
