@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Page, Site, TocEntry};
-use crate::url::{self, SiteUrl, route_of};
+use crate::url::{self, Route, SiteUrl};
 
 /// The template a page uses when its front matter names none.
 pub(crate) fn default_template(page: &Page) -> &'static str {
@@ -78,7 +78,7 @@ pub(crate) struct PageContext<'a> {
 }
 
 /// A page's URL for templates (marked; `render` makes it relative to the page it lands on).
-pub(crate) fn page_url(route: &str) -> String {
+pub(crate) fn page_url(route: &Route) -> String {
     SiteUrl::page(route).marked()
 }
 
@@ -112,14 +112,10 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         if let Some(home) = site.page_at("") {
             breadcrumbs.push(Crumb {
                 title: &home.front.title,
-                url: page_url(""),
+                url: page_url(&home.route),
             });
         }
-        let mut route = String::new();
-        let parts: Vec<&str> = page.route.trim_end_matches('/').split('/').collect();
-        for part in &parts[..parts.len() - 1] {
-            route.push_str(part);
-            route.push('/');
+        for route in page.route.ancestors() {
             if let Some(section) = site.page_at(&route) {
                 breadcrumbs.push(Crumb {
                     title: &section.front.title,
@@ -221,7 +217,7 @@ pub(crate) fn reading_order_warnings(site: &Site) -> Vec<Diagnostic> {
         .iter()
         .map(|item| item.page.path.as_str())
         .collect();
-    let mut routes: Vec<&String> = site.children.keys().collect();
+    let mut routes: Vec<&Route> = site.children.keys().collect();
     routes.sort();
     let mut warnings = Vec::new();
     for route in routes {
@@ -261,10 +257,10 @@ pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
         .menu
         .iter()
         .map(|item| {
-            let route = route_of(&item.page.path);
+            let route = Route::of(&item.page.path);
             MenuEntry {
                 title: &item.title,
-                current: route == current || (!route.is_empty() && current.starts_with(&route)),
+                current: &*route == current || (!route.is_empty() && current.starts_with(&*route)),
                 url: page_url(&route),
             }
         })

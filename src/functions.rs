@@ -13,7 +13,7 @@ use crate::context::page_context;
 use crate::markdown;
 use crate::model::Site;
 use crate::theme::Theme;
-use crate::url::{self, SiteUrl};
+use crate::url::{self, Route, SiteUrl};
 
 /// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
 pub(crate) struct AnchorRequest {
@@ -43,7 +43,7 @@ pub(crate) fn register(
             if pages.unloadable.contains(path) {
                 // The page exists but failed to load (reported at the page): its URL is known,
                 // and the link will work once the page is fixed.
-                return Ok(SiteUrl::page(&url::route_of(path)).marked());
+                return Ok(SiteUrl::page(&Route::of(path)).marked());
             }
             let Some(page) = pages.page(path) else {
                 let near = crate::diagnostic::did_you_mean(
@@ -134,7 +134,12 @@ pub(crate) fn register(
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            let root = url::relative_root(&shown_on);
+            let root = if shown_on.is_empty() || shown_on.ends_with('/') {
+                url::relative_root(&shown_on)
+            } else {
+                // The 404 page is served at any depth: its links start from the site's path.
+                url::site_path(&pages.config.base_url)
+            };
             let key = (path.to_string(), root.clone(), offset, prefix.to_string());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(value) = cache.get(&key) {
@@ -147,7 +152,7 @@ pub(crate) fn register(
             };
             let mut context = page_context(&pages, page);
             let rendered;
-            if root != url::relative_root(&page.route) {
+            if root != page.route.relative_root() {
                 // Problems in the body were reported when the page itself was rendered.
                 rendered = markdown::render_at(
                     &page.file,

@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html
 use crate::diagnostic::Diagnostic;
 use crate::model::{Link, LinkTarget, TocEntry};
 use crate::source::SourceFile;
-use crate::url::{self, ROOT_MARKER, SiteUrl};
+use crate::url::{self, ROOT_MARKER, Route, SiteUrl};
 
 mod headings;
 
@@ -42,7 +42,7 @@ pub(crate) fn render(
     content_path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let root = url::relative_root(&url::route_of(content_path));
+    let root = Route::of(content_path).relative_root();
     render_at(file, body_start, content_path, &root, diagnostics)
 }
 
@@ -193,7 +193,7 @@ impl PageLinks<'_> {
             return dest;
         };
         let (target, mut href) = if resolved.ends_with(".md") {
-            let href = SiteUrl::page(&url::route_of(&resolved));
+            let href = SiteUrl::page(&Route::of(&resolved));
             (LinkTarget::Page(resolved), href)
         } else {
             let href = SiteUrl::file(&resolved);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::source::{SourceFile, Span};
-pub(crate) use crate::url::route_of;
+use crate::url::Route;
 
 #[derive(Debug)]
 pub(crate) struct Site {
@@ -20,9 +20,9 @@ pub(crate) struct Site {
     /// Files under `content/` that are not pages or data, copied as they are.
     pub(crate) assets: Vec<Asset>,
     /// Index of `pages` by route.
-    pub(crate) by_route: HashMap<String, usize>,
+    pub(crate) by_route: HashMap<Route, usize>,
     /// The pages directly below each route, by weight then path (indices into `pages`).
-    pub(crate) children: HashMap<String, Vec<usize>>,
+    pub(crate) children: HashMap<Route, Vec<usize>>,
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
     /// links to them are not reported a second time as missing.
     pub(crate) unloadable: BTreeSet<String>,
@@ -43,7 +43,7 @@ impl Site {
         assets: Vec<Asset>,
     ) -> Site {
         let mut by_route = HashMap::new();
-        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut children: HashMap<Route, Vec<usize>> = HashMap::new();
         for (index, page) in pages.iter().enumerate() {
             by_route.entry(page.route.clone()).or_insert(index);
             if let Some(parent) = page.parent_route() {
@@ -131,7 +131,7 @@ pub(crate) struct Page {
     /// Relative to `content/`: `phases/junior.md`.
     pub(crate) path: String,
     /// The URL path below the site root: `phases/junior/`, `""` for the home page.
-    pub(crate) route: String,
+    pub(crate) route: Route,
     pub(crate) front: FrontMatter,
     /// Rendered Markdown, its links relative to this page (`page_data` renders it again for
     /// a page at another depth).
@@ -149,21 +149,8 @@ impl Page {
     }
 
     /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
-    pub(crate) fn parent_route(&self) -> Option<String> {
-        Page::parent_of(&self.route)
-    }
-
-    /// The section route a page at `route` belongs to; `None` for the home page.
-    pub(crate) fn parent_of(route: &str) -> Option<String> {
-        if route.is_empty() {
-            return None;
-        }
-        let trimmed = route.trim_end_matches('/');
-        Some(
-            trimmed
-                .rfind('/')
-                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
-        )
+    pub(crate) fn parent_route(&self) -> Option<Route> {
+        self.route.parent()
     }
 }
 

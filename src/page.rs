@@ -9,8 +9,9 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, parse_toml};
 use crate::markdown;
-use crate::model::{FrontMatter, Page, PageKind, route_of};
+use crate::model::{FrontMatter, Page, PageKind};
 use crate::source::SourceFile;
+use crate::url::Route;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,7 +91,7 @@ pub(crate) fn page(
     Some(Page {
         file: Arc::clone(file),
         path: content_path.to_string(),
-        route: route_of(content_path),
+        route: Route::of(content_path),
         front: FrontMatter {
             title: raw.title,
             description: raw.description,

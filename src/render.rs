@@ -16,7 +16,7 @@ use crate::headers;
 use crate::links::{self, PageIds};
 use crate::model::{Page, PageKind, Site};
 use crate::theme::Theme;
-use crate::url::{self, ROOT_MARKER, SiteUrl, output_file, relative_root, resolve_markers};
+use crate::url::{self, ROOT_MARKER, Route, SiteUrl, resolve_markers};
 
 /// The files a build publishes, sorted by path.
 #[derive(Debug, Default)]
@@ -284,8 +284,8 @@ fn render_pages(
                             }
                             let html = render_guarded(site, tera, theme, page)?;
                             let ids = links::page_ids(&html);
-                            let html = resolve_markers(&html, &relative_root(&page.route));
-                            writer.put(output_file(&page.route), html.into_bytes());
+                            let html = resolve_markers(&html, &page.route.relative_root());
+                            writer.put(page.route.output_file(), html.into_bytes());
                             Ok(Some(ids))
                         })
                         .collect::<Vec<_>>()
@@ -395,7 +395,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         let views = crate::view::quiz(site, quiz);
         for quiz_page in site.pages.iter().filter(|p| p.front.kind == PageKind::Quiz) {
             for rule in &views.rules {
-                let route = format!("{}{}/", quiz_page.route, rule.id);
+                let route = quiz_page.route.below(&rule.id);
                 let mut context = Context::new();
                 let (title, description) = crate::view::result_summary(rule, quiz.questions.len());
                 let mut page = page_context(site, quiz_page);
@@ -404,7 +404,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                 page.content = "";
                 page.toc = &[];
                 page.permalink = SiteUrl::folder(&route).absolute(&site.config.base_url);
-                page.route = &route;
+                page.route = &*route;
                 page.template = "quiz-result.html";
                 let mut crumbs = page.breadcrumbs;
                 crumbs.push(Crumb {
@@ -423,8 +423,8 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                     &quiz_page.file.path,
                 ) {
                     Ok(html) => writer.put(
-                        output_file(&route),
-                        resolve_markers(&html, &relative_root(&route)).into_bytes(),
+                        route.output_file(),
+                        resolve_markers(&html, &route.relative_root()).into_bytes(),
                     ),
                     Err(diagnostic) => out.push(diagnostic),
                 }
@@ -474,14 +474,14 @@ fn sitemap(site: &Site, paths: &[String]) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut routes: Vec<&str> = paths
+    let mut routes: Vec<Route> = paths
         .iter()
-        .filter_map(|path| path.strip_suffix("index.html"))
+        .filter_map(|path| Route::of_output_file(path))
         .collect();
     routes.sort_unstable();
     for route in routes {
         let mut loc = String::new();
-        let url = SiteUrl::folder(route).absolute(&site.config.base_url);
+        let url = SiteUrl::folder(&route).absolute(&site.config.base_url);
         pulldown_cmark_escape::escape_html(&mut loc, &url)
             .expect("writing to a String cannot fail");
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));

@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::build::Failure;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadOptions, is_ignored};
-use crate::model::{Page, Site, route_of};
+use crate::model::{Page, Site};
+use crate::url::Route;
 
 pub(crate) struct NewPage<'a> {
     pub(crate) root: &'a Path,
@@ -32,7 +33,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         base_url: None,
         drafts: true,
     })?;
-    let route = route_of(&path);
+    let route = Route::of(&path);
     if let Some(other) = site.page_at(&route) {
         return Err(problem(
             &shown,
@@ -128,17 +129,18 @@ fn title_from(path: &str) -> String {
         .unwrap_or_default()
 }
 
-fn siblings<'a>(site: &'a Site, route: &str) -> Vec<&'a Page> {
-    let probe = Page::parent_of(route);
-    probe.map_or_else(Vec::new, |parent| site.children_of(&parent).collect())
+fn siblings<'a>(site: &'a Site, route: &Route) -> Vec<&'a Page> {
+    route
+        .parent()
+        .map_or_else(Vec::new, |parent| site.children_of(&parent).collect())
 }
 
-fn last_sibling<'a>(site: &'a Site, route: &str) -> Option<&'a Page> {
+fn last_sibling<'a>(site: &'a Site, route: &Route) -> Option<&'a Page> {
     siblings(site, route).into_iter().last()
 }
 
 /// After the heaviest sibling, keeping the section's step (1, 2, 3 → 4; 10, 20 → 30).
-fn next_weight(site: &Site, route: &str) -> i64 {
+fn next_weight(site: &Site, route: &Route) -> i64 {
     let weights: Vec<i64> = siblings(site, route)
         .iter()
         .map(|page| page.front.weight)

@@ -2,7 +2,12 @@
 //! build writes is percent-encoded here (RFC 3986); template URLs carry `ROOT_MARKER` until the
 //! page they land on is known. Pure string work: no I/O, and whether a target exists is not its job.
 
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
 
 /// Stands in for the relative path to the site root in URLs that templates receive, so one
 /// template context serves every page depth; `resolve_markers` replaces it once a page is made.
@@ -54,24 +59,95 @@ const NEVER_IN_A_URL: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'%');
 
-/// The route a content path is published at: `a/b.md` → `a/b/`, `a/_index.md` → `a/`.
-pub(crate) fn route_of(content_path: &str) -> String {
-    let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
-    match without_ext.rsplit_once('/') {
-        Some((dir, "_index" | "index")) => format!("{dir}/"),
-        None if without_ext == "_index" || without_ext == "index" => String::new(),
-        _ => format!("{without_ext}/"),
+/// Where a page is published below the site root: `phases/junior/`, `""` for the home page.
+/// Made from a content path (`Route::of`), below another route (`below`), or from the file a
+/// build wrote (`of_output_file`); it reads as the `str` it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub(crate) struct Route(String);
+
+impl Route {
+    /// `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `index.md` → `""`.
+    pub(crate) fn of(content_path: &str) -> Route {
+        let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
+        Route(match without_ext.rsplit_once('/') {
+            Some((dir, "_index" | "index")) => format!("{dir}/"),
+            None if without_ext == "_index" || without_ext == "index" => String::new(),
+            _ => format!("{without_ext}/"),
+        })
+    }
+
+    /// A page made below this one, as a quiz's result page (`where-are-you-now/phase-1/`).
+    pub(crate) fn below(&self, slug: &str) -> Route {
+        Route(format!("{}{slug}/", self.0))
+    }
+
+    /// The route whose `index.html` is `path` (below the output root), if it is one.
+    pub(crate) fn of_output_file(path: &str) -> Option<Route> {
+        path.strip_suffix("index.html")
+            .filter(|route| route.is_empty() || route.ends_with('/'))
+            .map(|route| Route(route.to_string()))
+    }
+
+    /// The section this route is in (`phases/` for `phases/junior/`); none for the home page.
+    pub(crate) fn parent(&self) -> Option<Route> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let trimmed = self.0.trim_end_matches('/');
+        Some(Route(
+            trimmed
+                .rfind('/')
+                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
+        ))
+    }
+
+    /// The sections above this route, outermost first, the home page left out.
+    pub(crate) fn ancestors(&self) -> Vec<Route> {
+        let mut ancestors = Vec::new();
+        let mut route = self.parent();
+        while let Some(parent) = route.filter(|r| !r.0.is_empty()) {
+            route = parent.parent();
+            ancestors.push(parent);
+        }
+        ancestors.reverse();
+        ancestors
+    }
+
+    /// The file this route is written to, below the output root: `phases/junior/index.html`.
+    pub(crate) fn output_file(&self) -> String {
+        format!("{}index.html", self.0)
+    }
+
+    /// The relative prefix from this route to the site root: `""`, `"../"`, `"../../"`.
+    pub(crate) fn relative_root(&self) -> String {
+        relative_root(&self.0)
     }
 }
 
-/// The file a route is written to, below the output root: `phases/junior/index.html`.
-pub(crate) fn output_file(route: &str) -> String {
-    format!("{route}index.html")
-}
-
-/// The relative prefix from a route to the site root: `""`, `"../"`, `"../../"`.
+/// The same for a route that came back as text (a template context's `page.route`).
 pub(crate) fn relative_root(route: &str) -> String {
     "../".repeat(route.matches('/').count())
+}
+
+impl Deref for Route {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Route {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Joins a link path to the linking page's folder (or to `content/` when it starts with `/`),
@@ -102,14 +178,14 @@ pub(crate) struct SiteUrl(String);
 
 impl SiteUrl {
     /// A page by route, as its `index.html` (so links work opened from disk).
-    pub(crate) fn page(route: &str) -> SiteUrl {
+    pub(crate) fn page(route: &Route) -> SiteUrl {
         let mut url = encode_path(route);
         url.push_str("index.html");
         SiteUrl(url)
     }
 
     /// A page by route as its folder (`phases/junior/`), for absolute URLs on the web.
-    pub(crate) fn folder(route: &str) -> SiteUrl {
+    pub(crate) fn folder(route: &Route) -> SiteUrl {
         SiteUrl(encode_path(route))
     }
 
@@ -224,31 +300,48 @@ mod tests {
 
     #[test]
     fn routes_come_from_content_paths() {
-        assert_eq!(route_of("index.md"), "");
-        assert_eq!(route_of("_index.md"), "");
-        assert_eq!(route_of("faq.md"), "faq/");
-        assert_eq!(route_of("phases/_index.md"), "phases/");
-        assert_eq!(route_of("phases/junior.md"), "phases/junior/");
-        assert_eq!(route_of("a/index.md"), "a/");
-        assert_eq!(output_file("a/b/"), "a/b/index.html");
-        assert_eq!(relative_root(""), "");
-        assert_eq!(relative_root("faq/"), "../");
-        assert_eq!(relative_root("phases/junior/"), "../../");
+        let route = |path: &str| Route::of(path).to_string();
+        assert_eq!(route("index.md"), "");
+        assert_eq!(route("_index.md"), "");
+        assert_eq!(route("faq.md"), "faq/");
+        assert_eq!(route("phases/_index.md"), "phases/");
+        assert_eq!(route("phases/junior.md"), "phases/junior/");
+        assert_eq!(route("a/index.md"), "a/");
+        let junior = Route::of("phases/junior.md");
+        assert_eq!(junior.output_file(), "phases/junior/index.html");
+        assert_eq!(
+            Route::of_output_file("phases/junior/index.html"),
+            Some(junior.clone())
+        );
+        assert_eq!(
+            Route::of_output_file("index.html"),
+            Some(Route::of("index.md"))
+        );
+        assert_eq!(Route::of_output_file("files/myindex.html"), None);
+        assert_eq!(junior.below("x").to_string(), "phases/junior/x/");
+        assert_eq!(junior.parent(), Some(Route::of("phases/_index.md")));
+        assert_eq!(Route::of("index.md").parent(), None);
+        let deep = Route::of("a/b/c/d.md");
+        let ancestors: Vec<String> = deep.ancestors().iter().map(Route::to_string).collect();
+        assert_eq!(ancestors, ["a/", "a/b/", "a/b/c/"]);
+        assert_eq!(Route::of("index.md").relative_root(), "");
+        assert_eq!(Route::of("faq.md").relative_root(), "../");
+        assert_eq!(junior.relative_root(), "../../");
     }
 
     #[test]
     fn every_awkward_character_in_a_name_is_encoded() {
-        let url = SiteUrl::page("a b/q?m#h%20ü\"'&:x/");
+        let url = SiteUrl::page(&Route::of("a b/q?m#h%20ü\"'&:x.md"));
         assert_eq!(
             url.relative_to("../"),
             "../a%20b/q%3Fm%23h%2520%C3%BC%22%27%26%3Ax/index.html"
         );
         assert_eq!(
-            SiteUrl::folder("").absolute("https://e.org/"),
+            SiteUrl::folder(&Route::of("index.md")).absolute("https://e.org/"),
             "https://e.org/"
         );
         assert_eq!(
-            SiteUrl::folder("ü/").absolute("https://e.org/g/"),
+            SiteUrl::folder(&Route::of("ü.md")).absolute("https://e.org/g/"),
             "https://e.org/g/%C3%BC/"
         );
         assert_eq!(SiteUrl::file("static/a.css").marked(), "\u{1}static/a.css");
@@ -256,7 +349,9 @@ mod tests {
 
     #[test]
     fn queries_and_fragments_keep_valid_escapes_and_encode_the_rest() {
-        let url = SiteUrl::page("x/").query("tab=1&q=a b%20c").fragment("50%");
+        let url = SiteUrl::page(&Route::of("x.md"))
+            .query("tab=1&q=a b%20c")
+            .fragment("50%");
         assert_eq!(url.relative_to(""), "x/index.html?tab=1&q=a%20b%20c#50%25");
         assert_eq!(
             SiteUrl::file("f.txt").fragment("q&a ü").relative_to(""),
@@ -289,7 +384,7 @@ mod tests {
             "/my%20guide%20%C3%BC/"
         );
         assert_eq!(
-            SiteUrl::folder("a/").absolute("https://e.org/my guide%20x/"),
+            SiteUrl::folder(&Route::of("a.md")).absolute("https://e.org/my guide%20x/"),
             "https://e.org/my%20guide%20x/a/"
         );
     }

@@ -7,7 +7,7 @@ use tera::Value;
 
 use crate::chart::money;
 use crate::model::{Checklist, Dimension, Ladder, PageKind, Question, Quiz, Site, Years};
-use crate::url::{self, SiteUrl, route_of};
+use crate::url::{self, Route, SiteUrl};
 
 #[derive(Serialize)]
 pub(crate) struct YearsView {
@@ -79,7 +79,7 @@ pub(crate) struct LadderView {
 }
 
 fn url_of(path: &str) -> String {
-    SiteUrl::page(&route_of(path)).marked()
+    SiteUrl::page(&Route::of(path)).marked()
 }
 
 fn name_of(ladder: &Ladder, id: &str) -> String {
@@ -318,7 +318,7 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
                 next_level_name,
-                result_url: SiteUrl::page(&format!("{quiz_route}{}/", rule.id)).marked(),
+                result_url: SiteUrl::page(&quiz_route.below(&rule.id)).marked(),
             }
         })
         .collect();

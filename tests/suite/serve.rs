@@ -4,7 +4,7 @@
 
 mod browser;
 mod hostile;
-mod preview;
+pub(crate) mod preview;
 mod rebuilds;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,6 +1,7 @@
 //! Links to pages, folders and files named with `? # % space ü " '` work in Chromium, opened from
-//! disk and over HTTP: every link on the awkward site's pages leads to the page or file it names,
-//! and its fragment to the element it names.
+//! disk and from a static server: every link on the awkward site's pages leads to the page or file
+//! it names, and its fragment to the element it names. (`build::urls` checks that `serve` answers
+//! every one of those URLs.)
 
 use super::*;
 use crate::build::urls::awkward_site;

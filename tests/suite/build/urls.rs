@@ -2,6 +2,7 @@
 //! guide itself (the largest fixture) checks clean and its links resolve both ways.
 
 use super::*;
+use crate::serve::preview::Preview;
 
 /// Every `href="…"` and `src="…"` value in an HTML document, entity-decoded.
 fn urls_in(html: &str) -> Vec<String> {
@@ -389,6 +390,32 @@ fn awkward_names_check_clean_and_every_url_resolves() {
 }
 
 #[test]
+fn serve_answers_every_url_of_the_awkward_pages() {
+    let site = awkward_site();
+    let preview = Preview::start(&site);
+    let encoded = "w%20%3F%23%25%C3%BC%22%27";
+    let mut checked = 0;
+    for page in [
+        "/".to_string(),
+        format!("/{encoded}/"),
+        format!("/{encoded}/p%20{encoded}/"),
+    ] {
+        let reply = preview.get(&page);
+        assert_eq!(reply.status, 200, "{page}");
+        for url in urls_in(&reply.body) {
+            let (target, _) = split_fragment(&url);
+            if is_external(&url) || target.is_empty() {
+                continue;
+            }
+            let resolved = resolve(&page, target).expect("inside the site");
+            assert_eq!(preview.get(&resolved).status, 200, "{url} on {page}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} URLs checked");
+}
+
+#[test]
 fn anchors_are_found_as_a_browser_finds_them() {
     let page = "+++\ntitle = \"Anchors\"\n+++\n## Q and A {#q&a}\n\n\
         <div ID=\"upper\"></div>\n\n<span id='single'></span> <b id=bare></b>\n\n\
@@ -408,20 +435,24 @@ fn anchors_are_found_as_a_browser_finds_them() {
         )));
 }
 
-#[test]
-fn template_anchors_are_looked_up_percent_decoded() {
+/// The minimal fixture whose page template puts `html` after the page's content.
+fn minimal_with_after_content(html: &str) -> Site {
     let page = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/minimal/themes/default/templates/page.html"),
     )
     .expect("the fixture's page template");
-    let site = Site::fixture("minimal").file(
+    let content = "{{ page.content | safe }}";
+    Site::fixture("minimal").file(
         "themes/default/templates/page.html",
-        page.replace(
-            "{{ page.content | safe }}",
-            "{{ page.content | safe }}<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>",
-        ),
-    );
+        page.replace(content, &format!("{content}{html}")),
+    )
+}
+
+#[test]
+fn template_anchors_are_looked_up_percent_decoded() {
+    let site =
+        minimal_with_after_content("<a href=\"{{ url(path='notes/first.md#over%76iew') }}\">o</a>");
     site.run(["build"]).code(0).stderr("");
     assert!(
         site.read("output/notes/second/index.html")
@@ -431,19 +462,7 @@ fn template_anchors_are_looked_up_percent_decoded() {
 
 #[test]
 fn an_id_the_page_has_twice_is_reported() {
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/minimal/themes/default/templates/page.html"),
-    )
-    .expect("the fixture's page template");
-    Site::fixture("minimal")
-        .file(
-            "themes/default/templates/page.html",
-            page.replace(
-                "{{ page.content | safe }}",
-                "{{ page.content | safe }}<p id=\"fixed\">x</p>",
-            ),
-        )
+    minimal_with_after_content("<p id=\"fixed\">x</p>")
         .file("content/dup.md", "+++\ntitle = \"Dup\"\n+++\n## Fixed\n")
         .run(["check"])
         .code(1)
@@ -454,4 +473,34 @@ fn an_id_the_page_has_twice_is_reported() {
             " = help: ids must be unique on a page: give a heading with it another one with \
              `## Heading {#other-id}`, or change the template or the data that repeats it\n",
         )));
+}
+
+#[test]
+fn another_pages_body_links_from_wherever_it_is_shown() {
+    let show_home = "{% set home = page_data(path='index.md') %}{{ home.content | safe }}";
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/themes/default/templates/404.html"),
+    )
+    .expect("the fixture's 404 template");
+    let site =
+        minimal_with_after_content(&format!("{{% if page.route %}}{show_home}{{% endif %}}")).file(
+            "themes/default/templates/404.html",
+            page.replace("</h1>", &format!("</h1>{show_home}")),
+        );
+    site.run(["build"]).code(0).stderr("");
+    // The home page's link, on its own page, shown two folders down, and on the 404 page.
+    let link = "notes/first/index.html#details\">details</a>";
+    assert!(
+        site.read("output/notes/first/index.html")
+            .contains(&format!("\"../../{link}"))
+    );
+    assert!(
+        site.read("output/index.html")
+            .contains(&format!("\"{link}"))
+    );
+    assert!(
+        site.read("output/404.html")
+            .contains(&format!("\"/guide/{link}"))
+    );
 }
