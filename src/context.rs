@@ -1,5 +1,5 @@
 //! What a template sees of the site and the page: `site`, `page` (with its section's pages,
-//! neighbours and breadcrumbs) and `menu`, as `Serialize` structs borrowed from the `Site`.
+//! neighbours, breadcrumbs and edit link) and `menu`, as `Serialize` structs borrowed from the `Site`.
 //! URLs carry `ROOT_MARKER`; `render` makes them relative once the page is rendered.
 
 use serde::Serialize;
@@ -65,6 +65,32 @@ pub(crate) struct PageContext<'a> {
     pub(crate) previous: Option<Summary<'a>>,
     pub(crate) next: Option<Summary<'a>>,
     pub(crate) breadcrumbs: Vec<Crumb<'a>>,
+    /// Where to edit the page's source (`site.toml`'s `edit_url`); absent without one.
+    pub(crate) edit_url: Option<String>,
+}
+
+/// Characters a path segment cannot carry as they are (RFC 3986 `pchar`, minus `%` itself).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `https://…/edit/main/{path}` + `content/faq.md` → `https://…/edit/main/content/faq.md`; a
+/// template without `{path}` gets the path appended.
+pub(crate) fn edit_url(template: &str, source: &str) -> String {
+    let path: Vec<String> = source
+        .split('/')
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string())
+        .collect();
+    let path = path.join("/");
+    if template.contains("{path}") {
+        template.replace("{path}", &path)
+    } else if template.ends_with('/') {
+        format!("{template}{path}")
+    } else {
+        format!("{template}/{path}")
+    }
 }
 
 /// Where a page's links are made relative from; the URL of its `index.html`.
@@ -155,6 +181,11 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         previous,
         next,
         breadcrumbs,
+        edit_url: site
+            .config
+            .edit_url
+            .as_deref()
+            .map(|template| edit_url(template, &page.file.path)),
     }
 }
 
@@ -171,4 +202,22 @@ pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_links_name_the_source_file() {
+        let github = "https://github.com/o/r/edit/main/{path}";
+        assert_eq!(
+            edit_url(github, "content/phases/junior.md"),
+            "https://github.com/o/r/edit/main/content/phases/junior.md"
+        );
+        assert_eq!(
+            edit_url("https://git.example/-/edit/main/site", "content/a b/é.md"),
+            "https://git.example/-/edit/main/site/content/a%20b/%C3%A9.md"
+        );
+    }
 }

@@ -29,6 +29,18 @@ struct RawConfig {
     theme: String,
     #[serde(default)]
     menu: Vec<RawMenuItem>,
+    /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    publish: RawPublish,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPublish {
+    /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
+    #[serde(default)]
+    headers: bool,
 }
 
 fn default_language() -> String {
@@ -183,6 +195,8 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         language: default_language(),
         theme: default_theme(),
         menu: Vec::new(),
+        edit_url: None,
+        publish_headers: false,
     });
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
@@ -307,6 +321,14 @@ fn config(
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
+    if let Some(edit_url) = &raw.edit_url
+        && !is_absolute_url(edit_url.get_ref())
+    {
+        out.push(
+            Diagnostic::at(file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
+                .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
+        );
+    }
     let menu = raw
         .menu
         .into_iter()
@@ -326,6 +348,8 @@ fn config(
         language: raw.language,
         theme: raw.theme,
         menu,
+        edit_url: raw.edit_url.map(Spanned::into_inner),
+        publish_headers: raw.publish.headers,
     })
 }
 

@@ -1,6 +1,6 @@
-//! The command line: `build`, `check` and `serve`. Parses flags, runs the pipeline, prints
-//! diagnostics (all of them, in the rustc layout) and maps the outcome to an exit code:
-//! 0 ok, 1 content errors, 2 environment or internal failure.
+//! The command line: `build`, `check`, `serve`, `new` and `completions`. Parses flags, runs the
+//! pipeline, prints diagnostics (all of them, in the rustc layout) and maps the outcome to an exit
+//! code: 0 ok, 1 content errors, 2 environment or internal failure.
 
 mod build;
 mod chart;
@@ -9,6 +9,7 @@ mod context;
 mod data;
 mod diagnostic;
 mod functions;
+mod headers;
 mod links;
 mod load;
 mod markdown;
@@ -19,6 +20,7 @@ mod render;
 #[cfg(test)]
 #[path = "../tests/suite/rng.rs"]
 mod rng;
+mod scaffold;
 mod search;
 mod serve;
 mod source;
@@ -32,7 +34,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::build::{BuildOptions, Failure};
 use crate::diagnostic::Diagnostic;
@@ -45,40 +47,67 @@ struct Cli {
     command: Command,
 }
 
+/// The folder a command works on; every command takes it the same way.
+#[derive(Args)]
+struct SiteRoot {
+    /// The site root: the folder holding content/ and themes/.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Load, check and render the site, then replace the output folder atomically.
     Build {
-        /// The site root: the folder holding content/ and themes/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: ROOT/output).
-        #[arg(long)]
+        #[command(flatten)]
+        site: SiteRoot,
+        /// Where to write the site [default: ROOT/output]
+        #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Override site.toml's base_url (used for canonical URLs and the sitemap only).
-        #[arg(long)]
+        /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
+        #[arg(short, long, value_name = "URL")]
         base_url: Option<String>,
     },
     /// Run every check a build runs, and write nothing.
     Check {
-        /// The site root: the folder holding content/ and themes/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteRoot,
     },
     /// Serve a live preview that rebuilds and reloads the browser on every save.
     Serve {
-        /// The site root: the folder holding content/ and themes/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteRoot,
         /// The port to listen on; 0 picks a free one.
-        #[arg(long, default_value_t = 1111)]
+        #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// The address to listen on. Anything but loopback exposes the preview to the network.
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
         bind: String,
         /// Poll for changes instead of using OS notifications (network mounts, some VMs).
         #[arg(long)]
         poll: bool,
+        /// Open the preview in the default browser (or $BROWSER) once it is listening.
+        #[arg(short = 'O', long)]
+        open: bool,
+    },
+    /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
+    New {
+        /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// The page title [default: from the file name]
+        #[arg(short, long)]
+        title: Option<String>,
+        /// One sentence for search results and link previews [default: none]
+        #[arg(short, long, default_value = "", hide_default_value = true)]
+        description: String,
+        #[command(flatten)]
+        site: SiteRoot,
+    },
+    /// Print a shell completion script (see README: "Shell completions").
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -86,10 +115,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            root,
+            site,
             output,
             base_url,
         } => {
+            let root = site.root;
             let started = Instant::now();
             let target = output.unwrap_or_else(|| root.join("output"));
             let staging = match write::Staging::create(&root, &target) {
@@ -115,10 +145,10 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, "; nothing was written"),
             }
         }
-        Command::Check { root } => {
+        Command::Check { site } => {
             let started = Instant::now();
             let options = BuildOptions {
-                root,
+                root: site.root,
                 base_url: None,
             };
             match build::build_into(&options, &render::Discard) {
@@ -134,25 +164,63 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve {
-            root,
+            site,
             port,
             bind,
             poll,
+            open,
         } => {
             let options = serve::ServeOptions {
                 build: BuildOptions {
-                    root,
+                    root: site.root,
                     base_url: None,
                 },
                 port,
                 bind,
                 poll,
+                on_listening: open.then(|| Box::new(open_in_browser) as serve::OnListening),
             };
             match serve::run(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => environment_failure(&error),
             }
         }
+        Command::New {
+            path,
+            title,
+            description,
+            site,
+        } => {
+            let request = scaffold::NewPage {
+                root: &site.root,
+                path: &path,
+                title: title.as_deref(),
+                description: &description,
+            };
+            match scaffold::new_page(&request) {
+                Ok(created) => {
+                    println!("{created}");
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => report(failure, "; nothing was written"),
+            }
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sre-guide",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `serve --open`: a browser that cannot be started is worth a warning, not the preview.
+fn open_in_browser(url: &str) {
+    if let Err(error) = opener::open_browser(url) {
+        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
     }
 }
 

@@ -96,6 +96,10 @@ pub(crate) struct SiteConfig {
     pub(crate) language: String,
     pub(crate) theme: String,
     pub(crate) menu: Vec<MenuItem>,
+    /// "Edit this page" link template (`{path}` → `content/…md`); no link without it.
+    pub(crate) edit_url: Option<String>,
+    /// `[publish] headers = true`: publish a `_headers` file (see `headers.rs`).
+    pub(crate) publish_headers: bool,
 }
 
 #[derive(Debug)]
@@ -134,10 +138,15 @@ impl Page {
 
     /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
     pub(crate) fn parent_route(&self) -> Option<String> {
-        if self.route.is_empty() {
+        Page::parent_of(&self.route)
+    }
+
+    /// The section route a page at `route` belongs to; `None` for the home page.
+    pub(crate) fn parent_of(route: &str) -> Option<String> {
+        if route.is_empty() {
             return None;
         }
-        let trimmed = self.route.trim_end_matches('/');
+        let trimmed = route.trim_end_matches('/');
         Some(
             trimmed
                 .rfind('/')

@@ -1,9 +1,9 @@
 //! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
-//! page, sitemap.xml, robots.txt, theme and content assets — all in memory. Never touches the
+//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in memory. Never touches the
 //! filesystem. Internal URLs are written with `ROOT_MARKER` and made relative per page at the end,
 //! so one template context serves every depth.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -13,6 +13,7 @@ use crate::context::{
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
+use crate::headers;
 use crate::links::{self, PageIds};
 use crate::model::{Page, ROOT_MARKER, Site};
 use crate::theme::{self, Theme};
@@ -100,10 +101,18 @@ struct Writer<'a> {
     sink: &'a dyn Sink,
     paths: Mutex<Vec<String>>,
     failure: Mutex<Option<anyhow::Error>>,
+    /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
+    styles: Option<Mutex<BTreeSet<String>>>,
 }
 
 impl Writer<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) {
+        if let Some(styles) = &self.styles
+            && path.ends_with(".html")
+        {
+            let mut styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+            headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
+        }
         if let Err(error) = self.sink.put(&path, bytes) {
             self.failure
                 .lock()
@@ -154,6 +163,7 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
         sink,
         paths: Mutex::default(),
         failure: Mutex::default(),
+        styles: site.config.publish_headers.then(Mutex::default),
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
@@ -191,11 +201,26 @@ pub(crate) fn site(site: &Arc<Site>, theme: &Theme, sink: &dyn Sink) -> anyhow::
         &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
     );
     writer.put("sitemap.xml".into(), sitemap);
-    let robots = format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
-    );
-    writer.put("robots.txt".into(), robots.into_bytes());
+    // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
+    if site_path(&site.config.base_url) == "/" {
+        let robots = format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.config.base_url
+        );
+        writer.put("robots.txt".into(), robots.into_bytes());
+    }
+    if let Some(styles) = &writer.styles {
+        let paths = writer
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.put(
+            headers::FILE.into(),
+            headers::file(&paths, theme, &styles).into_bytes(),
+        );
+    }
     if let Some(error) = writer
         .failure
         .into_inner()
@@ -411,6 +436,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             previous: None,
             next: None,
             breadcrumbs: Vec::new(),
+            edit_url: None,
         };
         let mut context = Context::new();
         context.insert("page", &page);

@@ -30,7 +30,11 @@ pub(crate) struct ServeOptions {
     pub(crate) port: u16,
     pub(crate) bind: String,
     pub(crate) poll: bool,
+    /// Called once with the preview's URL when the server is listening (`serve --open`).
+    pub(crate) on_listening: Option<OnListening>,
 }
+
+pub(crate) type OnListening = Box<dyn FnOnce(&str)>;
 
 /// Where the page script and the event stream live, relative to the site root.
 pub(super) const EVENTS: &str = "__sre-guide/events";
@@ -102,7 +106,11 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
             address.ip()
         );
     }
-    println!("serving http://{address}/ (Ctrl-C to stop)");
+    let url = format!("http://{address}/");
+    println!("serving {url} (Ctrl-C to stop)");
+    if let Some(on_listening) = options.on_listening {
+        on_listening(&url);
+    }
     let outcome = stopped.recv().unwrap_or(Ok(()));
     if outcome.is_ok() {
         println!("stopped");

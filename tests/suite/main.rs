@@ -2,10 +2,15 @@
 //! guide itself) in temporary directories. `support` is the builder; each other module covers one
 //! command.
 
+// Tests may unwrap (Cargo.toml's `unwrap_used` lint is for the program itself).
+#![allow(clippy::unwrap_used)]
+
 mod browser;
 mod build;
+mod cli;
 mod fuzz;
 mod guide;
+mod publish;
 mod rng;
 mod serve;
 mod support;

@@ -20,6 +20,7 @@ use crate::support::{Chrome, Site, chrome};
 
 mod axe;
 mod checklists;
+mod csp;
 mod layout;
 mod quiz;
 mod search;
@@ -101,7 +102,7 @@ fn respond(request: tiny_http::Request, files: &Files) {
     };
     let body = files.get(&path).cloned().unwrap_or_default();
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
-    let response = tiny_http::Response::from_data(body)
+    let mut response = tiny_http::Response::from_data(body)
         .with_status_code(status)
         .with_header(
             tiny_http::Header::from_bytes("Content-Type", mime.essence_str())
@@ -110,6 +111,10 @@ fn respond(request: tiny_http::Request, files: &Files) {
         .with_header(
             tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("a valid header"),
         );
+    // A site built with `[publish] headers = true` is served as its host would: with `_headers`.
+    for (name, value) in csp::site_wide_headers(files) {
+        response.add_header(tiny_http::Header::from_bytes(name, value).expect("a valid header"));
+    }
     let _ = request.respond(response);
 }
 
