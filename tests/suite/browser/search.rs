@@ -229,3 +229,26 @@ fn open_search_with_results_passes_axe_in_light_and_dark() {
     }
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn search_runs_under_the_published_csp() {
+    let server = Server::start(super::csp::guide_with_headers());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    before_every_page(&tab, super::csp::LISTEN);
+    open(&tab, &server.at("compensation/"));
+    slash_opens_search(&tab);
+    search_for(&tab, "toil");
+    assert!(
+        js_bool(
+            &tab,
+            "getComputedStyle(document.getElementById('search-panel')).borderTopStyle === 'solid'"
+        ),
+        "search.css applied"
+    );
+    let seen = super::csp::violations(&tab);
+    assert!(seen.is_empty(), "CSP violations: {seen:#?}");
+    assert_no_errors(&errors);
+}
