@@ -178,13 +178,24 @@ pub(crate) fn cards(
             None => to_draw.push((path, card)),
         }
     }
+    ready.extend(draw_all(&to_draw, font)?);
+    ready.sort_by(|a, b| a.0.cmp(&b.0));
+    *drawn().lock().unwrap_or_else(PoisonError::into_inner) = ready.iter().cloned().collect();
+    Ok(ready)
+}
+
+/// Draws `cards` across the machine's cores, keeping their order.
+fn draw_all(cards: &[(String, Card)], font: &Font) -> anyhow::Result<Vec<(String, Arc<Vec<u8>>)>> {
+    if cards.is_empty() {
+        return Ok(Vec::new());
+    }
     let options = options(font);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = to_draw.len().div_ceil(threads).max(1);
-    let drawn_now = std::thread::scope(|scope| {
-        let workers: Vec<_> = to_draw
+    let chunk = cards.len().div_ceil(threads).max(1);
+    let drawn = std::thread::scope(|scope| {
+        let workers: Vec<_> = cards
             .chunks(chunk)
             .map(|cards| {
                 let options = &options;
@@ -207,10 +218,7 @@ pub(crate) fn cards(
             })
             .collect::<anyhow::Result<Vec<_>>>()
     })?;
-    ready.extend(drawn_now.into_iter().flatten());
-    ready.sort_by(|a, b| a.0.cmp(&b.0));
-    *drawn().lock().unwrap_or_else(PoisonError::into_inner) = ready.iter().cloned().collect();
-    Ok(ready)
+    Ok(drawn.into_iter().flatten().collect())
 }
 
 /// A previous file is reused only if it is a PNG of the card's size.
@@ -219,7 +227,7 @@ fn is_card_png(bytes: &[u8]) -> bool {
 }
 
 /// Width and height from a PNG's IHDR chunk.
-pub(crate) fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" || &bytes[12..16] != b"IHDR" {
         return None;
     }

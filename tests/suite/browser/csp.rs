@@ -20,14 +20,14 @@ pub(super) fn site_wide_headers(files: &Files) -> Vec<(String, String)> {
 }
 
 /// Records every CSP violation in `window.__csp`, from before the page's first byte is parsed.
-const LISTEN: &str = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+pub(super) const LISTEN: &str = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
     e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));";
 
-fn violations(tab: &Tab) -> Vec<String> {
+pub(super) fn violations(tab: &Tab) -> Vec<String> {
     serde_json::from_value(js(tab, "window.__csp")).expect("a list")
 }
 
-fn guide_with_headers() -> Files {
+pub(super) fn guide_with_headers() -> Files {
     let site = crate::publish::guide_with("[publish]\nheaders = true\n");
     site.run(["build"]).code(0);
     site.tree("output")

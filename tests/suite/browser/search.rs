@@ -229,3 +229,55 @@ fn open_search_with_results_passes_axe_in_light_and_dark() {
     }
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+#[test]
+#[ignore = "needs Chromium"]
+fn search_runs_under_the_published_csp() {
+    let server = Server::start(super::csp::guide_with_headers());
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let errors = watch_errors(&tab);
+    before_every_page(&tab, super::csp::LISTEN);
+    open(&tab, &server.at("compensation/"));
+    slash_opens_search(&tab);
+    search_for(&tab, "toil");
+    assert!(
+        js_bool(
+            &tab,
+            "getComputedStyle(document.getElementById('search-panel')).borderTopStyle === 'solid'"
+        ),
+        "search.css applied"
+    );
+    let seen = super::csp::violations(&tab);
+    assert!(seen.is_empty(), "CSP violations: {seen:#?}");
+    assert_no_errors(&errors);
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn opened_from_disk_search_offers_the_whole_guide() {
+    let site = Site::repo();
+    site.run(["build"]).code(0);
+    let page = site.path("output/faq/index.html");
+    let chrome = chrome();
+    let tab = chrome.tab();
+    open(&tab, &format!("file://{}", page.display()));
+    slash_opens_search(&tab);
+    // Browsers do not fetch file: URLs from a page; search says so and links the whole guide.
+    wait_until(
+        &tab,
+        "document.querySelector('#search-status a')",
+        "the fallback link",
+    );
+    let href = js_str(
+        &tab,
+        "document.querySelector('#search-status a').getAttribute('href')",
+    );
+    assert_eq!(href, "../guide/index.html");
+    click(&tab, "#search-status a");
+    wait_until(
+        &tab,
+        "location.pathname.endsWith('/output/guide/index.html')",
+        "the whole guide, from disk",
+    );
+}

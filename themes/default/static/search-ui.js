@@ -109,7 +109,7 @@
     status.replaceChildren();
     if (failed) {
       var guide = el("a", "", "search the whole guide on one page");
-      guide.href = link.href;
+      guide.href = link.getAttribute("href");
       status.append("Search could not load here; ", guide, " instead.");
       return;
     }

@@ -1,5 +1,4 @@
-/* On every page, so tiny: the header's Search link (the whole guide, without JS) on first use, a
-   click or "/", loads the search UI (search-ui.js), its styles and its index. */
+/* On every page: the Search link's first use (click or "/") loads search-ui.js, its CSS and index. */
 (function () {
   var link = document.querySelector("[data-search-index]"), loading = false;
   if (!link) return;
