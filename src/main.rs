@@ -21,6 +21,7 @@ mod rng;
 mod serve;
 mod source;
 mod theme;
+mod typography;
 mod view;
 mod watch;
 mod write;
