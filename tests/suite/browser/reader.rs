@@ -267,11 +267,19 @@ fn the_whole_guide_prints_like_a_book() {
         "every heading keeps to its text: {seen}"
     );
     assert_eq!(seen["after"], json!("avoid"));
-    let title = seen["title"].as_str().expect("title");
+    // The top margin shows the title, which the page hands the stylesheet as a CSS string.
     assert_eq!(
         seen["margins"]["top-center"],
-        json!(format!("\"{title}\"")),
-        "the guide's title in the top margin: {seen}"
+        json!("var(--print-title)"),
+        "{seen}"
+    );
+    let title = seen["title"].as_str().expect("title");
+    assert_eq!(
+        js_str(
+            &tab,
+            "getComputedStyle(document.documentElement).getPropertyValue('--print-title')"
+        ),
+        format!("\"{title}\""),
     );
     let footer = seen["margins"]["bottom-center"]
         .as_str()
