@@ -232,22 +232,31 @@ pub(crate) fn reading_order_warnings(site: &Site) -> Vec<Diagnostic> {
                 _ => by_weight.push((page.front.weight, vec![page])),
             }
         }
-        for (weight, tied) in by_weight.into_iter().filter(|(_, p)| p.len() > 1) {
-            let names: Vec<String> = tied.iter().map(|p| format!("`{}`", p.path)).collect();
-            let section = if route.is_empty() {
-                "the site root".to_string()
-            } else {
-                format!("`{route}`")
-            };
-            warnings.push(
-                Diagnostic::at(&tied[1].file, 0..0, format!(
-                    "{} pages in {section} have the same weight ({weight}), so their reading order (Previous/Next) is by file name: {}",
-                    tied.len(),
-                    names.join(", ")
-                ))
-                .help("give each a different `weight` in its front matter (lower comes first), or list them in order in site.toml's [[menu]]"),
-            );
-        }
+        // One warning per section, however many ties it has: a big site stays readable.
+        let mut groups = by_weight.into_iter().filter(|(_, p)| p.len() > 1);
+        let Some((weight, tied)) = groups.next() else {
+            continue;
+        };
+        let more: usize = groups.map(|(_, p)| p.len()).sum();
+        let names: Vec<String> = tied.iter().map(|p| format!("`{}`", p.path)).collect();
+        let section = if route.is_empty() {
+            "the site root".to_string()
+        } else {
+            format!("`{route}`")
+        };
+        let others = if more > 0 {
+            format!(" (and {more} more pages here tie with a sibling)")
+        } else {
+            String::new()
+        };
+        warnings.push(
+            Diagnostic::at(&tied[1].file, 0..0, format!(
+                "{} pages in {section} have the same weight ({weight}), so their reading order (Previous/Next) is by file name: {}{others}",
+                tied.len(),
+                names.join(", ")
+            ))
+            .help("give each a different `weight` in its front matter (lower comes first), or list them in order in site.toml's [[menu]]"),
+        );
     }
     warnings
 }

@@ -28,6 +28,7 @@ mod serve;
 mod source;
 mod tera_errors;
 mod theme;
+mod typography;
 mod url;
 mod view;
 mod walk;

@@ -1,12 +1,16 @@
 //! Checked data → what templates see as `data.*`: levels with their phase URLs, phases with the
 //! names of their levels, compensation rows with formatted money, the quiz with its routing key
-//! and the JSON the quiz script reads. URLs come from `url.rs`, marked; `render` makes them relative.
+//! and the JSON the quiz script reads, their text typeset like Markdown prose (`typography`).
+//! URLs come from `url.rs`, marked; `render` makes them relative.
 
 use serde::Serialize;
 use tera::Value;
 
 use crate::chart::money;
-use crate::model::{Checklist, Dimension, Ladder, PageKind, Question, Quiz, Site, Years};
+use crate::model::{
+    Checklist, ChecklistItem, Dimension, Ladder, PageKind, Question, Quiz, Site, Years,
+};
+use crate::typography::typeset;
 use crate::url::{self, Route, SiteUrl};
 
 #[derive(Serialize)]
@@ -135,8 +139,8 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
                 id: level.id.clone(),
                 name: level.name.clone(),
                 tenure: years(level.tenure),
-                unlocks: level.unlocks.clone(),
-                plateau: level.plateau.clone(),
+                unlocks: typeset(&level.unlocks),
+                plateau: typeset(&level.plateau),
                 phase_url: phase_page(&level.id).unwrap_or_default(),
             })
             .collect(),
@@ -152,7 +156,7 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
                 years: years(milestone.years),
                 from_entry: years(landing),
                 chained,
-                note: milestone.note.clone(),
+                note: typeset(&milestone.note),
             })
             .collect(),
         phases: ladder
@@ -172,12 +176,31 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
                     level: phase.level.id.clone(),
                     level_name: name_of(ladder, &phase.level.id),
                     next_level_name: next.unwrap_or_default(),
-                    title: phase.title.clone(),
+                    title: typeset(&phase.title),
                     page: phase.page.path.clone(),
                     url: url_of(&phase.page.path),
-                    baseline: phase.baseline.clone().or(previous).unwrap_or_default(),
-                    dimensions: phase.dimensions.clone(),
-                    checklist: phase.checklist.clone(),
+                    baseline: typeset(&phase.baseline.clone().or(previous).unwrap_or_default()),
+                    dimensions: phase
+                        .dimensions
+                        .iter()
+                        .map(|d| Dimension {
+                            name: typeset(&d.name),
+                            before: typeset(&d.before),
+                            now: typeset(&d.now),
+                        })
+                        .collect(),
+                    checklist: Checklist {
+                        kind: phase.checklist.kind,
+                        items: phase
+                            .checklist
+                            .items
+                            .iter()
+                            .map(|item| ChecklistItem {
+                                id: item.id.clone(),
+                                text: typeset(&item.text),
+                            })
+                            .collect(),
+                    },
                 }
             })
             .collect(),
@@ -220,8 +243,8 @@ fn compensation(site: &Site) -> Option<CompensationView> {
         .collect();
     Some(CompensationView {
         currency: compensation.currency.clone(),
-        region: compensation.region.clone(),
-        note: compensation.note.clone(),
+        region: typeset(&compensation.region),
+        note: typeset(&compensation.note),
         rows,
     })
 }
@@ -312,14 +335,23 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
                 yes_label: yes_label(rule.min, rule.max),
                 page: rule.page.path.clone(),
                 url: url_of(&rule.page.path),
-                label: rule.label.clone(),
+                label: typeset(&rule.label),
                 phase_number: phase.map(|(_, p)| p.number),
-                phase_title: phase.map_or_else(String::new, |(_, p)| p.title.clone()),
+                phase_title: phase.map_or_else(String::new, |(_, p)| typeset(&p.title)),
                 level_name: phase
                     .map_or_else(String::new, |(ladder, p)| name_of(ladder, &p.level.id)),
                 next_level_name,
                 result_url: SiteUrl::page(&quiz_route.below(&rule.id)).marked(),
             }
+        })
+        .collect();
+    let questions: Vec<Question> = quiz
+        .questions
+        .iter()
+        .map(|q| Question {
+            id: q.id.clone(),
+            text: typeset(&q.text),
+            hint: typeset(&q.hint),
         })
         .collect();
     #[derive(Serialize)]
@@ -328,12 +360,12 @@ pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
         rules: &'a [RuleView],
     }
     let json = serde_json::to_string(&Embedded {
-        questions: &quiz.questions,
+        questions: &questions,
         rules: &rules,
     })
     .expect("quiz data is plain strings and numbers");
     QuizView {
-        questions: quiz.questions.clone(),
+        questions,
         rules,
         json: script_safe_json(&json),
     }

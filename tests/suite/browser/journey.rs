@@ -68,8 +68,8 @@ fn a_progress_link_is_offered_in_view_adds_by_default_and_replaces_on_request() 
     for says in [
         "2 ticked items",
         "2 of them new",
-        "keep your own 1 tick",
-        "replace",
+        "keeps your own 1 tick",
+        "replacing drops the 1",
     ] {
         assert!(
             status.contains(says),

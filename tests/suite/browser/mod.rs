@@ -316,10 +316,18 @@ fn set_color_scheme(tab: &Tab, scheme: &str) {
 
 /// Emulates a media type ("print", or "" for the screen) and a colour-scheme preference.
 fn emulate_media(tab: &Tab, media: &str, scheme: &str) {
-    let method: Emulation::SetEmulatedMedia = serde_json::from_value(json!({
-        "media": media, "features": [{ "name": "prefers-color-scheme", "value": scheme }]
-    }))
-    .expect("SetEmulatedMedia");
+    emulate(tab, media, &[("prefers-color-scheme", scheme)]);
+}
+
+/// Emulates a media type and media features (`("hover", "none")`, …); others reset.
+fn emulate(tab: &Tab, media: &str, features: &[(&str, &str)]) {
+    let features: Vec<Value> = features
+        .iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
+    let method: Emulation::SetEmulatedMedia =
+        serde_json::from_value(json!({ "media": media, "features": features }))
+            .expect("SetEmulatedMedia");
     tab.call_method(method).expect("Emulation.setEmulatedMedia");
 }
 

@@ -121,3 +121,20 @@ warning: 2 pages in `notes/` have the same weight (0), so their reading order (P
         [pair("prev", "Fourth"), pair("next", "Second note")]
     );
 }
+
+#[test]
+fn a_section_with_many_ties_gets_one_warning() {
+    let mut site = fixture();
+    for name in ["a", "b", "c", "d", "e"] {
+        let weight = if name < "c" { 5 } else { 7 };
+        site = site.file(
+            &format!("content/notes/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\nweight = {weight}\n+++\nText.\n"),
+        );
+    }
+    site.run(["check"])
+        .code(0)
+        .stderr_contains("warning: 2 pages in `notes/` have the same weight (5), so their reading order (Previous/Next) is by file name: `notes/a.md`, `notes/b.md` (and 3 more pages here tie with a sibling)\n --> content/notes/b.md:1:1");
+    let out = site.run(["check"]);
+    assert_eq!(out.stderr.matches("warning:").count(), 1, "{}", out.stderr);
+}

@@ -55,3 +55,35 @@ fn the_rule_catches_what_it_should() {
     assert_eq!(offences("team's").len(), 1);
     assert_eq!(offences("IC-vs-management, on-call, Phase 1-2").len(), 1);
 }
+
+#[test]
+fn data_typed_with_straight_quotes_and_hyphens_is_typeset_like_prose() {
+    let path = "content/data/ladder.toml";
+    let text = edited(path, "the team’s strongest", "the team's \\\"strongest\\\"");
+    let quiz_path = "content/data/quiz.toml";
+    let quiz = edited(
+        quiz_path,
+        "someone else’s rotation",
+        "someone else's rotation, 1-2 weeks",
+    );
+    let site = crate::support::Site::repo()
+        .file(path, &text)
+        .file(quiz_path, &quiz);
+    site.run(["build"]).code(0).stderr("");
+    let home = site.read("output/index.html");
+    assert!(
+        home.contains("the team’s “strongest”"),
+        "the ladder's plateau is typeset"
+    );
+    let quiz_page = site.read("output/where-are-you-now/index.html");
+    assert!(
+        quiz_page.contains("someone else’s rotation, 1–2 weeks"),
+        "a quiz hint is typeset"
+    );
+    // The quiz script's copy of the data too.
+    let data = quiz_page
+        .split("id=\"quiz-data\">")
+        .nth(1)
+        .expect("the quiz data");
+    assert!(data.contains("else’s rotation, 1–2 weeks"), "{data}");
+}

@@ -73,8 +73,8 @@
       var mine = ids(), fresh = list.filter(function (id) { return !state[id]; });
       var lost = mine.filter(function (id) { return list.indexOf(id) < 0; });
       return "This link has " + plural(list.length, "ticked item") + " across all phases, " + fresh.length +
-        " of them new to this browser. Add them to keep your own " + plural(mine.length, "tick") +
-        (lost.length ? ", or replace yours to drop the " + lost.length + " the link lacks." : ".");
+        " of them new to this browser." + (mine.length ? " Adding keeps your own " + plural(mine.length, "tick") +
+        (lost.length ? "; replacing drops the " + lost.length + " the link lacks." : ".") : "");
     }
     function importLink(replace) {
       var list = parse(field.value);
