@@ -2,6 +2,7 @@
 //! all call `build`, so they can never disagree about what a site is; only what happens to the
 //! resulting `Output` differs (written to disk, discarded, or served from memory).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -49,9 +50,13 @@ impl From<Diagnostics> for Failure {
     }
 }
 
-/// Builds the site into memory.
-pub(crate) fn build(options: &BuildOptions) -> Result<Built, Failure> {
-    let collect = Collect::default();
+/// Builds the site into memory, reusing the previous build's costly files offered in `reusable`
+/// (path → bytes; link preview images, whose names hash what they show).
+pub(crate) fn build(
+    options: &BuildOptions,
+    reusable: HashMap<String, Vec<u8>>,
+) -> Result<Built, Failure> {
+    let collect = Collect::reusing(reusable);
     let counts = build_into(options, &collect)?;
     Ok(Built {
         output: collect.into_output(),

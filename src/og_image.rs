@@ -20,7 +20,7 @@ use crate::render::Sink;
 pub(crate) const WIDTH: u32 = 1200;
 pub(crate) const HEIGHT: u32 = 630;
 /// Where cards are published, below the output root.
-const FOLDER: &str = "static/og/";
+pub(crate) const FOLDER: &str = "static/og/";
 /// Bumped whenever the layout below changes, so old cards are not reused under new names.
 const LAYOUT_VERSION: &str = "og-card-2";
 const MARGIN: f32 = 80.0;

@@ -3,7 +3,7 @@
 //! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
 //! relative per page at the end, so one template context serves every depth.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -57,9 +57,12 @@ pub(crate) trait Sink: Sync {
     }
 }
 
-/// Keeps every file in memory, for `serve`.
+/// Keeps every file in memory, for `serve`, reusing costly files the previous build made.
 #[derive(Default)]
-pub(crate) struct Collect(Mutex<Vec<OutputFile>>);
+pub(crate) struct Collect {
+    files: Mutex<Vec<OutputFile>>,
+    reusable: HashMap<String, Vec<u8>>,
+}
 
 impl Sink for Collect {
     fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
@@ -67,17 +70,32 @@ impl Sink for Collect {
             path: path.to_string(),
             bytes,
         };
-        self.0
+        self.files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(file);
         Ok(())
     }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        self.reusable.get(path).cloned()
+    }
 }
 
 impl Collect {
+    /// A sink that offers `reusable` (path → bytes of the previous build) to `previous`.
+    pub(crate) fn reusing(reusable: HashMap<String, Vec<u8>>) -> Collect {
+        Collect {
+            files: Mutex::default(),
+            reusable,
+        }
+    }
+
     pub(crate) fn into_output(self) -> Output {
-        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut files = self
+            .files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Output { files }
     }

@@ -1,11 +1,14 @@
 //! `serve`'s builds, each in a process of its own (`sre-guide serve-build`), so that a build can be
 //! stopped: Tera cannot interrupt a render and Rust cannot kill a thread, but a process can be
-//! killed. In: the build options as flags. Out: the built site or its problems, framed on the
-//! process's stdout; diagnostics go to stderr (the terminal) exactly as `build` prints them.
+//! killed. In: the build options as flags, and on stdin the last good build's link preview images
+//! (costly to draw, so each process reuses them). Out: the built site or its problems, framed on
+//! the process's stdout; diagnostics go to stderr (the terminal) exactly as `build` prints them.
 
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::panic::AssertUnwindSafe;
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use crate::build::{self, BuildOptions, Failure};
@@ -34,6 +37,7 @@ pub(crate) const TEST_PANIC: &str = "SRE_GUIDE_TEST_PANIC";
 /// The build process: builds once, writes the outcome to stdout, exits. It also exits when its
 /// parent goes away (stdin closes), so a killed `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
+    let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
     let _ = thread::Builder::new().name("parent".into()).spawn(|| {
         let _ = io::stdin().read_to_end(&mut Vec::new());
         std::process::exit(3);
@@ -45,7 +49,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
         {
             panic!("{message}");
         }
-        build::build(&options)
+        build::build(&options, reusable)
     });
     let outcome = match std::panic::catch_unwind(build) {
         Ok(Ok(built)) => Outcome::Built {
@@ -109,6 +113,10 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
+        // The process reads these before it builds; stdin then stays open until it is stopped.
+        if let Some(stdin) = child.stdin.as_mut() {
+            let _ = stdin.write_all(&encode_reusable(&last_previews()));
+        }
         let mut stdout = child.stdout.take().ok_or(io::ErrorKind::BrokenPipe)?;
         thread::Builder::new()
             .name("build-result".into())
@@ -120,6 +128,9 @@ impl Worker {
                     }),
                     Err(error) => Outcome::Internal(format!("reading the build's result: {error}")),
                 };
+                if let Outcome::Built { output, .. } = &outcome {
+                    keep_previews(output);
+                }
                 done(outcome);
             })?;
         Ok(Worker { child })
@@ -135,6 +146,70 @@ impl Worker {
     pub(crate) fn finish(mut self) {
         let _ = self.child.wait();
     }
+}
+
+/// A published path and its bytes.
+type Preview = (String, Arc<Vec<u8>>);
+
+/// The link preview images of the newest good build, offered to the next build process. One per
+/// `serve` process: builds of one site follow each other, and only a good build replaces them.
+fn previews() -> &'static Mutex<Vec<Preview>> {
+    static PREVIEWS: std::sync::OnceLock<Mutex<Vec<Preview>>> = std::sync::OnceLock::new();
+    PREVIEWS.get_or_init(Mutex::default)
+}
+
+fn keep_previews(output: &Output) {
+    let kept = output
+        .files
+        .iter()
+        .filter(|file| file.path.starts_with(crate::og_image::FOLDER))
+        .map(|file| (file.path.clone(), Arc::new(file.bytes.clone())))
+        .collect();
+    *previews().lock().unwrap_or_else(PoisonError::into_inner) = kept;
+}
+
+fn last_previews() -> Vec<Preview> {
+    previews()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
+/// The frame on stdin: the file count, then each file as length-prefixed path and bytes.
+fn encode_reusable(files: &[Preview]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+    for (path, bytes) in files {
+        for part in [path.as_bytes(), bytes.as_slice()] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    out
+}
+
+fn read_reusable(input: &mut impl Read) -> io::Result<HashMap<String, Vec<u8>>> {
+    fn read_number(input: &mut impl Read) -> io::Result<u64> {
+        let mut bytes = [0; 8];
+        input.read_exact(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+    fn read_part(input: &mut impl Read) -> io::Result<Vec<u8>> {
+        let length = read_number(input)?;
+        let mut bytes = Vec::new();
+        input.take(length).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != length {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(bytes)
+    }
+    let mut files = HashMap::new();
+    for _ in 0..read_number(input)? {
+        let path = String::from_utf8(read_part(input)?)
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
+        files.insert(path, read_part(input)?);
+    }
+    Ok(files)
 }
 
 // The frame on stdout: one tag byte, then for `B` the page count, the file count and each file as
@@ -217,6 +292,22 @@ fn chunk<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reusable_previews_survive_their_frame_and_a_cut_frame_is_an_error() {
+        let files = vec![
+            ("static/og/a.png".to_string(), Arc::new(vec![1, 2, 3])),
+            ("static/og/b.png".to_string(), Arc::new(Vec::new())),
+        ];
+        let bytes = encode_reusable(&files);
+        let read = read_reusable(&mut bytes.as_slice()).expect("a whole frame");
+        assert_eq!(read.len(), 2);
+        assert_eq!(read["static/og/a.png"], vec![1, 2, 3]);
+        assert!(read["static/og/b.png"].is_empty());
+        assert!(read_reusable(&mut &bytes[..bytes.len() - 1]).is_err());
+        let none = read_reusable(&mut encode_reusable(&[]).as_slice()).expect("empty");
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn outcomes_survive_the_frame_and_a_cut_frame_is_refused() {
