@@ -14,7 +14,7 @@ use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::model::{Asset, Data, MenuItem, Page, PageRef, Site, SiteConfig};
 use crate::source::SourceFile;
-use crate::walk::WalkError;
+use crate::walk::{WalkError, relative};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -244,25 +244,6 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
     bail!("cannot read {shown}: {reason}; check the folder's permissions")
 }
 
-/// Dotfiles, editor backups and swap files are never part of the site.
-pub(crate) fn is_ignored(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || (name.starts_with('#') && name.ends_with('#'))
-}
-
-/// `path` relative to `base`, with `/` separators whatever the platform.
-pub(crate) fn relative(base: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(base).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
 fn read(root: &Path, path: &Path, out: &mut Vec<Diagnostic>) -> Option<Arc<SourceFile>> {
     let shown = relative(root, path);
@@ -418,13 +399,5 @@ mod tests {
         ] {
             assert!(!is_absolute_url(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "a.md~", "4913", ".#a.md", "#a.md#"] {
-            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
-        }
-        assert!(!is_ignored(std::ffi::OsStr::new("a.md")));
     }
 }

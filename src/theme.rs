@@ -11,11 +11,10 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::relative;
 use crate::model::Site;
 use crate::source::SourceFile;
 use crate::tera_errors::{load_failures, template_error};
-use crate::walk::WalkError;
+use crate::walk::{WalkError, relative};
 
 pub(crate) struct Theme {
     pub(crate) tera: tera::Tera,

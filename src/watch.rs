@@ -1,10 +1,11 @@
 //! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
 //! files are seen). Out: one `build::build` per burst of edits, each on a thread of its own, the
-//! newest published to `serve::Live`, and one line per rebuild. Editor temp files, `output/`,
-//! `target/` and access events never trigger one; nothing here writes a file or answers a request.
+//! newest published to `serve::Live`, and one line per rebuild. Files the build's walk skips
+//! (`walk::is_site_path`: dotfiles, editor temp files) and access events never trigger one;
+//! nothing here writes a file or answers a request.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -21,6 +22,7 @@ use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
 use crate::serve::worker::{Outcome, Worker};
 use crate::serve::{Live, Published};
+use crate::walk;
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
 /// events within a few milliseconds; this is short enough to keep a reload well under 100 ms.
@@ -296,41 +298,13 @@ fn relevant_paths(root: &Path, events: &[DebouncedEvent]) -> Vec<String> {
         .iter()
         .filter(|event| !matches!(event.kind, EventKind::Access(_)))
         .flat_map(|event| event.paths.iter())
-        .filter_map(|path| relative(root, path))
-        .filter(|path| !is_ignored(path))
+        .filter(|path| path.starts_with(root))
+        .map(|path| walk::relative(root, path))
+        // The very rule the build's walk uses, so a save rebuilds exactly when it can matter.
+        .filter(|path| walk::is_site_path(path))
         .collect();
     dedup_keeping_order(&mut paths);
     paths
-}
-
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let parts: Vec<&str> = relative
-        .components()
-        .map(|c| match c {
-            Component::Normal(part) => part.to_str(),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// Build output, and the temp and backup files editors write next to the file being saved
-/// (`*~`, Vim's `.x.swp`/`.x.swx` and `4913`, Emacs's `.#x` and `#x#`).
-fn is_ignored(path: &str) -> bool {
-    let first = path.split('/').next().unwrap_or_default();
-    if first == "output" || first == "target" {
-        return true;
-    }
-    let name = path.rsplit('/').next().unwrap_or_default();
-    name.ends_with('~')
-        || name == "4913"
-        || name.starts_with(".#")
-        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
-        || (name.starts_with('.')
-            && [".swp", ".swx", ".swo"]
-                .iter()
-                .any(|ext| name.ends_with(ext)))
 }
 
 fn dedup_keeping_order(paths: &mut Vec<String>) {
@@ -341,42 +315,6 @@ fn dedup_keeping_order(paths: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn editor_temp_files_and_output_are_ignored() {
-        for path in [
-            "content/faq.md~",
-            "content/.faq.md.swp",
-            "content/.faq.md.swx",
-            "content/4913",
-            "content/.#faq.md",
-            "content/#faq.md#",
-            "output/index.html",
-            "target/debug/x",
-        ] {
-            assert!(is_ignored(path), "{path} should be ignored");
-        }
-        for path in [
-            "content/faq.md",
-            "content/site.toml",
-            "themes/default/static/style.css",
-            "content/phases/#1.md",
-            "content/.well-known.md",
-        ] {
-            assert!(!is_ignored(path), "{path} should trigger a rebuild");
-        }
-    }
-
-    #[test]
-    fn paths_are_relative_to_the_root_with_slashes() {
-        let root = Path::new("/site");
-        assert_eq!(
-            relative(root, Path::new("/site/content/phases/junior.md")).as_deref(),
-            Some("content/phases/junior.md")
-        );
-        assert_eq!(relative(root, Path::new("/elsewhere/x.md")), None);
-        assert_eq!(relative(root, Path::new("/site")), None);
-    }
 
     #[test]
     fn access_events_and_temp_files_do_not_count() {
@@ -401,8 +339,20 @@ mod tests {
                 &["/site/content/.a.md.tmp~", "/site/content/a.md"],
             ),
             event(EventKind::Modify(ModifyKind::Any), &["/site/content/a.md"]),
+            // A dotfile the build's walk skips, and a path outside the root.
+            event(
+                EventKind::Modify(ModifyKind::Any),
+                &["/site/content/.well-known.md", "/elsewhere/b.md", "/site"],
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Any),
+                &["/site/content/phases/#1.md", "/site/content/#b.md#"],
+            ),
         ];
-        assert_eq!(relevant_paths(root, &events), ["content/a.md"]);
+        assert_eq!(
+            relevant_paths(root, &events),
+            ["content/a.md", "content/phases/#1.md"]
+        );
     }
 
     #[test]
