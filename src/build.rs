@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::{Collect, Output, Sink};
+use crate::output::{Collect, Output, Sink};
 use crate::{check, links, load, render, theme};
 
 pub(crate) struct BuildOptions {
@@ -88,7 +88,7 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Discard;
+    use crate::output::Discard;
     use crate::rng::Rng;
     use toml::Value;
 

@@ -16,6 +16,7 @@ mod load;
 mod markdown;
 mod model;
 mod og_image;
+mod output;
 mod page;
 mod quiz;
 mod render;
@@ -183,7 +184,7 @@ fn main() -> ExitCode {
                 drafts,
             };
             deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
-            match build::build_into(&options, &render::Discard) {
+            match build::build_into(&options, &output::Discard) {
                 Ok(counts) => {
                     print_warnings(&counts.warnings);
                     println!(

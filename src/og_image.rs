@@ -14,7 +14,7 @@ use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::Sink;
+use crate::output::Sink;
 use crate::walk::relative;
 
 pub(crate) const WIDTH: u32 = 1200;

@@ -24,7 +24,7 @@ pub(crate) use worker::build_process;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
-use crate::render::Output;
+use crate::output::Output;
 use crate::watch;
 
 pub(crate) struct ServeOptions {
@@ -379,7 +379,7 @@ fn basename(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
+    use crate::output::OutputFile;
 
     fn output(files: &[(&str, &str)]) -> Output {
         let mut files: Vec<OutputFile> = files

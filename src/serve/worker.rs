@@ -11,7 +11,7 @@ use std::thread;
 use crate::build::{self, BuildOptions, Failure};
 use crate::deadline;
 use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
-use crate::render::{Output, OutputFile};
+use crate::output::{Output, OutputFile};
 
 /// What a build process reports.
 #[derive(Debug)]
