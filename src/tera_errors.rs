@@ -11,6 +11,18 @@ use crate::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
 
+/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
+/// parses a template, so `theme.rs` registers placeholders; `render` registers the real ones.
+/// Listed here, beside Tera's own filters and tests, for did-you-mean on a misspelt call.
+pub(crate) const FUNCTIONS: [&str; 6] = [
+    "url",
+    "asset",
+    "page_data",
+    "compensation_chart",
+    "og_image",
+    "search_index",
+];
+
 /// Tera's built-in filters and tests (tera 2.4), for did-you-mean on a misspelt one.
 const FILTERS: [&str; 37] = [
     "safe",
@@ -315,15 +327,13 @@ fn help_for(templates: &Templates, message: &str) -> String {
         );
     }
     if let Some(name) = named("Unknown function `") {
-        let mut known = crate::theme::FUNCTIONS
-            .into_iter()
-            .chain(["range", "throw"]);
+        let mut known = FUNCTIONS.into_iter().chain(["range", "throw"]);
         return suggest(
             name,
             &mut known,
             format!(
                 "the functions are {}, range and throw",
-                crate::theme::FUNCTIONS.join(", ")
+                FUNCTIONS.join(", ")
             ),
         );
     }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::source::SourceFile;
-use crate::tera_errors::{load_failures, template_error};
+use crate::tera_errors::{FUNCTIONS, load_failures, template_error};
 use crate::walk::{WalkError, relative};
 
 pub(crate) struct Theme {
@@ -101,17 +101,6 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     }
     Ok((theme, diagnostics))
 }
-
-/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
-/// parses a template, so placeholders stand in here; `render` registers the real ones.
-pub(crate) const FUNCTIONS: [&str; 6] = [
-    "url",
-    "asset",
-    "page_data",
-    "compensation_chart",
-    "og_image",
-    "search_index",
-];
 
 fn tera_with_functions() -> tera::Tera {
     let mut tera = tera::Tera::new();
