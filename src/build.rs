@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::{Collect, Output, Sink};
-use crate::{check, links, load, render, theme};
+use crate::{anchors, check, links, load, render, theme};
 
 pub(crate) struct BuildOptions {
     pub(crate) root: PathBuf,
@@ -76,7 +76,12 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     diagnostics.extend(check_diagnostics);
     let rendered = render::site(&site, &theme, sink)?;
     diagnostics.extend(rendered.templates);
-    diagnostics.extend(rendered.anchors);
+    diagnostics.extend(anchors::site(site.site(), &rendered.ids));
+    diagnostics.extend(anchors::templates(
+        &rendered.anchor_requests,
+        &rendered.ids,
+        &theme,
+    ));
     diagnostics.into_result()?;
     Ok(Counts {
         pages: site.site().pages.len(),

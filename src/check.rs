@@ -300,17 +300,8 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) -> bool {
         page.span.clone(),
         format!("page `{}` does not exist", page.path),
     );
-    out.push(suggest_page(site, &page.path, diagnostic));
+    out.push(crate::links::suggest_page(site, &page.path, diagnostic));
     false
-}
-
-pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
-    let paths = site.pages.iter().map(|p| p.path.as_str());
-    match did_you_mean(path, paths) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic
-            .help("name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)"),
-    }
 }
 
 /// `true` when the ladder has the level; a level left out for its own problem is not

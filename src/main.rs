@@ -2,6 +2,7 @@
 //! pipeline, prints diagnostics (all of them, in the rustc layout) and maps the outcome to an exit
 //! code: 0 ok, 1 content errors, 2 environment or internal failure.
 
+mod anchors;
 mod build;
 mod chart;
 mod check;
@@ -11,6 +12,7 @@ mod deadline;
 mod diagnostic;
 mod functions;
 mod headers;
+mod html_ids;
 mod links;
 mod load;
 mod markdown;

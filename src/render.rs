@@ -8,12 +8,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
 
+use crate::anchors::PageIds;
 use crate::check::CheckedSite;
 use crate::context::{Crumb, PageContext, SiteContext, menu, page_context, page_url, template_of};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
-use crate::links::{self, PageIds};
+use crate::html_ids::{self, FoundIds};
 use crate::model::{Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
@@ -49,14 +50,17 @@ impl Writer<'_> {
     }
 }
 
-/// What rendering produced: the files, template failures, and links to anchors that no rendered
-/// page has. The caller decides what the diagnostics mean (a site with other problems may fail
-/// to render for their sake; its anchor problems are still worth reporting).
+/// What rendering produced: the files, template failures, and what the anchor stage checks. The
+/// caller decides what the diagnostics mean (a site with other problems may fail to render for
+/// their sake; its anchor problems are still worth reporting).
 pub(crate) struct Rendered {
     /// How many files went to the sink.
     pub(crate) files: usize,
     pub(crate) templates: Diagnostics,
-    pub(crate) anchors: Diagnostics,
+    /// The ids of each rendered page.
+    pub(crate) ids: PageIds,
+    /// The anchors templates asked `url()` for.
+    pub(crate) anchor_requests: Vec<AnchorRequest>,
 }
 
 pub(crate) fn site(
@@ -106,15 +110,12 @@ pub(crate) fn site(
             Ok(Some(found)) => {
                 ids.insert(page.path.clone(), found.ids);
                 // Like a template failure, most likely an echo when other problems exist.
-                out.extend(links::repeated_ids(page, &found.repeated));
+                out.extend(crate::anchors::repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
-    let mut anchors = links::anchors(site, &ids);
-    let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
-    anchors.extend(links::template_anchors(&requests, &ids, theme));
 
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
@@ -173,7 +174,10 @@ pub(crate) fn site(
                 .filter_map(|diagnostic| checked.explain(diagnostic))
                 .collect(),
         ),
-        anchors,
+        ids,
+        anchor_requests: std::mem::take(
+            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
+        ),
     })
 }
 
@@ -184,7 +188,7 @@ fn render_pages(
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<Option<links::FoundIds>, Diagnostic>> {
+) -> Vec<Result<Option<FoundIds>, Diagnostic>> {
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -206,7 +210,7 @@ fn render_pages(
                                 return Ok(None);
                             }
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = links::page_ids(&html);
+                            let ids = html_ids::page_ids(&html);
                             let html = resolve_markers(&html, &page.route.relative_root());
                             writer.put(page.route.output_file(), html.into_bytes());
                             Ok(Some(ids))
