@@ -2,6 +2,7 @@
 //! fix it. Stages collect them; `main` prints them all in the rustc layout and `serve` shows them as
 //! an overlay. Nothing here decides whether a build fails except `Diagnostics::into_result`.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
@@ -71,15 +72,15 @@ impl Diagnostic {
 
     /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
     pub(crate) fn render(&self, color: bool) -> String {
-        self.render_as(Level::ERROR, color)
+        self.render_as(Severity::Error, color)
     }
 
-    /// The same report as `warning: …`, for what a build goes on with.
-    pub(crate) fn render_warning(&self, color: bool) -> String {
-        self.render_as(Level::WARNING, color)
-    }
-
-    fn render_as(&self, level: Level<'_>, color: bool) -> String {
+    /// The report as `error: …` or as `warning: …` (what a build goes on with).
+    pub(crate) fn render_as(&self, severity: Severity, color: bool) -> String {
+        let level = match severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
         let renderer = if color {
             Renderer::styled()
         } else {
@@ -157,6 +158,26 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) help: String,
     /// The whole problem laid out as the terminal shows it (without colour), for the overlay.
     pub(crate) text: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Severity {
+    Error,
+    Warning,
+}
+
+/// The one terminal printer (`build`, `check` and `serve`'s build process): each report, then a
+/// blank line, on stderr.
+pub(crate) fn eprint_all(diagnostics: &[Diagnostic], severity: Severity) {
+    let color = use_color();
+    for diagnostic in diagnostics {
+        eprintln!("{}\n", diagnostic.render_as(severity, color));
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character

@@ -1,4 +1,4 @@
-//! `serve`'s builds, each in a process of its own (`sre-guide serve-build`), so that a build can be
+//! `serve`'s builds (started by `watch.rs`), each in a process of its own (`sre-guide serve-build`), so that a build can be
 //! stopped: Tera cannot interrupt a render and Rust cannot kill a thread, but a process can be
 //! killed. In: the build options as flags. Out: the built site or its problems, framed on the
 //! process's stdout; diagnostics go to stderr (the terminal) exactly as `build` prints them.
@@ -62,10 +62,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    let color = crate::use_color();
-    for diagnostic in diagnostics {
-        eprintln!("{}\n", diagnostic.render(color));
-    }
+    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 
