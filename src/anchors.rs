@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest_as};
 use crate::functions::AnchorRequest;
 use crate::model::{LinkTarget, Page, Site};
 use crate::source::SourceFile;
@@ -59,10 +59,12 @@ pub(crate) fn site(site: &Site, ids: &PageIds) -> Diagnostics {
                     link.span.clone(),
                     format!("`{target}` has no anchor `#{anchor}`"),
                 );
-                out.push(match did_you_mean(anchor, known.iter().map(String::as_str)) {
-                    Some(near) => diagnostic.help(format!("did you mean `#{near}`?")),
-                    None => diagnostic.help("link to a heading's id (shown by its # link), or set one with `## Heading {#id}`"),
-                });
+                out.push(diagnostic.help(suggest_as(
+                    anchor,
+                    known.iter().map(String::as_str),
+                    |near| format!("#{near}"),
+                    "link to a heading's id (shown by its # link), or set one with `## Heading {#id}`",
+                )));
             }
         }
     }
@@ -108,12 +110,12 @@ pub(crate) fn templates(requests: &[AnchorRequest], ids: &PageIds, theme: &Theme
         let known = ids
             .get(&request.page)
             .map(|ids| ids.iter().map(String::as_str));
-        out.push(
-            match known.and_then(|ids| did_you_mean(&request.anchor, ids)) {
-                Some(near) => diagnostic.help(format!("did you mean `#{near}`?")),
-                None => diagnostic.help("link to an id the target page has"),
-            },
-        );
+        out.push(diagnostic.help(suggest_as(
+            &request.anchor,
+            known.into_iter().flatten(),
+            |near| format!("#{near}"),
+            "link to an id the target page has",
+        )));
     }
     out
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::model::{LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
 
@@ -123,14 +123,15 @@ pub(crate) fn site(
                 span,
                 format!("template `{template}` is not in the theme"),
             );
-            diagnostic = match did_you_mean(template, names.iter().copied()) {
-                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-                None => diagnostic.help(format!(
+            diagnostic = diagnostic.help(suggest(
+                template,
+                names.iter().copied(),
+                format!(
                     "add themes/{}/templates/{template}, or use one of {}",
                     site.config.theme,
                     names.join(", ")
-                )),
-            };
+                ),
+            ));
             out.push(diagnostic);
         }
     }

@@ -365,13 +365,14 @@ pub(crate) fn unknown_level(
     ids: &[&str],
 ) -> Diagnostic {
     let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
-    match crate::diagnostic::did_you_mean(id, ids.iter().copied()) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic.help(format!(
+    diagnostic.help(crate::diagnostic::suggest(
+        id,
+        ids.iter().copied(),
+        format!(
             "use one of the level ids in data/ladder.toml: {}",
             quoted(ids)
-        )),
-    }
+        ),
+    ))
 }
 
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {

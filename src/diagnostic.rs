@@ -242,6 +242,29 @@ pub(crate) fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Help for a misspelt name: "did you mean `near`?" for the closest candidate, or `otherwise`
+/// when none is close enough.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl Into<String>,
+) -> String {
+    suggest_as(word, candidates, str::to_string, otherwise)
+}
+
+/// Like `suggest`, with the candidate written as `show` writes it (`#id`, a relative link).
+pub(crate) fn suggest_as<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: impl FnOnce(&str) -> String,
+    otherwise: impl Into<String>,
+) -> String {
+    match did_you_mean(word, candidates) {
+        Some(near) => format!("did you mean `{}`?", show(near)),
+        None => otherwise.into(),
+    }
+}
+
 /// Parses `text` (which starts at byte `offset` of `file`) as TOML into `T`; a syntax or shape
 /// error becomes a diagnostic in `out` and `None`.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
@@ -413,5 +436,12 @@ mod tests {
     fn did_you_mean_ignores_distant_words() {
         assert_eq!(did_you_mean("staf", ["staff", "junior"]), Some("staff"));
         assert_eq!(did_you_mean("qqq", ["staff", "junior"]), None);
+        assert_eq!(
+            suggest("staf", ["staff"], "add it"),
+            "did you mean `staff`?"
+        );
+        assert_eq!(suggest("qqq", ["staff"], "add it"), "add it");
+        let anchor = suggest_as("intro", ["intro-1"], |near| format!("#{near}"), "");
+        assert_eq!(anchor, "did you mean `#intro-1`?");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest, suggest_as};
 use crate::model::{LinkTarget, Site};
 use crate::source::{SourceFile, Span};
 
@@ -56,13 +56,14 @@ fn suggest_relative(
     diagnostic: Diagnostic,
 ) -> Diagnostic {
     let paths = site.pages.iter().map(|p| p.path.as_str());
-    match did_you_mean(path, paths) {
-        Some(near) if written.starts_with('/') => {
-            diagnostic.help(format!("did you mean `/{near}`?"))
+    let show = |near: &str| {
+        if written.starts_with('/') {
+            format!("/{near}")
+        } else {
+            relative_link(from, near)
         }
-        Some(near) => diagnostic.help(format!("did you mean `{}`?", relative_link(from, near))),
-        None => suggest_page(site, path, diagnostic),
-    }
+    };
+    diagnostic.help(suggest_as(path, paths, show, PAGE_PATHS))
 }
 
 /// The link from the page at content path `from` to the page at `to`: `../faq.md`, `staff.md`.
@@ -92,14 +93,14 @@ pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Di
     ))
 }
 
+/// How a page path is written, for help when no page is near the one written.
+const PAGE_PATHS: &str =
+    "name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)";
+
 /// Help for a page path that names no page: the nearest one, or how page paths are written.
 pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
     let paths = site.pages.iter().map(|p| p.path.as_str());
-    match did_you_mean(path, paths) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic
-            .help("name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)"),
-    }
+    diagnostic.help(suggest(path, paths, PAGE_PATHS))
 }
 
 #[cfg(test)]
