@@ -144,9 +144,8 @@ pub(crate) fn site(
         .map(|path| format!("content/{path}"))
         .collect();
     for diagnostic in found.0.iter().chain(&out.0) {
-        if let Some(path) = diagnostic.path()
-            && (path.starts_with("content/data/") || path == "content/site.toml")
-        {
+        let path = diagnostic.path();
+        if path.starts_with("content/data/") || path == "content/site.toml" {
             left_out.insert(path.to_string());
         }
     }

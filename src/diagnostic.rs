@@ -13,21 +13,26 @@ use crate::source::{SourceFile, Span};
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
     pub(crate) message: String,
-    pub(crate) location: Option<(Arc<SourceFile>, Span)>,
-    /// A file the problem is about when no position in it is known (an unreadable file).
-    pub(crate) path: Option<String>,
+    pub(crate) location: Location,
     pub(crate) help: Option<String>,
     /// Where the problem showed up when that differs from where it is (a template failing
     /// while rendering a page).
     pub(crate) context: Option<String>,
 }
 
+/// Where a problem is: a position in a file, or only the file.
+#[derive(Debug, Clone)]
+pub(crate) enum Location {
+    At(Arc<SourceFile>, Span),
+    /// A file the problem is about when no position in it is known (an unreadable file).
+    File(String),
+}
+
 impl Diagnostic {
     pub(crate) fn at(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
-            location: Some((Arc::clone(file), span)),
-            path: None,
+            location: Location::At(Arc::clone(file), span),
             help: None,
             context: None,
         }
@@ -36,8 +41,7 @@ impl Diagnostic {
     pub(crate) fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
-            location: None,
-            path: Some(path.into()),
+            location: Location::File(path.into()),
             help: None,
             context: None,
         }
@@ -48,10 +52,19 @@ impl Diagnostic {
         self
     }
 
-    pub(crate) fn path(&self) -> Option<&str> {
+    /// The file, relative to the site root.
+    pub(crate) fn path(&self) -> &str {
         match &self.location {
-            Some((file, _)) => Some(&file.path),
-            None => self.path.as_deref(),
+            Location::At(file, _) => &file.path,
+            Location::File(path) => path,
+        }
+    }
+
+    /// The position in the file, when known.
+    pub(crate) fn span(&self) -> Option<&Span> {
+        match &self.location {
+            Location::At(_, span) => Some(span),
+            Location::File(_) => None,
         }
     }
 
@@ -65,9 +78,10 @@ impl Diagnostic {
     /// 1-based line and column, when the position is known.
     #[cfg(test)]
     pub(crate) fn line_col(&self) -> Option<(usize, usize)> {
-        self.location
-            .as_ref()
-            .map(|(file, span)| file.line_col(span.start))
+        match &self.location {
+            Location::At(file, span) => Some(file.line_col(span.start)),
+            Location::File(_) => None,
+        }
     }
 
     /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
@@ -87,7 +101,7 @@ impl Diagnostic {
             Renderer::plain()
         };
         let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
-        if let Some((file, span)) = &self.location {
+        if let Location::At(file, span) = &self.location {
             let span = clamp_span(&file.text, span);
             group = group.element(
                 Snippet::source(&file.text)
@@ -102,28 +116,30 @@ impl Diagnostic {
             group = group.element(Level::HELP.message(help));
         }
         let report = renderer.render(&[group]);
-        match (&self.location, &self.path) {
+        match &self.location {
             // No position is known (an unreadable file): still point at the file, rustc-style.
-            (None, Some(path)) => match report.split_once('\n') {
+            // Spliced in, not annotate-snippets' `Origin`: that prints `-->` without rustc's
+            // leading space, and the exact-stderr tests pin the rustc layout.
+            Location::File(path) => match report.split_once('\n') {
                 Some((title, rest)) => format!("{title}\n --> {path}\n{rest}"),
                 None => format!("{report}\n --> {path}"),
             },
-            _ => report,
+            Location::At(..) => report,
         }
     }
 
     /// The shape the live-preview overlay shows.
     pub(crate) fn to_overlay(&self) -> OverlayDiagnostic {
         let (line, column, source_line) = match &self.location {
-            Some((file, span)) => {
+            Location::At(file, span) => {
                 let (line, column) = file.line_col(span.start);
                 (line, column, file.line_text(span.start).to_string())
             }
-            None => (0, 0, String::new()),
+            Location::File(_) => (0, 0, String::new()),
         };
         OverlayDiagnostic {
             message: self.message.clone(),
-            path: self.path().unwrap_or_default().to_string(),
+            path: self.path().to_string(),
             line,
             column,
             source_line,
@@ -217,9 +233,9 @@ impl Diagnostics {
     pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
         let key = |d: &Diagnostic| {
             (
-                d.path().unwrap_or_default().to_string(),
-                d.location.as_ref().map_or(0, |(_, s)| s.start),
-                d.location.as_ref().map_or(0, |(_, s)| s.end),
+                d.path().to_string(),
+                d.span().map_or(0, |s| s.start),
+                d.span().map_or(0, |s| s.end),
                 d.message.clone(),
             )
         };

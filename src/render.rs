@@ -282,13 +282,7 @@ fn render_template(
 fn merge_repeats(diagnostics: Diagnostics) -> Diagnostics {
     let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
     for diagnostic in diagnostics.0 {
-        let key = |d: &Diagnostic| {
-            (
-                d.path().map(str::to_string),
-                d.location.as_ref().map(|(_, s)| s.clone()),
-                d.message.clone(),
-            )
-        };
+        let key = |d: &Diagnostic| (d.path().to_string(), d.span().cloned(), d.message.clone());
         match merged
             .iter_mut()
             .find(|(seen, _)| key(seen) == key(&diagnostic))

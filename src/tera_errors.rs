@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, suggest};
+use crate::diagnostic::{Diagnostic, Location, suggest};
 use crate::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
@@ -187,10 +187,10 @@ pub(crate) fn render_error(
     template: &str,
 ) -> Diagnostic {
     let mut diagnostic = template_error(templates, error);
-    if diagnostic.location.is_none()
+    if diagnostic.span().is_none()
         && let Some(file) = templates.get(template)
     {
-        diagnostic.path = Some(file.path.clone());
+        diagnostic.location = Location::File(file.path.clone());
     }
     diagnostic
 }

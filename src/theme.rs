@@ -271,7 +271,7 @@ mod tests {
             .add_raw_template("a.html", &file.text)
             .expect_err("bad syntax");
         let diagnostic = template_error(&templates, &error);
-        assert_eq!(diagnostic.path(), Some("themes/t/templates/a.html"));
+        assert_eq!(diagnostic.path(), "themes/t/templates/a.html");
         assert_eq!(diagnostic.line_col().map(|(line, _)| line), Some(2));
     }
 }
