@@ -211,17 +211,14 @@ fn clamp_span(text: &str, span: &Span) -> Span {
     start..end
 }
 
-/// All the problems of one run, in the order found.
+/// All the problems of one run, in the order found: every stage collects into this (returned,
+/// or as an `&mut` out-parameter); `sorted` makes the list that is printed.
 #[derive(Debug, Default)]
 pub(crate) struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl Diagnostics {
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
-    }
-
-    pub(crate) fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
     }
 
     pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
@@ -242,6 +239,21 @@ impl Diagnostics {
         self.0.sort_by_key(key);
         self.0.dedup_by(|a, b| key(a) == key(b));
         self.0
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, diagnostics: T) {
+        self.0.extend(diagnostics);
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 
@@ -287,7 +299,7 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &Arc<SourceFile>,
     offset: usize,
     text: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<T> {
     toml::from_str(text)
         .map_err(|error| out.push(from_toml(file, offset, &error)))

@@ -90,7 +90,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             root.display()
         );
     }
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = Diagnostics::default();
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::walk::inside(root, &config_path) {
@@ -182,7 +182,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     site.drafts = drafts;
-    Ok((site, Diagnostics(diagnostics)))
+    Ok((site, diagnostics))
 }
 
 /// What stands in for a `site.toml` that could not be read.
@@ -245,7 +245,7 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Vec<Diagnostic>) -> Option<Arc<SourceFile>> {
+fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let shown = relative(root, path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -286,7 +286,7 @@ fn read(root: &Path, path: &Path, out: &mut Vec<Diagnostic>) -> Option<Arc<Sourc
 fn config(
     file: &Arc<SourceFile>,
     base_url: Option<&str>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, &file.text, out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
@@ -332,7 +332,7 @@ fn config(
     })
 }
 
-fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<Diagnostic>) {
+fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
     let Some(table) = parse_toml::<toml::Table>(file, 0, &file.text, out) else {
         data.broken.insert(stem.to_string());
         return;
@@ -363,7 +363,7 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
     data.raw.insert(stem.to_string(), json);
 }
 
-fn report_shared_routes(pages: &[Page], out: &mut Vec<Diagnostic>) {
+fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
     let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
     for page in pages {
         if let Some(first) = by_route.insert(&page.route, page) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::html_ids;
 use crate::model::TocEntry;
 use crate::source::SourceFile;
@@ -114,7 +114,7 @@ impl Heading {
 pub(super) fn plan_headings(
     events: &[(Event, Range<usize>)],
     file: &Arc<SourceFile>,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (Vec<Heading>, usize) {
     struct Found {
         level: u8,
