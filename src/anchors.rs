@@ -2,37 +2,15 @@
 //! names must be an id of the rendered target page, so ids made by templates (levels, checklist
 //! items) count as much as headings do. In: the checked site and each page's ids; out: diagnostics.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest_as};
 use crate::functions::AnchorRequest;
-use crate::model::{LinkTarget, Page, Site};
+use crate::html_ids::PageIds;
+use crate::model::{LinkTarget, Site};
 use crate::source::SourceFile;
 use crate::theme::Theme;
-
-/// The ids of each rendered page, by content path.
-pub(crate) type PageIds = HashMap<String, HashSet<String>>;
-
-/// A page whose rendered HTML has an id twice, most often a heading that took an id its
-/// template also gives an element (a checklist item, a level). Reported at the page: the
-/// template's half has no line in it.
-pub(crate) fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
-    let mut out = Diagnostics::default();
-    for id in repeated {
-        out.push(
-            Diagnostic::in_file(
-                &page.file.path,
-                format!("the page has two elements with the id `{id}`"),
-            )
-            .help(
-                "ids must be unique on a page: give a heading with it another one with \
-                 `## Heading {#other-id}`, or change the template or the data that repeats it",
-            ),
-        );
-    }
-    out
-}
 
 /// A fragment as the browser looks it up: percent-decoded.
 fn percent_decoded(fragment: &str) -> std::borrow::Cow<'_, str> {

@@ -1,6 +1,6 @@
-//! The pipeline as a straight line: load → theme → check → render. `build`, `check` and `serve`
-//! all call `build`, so they can never disagree about what a site is; only what happens to the
-//! resulting `Output` differs (written to disk, discarded, or served from memory).
+//! The pipeline as a straight line: load → theme → links → check → render → anchors. `build`,
+//! `check` and `serve` all call `build`, so they can never disagree about what a site is; only
+//! what happens to the rendered files differs (written to disk, discarded, or served from memory).
 
 use std::path::PathBuf;
 
@@ -76,6 +76,7 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     diagnostics.extend(check_diagnostics);
     let rendered = render::site(&site, &theme, sink)?;
     diagnostics.extend(rendered.templates);
+    // Anchors are checked against the pages as rendered, so ids templates make count too.
     diagnostics.extend(anchors::site(site.site(), &rendered.ids));
     diagnostics.extend(anchors::templates(
         &rendered.anchor_requests,

@@ -3,13 +3,16 @@
 //! Pure functions over text; nothing here reports a problem.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+
+/// The ids of each rendered page, by content path.
+pub(crate) type PageIds = HashMap<String, HashSet<String>>;
 
 /// The ids a browser finds in `html`: every start tag's `id` attribute, whatever its case or
 /// quoting, entities decoded; nothing inside comments, scripts, styles or `<textarea>`.

@@ -8,13 +8,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
 
-use crate::anchors::PageIds;
 use crate::check::CheckedSite;
 use crate::context::{Crumb, PageContext, SiteContext, menu, page_context, page_url, template_of};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
-use crate::html_ids::{self, FoundIds};
+use crate::html_ids::{self, FoundIds, PageIds};
 use crate::model::{Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
@@ -110,7 +109,7 @@ pub(crate) fn site(
             Ok(Some(found)) => {
                 ids.insert(page.path.clone(), found.ids);
                 // Like a template failure, most likely an echo when other problems exist.
-                out.extend(crate::anchors::repeated_ids(page, &found.repeated));
+                out.extend(repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
@@ -275,6 +274,26 @@ fn render_template(
         diagnostic.context = Some(format!("while rendering {for_page}"));
         diagnostic
     })
+}
+
+/// A page whose rendered HTML has an id twice, most often a heading that took an id its
+/// template also gives an element (a checklist item, a level). Reported at the page: the
+/// template's half has no line in it.
+fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for id in repeated {
+        out.push(
+            Diagnostic::in_file(
+                &page.file.path,
+                format!("the page has two elements with the id `{id}`"),
+            )
+            .help(
+                "ids must be unique on a page: give a heading with it another one with \
+                 `## Heading {#other-id}`, or change the template or the data that repeats it",
+            ),
+        );
+    }
+    out
 }
 
 /// One template mistake fails every page using the template; report it once, naming one page
