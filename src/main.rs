@@ -88,7 +88,7 @@ enum Command {
         #[arg(short = 'D', long)]
         drafts: bool,
     },
-    /// Internal: one build for `serve`, in a process it can stop (see src/serve/worker.rs).
+    /// Internal: one build for `serve`, in a process it can stop (see src/worker.rs).
     #[command(hide = true)]
     ServeBuild {
         #[arg(long)]
