@@ -1,13 +1,13 @@
-//! The pipeline as a straight line: load → theme → check → render. `build`, `check` and `serve`
-//! all call `build`, so they can never disagree about what a site is; only what happens to the
-//! resulting `Output` differs (written to disk, discarded, or served from memory).
+//! The pipeline as a straight line: load → theme → links → check → render → anchors. `build`,
+//! `check` and `serve` all call `build`, so they can never disagree about what a site is; only
+//! what happens to the rendered files differs (written to disk, discarded, or served from memory).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::{Collect, Output, Sink};
-use crate::{check, links, load, render, theme};
+use crate::output::{Collect, Output, Sink};
+use crate::{anchors, check, links, load, render, theme};
 
 pub(crate) struct BuildOptions {
     pub(crate) root: PathBuf,
@@ -81,7 +81,13 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
     diagnostics.extend(check_diagnostics);
     let rendered = render::site(&site, &theme, sink)?;
     diagnostics.extend(rendered.templates);
-    diagnostics.extend(rendered.anchors);
+    // Anchors are checked against the pages as rendered, so ids templates make count too.
+    diagnostics.extend(anchors::site(site.site(), &rendered.ids));
+    diagnostics.extend(anchors::templates(
+        &rendered.anchor_requests,
+        &rendered.ids,
+        &theme,
+    ));
     diagnostics.into_result()?;
     Ok(Counts {
         pages: site.site().pages.len(),
@@ -93,7 +99,7 @@ pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Coun
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Discard;
+    use crate::output::Discard;
     use crate::rng::Rng;
     use toml::Value;
 

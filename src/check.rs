@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::model::{LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
 
@@ -123,14 +123,15 @@ pub(crate) fn site(
                 span,
                 format!("template `{template}` is not in the theme"),
             );
-            diagnostic = match did_you_mean(template, names.iter().copied()) {
-                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-                None => diagnostic.help(format!(
+            diagnostic = diagnostic.help(suggest(
+                template,
+                names.iter().copied(),
+                format!(
                     "add themes/{}/templates/{template}, or use one of {}",
                     site.config.theme,
                     names.join(", ")
-                )),
-            };
+                ),
+            ));
             out.push(diagnostic);
         }
     }
@@ -143,9 +144,8 @@ pub(crate) fn site(
         .map(|path| format!("content/{path}"))
         .collect();
     for diagnostic in found.0.iter().chain(&out.0) {
-        if let Some(path) = diagnostic.path()
-            && (path.starts_with("content/data/") || path == "content/site.toml")
-        {
+        let path = diagnostic.path();
+        if path.starts_with("content/data/") || path == "content/site.toml" {
             left_out.insert(path.to_string());
         }
     }
@@ -300,17 +300,8 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) -> bool {
         page.span.clone(),
         format!("page `{}` does not exist", page.path),
     );
-    out.push(suggest_page(site, &page.path, diagnostic));
+    out.push(crate::links::suggest_page(site, &page.path, diagnostic));
     false
-}
-
-pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
-    let paths = site.pages.iter().map(|p| p.path.as_str());
-    match did_you_mean(path, paths) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic
-            .help("name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)"),
-    }
 }
 
 /// `true` when the ladder has the level; a level left out for its own problem is not

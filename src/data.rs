@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, parse_toml};
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::model::{
     Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
     Milestone, PageRef, PayRange, Phase, Years,
@@ -100,7 +100,7 @@ struct RawItem {
 /// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An
 /// entry with a problem is reported and left out, and so is whatever refers to a left-out level
 /// (silently: its problem is already reported).
-pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Ladder> {
+pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Ladder> {
     let raw: RawLadder = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "level");
     let mut previous: Option<(RawYears, String)> = None;
@@ -164,7 +164,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Optio
     let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
     // A reference to a level that was never written is reported; one to a level left out for
     // its own problem is dropped quietly.
-    let level_ref = |spanned: Spanned<String>, out: &mut Vec<Diagnostic>| {
+    let level_ref = |spanned: Spanned<String>, out: &mut Diagnostics| {
         let span = spanned.span();
         let id = spanned.into_inner();
         if !declared.contains(&id.as_str()) {
@@ -301,10 +301,7 @@ struct RawRange {
 }
 
 /// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
-pub(crate) fn compensation(
-    file: &Arc<SourceFile>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<Compensation> {
+pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Compensation> {
     let raw: RawCompensation = parse_toml(file, 0, &file.text, out)?;
     let mut levels = UniqueIds::new(file, "range for level");
     let mut ranges = Vec::new();
@@ -365,13 +362,14 @@ pub(crate) fn unknown_level(
     ids: &[&str],
 ) -> Diagnostic {
     let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
-    match crate::diagnostic::did_you_mean(id, ids.iter().copied()) {
-        Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-        None => diagnostic.help(format!(
+    diagnostic.help(crate::diagnostic::suggest(
+        id,
+        ids.iter().copied(),
+        format!(
             "use one of the level ids in data/ladder.toml: {}",
             quoted(ids)
-        )),
-    }
+        ),
+    ))
 }
 
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
@@ -396,7 +394,7 @@ pub(crate) fn require_text(
     text: &Spanned<String>,
     message: &str,
     help: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> bool {
     let blank = text.get_ref().trim().is_empty();
     if blank {
@@ -422,7 +420,7 @@ impl<'a> UniqueIds<'a> {
     }
 
     /// Reports a malformed or repeated id; `true` when the id is fine (the entry may be kept).
-    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Vec<Diagnostic>) -> bool {
+    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Diagnostics) -> bool {
         let value = id.get_ref();
         let mut fine = true;
         if value.is_empty()
@@ -463,13 +461,13 @@ mod tests {
     use super::*;
 
     fn run<T>(
-        parse: fn(&Arc<SourceFile>, &mut Vec<Diagnostic>) -> Option<T>,
+        parse: fn(&Arc<SourceFile>, &mut Diagnostics) -> Option<T>,
         text: &str,
     ) -> (Option<T>, Vec<String>) {
         let file = SourceFile::new("content/data/x.toml", text);
-        let mut out = Vec::new();
+        let mut out = Diagnostics::default();
         let value = parse(&file, &mut out);
-        let messages = out.iter().map(Diagnostic::located).collect();
+        let messages = out.0.iter().map(Diagnostic::located).collect();
         (value, messages)
     }
 
@@ -504,9 +502,9 @@ mod tests {
             "{LEVELS}\n[[phases]]\nid = \"phase-1\"\nnumber = 1\nlevel = \"juinor\"\npage = \"p.md\"\ntitle = \"t\"\n[phases.checklist]\nkind = \"exit\"\nitems = [{{ id = \"a\", text = \"x\" }}, {{ id = \"a\", text = \"\" }}]\n"
         );
         let file = SourceFile::new("content/data/ladder.toml", text);
-        let mut out = Vec::new();
+        let mut out = Diagnostics::default();
         ladder(&file, &mut out);
-        let messages: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<&str> = out.0.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
             [
@@ -515,7 +513,7 @@ mod tests {
                 "no level has the id `juinor`"
             ]
         );
-        assert_eq!(out[2].help.as_deref(), Some("did you mean `junior`?"));
+        assert_eq!(out.0[2].help.as_deref(), Some("did you mean `junior`?"));
     }
 
     #[test]

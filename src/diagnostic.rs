@@ -2,6 +2,7 @@
 //! fix it. Stages collect them; `main` prints them all in the rustc layout and `serve` shows them as
 //! an overlay. Nothing here decides whether a build fails except `Diagnostics::into_result`.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
@@ -12,21 +13,26 @@ use crate::source::{SourceFile, Span};
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
     pub(crate) message: String,
-    pub(crate) location: Option<(Arc<SourceFile>, Span)>,
-    /// A file the problem is about when no position in it is known (an unreadable file).
-    pub(crate) path: Option<String>,
+    pub(crate) location: Location,
     pub(crate) help: Option<String>,
     /// Where the problem showed up when that differs from where it is (a template failing
     /// while rendering a page).
     pub(crate) context: Option<String>,
 }
 
+/// Where a problem is: a position in a file, or only the file.
+#[derive(Debug, Clone)]
+pub(crate) enum Location {
+    At(Arc<SourceFile>, Span),
+    /// A file the problem is about when no position in it is known (an unreadable file).
+    File(String),
+}
+
 impl Diagnostic {
     pub(crate) fn at(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
-            location: Some((Arc::clone(file), span)),
-            path: None,
+            location: Location::At(Arc::clone(file), span),
             help: None,
             context: None,
         }
@@ -35,8 +41,7 @@ impl Diagnostic {
     pub(crate) fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
-            location: None,
-            path: Some(path.into()),
+            location: Location::File(path.into()),
             help: None,
             context: None,
         }
@@ -47,10 +52,19 @@ impl Diagnostic {
         self
     }
 
-    pub(crate) fn path(&self) -> Option<&str> {
+    /// The file, relative to the site root.
+    pub(crate) fn path(&self) -> &str {
         match &self.location {
-            Some((file, _)) => Some(&file.path),
-            None => self.path.as_deref(),
+            Location::At(file, _) => &file.path,
+            Location::File(path) => path,
+        }
+    }
+
+    /// The position in the file, when known.
+    pub(crate) fn span(&self) -> Option<&Span> {
+        match &self.location {
+            Location::At(_, span) => Some(span),
+            Location::File(_) => None,
         }
     }
 
@@ -64,29 +78,30 @@ impl Diagnostic {
     /// 1-based line and column, when the position is known.
     #[cfg(test)]
     pub(crate) fn line_col(&self) -> Option<(usize, usize)> {
-        self.location
-            .as_ref()
-            .map(|(file, span)| file.line_col(span.start))
+        match &self.location {
+            Location::At(file, span) => Some(file.line_col(span.start)),
+            Location::File(_) => None,
+        }
     }
 
     /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
     pub(crate) fn render(&self, color: bool) -> String {
-        self.render_as(Level::ERROR, color)
+        self.render_as(Severity::Error, color)
     }
 
-    /// The same report as `warning: …`, for what a build goes on with.
-    pub(crate) fn render_warning(&self, color: bool) -> String {
-        self.render_as(Level::WARNING, color)
-    }
-
-    fn render_as(&self, level: Level<'_>, color: bool) -> String {
+    /// The report as `error: …` or as `warning: …` (what a build goes on with).
+    pub(crate) fn render_as(&self, severity: Severity, color: bool) -> String {
+        let level = match severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
         let renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
         let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
-        if let Some((file, span)) = &self.location {
+        if let Location::At(file, span) = &self.location {
             let span = clamp_span(&file.text, span);
             group = group.element(
                 Snippet::source(&file.text)
@@ -101,28 +116,30 @@ impl Diagnostic {
             group = group.element(Level::HELP.message(help));
         }
         let report = renderer.render(&[group]);
-        match (&self.location, &self.path) {
+        match &self.location {
             // No position is known (an unreadable file): still point at the file, rustc-style.
-            (None, Some(path)) => match report.split_once('\n') {
+            // Spliced in, not annotate-snippets' `Origin`: that prints `-->` without rustc's
+            // leading space, and the exact-stderr tests pin the rustc layout.
+            Location::File(path) => match report.split_once('\n') {
                 Some((title, rest)) => format!("{title}\n --> {path}\n{rest}"),
                 None => format!("{report}\n --> {path}"),
             },
-            _ => report,
+            Location::At(..) => report,
         }
     }
 
     /// The shape the live-preview overlay shows.
     pub(crate) fn to_overlay(&self) -> OverlayDiagnostic {
         let (line, column, source_line) = match &self.location {
-            Some((file, span)) => {
+            Location::At(file, span) => {
                 let (line, column) = file.line_col(span.start);
                 (line, column, file.line_text(span.start).to_string())
             }
-            None => (0, 0, String::new()),
+            Location::File(_) => (0, 0, String::new()),
         };
         OverlayDiagnostic {
             message: self.message.clone(),
-            path: self.path().unwrap_or_default().to_string(),
+            path: self.path().to_string(),
             line,
             column,
             source_line,
@@ -159,6 +176,26 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) text: String,
 }
 
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Severity {
+    Error,
+    Warning,
+}
+
+/// The one terminal printer (`build`, `check` and `serve`'s build process): each report, then a
+/// blank line, on stderr.
+pub(crate) fn eprint_all(diagnostics: &[Diagnostic], severity: Severity) {
+    let color = use_color();
+    for diagnostic in diagnostics {
+        eprintln!("{}\n", diagnostic.render_as(severity, color));
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character
 /// wide where the text allows (an empty span at end of file still gets a caret).
 fn clamp_span(text: &str, span: &Span) -> Span {
@@ -174,17 +211,14 @@ fn clamp_span(text: &str, span: &Span) -> Span {
     start..end
 }
 
-/// All the problems of one run, in the order found.
+/// All the problems of one run, in the order found: every stage collects into this (returned,
+/// or as an `&mut` out-parameter); `sorted` makes the list that is printed.
 #[derive(Debug, Default)]
 pub(crate) struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl Diagnostics {
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
-    }
-
-    pub(crate) fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
     }
 
     pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
@@ -196,15 +230,30 @@ impl Diagnostics {
     pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
         let key = |d: &Diagnostic| {
             (
-                d.path().unwrap_or_default().to_string(),
-                d.location.as_ref().map_or(0, |(_, s)| s.start),
-                d.location.as_ref().map_or(0, |(_, s)| s.end),
+                d.path().to_string(),
+                d.span().map_or(0, |s| s.start),
+                d.span().map_or(0, |s| s.end),
                 d.message.clone(),
             )
         };
         self.0.sort_by_key(key);
         self.0.dedup_by(|a, b| key(a) == key(b));
         self.0
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<T: IntoIterator<Item = Diagnostic>>(&mut self, diagnostics: T) {
+        self.0.extend(diagnostics);
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 
@@ -221,13 +270,36 @@ pub(crate) fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Help for a misspelt name: "did you mean `near`?" for the closest candidate, or `otherwise`
+/// when none is close enough.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl Into<String>,
+) -> String {
+    suggest_as(word, candidates, str::to_string, otherwise)
+}
+
+/// Like `suggest`, with the candidate written as `show` writes it (`#id`, a relative link).
+pub(crate) fn suggest_as<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: impl FnOnce(&str) -> String,
+    otherwise: impl Into<String>,
+) -> String {
+    match did_you_mean(word, candidates) {
+        Some(near) => format!("did you mean `{}`?", show(near)),
+        None => otherwise.into(),
+    }
+}
+
 /// Parses `text` (which starts at byte `offset` of `file`) as TOML into `T`; a syntax or shape
 /// error becomes a diagnostic in `out` and `None`.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &Arc<SourceFile>,
     offset: usize,
     text: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<T> {
     toml::from_str(text)
         .map_err(|error| out.push(from_toml(file, offset, &error)))
@@ -392,5 +464,12 @@ mod tests {
     fn did_you_mean_ignores_distant_words() {
         assert_eq!(did_you_mean("staf", ["staff", "junior"]), Some("staff"));
         assert_eq!(did_you_mean("qqq", ["staff", "junior"]), None);
+        assert_eq!(
+            suggest("staf", ["staff"], "add it"),
+            "did you mean `staff`?"
+        );
+        assert_eq!(suggest("qqq", ["staff"], "add it"), "add it");
+        let anchor = suggest_as("intro", ["intro-1"], |near| format!("#{near}"), "");
+        assert_eq!(anchor, "did you mean `#intro-1`?");
     }
 }

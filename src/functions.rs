@@ -10,6 +10,7 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
 use crate::context::page_context;
+use crate::diagnostic::Diagnostics;
 use crate::markdown;
 use crate::model::Site;
 use crate::theme::Theme;
@@ -159,7 +160,7 @@ pub(crate) fn register(
                     page.body_start,
                     &page.path,
                     &root,
-                    &mut Vec::new(),
+                    &mut Diagnostics::default(),
                 )
                 .html;
                 context.content = &rendered;

@@ -1,23 +1,12 @@
-//! Every internal link resolves: `targets` checks that linked pages and files exist (before
-//! rendering); `anchors` checks every `#anchor` against the ids of the rendered target page, so
-//! ids made by templates (levels, checklist items) count as much as headings do.
+//! Every internal link names something that exists, checked before rendering: a linked page (a
+//! draft is named as one) or a file under content/. In: the loaded site; out: diagnostics with a
+//! did-you-mean written the way the link was. Anchors are checked after rendering (`anchors.rs`).
 
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
-
-use crate::check::suggest_page;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::functions::AnchorRequest;
-use crate::model::{LinkTarget, Page, Site};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest, suggest_as};
+use crate::model::{LinkTarget, Site};
 use crate::source::{SourceFile, Span};
-use crate::theme::Theme;
 
 pub(crate) fn targets(site: &Site) -> Diagnostics {
     let mut out = Diagnostics::default();
@@ -57,7 +46,7 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
     out
 }
 
-/// Like `check::suggest_page`, but written the way the link was (relative to the page, or
+/// Like `suggest_page`, but written the way the link was (relative to the page, or
 /// root-relative when the editor wrote it so).
 fn suggest_relative(
     site: &Site,
@@ -67,13 +56,14 @@ fn suggest_relative(
     diagnostic: Diagnostic,
 ) -> Diagnostic {
     let paths = site.pages.iter().map(|p| p.path.as_str());
-    match did_you_mean(path, paths) {
-        Some(near) if written.starts_with('/') => {
-            diagnostic.help(format!("did you mean `/{near}`?"))
+    let show = |near: &str| {
+        if written.starts_with('/') {
+            format!("/{near}")
+        } else {
+            relative_link(from, near)
         }
-        Some(near) => diagnostic.help(format!("did you mean `{}`?", relative_link(from, near))),
-        None => suggest_page(site, path, diagnostic),
-    }
+    };
+    diagnostic.help(suggest_as(path, paths, show, PAGE_PATHS))
 }
 
 /// The link from the page at content path `from` to the page at `to`: `../faq.md`, `staff.md`.
@@ -103,177 +93,14 @@ pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Di
     ))
 }
 
-/// The ids of each rendered page, by content path.
-pub(crate) type PageIds = HashMap<String, HashSet<String>>;
+/// How a page path is written, for help when no page is near the one written.
+const PAGE_PATHS: &str =
+    "name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)";
 
-/// The ids a browser finds in `html`: every start tag's `id` attribute, whatever its case or
-/// quoting, entities decoded; nothing inside comments, scripts, styles or `<textarea>`.
-pub(crate) fn ids_in(html: &str) -> HashSet<String> {
-    page_ids(html).ids
-}
-
-/// The ids of a rendered page, and those it has more than once (sorted).
-pub(crate) struct FoundIds {
-    pub(crate) ids: HashSet<String>,
-    pub(crate) repeated: BTreeSet<String>,
-}
-
-pub(crate) fn page_ids(html: &str) -> FoundIds {
-    let mut ids = HashSet::new();
-    let mut repeated = BTreeSet::new();
-    start_tags(html, |tag| {
-        let id = tag.attrs.iter().find(|a| &*a.name.local == "id");
-        if let Some(id) = id.filter(|id| !id.value.is_empty())
-            && !ids.insert(id.value.to_string())
-        {
-            repeated.insert(id.value.to_string());
-        }
-    });
-    FoundIds { ids, repeated }
-}
-
-/// A page whose rendered HTML has an id twice, most often a heading that took an id its
-/// template also gives an element (a checklist item, a level). Reported at the page: the
-/// template's half has no line in it.
-pub(crate) fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
-    let mut out = Diagnostics::default();
-    for id in repeated {
-        out.push(
-            Diagnostic::in_file(
-                &page.file.path,
-                format!("the page has two elements with the id `{id}`"),
-            )
-            .help(
-                "ids must be unique on a page: give a heading with it another one with \
-                 `## Heading {#other-id}`, or change the template or the data that repeats it",
-            ),
-        );
-    }
-    out
-}
-
-/// Calls `visit` on each start tag of `html` as the HTML tokenizer reads it (names lowercased).
-pub(crate) fn start_tags(html: &str, visit: impl FnMut(&Tag)) {
-    let sink = StartTags(RefCell::new(visit));
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-}
-
-struct StartTags<F>(RefCell<F>);
-
-impl<F: FnMut(&Tag)> TokenSink for StartTags<F> {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let Token::TagToken(tag) = token else {
-            return TokenSinkResult::Continue;
-        };
-        if tag.kind != TagKind::StartTag {
-            return TokenSinkResult::Continue;
-        }
-        (self.0.borrow_mut())(&tag);
-        // Without a tree builder the tokenizer must be told where raw text starts, as a
-        // browser's parser tells it.
-        match tag.name.as_ref() {
-            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                TokenSinkResult::RawData(RawKind::Rawtext)
-            }
-            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-            "plaintext" => TokenSinkResult::Plaintext,
-            _ => TokenSinkResult::Continue,
-        }
-    }
-}
-
-/// A fragment as the browser looks it up: percent-decoded.
-fn percent_decoded(fragment: &str) -> std::borrow::Cow<'_, str> {
-    percent_encoding::percent_decode_str(fragment).decode_utf8_lossy()
-}
-
-pub(crate) fn anchors(site: &Site, ids: &PageIds) -> Diagnostics {
-    let mut out = Diagnostics::default();
-    for page in &site.pages {
-        for link in &page.links {
-            let Some(anchor) = &link.anchor else { continue };
-            let target = match &link.target {
-                LinkTarget::SamePage => &page.path,
-                LinkTarget::Page(path) => path,
-                LinkTarget::Asset(_) => continue,
-            };
-            let Some(known) = ids.get(target) else {
-                continue;
-            };
-            if !known.contains(percent_decoded(anchor).as_ref()) {
-                let diagnostic = Diagnostic::at(
-                    &page.file,
-                    link.span.clone(),
-                    format!("`{target}` has no anchor `#{anchor}`"),
-                );
-                out.push(match did_you_mean(anchor, known.iter().map(String::as_str)) {
-                    Some(near) => diagnostic.help(format!("did you mean `#{near}`?")),
-                    None => diagnostic.help("link to a heading's id (shown by its # link), or set one with `## Heading {#id}`"),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Anchors that templates asked `url()` for, each reported once. The call is located by its
-/// literal argument: in the page's template first, else in whichever template holds it (a
-/// parent, an include).
-pub(crate) fn template_anchors(
-    requests: &[AnchorRequest],
-    ids: &PageIds,
-    theme: &Theme,
-) -> Diagnostics {
-    let mut out = Diagnostics::default();
-    let mut reported = HashSet::new();
-    for request in requests {
-        let known = ids
-            .get(&request.page)
-            .is_some_and(|ids| ids.contains(percent_decoded(&request.anchor).as_ref()));
-        if known || !ids.contains_key(&request.page) || !reported.insert(&request.written) {
-            continue;
-        }
-        let message = format!("`{}` has no anchor `#{}`", request.page, request.anchor);
-        let quoted = [
-            format!("\"{}\"", request.written),
-            format!("'{}'", request.written),
-        ];
-        let find = |file: &Arc<SourceFile>| {
-            quoted
-                .iter()
-                .find_map(|q| file.text.find(q.as_str()))
-                .map(|i| (Arc::clone(file), i + 1))
-        };
-        let located = theme
-            .templates
-            .get(&request.template)
-            .and_then(find)
-            .or_else(|| theme.templates.values().find_map(find));
-        let diagnostic = match located {
-            Some((file, i)) => Diagnostic::at(&file, i..i + request.written.len(), message),
-            None => Diagnostic::in_file(
-                "themes/",
-                format!("url(path=\"{}\"): {message}", request.written),
-            ),
-        };
-        let known = ids
-            .get(&request.page)
-            .map(|ids| ids.iter().map(String::as_str));
-        out.push(
-            match known.and_then(|ids| did_you_mean(&request.anchor, ids)) {
-                Some(near) => diagnostic.help(format!("did you mean `#{near}`?")),
-                None => diagnostic.help("link to an id the target page has"),
-            },
-        );
-    }
-    out
+/// Help for a page path that names no page: the nearest one, or how page paths are written.
+pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
+    let paths = site.pages.iter().map(|p| p.path.as_str());
+    diagnostic.help(suggest(path, paths, PAGE_PATHS))
 }
 
 #[cfg(test)]
@@ -295,18 +122,5 @@ mod tests {
             "phases/staff.md"
         );
         assert_eq!(relative_link("a/b/c.md", "a/d/e.md"), "../d/e.md");
-    }
-
-    #[test]
-    fn ids_are_read_as_a_browser_reads_them() {
-        let ids = ids_in(concat!(
-            "<h2 id=\"a\">x</h2><li id=\"check-b\"><div data-id=\"no\">",
-            "<div ID=\"upper\"><span id='single'><p id=bare><a id=\"q&amp;a\">",
-            "<!-- <p id=\"comment\"> --><script>var s = '<p id=\"script\">';</script>",
-            "<textarea><b id=\"text\"></textarea><i id=\"\">",
-        ));
-        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        ids.sort_unstable();
-        assert_eq!(ids, ["a", "bare", "check-b", "q&a", "single", "upper"]);
     }
 }

@@ -14,7 +14,7 @@ use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::model::{Asset, Data, MenuItem, Page, PageRef, Site, SiteConfig};
 use crate::source::SourceFile;
-use crate::walk::WalkError;
+use crate::walk::{WalkError, relative};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,7 +90,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             root.display()
         );
     }
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = Diagnostics::default();
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::walk::inside(root, &config_path) {
@@ -182,7 +182,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     site.drafts = drafts;
-    Ok((site, Diagnostics(diagnostics)))
+    Ok((site, diagnostics))
 }
 
 /// What stands in for a `site.toml` that could not be read.
@@ -244,27 +244,8 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
     bail!("cannot read {shown}: {reason}; check the folder's permissions")
 }
 
-/// Dotfiles, editor backups and swap files are never part of the site.
-pub(crate) fn is_ignored(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || (name.starts_with('#') && name.ends_with('#'))
-}
-
-/// `path` relative to `base`, with `/` separators whatever the platform.
-pub(crate) fn relative(base: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(base).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Vec<Diagnostic>) -> Option<Arc<SourceFile>> {
+fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let shown = relative(root, path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -305,7 +286,7 @@ fn read(root: &Path, path: &Path, out: &mut Vec<Diagnostic>) -> Option<Arc<Sourc
 fn config(
     file: &Arc<SourceFile>,
     base_url: Option<&str>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, &file.text, out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
@@ -351,7 +332,7 @@ fn config(
     })
 }
 
-fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<Diagnostic>) {
+fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
     let Some(table) = parse_toml::<toml::Table>(file, 0, &file.text, out) else {
         data.broken.insert(stem.to_string());
         return;
@@ -382,7 +363,7 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Vec<
     data.raw.insert(stem.to_string(), json);
 }
 
-fn report_shared_routes(pages: &[Page], out: &mut Vec<Diagnostic>) {
+fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
     let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
     for page in pages {
         if let Some(first) = by_route.insert(&page.route, page) {
@@ -418,13 +399,5 @@ mod tests {
         ] {
             assert!(!is_absolute_url(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "a.md~", "4913", ".#a.md", "#a.md#"] {
-            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
-        }
-        assert!(!is_ignored(std::ffi::OsStr::new("a.md")));
     }
 }

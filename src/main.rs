@@ -2,6 +2,7 @@
 //! pipeline, prints diagnostics (all of them, in the rustc layout) and maps the outcome to an exit
 //! code: 0 ok, 1 content errors, 2 environment or internal failure.
 
+mod anchors;
 mod build;
 mod chart;
 mod check;
@@ -11,11 +12,13 @@ mod deadline;
 mod diagnostic;
 mod functions;
 mod headers;
+mod html_ids;
 mod links;
 mod load;
 mod markdown;
 mod model;
 mod og_image;
+mod output;
 mod page;
 mod quiz;
 mod render;
@@ -33,9 +36,9 @@ mod url;
 mod view;
 mod walk;
 mod watch;
+mod worker;
 mod write;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -43,7 +46,7 @@ use std::time::Instant;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::build::{BuildOptions, Failure};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Builds the SRE career guide (or any tree of Markdown pages) into a static site.
 #[derive(Parser)]
@@ -85,7 +88,7 @@ enum Command {
         #[arg(short = 'D', long)]
         drafts: bool,
     },
-    /// Internal: one build for `serve`, in a process it can stop (see src/serve/worker.rs).
+    /// Internal: one build for `serve`, in a process it can stop (see src/worker.rs).
     #[command(hide = true)]
     ServeBuild {
         #[arg(long)]
@@ -160,7 +163,7 @@ fn main() -> ExitCode {
             match build::build_into(&options, &staging) {
                 Ok(counts) => match staging.commit() {
                     Ok(()) => {
-                        print_warnings(&counts.warnings);
+                        diagnostic::eprint_all(&counts.warnings, Severity::Warning);
                         println!(
                             "built {} pages, {} files in {} ms → {}",
                             counts.pages,
@@ -183,9 +186,9 @@ fn main() -> ExitCode {
                 drafts,
             };
             deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
-            match build::build_into(&options, &render::Discard) {
+            match build::build_into(&options, &output::Discard) {
                 Ok(counts) => {
-                    print_warnings(&counts.warnings);
+                    diagnostic::eprint_all(&counts.warnings, Severity::Warning);
                     println!(
                         "checked {} pages in {} ms: no problems",
                         counts.pages,
@@ -196,7 +199,7 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, ""),
             }
         }
-        Command::ServeBuild { root, drafts } => serve::build_process(BuildOptions {
+        Command::ServeBuild { root, drafts } => worker::build_process(BuildOptions {
             root,
             base_url: None,
             drafts,
@@ -264,26 +267,12 @@ fn open_in_browser(url: &str) {
     }
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-pub(crate) fn use_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
-    let color = use_color();
-    for diagnostic in diagnostics {
-        eprintln!("{}\n", diagnostic.render(color));
-    }
+/// Every problem, then the count line; `outcome` finishes it: what became of the output.
+fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
+    diagnostic::eprint_all(diagnostics, Severity::Error);
     let count = diagnostics.len();
     let plural = if count == 1 { "" } else { "s" };
     eprintln!("error: found {count} problem{plural}{outcome}");
-}
-
-fn print_warnings(warnings: &[Diagnostic]) {
-    let color = use_color();
-    for warning in warnings {
-        eprintln!("{}\n", warning.render_warning(color));
-    }
 }
 
 /// `outcome` finishes the count line: what became of the output.

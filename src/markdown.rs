@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Link, LinkTarget, TocEntry};
 use crate::source::SourceFile;
 use crate::url::{self, ROOT_MARKER, Route, SiteUrl};
@@ -40,7 +40,7 @@ pub(crate) fn render(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &str,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
     render_at(file, body_start, content_path, &root, diagnostics)
@@ -52,7 +52,7 @@ pub(crate) fn render_at(
     body_start: usize,
     content_path: &str,
     root: &str,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let text = &file.text[body_start..];
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
@@ -113,7 +113,7 @@ struct PageLinks<'a> {
     content_path: &'a str,
     root: &'a str,
     links: Vec<Link>,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    diagnostics: &'a mut Diagnostics,
 }
 
 impl PageLinks<'_> {
@@ -247,9 +247,9 @@ mod tests {
 
     fn render_str(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = Diagnostics::default();
         let rendered = render(&file, 0, "phases/senior.md", &mut diagnostics);
-        (rendered, diagnostics)
+        (rendered, diagnostics.0)
     }
 
     fn html(markdown: &str) -> String {
@@ -309,7 +309,13 @@ mod tests {
     #[test]
     fn another_page_can_show_the_body_at_its_own_depth() {
         let file = SourceFile::new("content/phases/senior.md", "[faq](../faq.md)\n");
-        let out = render_at(&file, 0, "phases/senior.md", "../", &mut Vec::new());
+        let out = render_at(
+            &file,
+            0,
+            "phases/senior.md",
+            "../",
+            &mut Diagnostics::default(),
+        );
         assert_eq!(out.html, "<p><a href=\"../faq/index.html\">faq</a></p>\n");
     }
 

@@ -14,8 +14,8 @@ use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::relative;
-use crate::render::Sink;
+use crate::output::Sink;
+use crate::walk::relative;
 
 pub(crate) const WIDTH: u32 = 1200;
 pub(crate) const HEIGHT: u32 = 630;

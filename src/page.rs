@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, parse_toml};
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::{FrontMatter, Page, PageKind};
 use crate::source::SourceFile;
@@ -47,7 +47,7 @@ struct RawLevelOnly {
 pub(crate) fn page(
     file: &Arc<SourceFile>,
     content_path: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Diagnostics,
 ) -> Option<Page> {
     let text = file.text.as_str();
     if let Some(diagnostic) = control_character(file) {
@@ -85,9 +85,7 @@ pub(crate) fn page(
                 toml_start + span.start..toml_start + span.end,
             )
         });
-    let mut diagnostics = Vec::new();
-    let rendered = markdown::render(file, body_start, content_path, &mut diagnostics);
-    out.extend(diagnostics);
+    let rendered = markdown::render(file, body_start, content_path, out);
     Some(Page {
         file: Arc::clone(file),
         path: content_path.to_string(),
@@ -161,8 +159,9 @@ mod tests {
 
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
-        let mut out = Vec::new();
-        (page(&file, "a.md", &mut out), out)
+        let mut out = Diagnostics::default();
+        let page = page(&file, "a.md", &mut out);
+        (page, out.0)
     }
 
     #[test]
@@ -259,7 +258,7 @@ mod tests {
                 }
             }
             let file = SourceFile::new(path, text.clone());
-            let mut out = Vec::new();
+            let mut out = Diagnostics::default();
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 match path.rsplit_once('/').map(|(_, name)| name) {
                     Some("ladder.toml") => drop(crate::data::ladder(&file, &mut out)),
@@ -267,7 +266,7 @@ mod tests {
                     Some("compensation.toml") => drop(crate::data::compensation(&file, &mut out)),
                     _ => drop(page(&file, "phases/junior.md", &mut out)),
                 }
-                for diagnostic in &out {
+                for diagnostic in &out.0 {
                     diagnostic.render(false);
                     diagnostic.to_overlay();
                 }

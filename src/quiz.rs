@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::data::{UniqueIds, page_ref, require_text};
-use crate::diagnostic::{Diagnostic, parse_toml};
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::model::{Question, Quiz, Rule};
 use crate::source::SourceFile;
 
@@ -41,7 +41,7 @@ struct RawRule {
 
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
 /// routed by exactly one rule. Questions and rules with a problem are reported and left out.
-pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Quiz> {
+pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Quiz> {
     let raw: RawQuiz = parse_toml(file, 0, &file.text, out)?;
     let mut ids = UniqueIds::new(file, "question");
     let mut questions = Vec::new();
@@ -156,9 +156,9 @@ mod tests {
 
     fn run(text: &str) -> (Option<Quiz>, Vec<String>) {
         let file = SourceFile::new("content/data/quiz.toml", text);
-        let mut out = Vec::new();
+        let mut out = Diagnostics::default();
         let value = parse(&file, &mut out);
-        let messages = out.iter().map(Diagnostic::located).collect();
+        let messages = out.0.iter().map(Diagnostic::located).collect();
         (value, messages)
     }
 

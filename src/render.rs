@@ -3,7 +3,7 @@
 //! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
 //! relative per page at the end, so one template context serves every depth.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -13,106 +13,11 @@ use crate::context::{Crumb, PageContext, SiteContext, menu, page_context, page_u
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
-use crate::links::{self, PageIds};
+use crate::html_ids::{self, FoundIds, PageIds};
 use crate::model::{Page, PageKind, Site};
+use crate::output::Sink;
 use crate::theme::Theme;
 use crate::url::{self, ROOT_MARKER, Route, SiteUrl, resolve_markers};
-
-/// The files a build publishes, sorted by path.
-#[derive(Debug, Default)]
-pub(crate) struct Output {
-    pub(crate) files: Vec<OutputFile>,
-}
-
-#[derive(Debug)]
-pub(crate) struct OutputFile {
-    /// Below the output root, with `/` separators: `phases/junior/index.html`.
-    pub(crate) path: String,
-    pub(crate) bytes: Vec<u8>,
-}
-
-impl Output {
-    pub(crate) fn get(&self, path: &str) -> Option<&OutputFile> {
-        self.files
-            .binary_search_by(|file| file.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.files[i])
-    }
-}
-
-/// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,
-/// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
-pub(crate) trait Sink: Sync {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
-
-    /// The file the previous build published at `path`, for reusing costly files (link preview
-    /// images) whose name hashes what they show.
-    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
-        None
-    }
-
-    /// False when files are dropped unseen (`check`), so costly ones need not be made.
-    fn keeps_files(&self) -> bool {
-        true
-    }
-}
-
-/// Keeps every file in memory, for `serve`, reusing costly files the previous build made.
-#[derive(Default)]
-pub(crate) struct Collect {
-    files: Mutex<Vec<OutputFile>>,
-    reusable: HashMap<String, Vec<u8>>,
-}
-
-impl Sink for Collect {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let file = OutputFile {
-            path: path.to_string(),
-            bytes,
-        };
-        self.files
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(file);
-        Ok(())
-    }
-
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.reusable.get(path).cloned()
-    }
-}
-
-impl Collect {
-    /// A sink that offers `reusable` (path → bytes of the previous build) to `previous`.
-    pub(crate) fn reusing(reusable: HashMap<String, Vec<u8>>) -> Collect {
-        Collect {
-            files: Mutex::default(),
-            reusable,
-        }
-    }
-
-    pub(crate) fn into_output(self) -> Output {
-        let mut files = self
-            .files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Output { files }
-    }
-}
-
-/// Drops every file, for `check`.
-pub(crate) struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
-        Ok(())
-    }
-
-    fn keeps_files(&self) -> bool {
-        false
-    }
-}
 
 /// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
 struct Writer<'a> {
@@ -144,14 +49,17 @@ impl Writer<'_> {
     }
 }
 
-/// What rendering produced: the files, template failures, and links to anchors that no rendered
-/// page has. The caller decides what the diagnostics mean (a site with other problems may fail
-/// to render for their sake; its anchor problems are still worth reporting).
+/// What rendering produced: the files, template failures, and what the anchor stage checks. The
+/// caller decides what the diagnostics mean (a site with other problems may fail to render for
+/// their sake; its anchor problems are still worth reporting).
 pub(crate) struct Rendered {
     /// How many files went to the sink.
     pub(crate) files: usize,
     pub(crate) templates: Diagnostics,
-    pub(crate) anchors: Diagnostics,
+    /// The ids of each rendered page.
+    pub(crate) ids: PageIds,
+    /// The anchors templates asked `url()` for.
+    pub(crate) anchor_requests: Vec<AnchorRequest>,
 }
 
 pub(crate) fn site(
@@ -201,15 +109,12 @@ pub(crate) fn site(
             Ok(Some(found)) => {
                 ids.insert(page.path.clone(), found.ids);
                 // Like a template failure, most likely an echo when other problems exist.
-                out.extend(links::repeated_ids(page, &found.repeated));
+                out.extend(repeated_ids(page, &found.repeated));
             }
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
-    let mut anchors = links::anchors(site, &ids);
-    let requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
-    anchors.extend(links::template_anchors(&requests, &ids, theme));
 
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
@@ -268,7 +173,10 @@ pub(crate) fn site(
                 .filter_map(|diagnostic| checked.explain(diagnostic))
                 .collect(),
         ),
-        anchors,
+        ids,
+        anchor_requests: std::mem::take(
+            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
+        ),
     })
 }
 
@@ -279,7 +187,7 @@ fn render_pages(
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<Option<links::FoundIds>, Diagnostic>> {
+) -> Vec<Result<Option<FoundIds>, Diagnostic>> {
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -301,7 +209,7 @@ fn render_pages(
                                 return Ok(None);
                             }
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = links::page_ids(&html);
+                            let ids = html_ids::page_ids(&html);
                             let html = resolve_markers(&html, &page.route.relative_root());
                             writer.put(page.route.output_file(), html.into_bytes());
                             Ok(Some(ids))
@@ -368,18 +276,32 @@ fn render_template(
     })
 }
 
+/// A page whose rendered HTML has an id twice, most often a heading that took an id its
+/// template also gives an element (a checklist item, a level). Reported at the page: the
+/// template's half has no line in it.
+fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for id in repeated {
+        out.push(
+            Diagnostic::in_file(
+                &page.file.path,
+                format!("the page has two elements with the id `{id}`"),
+            )
+            .help(
+                "ids must be unique on a page: give a heading with it another one with \
+                 `## Heading {#other-id}`, or change the template or the data that repeats it",
+            ),
+        );
+    }
+    out
+}
+
 /// One template mistake fails every page using the template; report it once, naming one page
 /// and how many others.
 fn merge_repeats(diagnostics: Diagnostics) -> Diagnostics {
     let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
     for diagnostic in diagnostics.0 {
-        let key = |d: &Diagnostic| {
-            (
-                d.path().map(str::to_string),
-                d.location.as_ref().map(|(_, s)| s.clone()),
-                d.message.clone(),
-            )
-        };
+        let key = |d: &Diagnostic| (d.path().to_string(), d.span().cloned(), d.message.clone());
         match merged
             .iter_mut()
             .find(|(seen, _)| key(seen) == key(&diagnostic))

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use crate::build::Failure;
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, LoadOptions, is_ignored};
+use crate::load::{self, LoadOptions};
 use crate::model::{Page, Site};
 use crate::url::Route;
+use crate::walk::is_ignored;
 
 pub(crate) struct NewPage<'a> {
     pub(crate) root: &'a Path,
@@ -89,12 +90,8 @@ fn content_path(typed: &str) -> Result<String, Failure> {
             help,
         ));
     }
-    let bad_part = |part: &str| {
-        part.is_empty()
-            || part == ".."
-            || part.contains('\\')
-            || is_ignored(std::ffi::OsStr::new(part))
-    };
+    let bad_part =
+        |part: &str| part.is_empty() || part == ".." || part.contains('\\') || is_ignored(part);
     if path.starts_with('/') || path.split('/').any(bad_part) {
         return Err(problem(
             &shown,

@@ -3,7 +3,8 @@
 //! (`reload`, `css`, `error`) that the injected `livereload.js` turns into reloads and an overlay.
 //! A request is only ever answered from keys of the in-memory `Output`: never from the filesystem,
 //! and `output/` is never touched. Connections and limits are `serve/http.rs`, answering one
-//! request is `serve/respond.rs`; watching and rebuilding is `watch.rs`.
+//! request is `serve/respond.rs`; watching and rebuilding is `watch.rs`, which hands each build to
+//! `publish` here.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -18,14 +19,12 @@ use tokio::sync::mpsc;
 mod guard;
 mod http;
 mod respond;
-pub(crate) mod worker;
-
-pub(crate) use worker::build_process;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
-use crate::render::Output;
-use crate::watch;
+use crate::output::Output;
+use crate::watch::{self, Rebuilt};
+use crate::worker::Outcome;
 
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
@@ -63,7 +62,10 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
         ..options.build
     });
     // Watch before the first build, so an edit made while it runs is not lost.
-    let rebuilds = watch::start(options.poll, Arc::clone(&live), Arc::clone(&build))?;
+    let publishing = Arc::clone(&live);
+    let rebuilds = watch::start(options.poll, Arc::clone(&build), move |rebuilt| {
+        publish(&publishing, rebuilt);
+    })?;
     rebuilds.first_build();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -376,10 +378,61 @@ fn basename(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// Serves a build's outcome and prints one line (or the diagnostics).
+fn publish(live: &Live, rebuilt: Rebuilt) {
+    let ms = rebuilt.took.as_millis();
+    let changed = &rebuilt.changed;
+    let cause = describe(changed);
+    match rebuilt.outcome {
+        Outcome::Built { output, pages } => {
+            let verb = if changed.is_empty() {
+                "built"
+            } else {
+                "rebuilt"
+            };
+            let note = match live.publish_site(output) {
+                Published::Unchanged if !changed.is_empty() => " (no change)",
+                Published::Stylesheets => " (stylesheets only)",
+                _ => "",
+            };
+            println!("{verb} {pages} pages in {ms} ms{note}{cause}");
+        }
+        Outcome::Failed(overlay) => {
+            // The build process has printed the diagnostics.
+            live.publish_failure(&overlay);
+            let count = overlay.len();
+            let s = if count == 1 { "" } else { "s" };
+            println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
+        }
+        Outcome::Environment(message) => {
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            eprintln!("error: {message}");
+            println!("build failed{cause}; the page shows the error until fixed");
+        }
+        Outcome::Internal(panic) => {
+            let message = format!("internal error while building: {panic}");
+            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            eprintln!(
+                "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
+            );
+            println!("build failed{cause}; the page shows the error until fixed");
+        }
+    }
+}
+
+/// ` · content/faq.md (+2 more)`, or nothing for the first build.
+fn describe(changed: &[String]) -> String {
+    match changed {
+        [] => String::new(),
+        [one] => format!(" · {one}"),
+        [first, rest @ ..] => format!(" · {first} (+{} more)", rest.len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
+    use crate::output::OutputFile;
 
     fn output(files: &[(&str, &str)]) -> Output {
         let mut files: Vec<OutputFile> = files
@@ -426,5 +479,15 @@ mod tests {
         ]);
         assert_eq!(compare(&old, &new_page), Change::Reload);
         assert_eq!(compare(&new_page, &old), Change::Reload);
+    }
+
+    #[test]
+    fn the_cause_names_the_first_path_and_counts_the_rest() {
+        assert_eq!(describe(&[]), "");
+        assert_eq!(describe(&["content/a.md".into()]), " · content/a.md");
+        assert_eq!(
+            describe(&["content/a.md".into(), "content/b.md".into(), "x".into()]),
+            " · content/a.md (+2 more)"
+        );
     }
 }

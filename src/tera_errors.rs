@@ -6,10 +6,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, suggest};
 use crate::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
+
+/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
+/// parses a template, so `theme.rs` registers placeholders; `render` registers the real ones.
+/// Listed here, beside Tera's own filters and tests, for did-you-mean on a misspelt call.
+pub(crate) const FUNCTIONS: [&str; 6] = [
+    "url",
+    "asset",
+    "page_data",
+    "compensation_chart",
+    "og_image",
+    "search_index",
+];
 
 /// Tera's built-in filters and tests (tera 2.4), for did-you-mean on a misspelt one.
 const FILTERS: [&str; 37] = [
@@ -123,12 +135,11 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
             parent,
             format!("`{current}` extends `{parent}`, which does not exist"),
         )
-        .help(
-            match did_you_mean(parent, templates.keys().map(String::as_str)) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("add templates/{parent} to the theme, or extend another template"),
-            },
-        ),
+        .help(suggest(
+            parent,
+            templates.keys().map(String::as_str),
+            format!("add templates/{parent} to the theme, or extend another template"),
+        )),
         tera::ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
@@ -176,10 +187,10 @@ pub(crate) fn render_error(
     template: &str,
 ) -> Diagnostic {
     let mut diagnostic = template_error(templates, error);
-    if diagnostic.location.is_none()
+    if diagnostic.span().is_none()
         && let Some(file) = templates.get(template)
     {
-        diagnostic.path = Some(file.path.clone());
+        diagnostic.location = Location::File(file.path.clone());
     }
     diagnostic
 }
@@ -293,44 +304,31 @@ fn help_for(templates: &Templates, message: &str) -> String {
             .strip_prefix(prefix)
             .and_then(|rest| rest.strip_suffix('`'))
     };
-    let suggest =
-        |name: &str, known: &mut dyn Iterator<Item = &str>, otherwise: String| match did_you_mean(
-            name, known,
-        ) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => otherwise,
-        };
     if let Some(name) = named("Unknown filter `") {
         return suggest(
             name,
-            &mut FILTERS.into_iter(),
+            FILTERS,
             format!("there is no filter `{name}`; {DOCS}"),
         );
     }
     if let Some(name) = named("Unknown test `") {
-        return suggest(
-            name,
-            &mut TESTS.into_iter(),
-            format!("there is no test `{name}`; {DOCS}"),
-        );
+        return suggest(name, TESTS, format!("there is no test `{name}`; {DOCS}"));
     }
     if let Some(name) = named("Unknown function `") {
-        let mut known = crate::theme::FUNCTIONS
-            .into_iter()
-            .chain(["range", "throw"]);
+        let known = FUNCTIONS.into_iter().chain(["range", "throw"]);
         return suggest(
             name,
-            &mut known,
+            known,
             format!(
                 "the functions are {}, range and throw",
-                crate::theme::FUNCTIONS.join(", ")
+                FUNCTIONS.join(", ")
             ),
         );
     }
     if let Some(name) = named("Unknown template `") {
         return suggest(
             name,
-            &mut templates.keys().map(String::as_str),
+            templates.keys().map(String::as_str),
             format!(
                 "add {}{name} to the theme, or include another template",
                 folder(templates)
@@ -352,10 +350,11 @@ fn split_help(message: &str, syntax: bool) -> (String, String) {
     {
         let name = head.split('`').nth(1).unwrap_or_default();
         let names: Vec<&str> = available.split(", ").map(str::trim).collect();
-        let help = match did_you_mean(name, names.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("available here: {}", names.join(", ")),
-        };
+        let help = suggest(
+            name,
+            names.iter().copied(),
+            format!("available here: {}", names.join(", ")),
+        );
         return (head.trim_end_matches('.').to_string(), help);
     }
     if let Some(head) = message.strip_suffix(" is not defined.") {

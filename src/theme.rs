@@ -11,11 +11,10 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::relative;
 use crate::model::Site;
 use crate::source::SourceFile;
-use crate::tera_errors::{load_failures, template_error};
-use crate::walk::WalkError;
+use crate::tera_errors::{FUNCTIONS, load_failures, template_error};
+use crate::walk::{WalkError, relative};
 
 pub(crate) struct Theme {
     pub(crate) tera: tera::Tera,
@@ -102,17 +101,6 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     }
     Ok((theme, diagnostics))
 }
-
-/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
-/// parses a template, so placeholders stand in here; `render` registers the real ones.
-pub(crate) const FUNCTIONS: [&str; 6] = [
-    "url",
-    "asset",
-    "page_data",
-    "compensation_chart",
-    "og_image",
-    "search_index",
-];
 
 fn tera_with_functions() -> tera::Tera {
     let mut tera = tera::Tera::new();
@@ -283,7 +271,7 @@ mod tests {
             .add_raw_template("a.html", &file.text)
             .expect_err("bad syntax");
         let diagnostic = template_error(&templates, &error);
-        assert_eq!(diagnostic.path(), Some("themes/t/templates/a.html"));
+        assert_eq!(diagnostic.path(), "themes/t/templates/a.html");
         assert_eq!(diagnostic.line_col().map(|(line, _)| line), Some(2));
     }
 }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{is_ignored, relative};
 
 /// Why an entry of the walk was not visited.
 pub(crate) enum WalkError {
@@ -63,7 +62,7 @@ impl Iterator for Walk {
                 Ok(entry) => entry,
                 Err(error) => return Some(Err(WalkError::Walk(error))),
             };
-            if entry.depth() > 0 && is_ignored(entry.file_name()) {
+            if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
                 if entry.file_type().is_dir() {
                     self.entries.skip_current_dir();
                 }
@@ -109,4 +108,58 @@ pub(crate) fn inside(root: &Path, path: &Path) -> Result<(), WalkError> {
         link: relative(root, link),
         target,
     })
+}
+
+/// Dotfiles, editor backups and swap files (`*~`, Vim's `.x.swp` and `4913`, Emacs's `.#x` and
+/// `#x#`) are never part of the site: the walk skips them and a save of one rebuilds nothing.
+pub(crate) fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Whether a `/`-separated path relative to the site root can be part of the site: no part of
+/// it is a file or folder the walk skips.
+pub(crate) fn is_site_path(path: &str) -> bool {
+    !path.is_empty() && !path.split('/').any(is_ignored)
+}
+
+/// `path` relative to `base`, with `/` separators whatever the platform.
+pub(crate) fn relative(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [
+            ".x.md.swp",
+            "a.md~",
+            "4913",
+            ".#a.md",
+            "#a.md#",
+            ".well-known.md",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+        assert!(!is_ignored("#1.md"));
+    }
+
+    #[test]
+    fn a_site_path_has_no_ignored_part() {
+        assert!(is_site_path("content/phases/junior.md"));
+        assert!(!is_site_path("content/.git/HEAD"));
+        assert!(!is_site_path("content/.well-known.md"));
+        assert!(!is_site_path(""));
+    }
 }

@@ -1,10 +1,12 @@
 //! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
-//! files are seen). Out: one `build::build` per burst of edits, each on a thread of its own, the
-//! newest published to `serve::Live`, and one line per rebuild. Editor temp files, `output/`,
-//! `target/` and access events never trigger one; nothing here writes a file or answers a request.
+//! files are seen). Out: one build per burst of edits, each in a process of its own
+//! (`worker.rs`), the newest handed to the caller's `post_build` (as mdBook's
+//! `rebuild_on_change`). Files the build's walk skips
+//! (`walk::is_site_path`: dotfiles, editor temp files) and access events never trigger one;
+//! nothing here writes a file or answers a request.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,9 +20,8 @@ use notify_debouncer_full::{
 };
 
 use crate::build::BuildOptions;
-use crate::diagnostic::OverlayDiagnostic;
-use crate::serve::worker::{Outcome, Worker};
-use crate::serve::{Live, Published};
+use crate::walk;
+use crate::worker::{Outcome, Worker};
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
 /// events within a few milliseconds; this is short enough to keep a reload well under 100 ms.
@@ -34,12 +35,20 @@ pub(crate) struct Watching {
     rebuilds: Rebuilds,
 }
 
+/// A finished build that no newer save overtook, for the caller to publish.
+pub(crate) struct Rebuilt {
+    pub(crate) outcome: Outcome,
+    /// The saved paths that started it (relative to the root), none for the first build.
+    pub(crate) changed: Vec<String>,
+    pub(crate) took: Duration,
+}
+
 /// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
-/// each burst of relevant changes.
+/// each burst of relevant changes, calling `post_build` with each build that is not overtaken.
 pub(crate) fn start(
     poll: bool,
-    live: Arc<Live>,
     options: Arc<BuildOptions>,
+    post_build: impl FnMut(Rebuilt) + Send + 'static,
 ) -> anyhow::Result<Watching> {
     let root = options.root.clone();
     let folders: Vec<PathBuf> = ["content", "themes"]
@@ -113,7 +122,7 @@ pub(crate) fn start(
     let rebuilds = Rebuilds(changes_for_first);
     thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || coordinate(&live, &options, &sender, &messages))
+        .spawn(move || coordinate(post_build, &options, &sender, &messages))
         .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
@@ -159,7 +168,7 @@ impl Watching {
 /// ever costs nothing once the fix is saved. The build process itself ends a render past its
 /// time budget, and reports a panic as an internal error.
 fn coordinate(
-    live: &Live,
+    mut post_build: impl FnMut(Rebuilt),
     options: &Arc<BuildOptions>,
     sender: &mpsc::Sender<Message>,
     messages: &mpsc::Receiver<Message>,
@@ -184,11 +193,18 @@ fn coordinate(
                 running = Some(start_build(generation, options, sender, changed, first));
             }
             Message::Done(done, outcome) => {
-                if let Some(mut current) = running.take_if(|r| r.generation == done) {
-                    if let Some(worker) = current.worker.take() {
+                if let Some(current) = running.take_if(|r| r.generation == done) {
+                    if let Some(worker) = current.worker {
                         worker.finish();
                     }
-                    publish(live, outcome, &current);
+                    post_build(Rebuilt {
+                        outcome,
+                        changed: current.changed,
+                        took: current.started.elapsed(),
+                    });
+                    if let Some(first) = current.first {
+                        let _ = first.send(());
+                    }
                 }
             }
         }
@@ -236,101 +252,19 @@ fn panic_requested(changed: &[String]) -> Option<String> {
         .map(|path| format!("test hook: a save of {path}"))
 }
 
-/// Serves a build's outcome and prints one line (or the diagnostics).
-fn publish(live: &Live, outcome: Outcome, build: &Running) {
-    let ms = build.started.elapsed().as_millis();
-    let changed = &build.changed;
-    let cause = describe(changed);
-    match outcome {
-        Outcome::Built { output, pages } => {
-            let verb = if changed.is_empty() {
-                "built"
-            } else {
-                "rebuilt"
-            };
-            let note = match live.publish_site(output) {
-                Published::Unchanged if !changed.is_empty() => " (no change)",
-                Published::Stylesheets => " (stylesheets only)",
-                _ => "",
-            };
-            println!("{verb} {pages} pages in {ms} ms{note}{cause}");
-        }
-        Outcome::Failed(overlay) => {
-            // The build process has printed the diagnostics.
-            live.publish_failure(&overlay);
-            let count = overlay.len();
-            let s = if count == 1 { "" } else { "s" };
-            println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
-        }
-        Outcome::Environment(message) => {
-            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!("error: {message}");
-            println!("build failed{cause}; the page shows the error until fixed");
-        }
-        Outcome::Internal(panic) => {
-            let message = format!("internal error while building: {panic}");
-            live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!(
-                "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
-            );
-            println!("build failed{cause}; the page shows the error until fixed");
-        }
-    }
-    if let Some(first) = &build.first {
-        let _ = first.send(());
-    }
-}
-
-/// ` · content/faq.md (+2 more)`, or nothing for the first build.
-fn describe(changed: &[String]) -> String {
-    match changed {
-        [] => String::new(),
-        [one] => format!(" · {one}"),
-        [first, rest @ ..] => format!(" · {first} (+{} more)", rest.len()),
-    }
-}
-
 /// The paths (relative to the root, `/`-separated) of the events worth a rebuild.
 fn relevant_paths(root: &Path, events: &[DebouncedEvent]) -> Vec<String> {
     let mut paths: Vec<String> = events
         .iter()
         .filter(|event| !matches!(event.kind, EventKind::Access(_)))
         .flat_map(|event| event.paths.iter())
-        .filter_map(|path| relative(root, path))
-        .filter(|path| !is_ignored(path))
+        .filter(|path| path.starts_with(root))
+        .map(|path| walk::relative(root, path))
+        // The very rule the build's walk uses, so a save rebuilds exactly when it can matter.
+        .filter(|path| walk::is_site_path(path))
         .collect();
     dedup_keeping_order(&mut paths);
     paths
-}
-
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let parts: Vec<&str> = relative
-        .components()
-        .map(|c| match c {
-            Component::Normal(part) => part.to_str(),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// Build output, and the temp and backup files editors write next to the file being saved
-/// (`*~`, Vim's `.x.swp`/`.x.swx` and `4913`, Emacs's `.#x` and `#x#`).
-fn is_ignored(path: &str) -> bool {
-    let first = path.split('/').next().unwrap_or_default();
-    if first == "output" || first == "target" {
-        return true;
-    }
-    let name = path.rsplit('/').next().unwrap_or_default();
-    name.ends_with('~')
-        || name == "4913"
-        || name.starts_with(".#")
-        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
-        || (name.starts_with('.')
-            && [".swp", ".swx", ".swo"]
-                .iter()
-                .any(|ext| name.ends_with(ext)))
 }
 
 fn dedup_keeping_order(paths: &mut Vec<String>) {
@@ -341,42 +275,6 @@ fn dedup_keeping_order(paths: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn editor_temp_files_and_output_are_ignored() {
-        for path in [
-            "content/faq.md~",
-            "content/.faq.md.swp",
-            "content/.faq.md.swx",
-            "content/4913",
-            "content/.#faq.md",
-            "content/#faq.md#",
-            "output/index.html",
-            "target/debug/x",
-        ] {
-            assert!(is_ignored(path), "{path} should be ignored");
-        }
-        for path in [
-            "content/faq.md",
-            "content/site.toml",
-            "themes/default/static/style.css",
-            "content/phases/#1.md",
-            "content/.well-known.md",
-        ] {
-            assert!(!is_ignored(path), "{path} should trigger a rebuild");
-        }
-    }
-
-    #[test]
-    fn paths_are_relative_to_the_root_with_slashes() {
-        let root = Path::new("/site");
-        assert_eq!(
-            relative(root, Path::new("/site/content/phases/junior.md")).as_deref(),
-            Some("content/phases/junior.md")
-        );
-        assert_eq!(relative(root, Path::new("/elsewhere/x.md")), None);
-        assert_eq!(relative(root, Path::new("/site")), None);
-    }
 
     #[test]
     fn access_events_and_temp_files_do_not_count() {
@@ -401,17 +299,19 @@ mod tests {
                 &["/site/content/.a.md.tmp~", "/site/content/a.md"],
             ),
             event(EventKind::Modify(ModifyKind::Any), &["/site/content/a.md"]),
+            // A dotfile the build's walk skips, and a path outside the root.
+            event(
+                EventKind::Modify(ModifyKind::Any),
+                &["/site/content/.well-known.md", "/elsewhere/b.md", "/site"],
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Any),
+                &["/site/content/phases/#1.md", "/site/content/#b.md#"],
+            ),
         ];
-        assert_eq!(relevant_paths(root, &events), ["content/a.md"]);
-    }
-
-    #[test]
-    fn the_cause_names_the_first_path_and_counts_the_rest() {
-        assert_eq!(describe(&[]), "");
-        assert_eq!(describe(&["content/a.md".into()]), " · content/a.md");
         assert_eq!(
-            describe(&["content/a.md".into(), "content/b.md".into(), "x".into()]),
-            " · content/a.md (+2 more)"
+            relevant_paths(root, &events),
+            ["content/a.md", "content/phases/#1.md"]
         );
     }
 }

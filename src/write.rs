@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::render::Sink;
+use crate::output::Sink;
 
 /// Written into every output folder so a later build knows it may replace that folder.
 pub(crate) const OUTPUT_MARKER: &str = ".sre-guide-output";
@@ -97,7 +97,7 @@ impl Drop for Staging {
 /// Writes a whole in-memory `output` to `target`, replacing what a previous build left there.
 #[cfg(test)]
 pub(crate) fn output(
-    output: &crate::render::Output,
+    output: &crate::output::Output,
     root: &Path,
     target: &Path,
 ) -> anyhow::Result<()> {
@@ -242,7 +242,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Output, OutputFile};
+    use crate::output::{Output, OutputFile};
 
     fn site_with(files: &[(&str, &str)]) -> Output {
         Output {

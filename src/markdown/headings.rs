@@ -9,8 +9,8 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::Diagnostic;
-use crate::links;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::html_ids;
 use crate::model::TocEntry;
 use crate::source::SourceFile;
 use crate::url;
@@ -114,7 +114,7 @@ impl Heading {
 pub(super) fn plan_headings(
     events: &[(Event, Range<usize>)],
     file: &Arc<SourceFile>,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
 ) -> (Vec<Heading>, usize) {
     struct Found {
         level: u8,
@@ -148,7 +148,7 @@ pub(super) fn plan_headings(
             Event::Html(html) | Event::InlineHtml(html) => {
                 raw_html.push_str(html);
                 if let Some(heading) = found.last_mut().filter(|_| in_heading) {
-                    links::start_tags(html, |tag| {
+                    html_ids::start_tags(html, |tag| {
                         heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
                     });
                 }
@@ -165,7 +165,7 @@ pub(super) fn plan_headings(
         }
     }
 
-    let in_html = links::ids_in(&raw_html);
+    let in_html = html_ids::ids_in(&raw_html);
     let mut taken: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
     taken.extend(footnotes.iter().cloned());
     taken.extend(in_html.iter().cloned());
@@ -291,7 +291,7 @@ mod tests {
         for entry in std::fs::read_dir(templates).expect("templates") {
             let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
             fixed.extend(
-                links::ids_in(&without_tera_tags(&text))
+                html_ids::ids_in(&without_tera_tags(&text))
                     .into_iter()
                     .filter(|id| !id.contains('{')),
             );

@@ -11,6 +11,7 @@ mod cli;
 mod fuzz;
 mod guide;
 mod markdown;
+mod module_graph;
 mod publish;
 mod rng;
 mod serve;

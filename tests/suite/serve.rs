@@ -347,12 +347,16 @@ fn new_deleted_and_renamed_pages_and_folders_are_seen() {
     eventually_contains(&preview, "/howtos/", "New section.");
     assert_eq!(preview.get("/guides/").status, 404);
 
-    // Editor droppings never cause a rebuild (measured once the rename's rebuilds are done).
+    // Editor droppings and dotfiles, which the build skips, never cause a rebuild (measured
+    // once the rename's rebuilds are done).
     thread::sleep(Duration::from_millis(300));
     let before = preview.stdout_lines().len();
     site.write("content/docs/first.md~", "backup");
     site.write("content/docs/.first.md.swp", "swap");
     site.write("content/docs/4913", "");
+    site.write("content/.well-known.md", "+++\ntitle = \"Hidden\"\n+++\n");
+    std::fs::create_dir_all(site.path("content/.git")).expect("mkdir");
+    site.write("content/.git/HEAD", "ref: refs/heads/main\n");
     thread::sleep(Duration::from_millis(400));
     assert_eq!(
         preview.stdout_lines().len(),

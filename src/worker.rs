@@ -1,4 +1,4 @@
-//! `serve`'s builds, each in a process of its own (`sre-guide serve-build`), so that a build can be
+//! `serve`'s builds (started by `watch.rs`), each in a process of its own (`sre-guide serve-build`), so that a build can be
 //! stopped: Tera cannot interrupt a render and Rust cannot kill a thread, but a process can be
 //! killed. In: the build options as flags, and on stdin the last good build's link preview images
 //! (costly to draw, so each process reuses them). Out: the built site or its problems, framed on
@@ -14,7 +14,7 @@ use std::thread;
 use crate::build::{self, BuildOptions, Failure};
 use crate::deadline;
 use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
-use crate::render::{Output, OutputFile};
+use crate::output::{Output, OutputFile};
 
 /// What a build process reports.
 #[derive(Debug)]
@@ -66,10 +66,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    let color = crate::use_color();
-    for diagnostic in diagnostics {
-        eprintln!("{}\n", diagnostic.render(color));
-    }
+    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 
