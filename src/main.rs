@@ -11,6 +11,7 @@ mod deadline;
 mod diagnostic;
 mod functions;
 mod headers;
+mod html;
 mod links;
 mod load;
 mod markdown;
