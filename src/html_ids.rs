@@ -1,15 +1,10 @@
-//! The ids a browser finds in HTML, read with html5ever's tokenizer (no tree): headings check
+//! The ids a browser finds in HTML, read with `html.rs`'s tokenizer (no tree): headings check
 //! their ids against the raw HTML a page holds, and the anchor stage against each rendered page.
 //! Pure functions over text; nothing here reports a problem.
 
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use crate::html;
 
 /// The ids of each rendered page, by content path.
 pub(crate) type PageIds = HashMap<String, HashSet<String>>;
@@ -29,52 +24,14 @@ pub(crate) struct FoundIds {
 pub(crate) fn page_ids(html: &str) -> FoundIds {
     let mut ids = HashSet::new();
     let mut repeated = BTreeSet::new();
-    start_tags(html, |tag| {
-        let id = tag.attrs.iter().find(|a| &*a.name.local == "id");
-        if let Some(id) = id.filter(|id| !id.value.is_empty())
-            && !ids.insert(id.value.to_string())
+    html::start_tags(html, |tag| {
+        if let Some(id) = html::attribute(tag, "id").filter(|id| !id.is_empty())
+            && !ids.insert(id.to_string())
         {
-            repeated.insert(id.value.to_string());
+            repeated.insert(id.to_string());
         }
     });
     FoundIds { ids, repeated }
-}
-
-/// Calls `visit` on each start tag of `html` as the HTML tokenizer reads it (names lowercased).
-pub(crate) fn start_tags(html: &str, visit: impl FnMut(&Tag)) {
-    let sink = StartTags(RefCell::new(visit));
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-}
-
-struct StartTags<F>(RefCell<F>);
-
-impl<F: FnMut(&Tag)> TokenSink for StartTags<F> {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let Token::TagToken(tag) = token else {
-            return TokenSinkResult::Continue;
-        };
-        if tag.kind != TagKind::StartTag {
-            return TokenSinkResult::Continue;
-        }
-        (self.0.borrow_mut())(&tag);
-        // Without a tree builder the tokenizer must be told where raw text starts, as a
-        // browser's parser tells it.
-        match tag.name.as_ref() {
-            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                TokenSinkResult::RawData(RawKind::Rawtext)
-            }
-            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-            "plaintext" => TokenSinkResult::Plaintext,
-            _ => TokenSinkResult::Continue,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod deadline;
 mod diagnostic;
 mod functions;
 mod headers;
+mod html;
 mod html_ids;
 mod links;
 mod load;

@@ -5,11 +5,11 @@
 
 use std::fmt::Write as _;
 
-use html5gum::{Token, Tokenizer};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Kwargs, State, Tera};
 
+use crate::html::{self, Piece};
 use crate::model::Site;
 use crate::theme::Theme;
 use crate::url::{ROOT_MARKER, SiteUrl};
@@ -108,19 +108,15 @@ fn sections(html: &str) -> Vec<Section> {
     let mut sections = vec![Section::default()];
     let mut in_heading = false;
     let mut skipped = 0usize;
-    for token in Tokenizer::new(html).flatten() {
+    html::walk(html, |piece| {
         let current = sections.last_mut().expect("never empty");
-        match token {
-            Token::StartTag(tag) => {
-                let name = tag.name.as_slice();
-                if matches!(name, b"script" | b"style" | b"svg") && !tag.self_closing {
+        match piece {
+            Piece::Start(tag) => {
+                let name = tag.name.as_ref();
+                if matches!(name, "script" | "style" | "svg") && !tag.self_closing {
                     skipped += 1;
                 } else if is_heading(name) {
-                    let anchor = tag
-                        .attributes
-                        .get(b"id".as_slice())
-                        .map(|id| String::from_utf8_lossy(&id.value).into_owned())
-                        .unwrap_or_default();
+                    let anchor = html::attribute(tag, "id").unwrap_or_default().to_string();
                     sections.push(Section {
                         anchor,
                         ..Section::default()
@@ -130,9 +126,9 @@ fn sections(html: &str) -> Vec<Section> {
                     current.text.push(' ');
                 }
             }
-            Token::EndTag(tag) => {
-                let name = tag.name.as_slice();
-                if matches!(name, b"script" | b"style" | b"svg") {
+            Piece::End(tag) => {
+                let name = tag.name.as_ref();
+                if matches!(name, "script" | "style" | "svg") {
                     skipped = skipped.saturating_sub(1);
                 } else if is_heading(name) {
                     in_heading = false;
@@ -140,8 +136,7 @@ fn sections(html: &str) -> Vec<Section> {
                     current.text.push(' ');
                 }
             }
-            Token::String(text) if skipped == 0 => {
-                let text = String::from_utf8_lossy(&text.value);
+            Piece::Text(text) if skipped == 0 => {
                 let text = text.replace(ROOT_MARKER, "");
                 if in_heading {
                     current.title.push_str(&text);
@@ -149,9 +144,9 @@ fn sections(html: &str) -> Vec<Section> {
                     current.text.push_str(&text);
                 }
             }
-            _ => {}
+            Piece::Text(_) => {}
         }
-    }
+    });
     for section in &mut sections {
         section.title = squeeze(&section.title);
         section.text = squeeze(&section.text);
@@ -159,31 +154,31 @@ fn sections(html: &str) -> Vec<Section> {
     sections
 }
 
-fn is_heading(name: &[u8]) -> bool {
-    matches!(name, b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6")
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
 /// Elements inside a line of text: no word break around them.
-fn is_inline(name: &[u8]) -> bool {
+fn is_inline(name: &str) -> bool {
     matches!(
         name,
-        b"a" | b"abbr"
-            | b"b"
-            | b"cite"
-            | b"code"
-            | b"em"
-            | b"i"
-            | b"kbd"
-            | b"mark"
-            | b"q"
-            | b"s"
-            | b"small"
-            | b"span"
-            | b"strong"
-            | b"sub"
-            | b"sup"
-            | b"time"
-            | b"u"
+        "a" | "abbr"
+            | ""
+            | "cite"
+            | "code"
+            | "em"
+            | "i"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "su"
+            | "sup"
+            | "time"
+            | "u"
     )
 }
 

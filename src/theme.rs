@@ -1,6 +1,6 @@
 //! `themes/<name>/` → `Theme`: every template under `templates/` parsed by Tera, and every file
 //! under `static/` read and given its published name (`.css` and `.js` get a content hash, so
-//! browsers may cache them forever; `.css` is minified first). Template errors are diagnostics
+//! browsers may cache them forever; both are minified first). Template errors are diagnostics
 //! at file:line:col (`tera_errors.rs`); nothing outside the site root is read.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,18 +141,22 @@ fn files(
     Ok(out)
 }
 
-/// A stylesheet without comments and spare whitespace (it is the largest asset most pages load);
-/// other files as they are. CSS the minifier cannot read is published as written: browsers
-/// recover from errors the minifier rejects, so the page must not lose its styles over it.
+/// Stylesheets and scripts without comments and spare whitespace (they count against every
+/// page's weight budget); other files as they are. CSS the minifier cannot read is published as
+/// written: browsers recover from errors it rejects, so a page must not lose its styles over it.
 fn minified(path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    if !path.ends_with(".css") {
-        return bytes;
-    }
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return bytes;
     };
-    match minifier::css::minify(text) {
-        Ok(css) => css.to_string().trim().as_bytes().to_vec(),
+    let smaller = if path.ends_with(".css") {
+        minifier::css::minify(text).map(|css| css.to_string())
+    } else if path.ends_with(".js") {
+        minifier::js::minify(text).map(|js| js.to_string())
+    } else {
+        return bytes;
+    };
+    match smaller {
+        Ok(text) => text.trim().as_bytes().to_vec(),
         Err(_) => bytes,
     }
 }
@@ -237,14 +241,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn css_is_minified_and_unreadable_css_is_kept_as_written() {
+    fn css_and_js_are_minified_and_unreadable_css_is_kept_as_written() {
         let css = "/* why */\n.a > b {\n  width: calc(100% - 2rem);\n}\n";
         let out = String::from_utf8(minified("x.css", css.as_bytes().to_vec())).unwrap();
         assert_eq!(out, ".a>b{width:calc(100% - 2rem);}");
         let broken = b"a { content: \"unclosed }".to_vec();
         assert_eq!(minified("x.css", broken.clone()), broken);
-        let js = b"/* kept */ var a = 1;".to_vec();
-        assert_eq!(minified("x.js", js.clone()), js);
+        let js = "/* why */\nvar a = 1;\nif (/^[a-z]+$/.test(x)) {\n  a = \"two  words\";\n}\n";
+        let out = String::from_utf8(minified("x.js", js.as_bytes().to_vec())).unwrap();
+        assert_eq!(out, "var a=1;if(/^[a-z]+$/.test(x)){a=\"two  words\";}");
+        let svg = b"<svg>  <!-- kept --> </svg>".to_vec();
+        assert_eq!(minified("x.svg", svg.clone()), svg);
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub(super) fn plan_headings(
             Event::Html(html) | Event::InlineHtml(html) => {
                 raw_html.push_str(html);
                 if let Some(heading) = found.last_mut().filter(|_| in_heading) {
-                    html_ids::start_tags(html, |tag| {
+                    crate::html::start_tags(html, |tag| {
                         heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
                     });
                 }

@@ -80,20 +80,27 @@ fn every_page_and_feature_runs_under_the_published_csp_without_a_violation() {
         js_str(&tab, "document.documentElement.getAttribute('data-theme')"),
         "dark"
     );
-    let second = js_str(
-        &tab,
-        "document.querySelector('#compare-out .card:last-child h3').textContent",
-    );
+    // The compare table's second level column, and the words it marks as differing.
+    let second_column = "(() => { const t = document.querySelector('#compare-out table'); \
+           return [t.querySelector('thead th:last-child').textContent, \
+                   t.querySelectorAll('tbody td:last-child mark').length, \
+                   location.hash]; })()";
+    let before = js(&tab, second_column);
     js(
         &tab,
         "(() => { const s = document.getElementById('compare-b'); s.selectedIndex = 3; \
            s.dispatchEvent(new Event('change', { bubbles: true })); })()",
     );
-    let chosen = js_str(
-        &tab,
-        "document.querySelector('#compare-out .card:last-child h3').textContent",
+    let after = js(&tab, second_column);
+    assert_ne!(before[0], after[0], "the compare view follows the choice");
+    assert!(
+        after[1].as_u64().unwrap_or(0) > 0,
+        "differences are marked: {after}"
     );
-    assert_ne!(second, chosen, "the compare view follows the choice");
+    assert!(
+        after[2].as_str().unwrap_or("").starts_with("#compare="),
+        "the choice is in the URL: {after}"
+    );
     seen.extend(
         violations(&tab)
             .into_iter()

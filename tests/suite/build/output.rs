@@ -30,7 +30,7 @@ fn build_writes_pretty_urls_and_prints_one_summary_line() {
             "notes/second/index.html",
             "sitemap.xml",
             "static/",
-            "static/app.eea23c62.js",
+            "static/app.2846f686.js",
             "static/logo.svg",
             "static/style.10553ac4.css",
         ]

@@ -144,7 +144,7 @@ fn search_costs_under_40_kb_and_pages_load_only_its_small_first_step() {
     let ui_text = std::str::from_utf8(&output()[ui.0]).expect("UTF-8");
     assert!(
         ui_text.contains("fetch(indexUrl)")
-            && ui_text.contains("indexUrl = link.getAttribute(\"data-search-index\")"),
+            && ui_text.contains("indexUrl=link.getAttribute(\"data-search-index\")"),
         "search-ui.js fetches only the index its page names"
     );
     for (page, html) in pages() {
