@@ -3,10 +3,11 @@
 //! can get wrong becomes a diagnostic and loading goes on, so one run reports everything; only
 //! a missing or unreadable `content/` folder is an environment error.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::bail;
+use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -115,64 +116,57 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         None => None,
     };
 
+    let found = found_below(root, &content)?;
+    // Reading, front matter and Markdown are per-file work: all cores do it, and the results
+    // are merged below in walk order, so diagnostics come out as a sequential load gives them.
+    let mut loaded = found
+        .par_iter()
+        .filter_map(|found| match found {
+            Found::Page(path, content_path) => Some(load_page(root, path, content_path)),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+
     let mut pages = Vec::new();
     let mut assets = Vec::new();
     let mut unloadable = std::collections::BTreeSet::new();
     let mut drafts = std::collections::BTreeSet::new();
     let mut data = Data::default();
-    for entry in crate::walk::below(root, &content) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(WalkError::Outside { link, target }) => {
-                diagnostics.push(WalkError::outside(&link, &target));
-                continue;
-            }
-            Err(WalkError::Walk(error)) => {
-                diagnostics.push(walk_error(root, &error)?);
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let content_path = relative(&content, path);
-        if content_path == "site.toml" {
-            continue;
-        }
-        if let Some(stem) = content_path
-            .strip_prefix("data/")
-            .and_then(|p| p.strip_suffix(".toml"))
-        {
-            match read(root, path, &mut diagnostics) {
-                Some(file) => load_data(stem, &file, &mut data, &mut diagnostics),
+    for found in found {
+        match found {
+            Found::Problem(diagnostic) => diagnostics.push(diagnostic),
+            Found::Data(path, stem) => match read(root, &path, &mut diagnostics) {
+                Some(file) => load_data(&stem, &file, &mut data, &mut diagnostics),
                 None => {
-                    data.broken.insert(stem.to_string());
+                    data.broken.insert(stem);
+                }
+            },
+            Found::Page(_, content_path) => {
+                let (page, page_diagnostics) = loaded
+                    .next()
+                    .expect("one loaded result for each page, in the same order");
+                diagnostics.extend(page_diagnostics.0);
+                match page {
+                    Some(page) if page.front.draft && !options.drafts => {
+                        drafts.insert(content_path);
+                    }
+                    Some(page) => pages.push(page),
+                    None => {
+                        unloadable.insert(content_path);
+                    }
                 }
             }
-        } else if content_path.ends_with(".md") {
-            match read(root, path, &mut diagnostics)
-                .and_then(|file| crate::page::page(&file, &content_path, &mut diagnostics))
-            {
-                Some(page) if page.front.draft && !options.drafts => {
-                    drafts.insert(content_path);
-                }
-                Some(page) => pages.push(page),
-                None => {
-                    unloadable.insert(content_path);
-                }
-            }
-        } else if !content_path.starts_with("data/") {
-            match std::fs::read(path) {
+            Found::Asset(path, content_path) => match std::fs::read(&path) {
                 Ok(bytes) => assets.push(Asset {
                     path: content_path,
                     bytes,
                 }),
                 Err(error) => diagnostics.push(
-                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
+                    Diagnostic::in_file(relative(root, &path), format!("cannot read: {error}"))
                         .help("check the file's permissions"),
                 ),
-            }
+            },
         }
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -183,6 +177,63 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     site.unloadable = unloadable;
     site.drafts = drafts;
     Ok((site, diagnostics))
+}
+
+/// One file the walk of `content/` found, or a problem it met, in walk order.
+enum Found {
+    Problem(Diagnostic),
+    /// `data/<stem>.toml`.
+    Data(PathBuf, String),
+    /// A `.md` page and its path below `content/`.
+    Page(PathBuf, String),
+    /// Any other file, published as is.
+    Asset(PathBuf, String),
+}
+
+/// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
+/// finds; reads nothing. A folder that cannot be read is an environment error.
+fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
+    let mut found = Vec::new();
+    for entry in crate::walk::below(root, content) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(WalkError::Outside { link, target }) => {
+                found.push(Found::Problem(WalkError::outside(&link, &target)));
+                continue;
+            }
+            Err(WalkError::Walk(error)) => {
+                found.push(Found::Problem(walk_error(root, &error)?));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let content_path = relative(content, &path);
+        if content_path == "site.toml" {
+            continue;
+        }
+        if let Some(stem) = content_path
+            .strip_prefix("data/")
+            .and_then(|p| p.strip_suffix(".toml"))
+        {
+            found.push(Found::Data(path, stem.to_string()));
+        } else if content_path.ends_with(".md") {
+            found.push(Found::Page(path, content_path));
+        } else if !content_path.starts_with("data/") {
+            found.push(Found::Asset(path, content_path));
+        }
+    }
+    Ok(found)
+}
+
+/// Reads and parses one page, with the diagnostics it caused; runs on any thread.
+fn load_page(root: &Path, path: &Path, content_path: &str) -> (Option<Page>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let page = read(root, path, &mut diagnostics)
+        .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));
+    (page, diagnostics)
 }
 
 /// What stands in for a `site.toml` that could not be read.

@@ -27,19 +27,53 @@ struct RawFrontMatter {
     #[serde(default)]
     kind: PageKind,
     #[serde(default)]
-    extra: toml::Table,
+    extra: RawExtra,
 }
 
-/// Only `[extra] level`, read again with its span: the rest of `extra` is free-form.
-#[derive(Deserialize)]
-struct RawExtraLevel {
-    #[serde(default)]
-    extra: Option<RawLevelOnly>,
+/// `[extra]`: a free-form table, of which `level` is also kept with its span (for
+/// diagnostics) when it is a string. Read in the same parse as the rest of the front matter.
+#[derive(Default)]
+struct RawExtra {
+    table: toml::Table,
+    level: Option<(String, std::ops::Range<usize>)>,
 }
 
-#[derive(Deserialize)]
-struct RawLevelOnly {
-    level: Option<Spanned<String>>,
+impl<'de> Deserialize<'de> for RawExtra {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawExtraVisitor)
+    }
+}
+
+struct RawExtraVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawExtraVisitor {
+    type Value = RawExtra;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        // As `toml::Table` says it, so a wrong `extra` reads as it always did.
+        formatter.write_str("a map")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<RawExtra, E> {
+        Ok(RawExtra::default())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawExtra, A::Error> {
+        let mut extra = RawExtra::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<Spanned<toml::Value>>()?;
+            if key == "level"
+                && let toml::Value::String(level) = value.get_ref()
+            {
+                extra.level = Some((level.clone(), value.span()));
+            }
+            if extra.table.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key: `{key}`")));
+            }
+            extra.table.insert(key, value.into_inner());
+        }
+        Ok(extra)
+    }
 }
 
 /// Splits `+++` front matter from the body, parses it, and renders the Markdown. A page holding
@@ -74,17 +108,10 @@ pub(crate) fn page(
     };
     let front_text = &text[toml_start..toml_end];
     let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
-    let level = toml::from_str::<RawExtraLevel>(front_text)
-        .ok()
-        .and_then(|raw| raw.extra)
-        .and_then(|extra| extra.level)
-        .map(|level| {
-            let span = level.span();
-            (
-                level.into_inner(),
-                toml_start + span.start..toml_start + span.end,
-            )
-        });
+    let level = raw
+        .extra
+        .level
+        .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
     let rendered = markdown::render(file, body_start, content_path, out);
     Some(Page {
         file: Arc::clone(file),
@@ -102,7 +129,7 @@ pub(crate) fn page(
             }),
             weight: raw.weight,
             draft: raw.draft,
-            extra: serde_json::to_value(&raw.extra)
+            extra: serde_json::to_value(&raw.extra.table)
                 .expect("a TOML table is always representable as JSON"),
             level,
             kind: raw.kind,
@@ -177,6 +204,40 @@ mod tests {
             Some("junior")
         );
         assert!(page.content.contains("<h1 id=\"hi\">"));
+    }
+
+    #[test]
+    fn extra_level_keeps_its_span_and_the_rest_of_extra() {
+        let text = "+++\ntitle = \"A\"\n[extra]\nlevel = \"senior\"\nteam = 3\n+++\n";
+        let (page, out) = load_page(text);
+        assert!(out.is_empty(), "{out:?}");
+        let page = page.expect("loaded");
+        let (level, span) = page.front.level.expect("a level");
+        assert_eq!((level.as_str(), &text[span]), ("senior", "\"senior\""));
+        assert_eq!(page.front.extra["level"], "senior");
+        assert_eq!(page.front.extra["team"], 3);
+        // A level that is not a string is no level, but stays in `extra` for templates.
+        let (page, out) = load_page("+++\ntitle = \"A\"\nextra = { level = 2 }\n+++\n");
+        let page = page.expect("loaded");
+        assert!(out.is_empty() && page.front.level.is_none());
+        assert_eq!(page.front.extra["level"], 2);
+    }
+
+    #[test]
+    fn a_wrong_extra_is_reported_as_a_plain_table_would_be() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Plain {
+            title: String,
+            extra: toml::Table,
+        }
+        for front in ["title = \"A\"\nextra = 3\n", "title = \"A\"\nextra = [1]\n"] {
+            let plain = toml::from_str::<Plain>(front).expect_err("extra is no table");
+            let (page, out) = load_page(&format!("+++\n{front}+++\n"));
+            assert!(page.is_none());
+            assert_eq!(out.len(), 1);
+            assert_eq!(out[0].message, plain.message().trim_end());
+        }
     }
 
     #[test]
