@@ -59,16 +59,7 @@ pub(crate) fn register(
             let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
                 url = url.fragment(anchor);
-                let template = state
-                    .get::<Value>("page")
-                    .ok()
-                    .flatten()
-                    .and_then(|p| {
-                        p.get_from_path("template")
-                            .and_then(|t| t.as_str())
-                            .map(str::to_string)
-                    })
-                    .unwrap_or_default();
+                let template = page_field(state, "template");
                 anchors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -125,16 +116,7 @@ pub(crate) fn register(
             // Its content's links are relative to the page showing it, so one value per page,
             // depth and embedding serves every caller: a template listing a section on each of
             // its pages stays linear in the number of pages.
-            let shown_on = state
-                .get::<Value>("page")
-                .ok()
-                .flatten()
-                .and_then(|p| {
-                    p.get_from_path("route")
-                        .and_then(|r| r.as_str())
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
+            let shown_on = page_field(state, "route");
             let root = if shown_on.is_empty() || shown_on.ends_with('/') {
                 url::relative_root(&shown_on)
             } else {
@@ -189,6 +171,21 @@ pub(crate) fn register(
 
 /// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
 /// and every id, and every link to one, prefixed so they stay unique there.
+/// A text field of the `page` being rendered (`route`, `template`); empty where there is none
+/// (the 404 page has no route).
+fn page_field(state: &State, field: &str) -> String {
+    state
+        .get::<Value>("page")
+        .ok()
+        .flatten()
+        .and_then(|page| {
+            page.get_from_path(field)
+                .and_then(|value| value.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
 fn embedded(html: &str, offset: u8, prefix: &str) -> String {
     let mut out = html.to_string();
     if offset > 0 {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Link, LinkTarget, TocEntry};
@@ -15,23 +15,16 @@ use crate::source::SourceFile;
 use crate::url::{self, ROOT_MARKER, Route, SiteUrl};
 
 mod headings;
+mod options;
 
 use headings::{Heading, nest_toc, plan_headings};
+pub(crate) use options::options;
 
 pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
-}
-
-pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Renders the body of `file` that starts at byte `body_start` for its own page; `content_path`

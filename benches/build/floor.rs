@@ -8,17 +8,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Parser, html};
 
-/// The options of `src/markdown.rs` (the binary crate has no library to import them from).
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
-}
+/// The options of `src/markdown.rs`, from the same file.
+#[path = "../../src/markdown/options.rs"]
+mod markdown_options;
+use markdown_options::options;
 
 /// Builds `content` into `output` on `available_parallelism` threads; each thread takes the next
 /// file from a shared counter, so a slow file never leaves a core idle.
