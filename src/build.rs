@@ -1,12 +1,14 @@
 //! The pipeline as a straight line: load → theme → links → check → render → anchors. `build`,
 //! `check` and `serve` all call `build`, so they can never disagree about what a site is; only
 //! what happens to the rendered files differs (written to disk, discarded, or served from memory).
+//! `serve` runs the stages itself (`prepare`, then `finish`) to render saved pages first.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::{Collect, Output, Sink};
+use crate::output::Sink;
+use crate::check::CheckedSite;
+use crate::theme::Theme;
 use crate::{anchors, check, links, load, render, theme};
 
 pub(crate) struct BuildOptions {
@@ -14,12 +16,6 @@ pub(crate) struct BuildOptions {
     pub(crate) base_url: Option<String>,
     /// Include pages marked `draft = true` (`--drafts`).
     pub(crate) drafts: bool,
-}
-
-/// A site built into memory (for `serve`).
-pub(crate) struct Built {
-    pub(crate) output: Output,
-    pub(crate) pages: usize,
 }
 
 /// What a build handed to its sink.
@@ -50,35 +46,52 @@ impl From<Diagnostics> for Failure {
     }
 }
 
-/// Builds the site into memory, reusing the previous build's costly files offered in `reusable`
-/// (path → bytes; link preview images, whose names hash what they show).
-pub(crate) fn build(
-    options: &BuildOptions,
-    reusable: HashMap<String, Vec<u8>>,
-) -> Result<Built, Failure> {
-    let collect = Collect::reusing(reusable);
-    let counts = build_into(options, &collect)?;
-    Ok(Built {
-        output: collect.into_output(),
-        pages: counts.pages,
-    })
-}
-
 /// Builds the site, handing each file to `sink` as it is rendered. The sink may have received
 /// files even when the build fails; the caller decides what to do with them. Every stage runs
 /// whatever the earlier ones found, so one run reports every problem: entries with problems are
 /// left out of the checked site, and the rest is still rendered to find template problems.
 pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Counts, Failure> {
+    finish(prepare(options, None)?, sink)
+}
+
+/// A site loaded, themed and checked: what rendering starts from.
+pub(crate) struct Prepared {
+    pub(crate) site: CheckedSite,
+    pub(crate) theme: Theme,
+    /// What loading and checking found; the build fails with them after rendering.
+    pub(crate) diagnostics: Diagnostics,
+}
+
+/// load → theme → links → check, reusing unchanged pages from `cache` (`serve`).
+pub(crate) fn prepare(
+    options: &BuildOptions,
+    cache: Option<&crate::page_cache::PageCache>,
+) -> Result<Prepared, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
         base_url: options.base_url.as_deref(),
         drafts: options.drafts,
+        cache,
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
     diagnostics.extend(links::targets(&site));
     let (site, check_diagnostics) = check::site(site, &theme, &diagnostics);
     diagnostics.extend(check_diagnostics);
+    Ok(Prepared {
+        site,
+        theme,
+        diagnostics,
+    })
+}
+
+/// render → anchors: every file to `sink`, then the build's verdict.
+pub(crate) fn finish(prepared: Prepared, sink: &dyn Sink) -> Result<Counts, Failure> {
+    let Prepared {
+        site,
+        theme,
+        mut diagnostics,
+    } = prepared;
     let rendered = render::site(&site, &theme, sink)?;
     diagnostics.extend(rendered.templates);
     // Anchors are checked against the pages as rendered, so ids templates make count too.

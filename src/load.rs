@@ -71,6 +71,8 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) base_url: Option<&'a str>,
     /// Keep `draft = true` pages in the site (`--drafts`).
     pub(crate) drafts: bool,
+    /// `serve`'s pages of earlier builds, reused while their file is unchanged.
+    pub(crate) cache: Option<&'a crate::page_cache::PageCache>,
 }
 
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
@@ -122,7 +124,10 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
-            Found::Page(path, content_path) => Some(load_page(root, path, content_path)),
+            Found::Page(path, content_path) => Some(match options.cache {
+                Some(cache) => cache.load(root, path, content_path),
+                None => load_page(root, path, content_path),
+            }),
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -229,7 +234,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
 }
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
-fn load_page(root: &Path, path: &Path, content_path: &str) -> (Option<Page>, Diagnostics) {
+pub(crate) fn load_page(root: &Path, path: &Path, content_path: &str) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(root, path, &mut diagnostics)
         .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));

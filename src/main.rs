@@ -21,6 +21,7 @@ mod model;
 mod og_image;
 mod output;
 mod page;
+mod page_cache;
 mod quiz;
 mod render;
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod rng;
 mod scaffold;
 mod search;
 mod serve;
+mod session;
 mod source;
 mod tera_errors;
 mod theme;

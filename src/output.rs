@@ -2,10 +2,9 @@
 //! take each file as it is rendered — memory for `serve`, nowhere for `check` (`write.rs` has the
 //! staging folder for `build`). Nothing here renders or touches the filesystem.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
-/// The files a build publishes, sorted by path.
+/// The files a build publishes, sorted by path (tests write them).
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub(crate) struct Output {
     pub(crate) files: Vec<OutputFile>,
@@ -18,6 +17,7 @@ pub(crate) struct OutputFile {
     pub(crate) bytes: Vec<u8>,
 }
 
+#[cfg(test)]
 impl Output {
     pub(crate) fn get(&self, path: &str) -> Option<&OutputFile> {
         self.files
@@ -38,53 +38,15 @@ pub(crate) trait Sink: Sync {
         None
     }
 
+    /// False to pass over the page at `path` (below `content/`): `serve` rendering changed
+    /// pages first, or stopping a pass a newer save overtook.
+    fn renders(&self, _path: &str) -> bool {
+        true
+    }
+
     /// False when files are dropped unseen (`check`), so costly ones need not be made.
     fn keeps_files(&self) -> bool {
         true
-    }
-}
-
-/// Keeps every file in memory, for `serve`, reusing costly files the previous build made.
-#[derive(Default)]
-pub(crate) struct Collect {
-    files: Mutex<Vec<OutputFile>>,
-    reusable: HashMap<String, Vec<u8>>,
-}
-
-impl Sink for Collect {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let file = OutputFile {
-            path: path.to_string(),
-            bytes,
-        };
-        self.files
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(file);
-        Ok(())
-    }
-
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.reusable.get(path).cloned()
-    }
-}
-
-impl Collect {
-    /// A sink that offers `reusable` (path → bytes of the previous build) to `previous`.
-    pub(crate) fn reusing(reusable: HashMap<String, Vec<u8>>) -> Collect {
-        Collect {
-            files: Mutex::default(),
-            reusable,
-        }
-    }
-
-    pub(crate) fn into_output(self) -> Output {
-        let mut files = self
-            .files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Output { files }
     }
 }
 

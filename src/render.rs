@@ -205,7 +205,7 @@ fn render_pages(
                     pages
                         .iter()
                         .map(|page| {
-                            if !checked.renders(page) {
+                            if !checked.renders(page) || !writer.sink.renders(&page.path) {
                                 return Ok(None);
                             }
                             let html = render_guarded(site, tera, theme, page)?;

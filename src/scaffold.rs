@@ -33,6 +33,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         root: request.root,
         base_url: None,
         drafts: true,
+        cache: None,
     })?;
     let route = Route::of(&path);
     if let Some(other) = site.page_at(&route) {

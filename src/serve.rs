@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,9 +22,8 @@ mod respond;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
-use crate::output::Output;
 use crate::watch::{self, Rebuilt};
-use crate::worker::Outcome;
+use crate::worker::{Delta, Outcome};
 
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
@@ -150,10 +149,19 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
+/// Served files by path; successive builds share the bytes of files they did not change.
+pub(super) type Files = HashMap<String, Arc<Vec<u8>>>;
+
 pub(super) struct Site {
-    pub(super) output: Output,
+    pub(super) files: Files,
     /// ETags, computed at most once per file per build, on first request.
     pub(super) etags: Mutex<HashMap<String, u64>>,
+}
+
+impl Site {
+    pub(super) fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(|bytes| bytes.as_slice())
+    }
 }
 
 /// The shared heart of the preview: the current state and the open event streams.
@@ -162,6 +170,8 @@ pub(crate) struct Live {
     /// Open event streams; publishing and subscribing both hold this lock, so no event is missed.
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     next_build: AtomicU64,
+    /// The newest request's saved pages were published ahead of its verdict.
+    shown: AtomicBool,
     /// Bound to loopback: answer only requests addressed to a loopback name, so a web page
     /// elsewhere cannot read the preview through a DNS name rebound to 127.0.0.1.
     pub(super) loopback_only: bool,
@@ -188,6 +198,7 @@ impl Live {
             })),
             clients: Mutex::new(Vec::new()),
             next_build: AtomicU64::new(start + 1),
+            shown: AtomicBool::new(false),
             loopback_only,
         }
     }
@@ -196,12 +207,22 @@ impl Live {
         Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Serves `output` from now on and tells open pages how to catch up.
-    pub(crate) fn publish_site(&self, output: Output) -> Published {
+    /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
+    pub(crate) fn publish_site(&self, delta: Delta) -> Published {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         let old = self.current();
+        let mut files = match &old.site {
+            Some(site) if !delta.complete => site.files.clone(),
+            _ => Files::new(),
+        };
+        for path in &delta.removed {
+            files.remove(path);
+        }
+        for file in delta.files {
+            files.insert(file.path, Arc::new(file.bytes));
+        }
         let change = match &old.site {
-            Some(site) => compare(&site.output, &output),
+            Some(site) => compare(&site.files, &files),
             None => Change::Reload,
         };
         let (published, build, message) = match change {
@@ -218,7 +239,7 @@ impl Live {
             }
         };
         let site = Arc::new(Site {
-            output,
+            files,
             etags: Mutex::new(HashMap::new()),
         });
         self.swap(State {
@@ -316,19 +337,20 @@ struct CssChange {
     to: String,
 }
 
-fn compare(old: &Output, new: &Output) -> Change {
-    let gone = old.files.iter().filter(|f| new.get(&f.path).is_none());
-    let added = new.files.iter().filter(|f| old.get(&f.path).is_none());
+fn compare(old: &Files, new: &Files) -> Change {
+    let gone = old.keys().filter(|path| !new.contains_key(*path));
+    let mut added: Vec<&String> = new.keys().filter(|path| !old.contains_key(*path)).collect();
+    added.sort();
     let mut changes = Vec::new();
-    for file in added {
-        let stem = css_stem(&file.path);
+    for path in added {
+        let stem = css_stem(path);
         let from = gone
             .clone()
-            .find(|g| stem.is_some() && css_stem(&g.path) == stem);
+            .find(|gone| stem.is_some() && css_stem(gone) == stem);
         match from {
             Some(from) => changes.push(CssChange {
-                from: from.path.clone(),
-                to: file.path.clone(),
+                from: from.clone(),
+                to: path.clone(),
             }),
             None => return Change::Reload,
         }
@@ -337,20 +359,18 @@ fn compare(old: &Output, new: &Output) -> Change {
         return Change::Reload;
     }
     // Every other file must be the old one with the stylesheet names replaced.
-    for file in &new.files {
-        let Some(before) = old.get(&file.path) else {
+    for (path, after) in new {
+        let Some(before) = old.get(path) else {
             continue; // a new stylesheet
         };
-        if before.bytes == file.bytes {
+        if Arc::ptr_eq(before, after) || before == after {
             continue;
         }
-        let (Ok(before), Ok(after)) = (
-            std::str::from_utf8(&before.bytes),
-            std::str::from_utf8(&file.bytes),
-        ) else {
+        let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
+        else {
             return Change::Reload;
         };
-        if file.path.ends_with(".css") || changes.is_empty() {
+        if path.ends_with(".css") || changes.is_empty() {
             return Change::Reload;
         }
         let renamed = changes.iter().fold(before.to_string(), |text, change| {
@@ -384,14 +404,21 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
     let changed = &rebuilt.changed;
     let cause = describe(changed);
     match rebuilt.outcome {
-        Outcome::Built { output, pages } => {
+        Outcome::Shown(delta) => {
+            // The saved pages, ahead of the rest of the site; the verdict follows.
+            if !matches!(live.publish_site(delta), Published::Unchanged) {
+                live.shown.store(true, Ordering::Relaxed);
+            }
+        }
+        Outcome::Built { delta, pages } => {
             let verb = if changed.is_empty() {
                 "built"
             } else {
                 "rebuilt"
             };
-            let note = match live.publish_site(output) {
-                Published::Unchanged if !changed.is_empty() => " (no change)",
+            let shown = live.shown.swap(false, Ordering::Relaxed);
+            let note = match live.publish_site(delta) {
+                Published::Unchanged if !changed.is_empty() && !shown => " (no change)",
                 Published::Stylesheets => " (stylesheets only)",
                 _ => "",
             };
@@ -399,6 +426,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
         }
         Outcome::Failed(overlay) => {
             // The build process has printed the diagnostics.
+            live.shown.store(false, Ordering::Relaxed);
             live.publish_failure(&overlay);
             let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
@@ -432,18 +460,12 @@ fn describe(changed: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::OutputFile;
 
-    fn output(files: &[(&str, &str)]) -> Output {
-        let mut files: Vec<OutputFile> = files
+    fn output(files: &[(&str, &str)]) -> Files {
+        files
             .iter()
-            .map(|(path, text)| OutputFile {
-                path: path.to_string(),
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Output { files }
+            .map(|(path, text)| (path.to_string(), Arc::new(text.as_bytes().to_vec())))
+            .collect()
     }
 
     #[test]

@@ -21,7 +21,7 @@ use notify_debouncer_full::{
 
 use crate::build::BuildOptions;
 use crate::walk;
-use crate::worker::{Outcome, Worker};
+use crate::worker::{Outcome, Report, Request, Worker};
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
 /// events within a few milliseconds; this is short enough to keep a reload well under 100 ms.
@@ -131,16 +131,16 @@ pub(crate) fn start(
 }
 
 /// What the rebuild coordinator hears: a burst of saves (empty for the first build, with a
-/// channel to say when it is published), or a build process's outcome.
+/// channel to say when it is published), or what the build process `epoch` reported.
 enum Message {
     Changed(Vec<String>, Option<mpsc::Sender<()>>),
-    Done(u64, Outcome),
+    Report(u64, Report),
 }
 
-/// The build whose result will be published, if it finishes before a newer save arrives.
-struct Running {
+/// The newest request, until the build process has finished it.
+struct Pending {
     generation: u64,
-    worker: Option<Worker>,
+    /// Its saves, and those of the requests it overtook.
     changed: Vec<String>,
     started: Instant,
     first: Option<mpsc::Sender<()>>,
@@ -163,10 +163,23 @@ impl Watching {
     }
 }
 
-/// Newest save wins: each burst of saves starts a fresh build process; one still running when a
-/// newer save arrives is killed, so its result is never published and a template that loops for
-/// ever costs nothing once the fix is saved. The build process itself ends a render past its
-/// time budget, and reports a panic as an internal error.
+/// The one build process and what it is working on.
+struct Builder<'a> {
+    options: &'a BuildOptions,
+    sender: &'a mpsc::Sender<Message>,
+    worker: Option<Worker>,
+    /// Counts build processes, so reports of a stopped one are ignored.
+    epoch: u64,
+    pending: Option<Pending>,
+    /// The request a fresh process was started for after its predecessor ended without a word.
+    restarted_for: u64,
+}
+
+/// Newest save wins: each burst of saves is a request to the build process, which stops the
+/// pass it is working on between pages and starts the new one; a render that never ends (a
+/// runaway template) makes the process end itself, and a fresh one builds the newest request.
+/// Every file a process reports is published, overtaken or not, so what `serve` holds is what
+/// the process believes it holds; only the newest request's verdict is printed.
 fn coordinate(
     mut post_build: impl FnMut(Rebuilt),
     options: &Arc<BuildOptions>,
@@ -174,68 +187,123 @@ fn coordinate(
     messages: &mpsc::Receiver<Message>,
 ) {
     let mut generation = 0;
-    let mut running: Option<Running> = None;
+    let mut builder = Builder {
+        options,
+        sender,
+        worker: None,
+        epoch: 0,
+        pending: None,
+        restarted_for: 0,
+    };
     while let Ok(message) = messages.recv() {
         match message {
             Message::Changed(mut changed, mut first) => {
-                // Saves that queued up behind this one join it: one build per burst.
-                while let Ok(Message::Changed(more, also_first)) = messages.try_recv() {
-                    changed.extend(more);
-                    first = first.or(also_first);
-                }
                 dedup_keeping_order(&mut changed);
                 generation += 1;
-                let overtaken = running.take();
-                let first = first.or_else(|| overtaken.as_ref().and_then(|r| r.first.clone()));
-                if let Some(worker) = overtaken.and_then(|r| r.worker) {
-                    worker.stop();
+                let mut all = Vec::new();
+                if let Some(overtaken) = builder.pending.take() {
+                    first = first.or(overtaken.first);
+                    all = overtaken.changed;
                 }
-                running = Some(start_build(generation, options, sender, changed, first));
+                all.extend(changed.iter().cloned());
+                dedup_keeping_order(&mut all);
+                builder.pending = Some(Pending {
+                    generation,
+                    changed: all,
+                    started: Instant::now(),
+                    first,
+                });
+                builder.request(generation, changed, &mut post_build);
             }
-            Message::Done(done, outcome) => {
-                if let Some(current) = running.take_if(|r| r.generation == done) {
-                    if let Some(worker) = current.worker {
-                        worker.finish();
-                    }
-                    post_build(Rebuilt {
-                        outcome,
-                        changed: current.changed,
-                        took: current.started.elapsed(),
-                    });
-                    if let Some(first) = current.first {
-                        let _ = first.send(());
-                    }
-                }
+            Message::Report(epoch, report) if epoch == builder.epoch => {
+                builder.report(report, &mut post_build);
             }
+            Message::Report(..) => {} // from a process that was replaced
         }
     }
 }
 
-fn start_build(
-    generation: u64,
-    options: &BuildOptions,
-    sender: &mpsc::Sender<Message>,
-    changed: Vec<String>,
-    first: Option<mpsc::Sender<()>>,
-) -> Running {
-    let done = sender.clone();
-    let report = move |outcome| {
-        let _ = done.send(Message::Done(generation, outcome));
-    };
-    let worker = match Worker::start(options, panic_requested(&changed), report) {
-        Ok(worker) => Some(worker),
-        Err(error) => {
-            let message = format!("cannot start a build process: {error}");
-            let _ = sender.send(Message::Done(generation, Outcome::Environment(message)));
-            None
+impl Builder<'_> {
+    /// Hands the request to the build process, starting one if there is none.
+    fn request(&mut self, generation: u64, changed: Vec<String>, post: &mut impl FnMut(Rebuilt)) {
+        if self.worker.is_none() {
+            self.epoch += 1;
+            let (epoch, sender) = (self.epoch, self.sender.clone());
+            let report = move |report| {
+                let _ = sender.send(Message::Report(epoch, report));
+            };
+            match Worker::start(self.options, report) {
+                Ok(worker) => self.worker = Some(worker),
+                Err(error) => {
+                    let message = format!("cannot start a build process: {error}");
+                    self.finish(Outcome::Environment(message), post);
+                    return;
+                }
+            }
         }
-    };
-    Running {
-        generation,
-        worker,
-        changed,
-        started: Instant::now(),
-        first,
+        let request = Request {
+            generation,
+            panic: panic_requested(&changed),
+            changed,
+        };
+        if let Some(worker) = &mut self.worker {
+            // A process that is gone says so with `Ended`, which starts a fresh one.
+            worker.request(&request);
+        }
+    }
+
+    fn report(&mut self, report: Report, post: &mut impl FnMut(Rebuilt)) {
+        let Report::Frame(generation, outcome) = report else {
+            if let Some(worker) = self.worker.take() {
+                worker.finish();
+            }
+            let Some(pending) = &self.pending else { return };
+            if self.restarted_for == pending.generation {
+                let message = "the build process ended without a result".to_string();
+                self.finish(Outcome::Internal(message), post);
+            } else {
+                self.restarted_for = pending.generation;
+                self.request(pending.generation, Vec::new(), post);
+            }
+            return;
+        };
+        let current = self
+            .pending
+            .as_ref()
+            .filter(|pending| pending.generation == generation);
+        let took = current.map_or(Duration::ZERO, |pending| pending.started.elapsed());
+        match outcome {
+            Outcome::Shown(delta) | Outcome::Built { delta, .. } if current.is_none() => {
+                // An overtaken request's files: served, its verdict not printed.
+                post(Rebuilt {
+                    outcome: Outcome::Shown(delta),
+                    changed: Vec::new(),
+                    took,
+                });
+            }
+            Outcome::Shown(delta) => post(Rebuilt {
+                outcome: Outcome::Shown(delta),
+                changed: Vec::new(),
+                took,
+            }),
+            outcome if current.is_some() => self.finish(outcome, post),
+            _ => {} // an overtaken request's failure
+        }
+    }
+
+    /// Publishes the newest request's verdict.
+    fn finish(&mut self, outcome: Outcome, post: &mut impl FnMut(Rebuilt)) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        post(Rebuilt {
+            outcome,
+            changed: pending.changed,
+            took: pending.started.elapsed(),
+        });
+        if let Some(first) = pending.first {
+            let _ = first.send(());
+        }
     }
 }
 

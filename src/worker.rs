@@ -1,28 +1,41 @@
-//! `serve`'s builds (started by `watch.rs`), each in a process of its own (`sre-guide serve-build`), so that a build can be
-//! stopped: Tera cannot interrupt a render and Rust cannot kill a thread, but a process can be
-//! killed. In: the build options as flags, and on stdin the last good build's link preview images
-//! (costly to draw, so each process reuses them). Out: the built site or its problems, framed on
-//! the process's stdout; diagnostics go to stderr (the terminal) exactly as `build` prints them.
+//! `serve`'s build process (`sre-guide serve-build`), started by `watch.rs` and kept across
+//! saves so it remembers the site (`session.rs`); a process, so that a build can still be
+//! stopped: Tera cannot interrupt a render and Rust cannot kill a thread. In: on stdin the last
+//! good build's link preview images, then one frame per burst of saves. Out: framed on stdout,
+//! the files that changed (changed pages first, then the rest) or the build's problems;
+//! diagnostics go to stderr (the terminal) exactly as `build` prints them.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::panic::AssertUnwindSafe;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use crate::build::{self, BuildOptions, Failure};
-use crate::deadline;
-use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
-use crate::output::{Output, OutputFile};
+use serde::{Deserialize, Serialize};
 
-/// What a build process reports.
+use crate::build::BuildOptions;
+use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
+use crate::output::OutputFile;
+
+/// Files that changed since the build process's previous frame.
+#[derive(Debug, Default)]
+pub(crate) struct Delta {
+    /// New and changed files, sorted by path.
+    pub(crate) files: Vec<OutputFile>,
+    /// Files no longer published.
+    pub(crate) removed: Vec<String>,
+    /// `files` is the whole site (a new process's first build): anything else goes.
+    pub(crate) complete: bool,
+}
+
+/// What a build process reports about one request.
 #[derive(Debug)]
 pub(crate) enum Outcome {
-    Built {
-        output: Output,
-        pages: usize,
-    },
+    /// The changed pages, rendered before the rest so the browser shows them at once.
+    Shown(Delta),
+    /// The whole site is built: every other changed file.
+    Built { delta: Delta, pages: usize },
     /// Problems an editor can fix, already printed to the terminal by the build process.
     Failed(Vec<OverlayDiagnostic>),
     /// The environment failed (an unreadable folder): the message.
@@ -31,41 +44,43 @@ pub(crate) enum Outcome {
     Internal(String),
 }
 
-/// Set (debug builds only) to make the build process panic, for the tests of the panic guard.
-pub(crate) const TEST_PANIC: &str = "SRE_GUIDE_TEST_PANIC";
+/// One burst of saves, as the build process receives it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Request {
+    pub(crate) generation: u64,
+    /// Saved paths relative to the root.
+    pub(crate) changed: Vec<String>,
+    /// Debug builds only: the message the build of this request panics with (tests).
+    pub(crate) panic: Option<String>,
+}
 
-/// The build process: builds once, writes the outcome to stdout, exits. It also exits when its
-/// parent goes away (stdin closes), so a killed `serve` leaves no build running.
+
+/// The request the build process is working on, for frames sent from other threads.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The build process: answers requests until its parent goes away (stdin closes), so a killed
+/// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
     let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
-    let _ = thread::Builder::new().name("parent".into()).spawn(|| {
-        let _ = io::stdin().read_to_end(&mut Vec::new());
+    let requests = crate::session::Requests::default();
+    let reader = requests.clone();
+    let _ = thread::Builder::new().name("parent".into()).spawn(move || {
+        while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
+            reader.push(request);
+        }
         std::process::exit(3);
     });
-    deadline::exit_when_overdue(|late| send(&failed(&[late])));
-    let build = AssertUnwindSafe(|| {
-        if cfg!(debug_assertions)
-            && let Ok(message) = std::env::var(TEST_PANIC)
-        {
-            panic!("{message}");
-        }
-        build::build(&options, reusable)
+    crate::deadline::exit_when_overdue(|late| {
+        send(GENERATION.load(Ordering::Relaxed), &failed(&[late]));
     });
-    let outcome = match std::panic::catch_unwind(build) {
-        Ok(Ok(built)) => Outcome::Built {
-            output: built.output,
-            pages: built.pages,
-        },
-        Ok(Err(Failure::Content(diagnostics))) => failed(&diagnostics),
-        Ok(Err(Failure::Environment(error))) => Outcome::Environment(format!("{error:#}")),
-        Err(payload) => Outcome::Internal(panic_message(payload.as_ref())),
-    };
-    send(&outcome);
-    ExitCode::SUCCESS
+    crate::session::serve_requests(options, reusable, &requests, |generation, outcome| {
+        GENERATION.store(generation, Ordering::Relaxed);
+        send(generation, outcome);
+    })
 }
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
-fn failed(diagnostics: &[Diagnostic]) -> Outcome {
+pub(crate) fn failed(diagnostics: &[Diagnostic]) -> Outcome {
     crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
@@ -78,71 +93,103 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "no message".to_string())
 }
 
-fn send(outcome: &Outcome) {
-    let bytes = encode(outcome);
+/// Writes one frame: its length, then the request's generation and the outcome.
+fn send(generation: u64, outcome: &Outcome) {
+    let body = encode(outcome);
+    let mut frame = Vec::with_capacity(body.len() + 16);
+    frame.extend_from_slice(&(body.len() as u64 + 8).to_le_bytes());
+    frame.extend_from_slice(&generation.to_le_bytes());
+    frame.extend_from_slice(&body);
     let mut stdout = io::stdout().lock();
-    let _ = stdout.write_all(&bytes).and_then(|()| stdout.flush());
+    let _ = stdout.write_all(&frame).and_then(|()| stdout.flush());
+}
+
+fn read_request(input: &mut impl Read) -> io::Result<Option<Request>> {
+    let mut length = [0; 8];
+    match input.read_exact(&mut length) {
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        other => other?,
+    }
+    let mut bytes = Vec::new();
+    input
+        .take(u64::from_le_bytes(length))
+        .read_to_end(&mut bytes)?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+}
+
+/// What the process's reader thread hands on: a frame, or the process's end.
+pub(crate) enum Report {
+    Frame(u64, Outcome),
+    Ended,
 }
 
 /// A running build process; `stop` kills it.
 pub(crate) struct Worker {
     child: Child,
+    stdin: ChildStdin,
 }
 
 impl Worker {
-    /// Starts a build of `options`; `done` gets its outcome (or why there was none) once the
-    /// process ends, on a thread of its own.
+    /// Starts a build process for `options`; `report` gets each frame it sends, then `Ended`,
+    /// on a thread of its own.
     pub(crate) fn start(
         options: &BuildOptions,
-        test_panic: Option<String>,
-        done: impl FnOnce(Outcome) + Send + 'static,
+        report: impl Fn(Report) + Send + 'static,
     ) -> io::Result<Worker> {
         let mut command = Command::new(std::env::current_exe()?);
         command.arg("serve-build").arg("--root").arg(&options.root);
         if options.drafts {
             command.arg("--drafts");
         }
-        if let Some(message) = test_panic {
-            command.env(TEST_PANIC, message);
-        }
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
-        // The process reads these before it builds; stdin then stays open until it is stopped.
-        if let Some(stdin) = child.stdin.as_mut() {
-            let _ = stdin.write_all(&encode_reusable(&last_previews()));
-        }
-        let mut stdout = child.stdout.take().ok_or(io::ErrorKind::BrokenPipe)?;
+        let mut stdin = child.stdin.take().ok_or(io::ErrorKind::BrokenPipe)?;
+        stdin.write_all(&encode_reusable(&last_previews()))?;
+        let mut stdout = io::BufReader::new(child.stdout.take().ok_or(io::ErrorKind::BrokenPipe)?);
         thread::Builder::new()
             .name("build-result".into())
             .spawn(move || {
-                let mut bytes = Vec::new();
-                let outcome = match stdout.read_to_end(&mut bytes) {
-                    Ok(_) => decode(&bytes).unwrap_or_else(|| {
-                        Outcome::Internal("the build process ended without a result".into())
-                    }),
-                    Err(error) => Outcome::Internal(format!("reading the build's result: {error}")),
-                };
-                if let Outcome::Built { output, .. } = &outcome {
-                    keep_previews(output);
+                while let Some((generation, outcome)) = read_frame(&mut stdout) {
+                    if let Outcome::Shown(delta) | Outcome::Built { delta, .. } = &outcome {
+                        keep_previews(delta);
+                    }
+                    report(Report::Frame(generation, outcome));
                 }
-                done(outcome);
+                report(Report::Ended);
             })?;
-        Ok(Worker { child })
+        Ok(Worker { child, stdin })
     }
 
-    /// Ends the process (an overtaken build) and reaps it.
-    pub(crate) fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    /// Hands the process a request; false when it is gone.
+    pub(crate) fn request(&mut self, request: &Request) -> bool {
+        let body = serde_json::to_vec(request).unwrap_or_default();
+        let mut frame = (body.len() as u64).to_le_bytes().to_vec();
+        frame.extend_from_slice(&body);
+        self.stdin
+            .write_all(&frame)
+            .and_then(|()| self.stdin.flush())
+            .is_ok()
     }
 
-    /// Reaps a process that has reported its outcome.
+    /// Reaps a process that has ended.
     pub(crate) fn finish(mut self) {
         let _ = self.child.wait();
     }
+}
+
+fn read_frame(input: &mut impl Read) -> Option<(u64, Outcome)> {
+    let mut length = [0; 8];
+    input.read_exact(&mut length).ok()?;
+    let length = usize::try_from(u64::from_le_bytes(length)).ok()?;
+    let mut bytes = vec![0; length];
+    input.read_exact(&mut bytes).ok()?;
+    let (generation, rest) = bytes.split_first_chunk::<8>()?;
+    Some((u64::from_le_bytes(*generation), decode(rest)?))
 }
 
 /// A published path and its bytes.
@@ -155,14 +202,18 @@ fn previews() -> &'static Mutex<Vec<Preview>> {
     PREVIEWS.get_or_init(Mutex::default)
 }
 
-fn keep_previews(output: &Output) {
-    let kept = output
-        .files
-        .iter()
-        .filter(|file| file.path.starts_with(crate::og_image::FOLDER))
-        .map(|file| (file.path.clone(), Arc::new(file.bytes.clone())))
-        .collect();
-    *previews().lock().unwrap_or_else(PoisonError::into_inner) = kept;
+fn keep_previews(delta: &Delta) {
+    let mut previews = previews().lock().unwrap_or_else(PoisonError::into_inner);
+    if delta.complete {
+        previews.clear();
+    }
+    previews.retain(|(path, _)| !delta.removed.contains(path));
+    for file in &delta.files {
+        if file.path.starts_with(crate::og_image::FOLDER) {
+            previews.retain(|(path, _)| *path != file.path);
+            previews.push((file.path.clone(), Arc::new(file.bytes.clone())));
+        }
+    }
 }
 
 fn last_previews() -> Vec<Preview> {
@@ -185,7 +236,7 @@ fn encode_reusable(files: &[Preview]) -> Vec<u8> {
     out
 }
 
-fn read_reusable(input: &mut impl Read) -> io::Result<HashMap<String, Vec<u8>>> {
+pub(crate) fn read_reusable(input: &mut impl Read) -> io::Result<HashMap<String, Vec<u8>>> {
     fn read_number(input: &mut impl Read) -> io::Result<u64> {
         let mut bytes = [0; 8];
         input.read_exact(&mut bytes)?;
@@ -209,8 +260,10 @@ fn read_reusable(input: &mut impl Read) -> io::Result<HashMap<String, Vec<u8>>> 
     Ok(files)
 }
 
-// The frame on stdout: one tag byte, then for `B` the page count, the file count and each file as
-// length-prefixed path and bytes; for `F` the overlay's JSON; for `E` and `I` the message.
+// A frame's outcome: one tag byte, then for `S` the delta; for `B` the page count and the
+// delta; for `F` the overlay's JSON; for `E` and `I` the message. A delta is a byte (1 when
+// complete), the file count, each file as length-prefixed path and bytes, the removed count and
+// each removed path length-prefixed.
 
 fn encode(outcome: &Outcome) -> Vec<u8> {
     let mut out = Vec::new();
@@ -218,15 +271,27 @@ fn encode(outcome: &Outcome) -> Vec<u8> {
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);
     };
+    let delta = |out: &mut Vec<u8>, delta: &Delta| {
+        out.push(u8::from(delta.complete));
+        out.extend_from_slice(&(delta.files.len() as u64).to_le_bytes());
+        for file in &delta.files {
+            chunk(out, file.path.as_bytes());
+            chunk(out, &file.bytes);
+        }
+        out.extend_from_slice(&(delta.removed.len() as u64).to_le_bytes());
+        for path in &delta.removed {
+            chunk(out, path.as_bytes());
+        }
+    };
     match outcome {
-        Outcome::Built { output, pages } => {
+        Outcome::Shown(shown) => {
+            out.push(b'S');
+            delta(&mut out, shown);
+        }
+        Outcome::Built { delta: built, pages } => {
             out.push(b'B');
             out.extend_from_slice(&(*pages as u64).to_le_bytes());
-            out.extend_from_slice(&(output.files.len() as u64).to_le_bytes());
-            for file in &output.files {
-                chunk(&mut out, file.path.as_bytes());
-                chunk(&mut out, &file.bytes);
-            }
+            delta(&mut out, built);
         }
         Outcome::Failed(diagnostics) => {
             out.push(b'F');
@@ -247,27 +312,41 @@ fn encode(outcome: &Outcome) -> Vec<u8> {
 
 fn decode(bytes: &[u8]) -> Option<Outcome> {
     let (tag, mut rest) = bytes.split_first()?;
-    let text = || String::from_utf8_lossy(rest).into_owned();
-    match tag {
-        b'B' => {
-            let pages = number(&mut rest)?;
-            let count = number(&mut rest)?;
-            let mut files = Vec::new();
-            for _ in 0..count {
-                let path = String::from_utf8(chunk(&mut rest)?.to_vec()).ok()?;
-                let bytes = chunk(&mut rest)?.to_vec();
-                files.push(OutputFile { path, bytes });
-            }
-            rest.is_empty().then_some(Outcome::Built {
-                output: Output { files },
-                pages: usize::try_from(pages).ok()?,
-            })
+    let text = |rest: &[u8]| String::from_utf8_lossy(rest).into_owned();
+    let delta = |rest: &mut &[u8]| -> Option<Delta> {
+        let (complete, tail) = rest.split_first()?;
+        *rest = tail;
+        let mut files = Vec::new();
+        for _ in 0..number(rest)? {
+            let path = String::from_utf8(chunk(rest)?.to_vec()).ok()?;
+            let bytes = chunk(rest)?.to_vec();
+            files.push(OutputFile { path, bytes });
         }
-        b'F' => serde_json::from_slice(rest).ok().map(Outcome::Failed),
-        b'E' => Some(Outcome::Environment(text())),
-        b'I' => Some(Outcome::Internal(text())),
-        _ => None,
-    }
+        let mut removed = Vec::new();
+        for _ in 0..number(rest)? {
+            removed.push(String::from_utf8(chunk(rest)?.to_vec()).ok()?);
+        }
+        Some(Delta {
+            files,
+            removed,
+            complete: *complete == 1,
+        })
+    };
+    let outcome = match tag {
+        b'S' => Outcome::Shown(delta(&mut rest)?),
+        b'B' => {
+            let pages = usize::try_from(number(&mut rest)?).ok()?;
+            Outcome::Built {
+                delta: delta(&mut rest)?,
+                pages,
+            }
+        }
+        b'F' => return serde_json::from_slice(rest).ok().map(Outcome::Failed),
+        b'E' => return Some(Outcome::Environment(text(rest))),
+        b'I' => return Some(Outcome::Internal(text(rest))),
+        _ => return None,
+    };
+    rest.is_empty().then_some(outcome)
 }
 
 fn number(rest: &mut &[u8]) -> Option<u64> {
@@ -309,7 +388,7 @@ mod tests {
     #[test]
     fn outcomes_survive_the_frame_and_a_cut_frame_is_refused() {
         let built = Outcome::Built {
-            output: Output {
+            delta: Delta {
                 files: vec![
                     OutputFile {
                         path: "index.html".into(),
@@ -320,18 +399,30 @@ mod tests {
                         bytes: vec![0, 255, 10],
                     },
                 ],
+                removed: vec!["gone/index.html".into()],
+                complete: false,
             },
             pages: 1,
         };
         let bytes = encode(&built);
-        let Some(Outcome::Built { output, pages }) = decode(&bytes) else {
+        let Some(Outcome::Built { delta, pages }) = decode(&bytes) else {
             panic!("not decoded");
         };
         assert_eq!(pages, 1);
-        assert_eq!(output.files[1].path, "static/logo.png");
-        assert_eq!(output.files[1].bytes, [0, 255, 10]);
+        assert_eq!(delta.files[1].path, "static/logo.png");
+        assert_eq!(delta.files[1].bytes, [0, 255, 10]);
+        assert_eq!(delta.removed, ["gone/index.html"]);
+        assert!(!delta.complete);
         assert!(decode(&bytes[..bytes.len() - 1]).is_none(), "a cut frame");
         assert!(decode(b"").is_none());
+        let shown = encode(&Outcome::Shown(Delta {
+            complete: true,
+            ..Delta::default()
+        }));
+        let Some(Outcome::Shown(delta)) = decode(&shown) else {
+            panic!("not decoded");
+        };
+        assert!(delta.complete && delta.files.is_empty());
         let failed = encode(&Outcome::Failed(vec![OverlayDiagnostic::message("bad")]));
         let Some(Outcome::Failed(list)) = decode(&failed) else {
             panic!("not decoded");
@@ -342,6 +433,16 @@ mod tests {
             panic!("not decoded");
         };
         assert_eq!(message, "x");
+        // Frames on a stream: length and generation first.
+        let mut stream = Vec::new();
+        let body = encode(&Outcome::Environment("gone".into()));
+        stream.extend_from_slice(&(body.len() as u64 + 8).to_le_bytes());
+        stream.extend_from_slice(&7u64.to_le_bytes());
+        stream.extend_from_slice(&body);
+        let Some((7, Outcome::Environment(message))) = read_frame(&mut stream.as_slice()) else {
+            panic!("not read");
+        };
+        assert_eq!(message, "gone");
     }
 
     #[test]

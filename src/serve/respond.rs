@@ -80,14 +80,14 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     } else {
         target.path.clone()
     };
-    if let Some(found) = site.output.get(&key) {
-        let mut etag = format!("\"{:016x}", site.etag(&key, &found.bytes));
+    if let Some(found) = site.get(&key) {
+        let mut etag = format!("\"{:016x}", site.etag(&key, found));
         let bytes = if key.ends_with(".html") {
             // The page carries the build id, so its ETag must too.
             etag.push_str(&format!("-{}", state.build));
-            inject(&found.bytes, &prefix, state.build)
+            inject(found, &prefix, state.build)
         } else {
-            found.bytes.clone()
+            found.to_vec()
         };
         etag.push('"');
         return file(request, bytes, &key, etag);
@@ -95,7 +95,6 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     if !target.path.is_empty()
         && !target.path.ends_with('/')
         && site
-            .output
             .get(&format!("{}/index.html", target.path))
             .is_some()
     {
@@ -109,10 +108,10 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
             return reply(301, Vec::new(), &[("location", &location)]);
         }
     }
-    match site.output.get("404.html") {
+    match site.get("404.html") {
         Some(page) => reply(
             404,
-            inject(&page.bytes, &prefix, state.build),
+            inject(page, &prefix, state.build),
             &[("content-type", "text/html; charset=utf-8")],
         ),
         None => text(404, "404 not found\n"),

@@ -1,0 +1,141 @@
+//! `serve`'s memory of loaded pages: each page file's parsed `Page` and diagnostics, kept with
+//! the file's size and modification time and handed out again while both are unchanged, so a
+//! save re-reads and re-renders the Markdown of the saved files only. Reads nothing else; a
+//! path the watcher reports changed is forgotten whatever its stamp says.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Page;
+
+#[derive(Default)]
+pub(crate) struct PageCache {
+    entries: Mutex<HashMap<String, Entry>>,
+    /// Counts loads, so entries no load asked for (deleted, renamed) can be swept.
+    pass: Mutex<u64>,
+}
+
+struct Entry {
+    stamp: (u64, SystemTime),
+    page: Option<Page>,
+    diagnostics: Vec<Diagnostic>,
+    /// The load that last asked for it.
+    pass: u64,
+}
+
+impl PageCache {
+    /// The page at `content_path` (below `content/`), from memory while its file's size and
+    /// modification time are those it was read with, else read and parsed again.
+    pub(crate) fn load(
+        &self,
+        root: &Path,
+        path: &Path,
+        content_path: &str,
+    ) -> (Option<Page>, Diagnostics) {
+        let pass = *self.pass.lock().unwrap_or_else(PoisonError::into_inner);
+        // Stamped before reading: a save in between is read now and seen again next time.
+        let stamp = std::fs::metadata(path)
+            .ok()
+            .and_then(|meta| Some((meta.len(), meta.modified().ok()?)));
+        if let Some(stamp) = stamp {
+            let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(entry) = entries.get_mut(content_path)
+                && entry.stamp == stamp
+            {
+                entry.pass = pass;
+                return (entry.page.clone(), Diagnostics(entry.diagnostics.clone()));
+            }
+        }
+        let (page, diagnostics) = crate::load::load_page(root, path, content_path);
+        if let Some(stamp) = stamp {
+            let entry = Entry {
+                stamp,
+                page: page.clone(),
+                diagnostics: diagnostics.0.clone(),
+                pass,
+            };
+            self.entries
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(content_path.to_string(), entry);
+        }
+        (page, diagnostics)
+    }
+
+    /// Forgets the pages at these paths (relative to the site root, as the watcher reports them).
+    pub(crate) fn forget(&self, changed: &[String]) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        for path in changed {
+            if let Some(content_path) = path.strip_prefix("content/") {
+                entries.remove(content_path);
+                // A folder renamed or deleted: everything below it.
+                let folder = format!("{content_path}/");
+                entries.retain(|key, _| !key.starts_with(&folder));
+            }
+        }
+    }
+
+    /// Starts a load: entries that this load does not ask for are dropped by `sweep`.
+    pub(crate) fn begin(&self) {
+        *self.pass.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+    }
+
+    /// Drops the pages of files the last load did not find (deleted or renamed), so memory
+    /// follows the site as it is.
+    pub(crate) fn sweep(&self) {
+        let pass = *self.pass.lock().unwrap_or_else(PoisonError::into_inner);
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, entry| entry.pass == pass);
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_page_comes_from_memory_and_a_changed_or_gone_one_does_not() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        let path = root.join("content/a.md");
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nFirst.\n").expect("write");
+        let cache = PageCache::default();
+        cache.begin();
+        let (page, _) = cache.load(root, &path, "a.md");
+        assert!(page.expect("loads").content.contains("First."));
+        // Same size, same stamp on a coarse clock: only `forget` can tell.
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nOther.\n").expect("write");
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let cached = cache.load(root, &path, "a.md").0.expect("loads");
+        let stale_possible = cached.content.contains("First.");
+        if stale_possible {
+            assert_eq!(
+                modified,
+                Some(
+                    cache.entries.lock().expect("lock")["a.md"].stamp.1
+                ),
+                "only a save within the same clock tick may look unchanged"
+            );
+        }
+        cache.forget(&["content/a.md".to_string()]);
+        let (page, _) = cache.load(root, &path, "a.md");
+        assert!(page.expect("loads").content.contains("Other."));
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nA longer body now.\n").expect("write");
+        let (page, _) = cache.load(root, &path, "a.md");
+        assert!(page.expect("loads").content.contains("A longer body now."));
+        cache.begin();
+        cache.sweep();
+        assert_eq!(cache.len(), 0, "a page no load asked for is dropped");
+    }
+}

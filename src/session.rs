@@ -1,0 +1,380 @@
+//! The build process's memory across saves (`worker.rs` runs it). In: requests (the saved
+//! paths). Out: per request, the changed pages' files first, then every other file whose bytes
+//! changed since the last frame, or the build's problems. Unchanged Markdown is never re-read;
+//! a newer request stops the current pass between pages, never leaving a file half-reported.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::build::{self, BuildOptions, Failure, Prepared};
+use crate::output::{OutputFile, Sink};
+use crate::page_cache::PageCache;
+use crate::worker::{Delta, Outcome, Request, failed, panic_message};
+
+/// How long an overtaken pass may take to notice before the process ends itself: only a render
+/// that never returns (a runaway template) takes longer, and `serve` then starts a fresh process.
+const GRACE: Duration = Duration::from_millis(1500);
+
+/// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
+/// and stop that pass.
+#[derive(Clone, Default)]
+pub(crate) struct Requests(Arc<Shared>);
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    arrived: Condvar,
+    cancelled: AtomicBool,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Option<Request>,
+    /// The generation of the pass running now.
+    running: Option<u64>,
+}
+
+impl Requests {
+    pub(crate) fn push(&self, request: Request) {
+        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        match &mut queue.waiting {
+            Some(waiting) => {
+                waiting.generation = request.generation;
+                waiting.changed.extend(request.changed);
+                waiting.panic = request.panic.or(waiting.panic.take());
+            }
+            None => queue.waiting = Some(request),
+        }
+        if let Some(running) = queue.running {
+            self.0.cancelled.store(true, Ordering::Relaxed);
+            let requests = self.clone();
+            let _ = std::thread::Builder::new()
+                .name("overtaken".into())
+                .spawn(move || {
+                    std::thread::sleep(GRACE);
+                    if requests.running() == Some(running) {
+                        // Stuck in a render that never returns: `serve` starts a fresh process.
+                        std::process::exit(4);
+                    }
+                });
+        }
+        self.0.arrived.notify_one();
+    }
+
+    fn running(&self) -> Option<u64> {
+        self.0
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .running
+    }
+
+    /// Waits for the next request; `carried` are the saves of a pass that was overtaken.
+    fn next(&self, carried: Vec<String>) -> Request {
+        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(mut request) = queue.waiting.take() {
+                queue.running = Some(request.generation);
+                self.0.cancelled.store(false, Ordering::Relaxed);
+                let mut changed = carried;
+                changed.append(&mut request.changed);
+                request.changed = changed;
+                return request;
+            }
+            queue = self
+                .0
+                .arrived
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn done(&self) {
+        self.0
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .running = None;
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// Answers requests until the process ends. A panic is reported and ends the process: what it
+/// remembers may be torn, so `serve` starts a fresh one on the next save.
+pub(crate) fn serve_requests(
+    options: BuildOptions,
+    reusable: HashMap<String, Vec<u8>>,
+    requests: &Requests,
+    mut send: impl FnMut(u64, &Outcome),
+) -> ExitCode {
+    let mut session = Session {
+        options,
+        pages: PageCache::default(),
+        published: HashMap::new(),
+        previews: reusable,
+        sent_any: false,
+    };
+    let mut carried = Vec::new();
+    loop {
+        let request = requests.next(std::mem::take(&mut carried));
+        let generation = request.generation;
+        let pass = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            session.pass(&request, requests, &mut |outcome| send(generation, outcome))
+        }));
+        requests.done();
+        match pass {
+            Ok(Pass::Done) => {}
+            Ok(Pass::Overtaken) => carried = request.changed,
+            Err(payload) => {
+                send(generation, &Outcome::Internal(panic_message(payload.as_ref())));
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+}
+
+enum Pass {
+    Done,
+    /// A newer request arrived: nothing more is sent for this one.
+    Overtaken,
+}
+
+struct Session {
+    options: BuildOptions,
+    pages: PageCache,
+    /// A hash of every file `serve` holds from this process, by path.
+    published: HashMap<String, u64>,
+    /// Link preview images (costly to draw) of the last good build, offered to the next.
+    previews: HashMap<String, Vec<u8>>,
+    /// Whether any files were sent: the first build sends the whole site.
+    sent_any: bool,
+}
+
+impl Session {
+    fn pass(
+        &mut self,
+        request: &Request,
+        requests: &Requests,
+        send: &mut dyn FnMut(&Outcome),
+    ) -> Pass {
+        if cfg!(debug_assertions)
+            && let Some(message) = &request.panic
+        {
+            panic!("{message}");
+        }
+        self.pages.forget(&request.changed);
+        self.pages.begin();
+        let prepared = match build::prepare(&self.options, Some(&self.pages)) {
+            Ok(prepared) => prepared,
+            Err(failure) => {
+                send(&outcome_of(failure));
+                return Pass::Done;
+            }
+        };
+        self.pages.sweep();
+        if self.sent_any && prepared.diagnostics.0.is_empty() && !requests.cancelled() {
+            self.show_changed_first(&prepared, &request.changed, requests, send);
+        }
+        let sink = Changes {
+            published: &self.published,
+            previews: &self.previews,
+            requests,
+            files: Mutex::default(),
+            seen: Mutex::default(),
+            new_previews: Mutex::default(),
+        };
+        let result = build::finish(prepared, &sink);
+        if requests.cancelled() {
+            return Pass::Overtaken;
+        }
+        match result {
+            Ok(counts) => {
+                let seen = into_inner(sink.seen);
+                let mut files = into_inner(sink.files);
+                let new_previews = into_inner(sink.new_previews);
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                let mut removed: Vec<String> = self
+                    .published
+                    .keys()
+                    .filter(|path| !seen.contains_key(*path))
+                    .cloned()
+                    .collect();
+                removed.sort();
+                let delta = Delta {
+                    files,
+                    removed,
+                    complete: !self.sent_any,
+                };
+                self.published = seen;
+                self.previews = new_previews;
+                self.sent_any = true;
+                send(&Outcome::Built {
+                    delta,
+                    pages: counts.pages,
+                });
+            }
+            Err(failure) => send(&outcome_of(failure)),
+        }
+        Pass::Done
+    }
+
+    /// Renders the saved pages alone and sends those that changed, before the rest of the site:
+    /// the browser shows an edit without waiting for every other page (Hugo's fast render
+    /// mode). The full pass that follows sends whatever else the edit changed.
+    fn show_changed_first(
+        &mut self,
+        prepared: &Prepared,
+        changed: &[String],
+        requests: &Requests,
+        send: &mut dyn FnMut(&Outcome),
+    ) {
+        let saved: HashSet<&str> = changed
+            .iter()
+            .filter_map(|path| path.strip_prefix("content/"))
+            .filter(|path| path.ends_with(".md"))
+            .collect();
+        let outputs: HashSet<String> = prepared
+            .site
+            .site()
+            .pages
+            .iter()
+            .filter(|page| saved.contains(page.path.as_str()))
+            .map(|page| page.route.output_file())
+            .collect();
+        if outputs.is_empty() {
+            return;
+        }
+        let sink = FirstPages {
+            saved: &saved,
+            outputs: &outputs,
+            previews: &self.previews,
+            requests,
+            files: Mutex::default(),
+        };
+        let Ok(rendered) = crate::render::site(&prepared.site, &prepared.theme, &sink) else {
+            return;
+        };
+        if !rendered.templates.0.is_empty() || requests.cancelled() {
+            return; // the full pass reports it
+        }
+        let mut files: Vec<OutputFile> = into_inner(sink.files)
+            .into_iter()
+            .filter(|file| self.published.get(&file.path) != Some(&hash(&file.bytes)))
+            .collect();
+        if files.is_empty() {
+            return;
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in &files {
+            self.published.insert(file.path.clone(), hash(&file.bytes));
+        }
+        send(&Outcome::Shown(Delta {
+            files,
+            removed: Vec::new(),
+            complete: false,
+        }));
+    }
+}
+
+fn outcome_of(failure: Failure) -> Outcome {
+    match failure {
+        Failure::Content(diagnostics) => failed(&diagnostics),
+        Failure::Environment(error) => Outcome::Environment(format!("{error:#}")),
+    }
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Keeps the files whose bytes differ from what `serve` holds, and notes every file's hash.
+struct Changes<'a> {
+    published: &'a HashMap<String, u64>,
+    previews: &'a HashMap<String, Vec<u8>>,
+    requests: &'a Requests,
+    files: Mutex<Vec<OutputFile>>,
+    seen: Mutex<HashMap<String, u64>>,
+    new_previews: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl Sink for Changes<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let hash = hash(&bytes);
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), hash);
+        if path.starts_with(crate::og_image::FOLDER) {
+            self.new_previews
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), bytes.clone());
+        }
+        if self.published.get(path) != Some(&hash) {
+            let file = OutputFile {
+                path: path.to_string(),
+                bytes,
+            };
+            self.files
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(file);
+        }
+        Ok(())
+    }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        self.previews.get(path).cloned()
+    }
+
+    fn renders(&self, _path: &str) -> bool {
+        !self.requests.cancelled()
+    }
+}
+
+/// Keeps only the files of the saved pages.
+struct FirstPages<'a> {
+    saved: &'a HashSet<&'a str>,
+    outputs: &'a HashSet<String>,
+    previews: &'a HashMap<String, Vec<u8>>,
+    requests: &'a Requests,
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for FirstPages<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        if self.outputs.contains(path) {
+            let file = OutputFile {
+                path: path.to_string(),
+                bytes,
+            };
+            self.files
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(file);
+        }
+        Ok(())
+    }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        self.previews.get(path).cloned()
+    }
+
+    fn renders(&self, path: &str) -> bool {
+        self.saved.contains(path) && !self.requests.cancelled()
+    }
+}
