@@ -66,7 +66,8 @@ impl Requests {
         self.0.arrived.notify_one();
     }
 
-    fn running(&self) -> Option<u64> {
+    /// The generation of the request being built, if any.
+    pub(crate) fn running(&self) -> Option<u64> {
         self.0
             .queue
             .lock()

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
@@ -55,9 +54,6 @@ pub(crate) struct Request {
 }
 
 
-/// The request the build process is working on, for frames sent from other threads.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-
 /// The build process: answers requests until its parent goes away (stdin closes), so a killed
 /// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
@@ -70,13 +66,11 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
         }
         std::process::exit(3);
     });
-    crate::deadline::exit_when_overdue(|late| {
-        send(GENERATION.load(Ordering::Relaxed), &failed(&[late]));
+    let rendering = requests.clone();
+    crate::deadline::exit_when_overdue(move |late| {
+        send(rendering.running().unwrap_or_default(), &failed(&[late]));
     });
-    crate::session::serve_requests(options, reusable, &requests, |generation, outcome| {
-        GENERATION.store(generation, Ordering::Relaxed);
-        send(generation, outcome);
-    })
+    crate::session::serve_requests(options, reusable, &requests, send)
 }
 
 /// Prints the problems as `build` does and keeps what the overlay shows.

@@ -20,6 +20,8 @@ fn a_save_that_fixes_a_runaway_template_is_served_at_once() {
     site.write("themes/plain/templates/page.html", RUNAWAY);
     // Let the runaway build get going, then fix the template.
     std::thread::sleep(Duration::from_millis(500));
+    let runaway = children(preview.child.id());
+    assert_eq!(runaway.len(), 1, "one build process: {runaway:?}");
     let fixed = Instant::now();
     site.write("themes/plain/templates/page.html", FIXED);
     events.wait("reload");
@@ -27,15 +29,16 @@ fn a_save_that_fixes_a_runaway_template_is_served_at_once() {
     let took = fixed.elapsed();
     assert_eq!(page.status, 200);
     assert!(took < Duration::from_secs(2), "recovered after {took:?}");
-    // The runaway build was killed, not left spinning: `serve` has no process left.
+    // The runaway build ended, not left spinning: `serve` keeps one fresh build process.
     let deadline = Instant::now() + EVENT;
-    while !children(preview.child.id()).is_empty() {
+    while children(preview.child.id()).contains(&runaway[0]) {
         assert!(
             Instant::now() < deadline,
-            "a build process was left running"
+            "the runaway build process was left running"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(children(preview.child.id()).len() <= 1);
 }
 
 /// The ids of the processes whose parent is `pid`, from /proc.
