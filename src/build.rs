@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
+use crate::check::CheckedSite;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::check::CheckedSite;
 use crate::theme::Theme;
 use crate::{anchors, check, links, load, render, theme};
 

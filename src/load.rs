@@ -234,7 +234,11 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
 }
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
-pub(crate) fn load_page(root: &Path, path: &Path, content_path: &str) -> (Option<Page>, Diagnostics) {
+pub(crate) fn load_page(
+    root: &Path,
+    path: &Path,
+    content_path: &str,
+) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(root, path, &mut diagnostics)
         .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));

@@ -1,7 +1,6 @@
-//! Where a build's files go: `Output` (the files in memory, sorted by path) and the `Sink`s that
-//! take each file as it is rendered — memory for `serve`, nowhere for `check` (`write.rs` has the
-//! staging folder for `build`). Nothing here renders or touches the filesystem.
-
+//! Where a build's files go: the `Sink`s that take each file as it is rendered — nowhere for
+//! `check` (`write.rs` has the staging folder for `build`, `session.rs` the changed files for
+//! `serve`), and `Output`, files in memory for tests. Nothing here renders or touches the disk.
 
 /// The files a build publishes, sorted by path (tests write them).
 #[cfg(test)]
@@ -15,16 +14,6 @@ pub(crate) struct OutputFile {
     /// Below the output root, with `/` separators: `phases/junior/index.html`.
     pub(crate) path: String,
     pub(crate) bytes: Vec<u8>,
-}
-
-#[cfg(test)]
-impl Output {
-    pub(crate) fn get(&self, path: &str) -> Option<&OutputFile> {
-        self.files
-            .binary_search_by(|file| file.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.files[i])
-    }
 }
 
 /// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,

@@ -95,7 +95,10 @@ impl PageCache {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -122,9 +125,7 @@ mod tests {
         if stale_possible {
             assert_eq!(
                 modified,
-                Some(
-                    cache.entries.lock().expect("lock")["a.md"].stamp.1
-                ),
+                Some(cache.entries.lock().expect("lock")["a.md"].stamp.1),
                 "only a save within the same clock tick may look unchanged"
             );
         }

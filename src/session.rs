@@ -135,7 +135,10 @@ pub(crate) fn serve_requests(
             Ok(Pass::Done) => {}
             Ok(Pass::Overtaken) => carried = request.changed,
             Err(payload) => {
-                send(generation, &Outcome::Internal(panic_message(payload.as_ref())));
+                send(
+                    generation,
+                    &Outcome::Internal(panic_message(payload.as_ref())),
+                );
                 return ExitCode::SUCCESS;
             }
         }

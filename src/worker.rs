@@ -53,7 +53,6 @@ pub(crate) struct Request {
     pub(crate) panic: Option<String>,
 }
 
-
 /// The build process: answers requests until its parent goes away (stdin closes), so a killed
 /// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
@@ -282,7 +281,10 @@ fn encode(outcome: &Outcome) -> Vec<u8> {
             out.push(b'S');
             delta(&mut out, shown);
         }
-        Outcome::Built { delta: built, pages } => {
+        Outcome::Built {
+            delta: built,
+            pages,
+        } => {
             out.push(b'B');
             out.extend_from_slice(&(*pages as u64).to_le_bytes());
             delta(&mut out, built);

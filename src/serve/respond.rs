@@ -94,9 +94,7 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     }
     if !target.path.is_empty()
         && !target.path.ends_with('/')
-        && site
-            .get(&format!("{}/index.html", target.path))
-            .is_some()
+        && site.get(&format!("{}/index.html", target.path)).is_some()
     {
         // Relative, so it stays right behind a proxy that serves the site under a subpath.
         let last = target.raw_path.rsplit('/').next().unwrap_or_default();

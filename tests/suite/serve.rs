@@ -4,6 +4,7 @@
 
 mod browser;
 mod hostile;
+mod identity;
 pub(crate) mod preview;
 mod rebuilds;
 
