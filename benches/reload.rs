@@ -1,56 +1,199 @@
 //! Reload latency of `sre-guide serve`: the time from writing a page's Markdown to the `reload`
-//! event reaching an open live-reload stream (watcher debounce, rebuild and publish included).
-//! Two sites, each copied or generated into a temp dir: this repository's guide, and a generated
-//! site of 1,000 pages. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
-//! number of edits per site (default 21). Prints the median and the spread.
+//! event reaching an open live-reload stream, and to the edited page being served (watcher
+//! debounce, rebuild and publish included). Sites, each copied or generated into a temp dir:
+//! this repository's guide, and the generated sites of `benches/build/corpus.rs` (1,000 and
+//! 10,000 pages; `SRE_GUIDE_BENCH_SIZES` picks others), where `hugo server` (when installed) is
+//! timed on the same edits, interleaved with ours. Also `serve`'s RSS (with its build process)
+//! after start, after the timed edits and after `SRE_GUIDE_RELOAD_SAVES` more saves (default 50),
+//! beside `build`'s peak. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
+//! number of timed edits per site (default 21; 7 from 10,000 pages). Prints medians and spreads.
 //! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
 //! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
 
-use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
+#[path = "../tests/suite/rng.rs"]
+mod rng;
+
+#[path = "build/corpus.rs"]
+mod corpus;
+
+const EVENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn main() {
-    let runs: usize = std::env::var("SRE_GUIDE_RELOAD_RUNS")
+    let runs: Option<usize> = std::env::var("SRE_GUIDE_RELOAD_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let saves: usize = std::env::var("SRE_GUIDE_RELOAD_SAVES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(21);
+        .unwrap_or(50);
+    let sizes: Vec<usize> = std::env::var("SRE_GUIDE_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hugo = installed("hugo");
+    if !hugo {
+        println!("hugo server: not installed (apt-get install hugo) — not measured");
+    }
 
     let guide = tempfile::tempdir().expect("temp dir");
     for folder in ["content", "themes"] {
         copy_tree(&repo.join(folder), &guide.path().join(folder));
     }
-    let guide_ms = measure(guide.path(), "content/faq.md", runs);
-    report("the guide", 100.0, &guide_ms);
+    let mut server = Server::start(guide.path());
+    let guide_ms = measure(
+        &mut server,
+        guide.path(),
+        "content/faq.md",
+        "faq/",
+        runs.unwrap_or(21),
+    );
+    server.stop();
+    report("the guide", &guide_ms.event);
 
-    let generated = tempfile::tempdir().expect("temp dir");
-    generate(generated.path(), 1_000);
-    let generated_ms = measure(generated.path(), "content/s05/p0500.md", runs);
-    report("1,000 generated pages", 300.0, &generated_ms);
+    let mut keep_alive_site = None;
+    for pages in sizes {
+        let site = tempfile::tempdir().expect("temp dir");
+        let corpus = corpus::generate(site.path(), pages);
+        println!(
+            "{pages} generated pages: {} sections, ~{} words a page, {} MB of Markdown",
+            corpus.sections,
+            corpus.words_per_page,
+            corpus.markdown_bytes / 1_000_000
+        );
+        bench_size(
+            site.path(),
+            pages,
+            runs.unwrap_or(if pages >= 10_000 { 7 } else { 21 }),
+            saves,
+            hugo,
+        );
+        if keep_alive_site.is_none() {
+            keep_alive_site = Some((site, pages));
+        }
+    }
 
+    let Some((generated, pages)) = keep_alive_site else {
+        return;
+    };
     if !installed("wrk") {
         println!("keep-alive: wrk not installed (apt-get install wrk) — not measured");
         return;
     }
+    let page = middle_page(pages);
     let mut server = Server::start(generated.path());
-    let ours = wrk(&format!("http://{}/s05/p0500/", server.address));
+    let ours = wrk(&format!("http://{}/{page}/", server.address));
     server.stop();
     println!("keep-alive, sre-guide serve: {ours}");
-    if installed("hugo") {
-        let hugo = hugo_keep_alive(generated.path());
+    if hugo {
+        let hugo = hugo_keep_alive(generated.path(), &page);
         println!("keep-alive, hugo server:     {hugo}");
-    } else {
-        println!("keep-alive, hugo server: not installed (apt-get install hugo)");
     }
+}
+
+/// The page edited at `pages` pages, as its route: `s05/p00500`.
+fn middle_page(pages: usize) -> String {
+    let page = pages / 2;
+    let sections = 10.max(pages.div_ceil(1_000));
+    format!("s{:02}/p{page:05}", page * sections / pages)
+}
+
+/// Edits of one page of a generated site, timed with `serve` and `hugo server` in turns, then
+/// `serve`'s memory over more saves.
+fn bench_size(site: &Path, pages: usize, runs: usize, saves: usize, hugo: bool) {
+    let page = middle_page(pages);
+    let source = format!("content/{page}.md");
+    assert!(site.join(&source).is_file(), "{source} was generated");
+    let build_peak = build_peak_mb(site);
+    let mut server = Server::start(site);
+    let started_rss = server.rss_mb();
+    let mut hugo_server = hugo.then(|| HugoServer::start(&site.join("hugo")));
+    let mut ours = Timings::default();
+    let mut theirs = Vec::new();
+    for run in 0..runs {
+        // Turns alternate which server goes first, so a noisy moment hits both alike.
+        let hugo_first = run % 2 == 1;
+        if hugo_first && let Some(hugo) = &hugo_server {
+            theirs.push(hugo.edit(&site.join("hugo").join(&source), &page, run));
+        }
+        let timed = measure(&mut server, site, &source, &format!("{page}/"), 1);
+        ours.event.extend(timed.event);
+        ours.served.extend(timed.served);
+        if !hugo_first && let Some(hugo) = &hugo_server {
+            theirs.push(hugo.edit(&site.join("hugo").join(&source), &page, run));
+        }
+    }
+    let edited_rss = server.rss_mb();
+    // More saves, each waited for: memory must stay flat, not grow with the number of builds.
+    let path = site.join(&source);
+    let original = fs::read_to_string(&path).expect("read the page");
+    for save in 0..saves {
+        fs::write(&path, format!("{original}\nSave {save}.\n")).expect("save");
+        server.wait_verdict();
+    }
+    let saved_rss = server.rss_mb();
+    server.stop();
+    if let Some(hugo) = &mut hugo_server {
+        hugo.stop();
+    }
+    let label = format!("{pages} generated pages");
+    report(&format!("{label}, reload event"), &ours.event);
+    report(&format!("{label}, edited page served"), &ours.served);
+    if !theirs.is_empty() {
+        report(
+            &format!("{label}, hugo server, edited page served"),
+            &theirs,
+        );
+        let ratio = median(&ours.served) / median(&theirs);
+        println!("  sre-guide ÷ hugo server (edited page served, medians): {ratio:.2}");
+    }
+    println!(
+        "  serve's RSS with its build process: {started_rss} MB after start, {edited_rss} MB after \
+         {runs} edits, {saved_rss} MB after {saves} more saves; build's peak {build_peak}"
+    );
+}
+
+/// `build`'s peak RSS on the site, from `/usr/bin/time -v` when installed.
+fn build_peak_mb(site: &Path) -> String {
+    let output = site.join("bench-output");
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg(env!("CARGO_BIN_EXE_sre-guide"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+    };
+    let result = command
+        .args(["build", "--root"])
+        .arg(site)
+        .arg("--output")
+        .arg(&output)
+        .stdout(Stdio::null())
+        .output()
+        .expect("run build");
+    assert!(result.status.success(), "build failed");
+    let _ = fs::remove_dir_all(&output);
+    String::from_utf8_lossy(&result.stderr)
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|kb| kb.trim().parse::<u64>().ok())
+        .map_or_else(
+            || "not measured (apt-get install time)".into(),
+            |kb| format!("{} MB", kb / 1024),
+        )
 }
 
 /// Whether `program` runs at all (both print their version for `--version`).
@@ -91,16 +234,13 @@ fn wrk(url: &str) -> String {
 
 /// The same page from `hugo server` (rendering to memory, live reload on, as ours): the page's
 /// Markdown under a minimal layout.
-fn hugo_keep_alive(generated: &Path) -> String {
+fn hugo_keep_alive(generated: &Path, page: &str) -> String {
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
-    fs::create_dir_all(root.join("content/s05")).expect("mkdir");
+    let source = format!("content/{page}.md");
+    fs::create_dir_all(root.join(&source).parent().expect("a folder")).expect("mkdir");
     fs::create_dir_all(root.join("layouts/_default")).expect("mkdir");
-    fs::copy(
-        generated.join("content/s05/p0500.md"),
-        root.join("content/s05/p0500.md"),
-    )
-    .expect("copy the page");
+    fs::copy(generated.join(&source), root.join(&source)).expect("copy the page");
     fs::write(
         root.join("hugo.toml"),
         "baseURL = \"https://example.org/\"\ntitle = \"Generated\"\n",
@@ -123,7 +263,7 @@ fn hugo_keep_alive(generated: &Path) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("start hugo server");
-    let url = format!("http://127.0.0.1:{port}/s05/p0500/");
+    let url = format!("http://127.0.0.1:{port}/{page}/");
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -138,12 +278,18 @@ fn hugo_keep_alive(generated: &Path) -> String {
     result
 }
 
-fn report(site: &str, budget: f64, samples: &[f64]) {
+fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+fn report(what: &str, samples: &[f64]) {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
     println!(
-        "reload latency, {site}: median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}; {} edits; budget {budget} ms)",
+        "{what}: median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}; {} edits)",
         at(0.5),
         at(0.0),
         at(0.9),
@@ -152,37 +298,133 @@ fn report(site: &str, budget: f64, samples: &[f64]) {
     );
 }
 
-/// Starts `serve` on `root`, opens an event stream, and times `runs` edits of `page`.
-fn measure(root: &Path, page: &str, runs: usize) -> Vec<f64> {
-    let mut server = Server::start(root);
+#[derive(Default)]
+struct Timings {
+    /// Save → `reload` event on an open stream, ms.
+    event: Vec<f64>,
+    /// Save → the page served with the edit, ms.
+    served: Vec<f64>,
+}
+
+/// Times `runs` edits of `page` on a running `serve`: to the reload event, and to the edited
+/// page being served at `route`. Each edit waits for the build's verdict before the next.
+fn measure(server: &mut Server, root: &Path, page: &str, route: &str, runs: usize) -> Timings {
     let events = server.events();
     let path = root.join(page);
     let original = fs::read_to_string(&path).expect("read the page");
-    let mut samples = Vec::with_capacity(runs);
-    for run in 0..runs {
-        // Let the previous rebuild settle so each edit is timed on its own.
+    let mut timings = Timings::default();
+    for _ in 0..runs {
         thread::sleep(Duration::from_millis(150));
         while events.try_recv().is_ok() {}
-        let edited = format!("{original}\nEdit number {run} for the reload benchmark.\n");
+        server.edits += 1;
+        let marker = format!("Edit number {} for the reload benchmark.", server.edits);
         let started = Instant::now();
-        fs::write(&path, edited).expect("edit the page");
-        loop {
-            let event = events
-                .recv_timeout(EVENT_TIMEOUT)
-                .unwrap_or_else(|_| panic!("no reload event within {EVENT_TIMEOUT:?}"));
-            if event == "reload" {
-                break;
+        fs::write(&path, format!("{original}\n{marker}\n")).expect("edit the page");
+        let mut event = None;
+        let mut served = None;
+        while event.is_none() || served.is_none() {
+            assert!(
+                started.elapsed() < EVENT_TIMEOUT,
+                "no reload within {EVENT_TIMEOUT:?}"
+            );
+            if event.is_none() && events.try_recv().is_ok_and(|name| name == "reload") {
+                event = Some(started.elapsed());
             }
+            if served.is_none() && get(&server.address, route).contains(&marker) {
+                served = Some(started.elapsed());
+            }
+            thread::sleep(Duration::from_millis(2));
         }
-        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        let ms = |d: Option<Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+        timings.event.push(ms(event));
+        timings.served.push(ms(served));
+        server.wait_verdict();
     }
-    server.stop();
-    samples
+    fs::write(&path, original).expect("restore the page");
+    server.wait_verdict();
+    timings
+}
+
+/// A GET of `route` on `address`, the body as text (empty on any failure).
+fn get(address: &str, route: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(address) else {
+        return String::new();
+    };
+    let request = format!("GET /{route} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let mut body = Vec::new();
+    if stream.write_all(request.as_bytes()).is_err() || stream.read_to_end(&mut body).is_err() {
+        return String::new();
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// `hugo server` on the corpus's Hugo copy (rendering to memory, fast render mode: its default).
+struct HugoServer {
+    child: Child,
+    address: String,
+}
+
+impl HugoServer {
+    fn start(site: &Path) -> HugoServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new("hugo")
+            .args(["server", "--bind", "127.0.0.1", "--port", &port.to_string()])
+            .arg("--source")
+            .arg(site)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start hugo server");
+        let address = format!("127.0.0.1:{port}");
+        let started = Instant::now();
+        while get(&address, "").is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_secs(600),
+                "hugo server did not start"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        HugoServer { child, address }
+    }
+
+    /// Times one edit of `source` until `route` serves it.
+    fn edit(&self, source: &Path, route: &str, run: usize) -> f64 {
+        let route = format!("{route}/");
+        // Hugo's fast render mode re-renders the pages browsers asked for: ask first.
+        get(&self.address, &route);
+        let original = fs::read_to_string(source).expect("read the page");
+        let marker = format!("Hugo edit number {run} for the reload benchmark.");
+        let started = Instant::now();
+        fs::write(source, format!("{original}\n{marker}\n")).expect("edit the page");
+        while !get(&self.address, &route).contains(&marker) {
+            assert!(
+                started.elapsed() < EVENT_TIMEOUT,
+                "hugo never served the edit"
+            );
+            thread::sleep(Duration::from_millis(2));
+        }
+        let took = started.elapsed().as_secs_f64() * 1000.0;
+        // Let its rebuild settle before the other server's turn.
+        thread::sleep(Duration::from_millis(300));
+        fs::write(source, original).expect("restore the page");
+        thread::sleep(Duration::from_millis(600));
+        took
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 struct Server {
     child: Child,
     address: String,
+    lines: Receiver<String>,
+    edits: usize,
 }
 
 impl Server {
@@ -209,9 +451,49 @@ impl Server {
                 break rest.split('/').next().expect("an address").to_string();
             }
         };
-        // Keep draining stdout (one line per rebuild) so the server never blocks on a full pipe.
-        thread::spawn(move || while lines.recv().is_ok() {});
-        Server { child, address }
+        Server {
+            child,
+            address,
+            lines,
+            edits: 0,
+        }
+    }
+
+    /// Waits for the line `serve` prints when a build is done (its verdict).
+    fn wait_verdict(&self) {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(EVENT_TIMEOUT)
+                .expect("serve printed the build's verdict");
+            if line.starts_with("rebuilt") || line.starts_with("build failed") {
+                return;
+            }
+        }
+    }
+
+    /// Resident memory of `serve` and its build process, MB (from /proc).
+    fn rss_mb(&self) -> u64 {
+        let rss_kb = |pid: u32| {
+            fs::read_to_string(format!("/proc/{pid}/status"))
+                .ok()
+                .and_then(|status| {
+                    let line = status
+                        .lines()
+                        .find(|l| l.starts_with("VmRSS:"))?
+                        .to_string();
+                    line.split_whitespace().nth(1)?.parse::<u64>().ok()
+                })
+                .unwrap_or(0)
+        };
+        let pid = self.child.id();
+        let children: u64 = fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|child| child.parse().ok())
+            .map(rss_kb)
+            .sum();
+        (rss_kb(pid) + children) / 1024
     }
 
     /// The names of the events arriving on a fresh live-reload stream (a WebSocket).
@@ -252,63 +534,4 @@ fn copy_tree(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).expect("copy");
         }
     }
-}
-
-/// A site of `pages` pages in ten sections, each page a few hundred words with headings, a list,
-/// a table and links to its neighbours, on a small theme of its own.
-fn generate(root: &Path, pages: usize) {
-    let write = |relative: &str, text: &str| {
-        let path: PathBuf = root.join(relative);
-        fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        fs::write(path, text).expect("write");
-    };
-    write(
-        "content/site.toml",
-        "title = \"Generated\"\ndescription = \"A generated site.\"\n\
-         base_url = \"https://example.org/\"\nlanguage = \"en\"\ntheme = \"plain\"\n",
-    );
-    write(
-        "content/index.md",
-        "+++\ntitle = \"Home\"\n+++\nA generated site.\n",
-    );
-    let per_section = pages.div_ceil(10);
-    for section in 0..10 {
-        write(
-            &format!("content/s{section:02}/_index.md"),
-            &format!(
-                "+++\ntitle = \"Section {section}\"\nweight = {section}\n+++\nSection {section}.\n"
-            ),
-        );
-    }
-    let lorem = "Reliability work is mostly about making the system boring for the people who run it \
-                 and the people who depend on it, and about knowing which risks are worth taking.";
-    for i in 0..pages {
-        let section = i / per_section;
-        let mut body = format!("+++\ntitle = \"Page {i}\"\nweight = {i}\n+++\n");
-        for part in 0..4 {
-            let _ = write!(body, "\n## Part {part} of page {i}\n\n{lorem} {lorem}\n\n");
-            let _ = write!(
-                body,
-                "- first point\n- second point with `code`\n- third point\n\n"
-            );
-        }
-        let _ = write!(
-            body,
-            "| level | years |\n|---|---|\n| junior | 0-2 |\n| senior | 5-8 |\n\n"
-        );
-        if i + 1 < pages && (i + 1) / per_section == section {
-            let _ = writeln!(
-                body,
-                "Next: [page {}](p{:04}.md#part-1-of-page-{}).",
-                i + 1,
-                i + 1,
-                i + 1
-            );
-        }
-        write(&format!("content/s{section:02}/p{i:04}.md"), &body);
-    }
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site/themes"),
-        &root.join("themes"),
-    );
 }
