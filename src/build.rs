@@ -51,7 +51,7 @@ impl From<Diagnostics> for Failure {
 /// whatever the earlier ones found, so one run reports every problem: entries with problems are
 /// left out of the checked site, and the rest is still rendered to find template problems.
 pub(crate) fn build_into(options: &BuildOptions, sink: &dyn Sink) -> Result<Counts, Failure> {
-    finish(prepare(options, None)?, sink)
+    finish(&mut prepare(options, None)?, sink)
 }
 
 /// A site loaded, themed and checked: what rendering starts from.
@@ -85,21 +85,19 @@ pub(crate) fn prepare(
     })
 }
 
-/// render → anchors: every file to `sink`, then the build's verdict.
-pub(crate) fn finish(prepared: Prepared, sink: &dyn Sink) -> Result<Counts, Failure> {
-    let Prepared {
-        site,
-        theme,
-        mut diagnostics,
-    } = prepared;
-    let rendered = render::site(&site, &theme, sink)?;
+/// render → anchors: every file to `sink`, then the build's verdict (which takes the
+/// diagnostics out of `prepared`; `serve` keeps the rest).
+pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts, Failure> {
+    let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
+    let (site, theme) = (&prepared.site, &prepared.theme);
+    let rendered = render::site(site, theme, sink)?;
     diagnostics.extend(rendered.templates);
     // Anchors are checked against the pages as rendered, so ids templates make count too.
     diagnostics.extend(anchors::site(site.site(), &rendered.ids));
     diagnostics.extend(anchors::templates(
         &rendered.anchor_requests,
         &rendered.ids,
-        &theme,
+        theme,
     ));
     diagnostics.into_result()?;
     Ok(Counts {

@@ -26,6 +26,11 @@ impl CheckedSite {
         &self.site
     }
 
+    /// The site itself, when nothing else holds it (`serve` keeps its pages for the next build).
+    pub(crate) fn into_site(self) -> Option<Site> {
+        Arc::try_unwrap(self.site).ok()
+    }
+
     /// Whether `page` goes through its template (else its template problem is reported).
     pub(crate) fn renders(&self, page: &Page) -> bool {
         !self.unrendered.contains(&page.path)

@@ -1,7 +1,8 @@
 //! `serve`'s memory of loaded pages: each page file's parsed `Page` and diagnostics, kept with
-//! the file's size and modification time and handed out again while both are unchanged, so a
-//! save re-reads and re-renders the Markdown of the saved files only. Reads nothing else; a
-//! path the watcher reports changed is forgotten whatever its stamp says.
+//! the file's size and modification time and lent to the next build while both are unchanged
+//! (moved, not copied: the build gives its pages back), so a save re-reads and re-renders the
+//! Markdown of the saved files only. A path the watcher reports changed is forgotten whatever
+//! its stamp says; a page not given back (a build stopped midway) is simply read again.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,6 +11,14 @@ use std::time::SystemTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Page;
+
+enum Kept {
+    Page(Page),
+    /// The file is not a page (its problems are the diagnostics).
+    Unloadable,
+    /// With the build running now.
+    Lent,
+}
 
 #[derive(Default)]
 pub(crate) struct PageCache {
@@ -20,7 +29,7 @@ pub(crate) struct PageCache {
 
 struct Entry {
     stamp: (u64, SystemTime),
-    page: Option<Page>,
+    page: Kept,
     diagnostics: Vec<Diagnostic>,
     /// The load that last asked for it.
     pass: u64,
@@ -45,15 +54,31 @@ impl PageCache {
             if let Some(entry) = entries.get_mut(content_path)
                 && entry.stamp == stamp
             {
-                entry.pass = pass;
-                return (entry.page.clone(), Diagnostics(entry.diagnostics.clone()));
+                let page = match std::mem::replace(&mut entry.page, Kept::Lent) {
+                    Kept::Page(page) => Some(Some(page)),
+                    Kept::Unloadable => Some(None),
+                    Kept::Lent => None,
+                };
+                if let Some(page) = page {
+                    entry.page = if page.is_some() {
+                        Kept::Lent
+                    } else {
+                        Kept::Unloadable
+                    };
+                    entry.pass = pass;
+                    return (page, Diagnostics(entry.diagnostics.clone()));
+                }
             }
         }
         let (page, diagnostics) = crate::load::load_page(root, path, content_path);
         if let Some(stamp) = stamp {
             let entry = Entry {
                 stamp,
-                page: page.clone(),
+                page: if page.is_some() {
+                    Kept::Lent
+                } else {
+                    Kept::Unloadable
+                },
                 diagnostics: diagnostics.0.clone(),
                 pass,
             };
@@ -63,6 +88,18 @@ impl PageCache {
                 .insert(content_path.to_string(), entry);
         }
         (page, diagnostics)
+    }
+
+    /// Takes back the pages a build was lent, to lend them again while their file is unchanged.
+    pub(crate) fn give_back(&self, pages: Vec<Page>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        for page in pages {
+            if let Some(entry) = entries.get_mut(&page.path)
+                && matches!(entry.page, Kept::Lent)
+            {
+                entry.page = Kept::Page(page);
+            }
+        }
     }
 
     /// Forgets the pages at these paths (relative to the site root, as the watcher reports them).
@@ -116,12 +153,18 @@ mod tests {
         let cache = PageCache::default();
         cache.begin();
         let (page, _) = cache.load(root, &path, "a.md");
-        assert!(page.expect("loads").content.contains("First."));
+        let page = page.expect("loads");
+        assert!(page.content.contains("First."));
+        // Lent and not given back: read again.
+        let (again, _) = cache.load(root, &path, "a.md");
+        assert!(again.expect("loads").content.contains("First."));
+        cache.give_back(vec![page]);
         // Same size, same stamp on a coarse clock: only `forget` can tell.
         std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nOther.\n").expect("write");
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
         let cached = cache.load(root, &path, "a.md").0.expect("loads");
         let stale_possible = cached.content.contains("First.");
+        cache.give_back(vec![cached]);
         if stale_possible {
             assert_eq!(
                 modified,

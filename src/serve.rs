@@ -1,10 +1,10 @@
-//! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that the
-//! very same `build::build` makes, served from memory over HTTP, plus a WebSocket event stream
+//! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that
+//! the very same build stages make, served from memory over HTTP, plus a WebSocket event stream
 //! (`reload`, `css`, `error`) that the injected `livereload.js` turns into reloads and an overlay.
-//! A request is only ever answered from keys of the in-memory `Output`: never from the filesystem,
-//! and `output/` is never touched. Connections and limits are `serve/http.rs`, answering one
-//! request is `serve/respond.rs`; watching and rebuilding is `watch.rs`, which hands each build to
-//! `publish` here.
+//! A request is only ever answered from the in-memory files: never from the filesystem, and
+//! `output/` is never touched. Connections and limits are `serve/http.rs`, answering one request
+//! is `serve/respond.rs`; watching is `watch.rs`, and the build process it feeds sends the files
+//! each save changed, which `publish` here applies.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

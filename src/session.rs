@@ -176,7 +176,7 @@ impl Session {
         }
         self.pages.forget(&request.changed);
         self.pages.begin();
-        let prepared = match build::prepare(&self.options, Some(&self.pages)) {
+        let mut prepared = match build::prepare(&self.options, Some(&self.pages)) {
             Ok(prepared) => prepared,
             Err(failure) => {
                 send(&outcome_of(failure));
@@ -195,7 +195,10 @@ impl Session {
             seen: Mutex::default(),
             new_previews: Mutex::default(),
         };
-        let result = build::finish(prepared, &sink);
+        let result = build::finish(&mut prepared, &sink);
+        if let Some(site) = prepared.site.into_site() {
+            self.pages.give_back(site.pages);
+        }
         if requests.cancelled() {
             return Pass::Overtaken;
         }

@@ -1,10 +1,10 @@
 //! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
-//! files are seen). Out: one build per burst of edits, each in a process of its own
-//! (`worker.rs`), the newest handed to the caller's `post_build` (as mdBook's
-//! `rebuild_on_change`). Files the build's walk skips
-//! (`walk::is_site_path`: dotfiles, editor temp files) and access events never trigger one;
-//! nothing here writes a file or answers a request.
+//! files are seen). Out: one request per burst of edits to the build process (`worker.rs`),
+//! which stays alive across saves; what it reports is handed to the caller's `post_build` (as
+//! mdBook's `rebuild_on_change`). Files the build's walk skips (`walk::is_site_path`: dotfiles,
+//! editor temp files) and access events never trigger one; nothing here writes a file or
+//! answers a request.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};

@@ -1,6 +1,6 @@
 //! Answering one request from the current `State`. In: a request's method, target and headers.
 //! Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe path. The path is
-//! decoded once and only ever used as a key into the in-memory `Output`: nothing here reads the
+//! decoded once and only ever used as a key into the in-memory files: nothing here reads the
 //! filesystem. Event streams and limits are `http.rs`.
 
 use std::hash::{DefaultHasher, Hasher};
