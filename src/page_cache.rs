@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Page;
 
 enum Kept {
-    Page(Page),
+    Page(Box<Page>),
     /// The file is not a page (its problems are the diagnostics).
     Unloadable,
     /// With the build running now.
@@ -55,7 +55,7 @@ impl PageCache {
                 && entry.stamp == stamp
             {
                 let page = match std::mem::replace(&mut entry.page, Kept::Lent) {
-                    Kept::Page(page) => Some(Some(page)),
+                    Kept::Page(page) => Some(Some(*page)),
                     Kept::Unloadable => Some(None),
                     Kept::Lent => None,
                 };
@@ -97,7 +97,7 @@ impl PageCache {
             if let Some(entry) = entries.get_mut(&page.path)
                 && matches!(entry.page, Kept::Lent)
             {
-                entry.page = Kept::Page(page);
+                entry.page = Kept::Page(Box::new(page));
             }
         }
     }
