@@ -487,10 +487,16 @@ impl Server {
                 .unwrap_or(0)
         };
         let pid = self.child.id();
-        let children: u64 = fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter_map(|child| child.parse().ok())
+        // The build process is a child of whichever thread started it.
+        let children: u64 = fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .filter_map(|task| fs::read_to_string(task.ok()?.path().join("children")).ok())
+            .flat_map(|list| {
+                list.split_whitespace()
+                    .filter_map(|child| child.parse().ok())
+                    .collect::<Vec<u32>>()
+            })
             .map(rss_kb)
             .sum();
         (rss_kb(pid) + children) / 1024

@@ -23,7 +23,7 @@ mod respond;
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
 use crate::watch::{self, Rebuilt};
-use crate::worker::{Delta, Outcome};
+use crate::worker::{Delta, Outcome, unpack};
 
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
@@ -149,7 +149,7 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
-/// Served files by path; successive builds share the bytes of files they did not change.
+/// Served files by path, `worker::pack`ed; successive builds share the files they did not change.
 pub(super) type Files = HashMap<String, Arc<Vec<u8>>>;
 
 pub(super) struct Site {
@@ -159,8 +159,14 @@ pub(super) struct Site {
 }
 
 impl Site {
-    pub(super) fn get(&self, path: &str) -> Option<&[u8]> {
+    /// The file at `path`, packed.
+    pub(super) fn packed(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|bytes| bytes.as_slice())
+    }
+
+    /// The bytes of the file at `path`.
+    pub(super) fn get(&self, path: &str) -> Option<Vec<u8>> {
+        unpack(self.packed(path)?)
     }
 }
 
@@ -363,11 +369,14 @@ fn compare(old: &Files, new: &Files) -> Change {
         let Some(before) = old.get(path) else {
             continue; // a new stylesheet
         };
+        // Packing is deterministic: the same bytes pack the same.
         if Arc::ptr_eq(before, after) || before == after {
             continue;
         }
-        let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
-        else {
+        let (Some(before), Some(after)) = (unpack(before), unpack(after)) else {
+            return Change::Reload;
+        };
+        let (Ok(before), Ok(after)) = (String::from_utf8(before), String::from_utf8(after)) else {
             return Change::Reload;
         };
         if path.ends_with(".css") || changes.is_empty() {
@@ -376,7 +385,7 @@ fn compare(old: &Files, new: &Files) -> Change {
         let renamed = changes.iter().fold(before.to_string(), |text, change| {
             text.replace(basename(&change.from), basename(&change.to))
         });
-        if renamed != after {
+        if renamed != *after {
             return Change::Reload;
         }
     }
@@ -460,11 +469,12 @@ fn describe(changed: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::pack;
 
     fn output(files: &[(&str, &str)]) -> Files {
         files
             .iter()
-            .map(|(path, text)| (path.to_string(), Arc::new(text.as_bytes().to_vec())))
+            .map(|(path, text)| (path.to_string(), Arc::new(pack(text.as_bytes()))))
             .collect()
     }
 

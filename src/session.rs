@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
-use crate::worker::{Delta, Outcome, Request, failed, panic_message};
+use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message};
 
 /// How long an overtaken pass may take to notice before the process ends itself: only a render
 /// that never returns (a runaway template) takes longer, and `serve` then starts a fresh process.
@@ -272,17 +272,17 @@ impl Session {
         if !rendered.templates.0.is_empty() || requests.cancelled() {
             return; // the full pass reports it
         }
-        let mut files: Vec<OutputFile> = into_inner(sink.files)
-            .into_iter()
-            .filter(|file| self.published.get(&file.path) != Some(&hash(&file.bytes)))
-            .collect();
+        let mut files = Vec::new();
+        for (hash, file) in into_inner(sink.files) {
+            if self.published.get(&file.path) != Some(&hash) {
+                self.published.insert(file.path.clone(), hash);
+                files.push(file);
+            }
+        }
         if files.is_empty() {
             return;
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        for file in &files {
-            self.published.insert(file.path.clone(), hash(&file.bytes));
-        }
         send(&Outcome::Shown(Delta {
             files,
             removed: Vec::new(),
@@ -334,7 +334,7 @@ impl Sink for Changes<'_> {
         if self.published.get(path) != Some(&hash) {
             let file = OutputFile {
                 path: path.to_string(),
-                bytes,
+                bytes: pack(&bytes),
             };
             self.files
                 .lock()
@@ -359,7 +359,8 @@ struct FirstPages<'a> {
     outputs: &'a HashSet<String>,
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a Requests,
-    files: Mutex<Vec<OutputFile>>,
+    /// Each file's hash (of its bytes), and the file packed.
+    files: Mutex<Vec<(u64, OutputFile)>>,
 }
 
 impl Sink for FirstPages<'_> {
@@ -367,12 +368,12 @@ impl Sink for FirstPages<'_> {
         if self.outputs.contains(path) {
             let file = OutputFile {
                 path: path.to_string(),
-                bytes,
+                bytes: pack(&bytes),
             };
             self.files
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(file);
+                .push((hash(&bytes), file));
         }
         Ok(())
     }

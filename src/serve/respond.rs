@@ -80,14 +80,15 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     } else {
         target.path.clone()
     };
-    if let Some(found) = site.get(&key) {
-        let mut etag = format!("\"{:016x}", site.etag(&key, found));
+    if let Some(packed) = site.packed(&key) {
+        let mut etag = format!("\"{:016x}", site.etag(&key, packed));
+        let found = site.get(&key).unwrap_or_default();
         let bytes = if key.ends_with(".html") {
             // The page carries the build id, so its ETag must too.
             etag.push_str(&format!("-{}", state.build));
-            inject(found, &prefix, state.build)
+            inject(&found, &prefix, state.build)
         } else {
-            found.to_vec()
+            found
         };
         etag.push('"');
         return file(request, bytes, &key, etag);
@@ -109,7 +110,7 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     match site.get("404.html") {
         Some(page) => reply(
             404,
-            inject(page, &prefix, state.build),
+            inject(&page, &prefix, state.build),
             &[("content-type", "text/html; charset=utf-8")],
         ),
         None => text(404, "404 not found\n"),
