@@ -36,6 +36,11 @@
     var url = new URL("events", me.src);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("build", build);
+    // The page's route below the site root, which a rebuild renders first.
+    var root = new URL("..", me.src).pathname;
+    if (location.pathname.indexOf(root) === 0) {
+      url.searchParams.set("page", decodeURI(location.pathname.slice(root.length)));
+    }
     socket = new WebSocket(url);
     socket.onopen = function () { retries = 0; };
     socket.onmessage = function (e) {

@@ -62,7 +62,9 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     });
     // Watch before the first build, so an edit made while it runs is not lost.
     let publishing = Arc::clone(&live);
-    let rebuilds = watch::start(options.poll, Arc::clone(&build), move |rebuilt| {
+    let watching = Arc::clone(&live);
+    let viewing = move || watching.viewing();
+    let rebuilds = watch::start(options.poll, Arc::clone(&build), viewing, move |rebuilt| {
         publish(&publishing, rebuilt);
     })?;
     rebuilds.first_build();
@@ -173,14 +175,23 @@ impl Site {
 /// The shared heart of the preview: the current state and the open event streams.
 pub(crate) struct Live {
     state: RwLock<Arc<State>>,
-    /// Open event streams; publishing and subscribing both hold this lock, so no event is missed.
-    clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
+    /// Open event streams, each with the page it is open on (its route, as the page says);
+    /// publishing and subscribing both hold this lock, so no event is missed.
+    clients: Mutex<Vec<Client>>,
     next_build: AtomicU64,
     /// The newest request's saved pages were published ahead of its verdict.
     shown: AtomicBool,
     /// Bound to loopback: answer only requests addressed to a loopback name, so a web page
     /// elsewhere cannot read the preview through a DNS name rebound to 127.0.0.1.
     pub(super) loopback_only: bool,
+}
+
+/// Most pages a rebuild renders first because browsers show them.
+const VIEWED_FIRST: usize = 16;
+
+struct Client {
+    events: mpsc::Sender<Arc<str>>,
+    page: Option<String>,
 }
 
 /// What a published build changed, as the watcher reports it.
@@ -299,6 +310,7 @@ impl Live {
     pub(super) fn subscribe(
         &self,
         page_build: Option<u64>,
+        page: Option<String>,
         queue: usize,
     ) -> mpsc::Receiver<Arc<str>> {
         let (sender, receiver) = mpsc::channel(queue);
@@ -314,8 +326,26 @@ impl Live {
         if let Some(first) = first {
             let _ = sender.try_send(first.into());
         }
-        clients.push(sender);
+        clients.push(Client {
+            events: sender,
+            page,
+        });
         receiver
+    }
+
+    /// The routes open pages show (a few), for the next rebuild to render first.
+    fn viewing(&self) -> Vec<String> {
+        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut routes: Vec<String> = Vec::new();
+        for client in clients.iter().rev().filter(|c| !c.events.is_closed()) {
+            if let Some(page) = &client.page
+                && !routes.contains(page)
+                && routes.len() < VIEWED_FIRST
+            {
+                routes.push(page.clone());
+            }
+        }
+        routes
     }
 }
 
@@ -323,9 +353,9 @@ fn reload(build: u64) -> String {
     serde_json::json!({ "event": "reload", "build": build }).to_string()
 }
 
-fn broadcast(clients: &mut Vec<mpsc::Sender<Arc<str>>>, message: &str) {
+fn broadcast(clients: &mut Vec<Client>, message: &str) {
     let message: Arc<str> = message.into();
-    clients.retain(|client| client.try_send(Arc::clone(&message)).is_ok());
+    clients.retain(|client| client.events.try_send(Arc::clone(&message)).is_ok());
 }
 
 /// How a new build differs from the one served.

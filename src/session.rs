@@ -46,6 +46,7 @@ impl Requests {
             Some(waiting) => {
                 waiting.generation = request.generation;
                 waiting.changed.extend(request.changed);
+                waiting.viewing = request.viewing;
                 waiting.panic = request.panic.or(waiting.panic.take());
             }
             None => queue.waiting = Some(request),
@@ -185,7 +186,7 @@ impl Session {
         };
         self.pages.sweep();
         if self.sent_any && prepared.diagnostics.0.is_empty() && !requests.cancelled() {
-            self.show_changed_first(&prepared, &request.changed, requests, send);
+            self.show_changed_first(&prepared, request, requests, send);
         }
         let sink = Changes {
             published: &self.published,
@@ -233,34 +234,54 @@ impl Session {
         Pass::Done
     }
 
-    /// Renders the saved pages alone and sends those that changed, before the rest of the site:
-    /// the browser shows an edit without waiting for every other page (Hugo's fast render
-    /// mode). The full pass that follows sends whatever else the edit changed.
+    /// Renders the saved pages and those browsers show alone, and sends those that changed,
+    /// before the rest of the site: the browser shows an edit without waiting for every other
+    /// page (Hugo's fast render mode). The full pass that follows sends whatever else changed.
+    /// Not for a theme's static files: a stylesheet swap needs its new file and the pages at once.
     fn show_changed_first(
         &mut self,
         prepared: &Prepared,
-        changed: &[String],
+        request: &Request,
         requests: &Requests,
         send: &mut dyn FnMut(&Outcome),
     ) {
-        let saved: HashSet<&str> = changed
+        if request
+            .changed
+            .iter()
+            .any(|path| path.starts_with("themes/") && path.contains("/static/"))
+        {
+            return;
+        }
+        let saved: HashSet<&str> = request
+            .changed
             .iter()
             .filter_map(|path| path.strip_prefix("content/"))
             .filter(|path| path.ends_with(".md"))
+            .collect();
+        let first: HashSet<&str> = prepared
+            .site
+            .site()
+            .pages
+            .iter()
+            .filter(|page| {
+                saved.contains(page.path.as_str())
+                    || request.viewing.iter().any(|route| **route == *page.route)
+            })
+            .map(|page| page.path.as_str())
             .collect();
         let outputs: HashSet<String> = prepared
             .site
             .site()
             .pages
             .iter()
-            .filter(|page| saved.contains(page.path.as_str()))
+            .filter(|page| first.contains(page.path.as_str()))
             .map(|page| page.route.output_file())
             .collect();
         if outputs.is_empty() {
             return;
         }
         let sink = FirstPages {
-            saved: &saved,
+            first: &first,
             outputs: &outputs,
             previews: &self.previews,
             requests,
@@ -353,9 +374,9 @@ impl Sink for Changes<'_> {
     }
 }
 
-/// Keeps only the files of the saved pages.
+/// Keeps only the files of the pages rendered first.
 struct FirstPages<'a> {
-    saved: &'a HashSet<&'a str>,
+    first: &'a HashSet<&'a str>,
     outputs: &'a HashSet<String>,
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a Requests,
@@ -383,6 +404,6 @@ impl Sink for FirstPages<'_> {
     }
 
     fn renders(&self, path: &str) -> bool {
-        self.saved.contains(path) && !self.requests.cancelled()
+        self.first.contains(path) && !self.requests.cancelled()
     }
 }

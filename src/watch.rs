@@ -44,10 +44,12 @@ pub(crate) struct Rebuilt {
 }
 
 /// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
-/// each burst of relevant changes, calling `post_build` with each build that is not overtaken.
+/// each burst of relevant changes, calling `post_build` with what each build reports;
+/// `viewing` names the routes browsers show, which a rebuild renders first.
 pub(crate) fn start(
     poll: bool,
     options: Arc<BuildOptions>,
+    viewing: impl Fn() -> Vec<String> + Send + 'static,
     post_build: impl FnMut(Rebuilt) + Send + 'static,
 ) -> anyhow::Result<Watching> {
     let root = options.root.clone();
@@ -122,7 +124,7 @@ pub(crate) fn start(
     let rebuilds = Rebuilds(changes_for_first);
     thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || coordinate(post_build, &options, &sender, &messages))
+        .spawn(move || coordinate(post_build, &viewing, &options, &sender, &messages))
         .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
@@ -166,6 +168,7 @@ impl Watching {
 /// The one build process and what it is working on.
 struct Builder<'a> {
     options: &'a BuildOptions,
+    viewing: &'a dyn Fn() -> Vec<String>,
     sender: &'a mpsc::Sender<Message>,
     worker: Option<Worker>,
     /// Counts build processes, so reports of a stopped one are ignored.
@@ -182,6 +185,7 @@ struct Builder<'a> {
 /// the process believes it holds; only the newest request's verdict is printed.
 fn coordinate(
     mut post_build: impl FnMut(Rebuilt),
+    viewing: &dyn Fn() -> Vec<String>,
     options: &Arc<BuildOptions>,
     sender: &mpsc::Sender<Message>,
     messages: &mpsc::Receiver<Message>,
@@ -189,6 +193,7 @@ fn coordinate(
     let mut generation = 0;
     let mut builder = Builder {
         options,
+        viewing,
         sender,
         worker: None,
         epoch: 0,
@@ -245,6 +250,7 @@ impl Builder<'_> {
             generation,
             panic: panic_requested(&changed),
             changed,
+            viewing: (self.viewing)(),
         };
         if let Some(worker) = &mut self.worker {
             // A process that is gone says so with `Ended`, which starts a fresh one.

@@ -74,6 +74,8 @@ pub(crate) struct Request {
     pub(crate) generation: u64,
     /// Saved paths relative to the root.
     pub(crate) changed: Vec<String>,
+    /// Routes browsers show, rendered first with the saved pages.
+    pub(crate) viewing: Vec<String>,
     /// Debug builds only: the message the build of this request panics with (tests).
     pub(crate) panic: Option<String>,
 }

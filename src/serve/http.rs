@@ -197,7 +197,18 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Repl
     let accept = derive_accept_key(key.as_bytes());
     let query = request.uri().query().unwrap_or_default();
     let page_build = respond::query_value(Some(query), "build").and_then(|b| b.parse().ok());
-    let events = live.subscribe(page_build, STREAM_QUEUE);
+    // The page's route below the site root, as the page reports it: only a hint of what to
+    // render first, so it need not be trusted.
+    let page = respond::query_value(Some(query), "page")
+        .filter(|page| page.len() <= 1024)
+        .and_then(|page| {
+            let page = page.replace('+', " ");
+            let decoded = percent_encoding::percent_decode_str(&page)
+                .decode_utf8()
+                .ok()?;
+            Some(decoded.into_owned())
+        });
+    let events = live.subscribe(page_build, page, STREAM_QUEUE);
     let upgrading = hyper::upgrade::on(&mut request);
     tokio::spawn(async move {
         if let Ok(upgraded) = upgrading.await {

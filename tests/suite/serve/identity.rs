@@ -188,3 +188,23 @@ fn after_every_edit_rename_and_delete_serve_and_build_agree_byte_for_byte() {
     assert_identical(&preview, &site, &mut ever, "a broken save and its fix");
     assert!(ever.len() > 8, "{ever:?}");
 }
+
+/// A data change alters every page: the page a browser shows is published (and reloaded)
+/// ahead of the rest, then the rest follows; both end where `build` does.
+#[test]
+fn the_page_a_browser_shows_is_rebuilt_first_then_the_rest() {
+    let site = session_site();
+    let preview = Preview::start(&site);
+    let viewer = preview.events("?page=docs/first/");
+    let mut ever = BTreeSet::new();
+    site.write("content/data/facts.toml", "motto = \"Page first\"\n");
+    viewer.wait("reload");
+    viewer.wait("reload");
+    assert_identical(&preview, &site, &mut ever, "a data change");
+    let lines = preview.stdout_lines();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("rebuilt")).count(),
+        1,
+        "one verdict: {lines:?}"
+    );
+}
