@@ -65,7 +65,7 @@ pub(crate) struct Prepared {
 /// load → theme → links → check, reusing unchanged pages from `cache` (`serve`).
 pub(crate) fn prepare(
     options: &BuildOptions,
-    cache: Option<&crate::page_cache::PageCache>,
+    cache: Option<&dyn load::PageMemory>,
 ) -> Result<Prepared, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,

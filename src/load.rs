@@ -72,7 +72,18 @@ pub(crate) struct LoadOptions<'a> {
     /// Keep `draft = true` pages in the site (`--drafts`).
     pub(crate) drafts: bool,
     /// `serve`'s pages of earlier builds, reused while their file is unchanged.
-    pub(crate) cache: Option<&'a crate::page_cache::PageCache>,
+    pub(crate) cache: Option<&'a dyn PageMemory>,
+}
+
+/// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
+pub(crate) trait PageMemory: Sync {
+    /// The page at `content_path` (file `path`), remembered or else `read`.
+    fn page(
+        &self,
+        path: &Path,
+        content_path: &str,
+        read: &dyn Fn() -> (Option<Page>, Diagnostics),
+    ) -> (Option<Page>, Diagnostics);
 }
 
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
@@ -125,7 +136,9 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         .par_iter()
         .filter_map(|found| match found {
             Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => cache.load(root, path, content_path),
+                Some(cache) => {
+                    cache.page(path, content_path, &|| load_page(root, path, content_path))
+                }
                 None => load_page(root, path, content_path),
             }),
             _ => None,

@@ -202,7 +202,7 @@ fn main() -> ExitCode {
                 Err(failure) => report(failure, ""),
             }
         }
-        Command::ServeBuild { root, drafts } => worker::build_process(BuildOptions {
+        Command::ServeBuild { root, drafts } => session::build_process(BuildOptions {
             root,
             base_url: None,
             drafts,

@@ -10,6 +10,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::PageMemory;
 use crate::model::Page;
 
 enum Kept {
@@ -35,14 +36,14 @@ struct Entry {
     pass: u64,
 }
 
-impl PageCache {
+impl PageMemory for PageCache {
     /// The page at `content_path` (below `content/`), from memory while its file's size and
-    /// modification time are those it was read with, else read and parsed again.
-    pub(crate) fn load(
+    /// modification time are those it was read with, else `read` again.
+    fn page(
         &self,
-        root: &Path,
         path: &Path,
         content_path: &str,
+        read: &dyn Fn() -> (Option<Page>, Diagnostics),
     ) -> (Option<Page>, Diagnostics) {
         let pass = *self.pass.lock().unwrap_or_else(PoisonError::into_inner);
         // Stamped before reading: a save in between is read now and seen again next time.
@@ -70,7 +71,7 @@ impl PageCache {
                 }
             }
         }
-        let (page, diagnostics) = crate::load::load_page(root, path, content_path);
+        let (page, diagnostics) = read();
         if let Some(stamp) = stamp {
             let entry = Entry {
                 stamp,
@@ -89,7 +90,9 @@ impl PageCache {
         }
         (page, diagnostics)
     }
+}
 
+impl PageCache {
     /// Takes back the pages a build was lent, to lend them again while their file is unchanged.
     pub(crate) fn give_back(&self, pages: Vec<Page>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
@@ -151,18 +154,30 @@ mod tests {
         let path = root.join("content/a.md");
         std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nFirst.\n").expect("write");
         let cache = PageCache::default();
+        // A page whose content is the file's text, as loading would make it.
+        let load = |cache: &PageCache| {
+            cache.page(&path, "a.md", &|| {
+                let text = std::fs::read_to_string(&path).expect("read");
+                let file = crate::source::SourceFile::new("content/a.md", text);
+                let mut diagnostics = Diagnostics::default();
+                (
+                    crate::page::page(&file, "a.md", &mut diagnostics),
+                    diagnostics,
+                )
+            })
+        };
         cache.begin();
-        let (page, _) = cache.load(root, &path, "a.md");
+        let (page, _) = load(&cache);
         let page = page.expect("loads");
         assert!(page.content.contains("First."));
         // Lent and not given back: read again.
-        let (again, _) = cache.load(root, &path, "a.md");
+        let (again, _) = load(&cache);
         assert!(again.expect("loads").content.contains("First."));
         cache.give_back(vec![page]);
         // Same size, same stamp on a coarse clock: only `forget` can tell.
         std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nOther.\n").expect("write");
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        let cached = cache.load(root, &path, "a.md").0.expect("loads");
+        let cached = load(&cache).0.expect("loads");
         let stale_possible = cached.content.contains("First.");
         cache.give_back(vec![cached]);
         if stale_possible {
@@ -173,10 +188,10 @@ mod tests {
             );
         }
         cache.forget(&["content/a.md".to_string()]);
-        let (page, _) = cache.load(root, &path, "a.md");
+        let (page, _) = load(&cache);
         assert!(page.expect("loads").content.contains("Other."));
         std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nA longer body now.\n").expect("write");
-        let (page, _) = cache.load(root, &path, "a.md");
+        let (page, _) = load(&cache);
         assert!(page.expect("loads").content.contains("A longer body now."));
         cache.begin();
         cache.sweep();

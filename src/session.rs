@@ -1,20 +1,23 @@
-//! The build process's memory across saves (`worker.rs` runs it). In: requests (the saved
-//! paths). Out: per request, the changed pages' files first, then every other file whose bytes
-//! changed since the last frame, or the build's problems. Unchanged Markdown is never re-read;
-//! a newer request stops the current pass between pages, never leaving a file half-reported.
+//! `sre-guide serve-build`: the build process `serve` starts (`worker.rs`), which remembers the
+//! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
+//! those pages' files first, then every other file whose bytes changed since the last frame, or
+//! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
+//! re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::io;
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread;
 use std::time::Duration;
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
-use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message};
+use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send};
 
 /// How long an overtaken pass may take to notice before the process ends itself: only a render
 /// that never returns (a runaway template) takes longer, and `serve` then starts a fresh process.
@@ -107,6 +110,25 @@ impl Requests {
     fn cancelled(&self) -> bool {
         self.0.cancelled.load(Ordering::Relaxed)
     }
+}
+
+/// The build process: answers requests until its parent goes away (stdin closes), so a killed
+/// `serve` leaves no build running.
+pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
+    let reusable = crate::worker::read_reusable(&mut io::stdin().lock()).unwrap_or_default();
+    let requests = Requests::default();
+    let reader = requests.clone();
+    let _ = thread::Builder::new().name("parent".into()).spawn(move || {
+        while let Ok(Some(request)) = crate::worker::read_request(&mut io::stdin().lock()) {
+            reader.push(request);
+        }
+        std::process::exit(3);
+    });
+    let rendering = requests.clone();
+    crate::deadline::exit_when_overdue(move |late| {
+        send(rendering.running().unwrap_or_default(), &failed(&[late]));
+    });
+    serve_requests(options, reusable, &requests, send)
 }
 
 /// Answers requests until the process ends. A panic is reported and ends the process: what it

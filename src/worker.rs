@@ -1,13 +1,13 @@
-//! `serve`'s build process (`sre-guide serve-build`), started by `watch.rs` and kept across
-//! saves so it remembers the site (`session.rs`); a process, so that a build can still be
-//! stopped: Tera cannot interrupt a render and Rust cannot kill a thread. In: on stdin the last
-//! good build's link preview images, then one frame per burst of saves. Out: framed on stdout,
-//! the files that changed (changed pages first, then the rest) or the build's problems;
-//! diagnostics go to stderr (the terminal) exactly as `build` prints them.
+//! `serve`'s side of its build process (`sre-guide serve-build`, which is `session.rs`): starts
+//! it, hands it requests and reads its reports; and the frames between them. The build runs in a
+//! process, kept across saves so it remembers the site, so that it can still be stopped: Tera
+//! cannot interrupt a render and Rust cannot kill a thread. In: on stdin the last good build's
+//! link preview images, then one frame per burst of saves. Out: framed on stdout, the files that
+//! changed (changed pages first, then the rest) or the build's problems.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
@@ -80,25 +80,6 @@ pub(crate) struct Request {
     pub(crate) panic: Option<String>,
 }
 
-/// The build process: answers requests until its parent goes away (stdin closes), so a killed
-/// `serve` leaves no build running.
-pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
-    let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
-    let requests = crate::session::Requests::default();
-    let reader = requests.clone();
-    let _ = thread::Builder::new().name("parent".into()).spawn(move || {
-        while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
-            reader.push(request);
-        }
-        std::process::exit(3);
-    });
-    let rendering = requests.clone();
-    crate::deadline::exit_when_overdue(move |late| {
-        send(rendering.running().unwrap_or_default(), &failed(&[late]));
-    });
-    crate::session::serve_requests(options, reusable, &requests, send)
-}
-
 /// Prints the problems as `build` does and keeps what the overlay shows.
 pub(crate) fn failed(diagnostics: &[Diagnostic]) -> Outcome {
     crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
@@ -114,7 +95,7 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Writes one frame: its length, then the request's generation and the outcome.
-fn send(generation: u64, outcome: &Outcome) {
+pub(crate) fn send(generation: u64, outcome: &Outcome) {
     let body = encode(outcome);
     let mut frame = Vec::with_capacity(body.len() + 16);
     frame.extend_from_slice(&(body.len() as u64 + 8).to_le_bytes());
@@ -124,7 +105,7 @@ fn send(generation: u64, outcome: &Outcome) {
     let _ = stdout.write_all(&frame).and_then(|()| stdout.flush());
 }
 
-fn read_request(input: &mut impl Read) -> io::Result<Option<Request>> {
+pub(crate) fn read_request(input: &mut impl Read) -> io::Result<Option<Request>> {
     let mut length = [0; 8];
     match input.read_exact(&mut length) {
         Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
