@@ -12,15 +12,17 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
 use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send};
 
-/// How long an overtaken pass may take to notice before the process ends itself: only a render
-/// that never returns (a runaway template) takes longer, and `serve` then starts a fresh process.
+/// How long an overtaken pass may go on rendering before the process ends itself: a stopped
+/// pass renders no new page, so only a render that never returns (a runaway template) takes
+/// longer, and `serve` then starts a fresh process. Loading and checking are not limited: they
+/// end by themselves, and the pass then stops before rendering.
 const GRACE: Duration = Duration::from_millis(1500);
 
 /// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
@@ -33,6 +35,8 @@ struct Shared {
     queue: Mutex<Queue>,
     arrived: Condvar,
     cancelled: AtomicBool,
+    /// Since when the running pass renders, if it does.
+    rendering: Mutex<Option<Instant>>,
 }
 
 #[derive(Default)]
@@ -57,13 +61,17 @@ impl Requests {
         if let Some(running) = queue.running {
             self.0.cancelled.store(true, Ordering::Relaxed);
             let requests = self.clone();
+            let overtaken = Instant::now();
             let _ = std::thread::Builder::new()
                 .name("overtaken".into())
                 .spawn(move || {
-                    std::thread::sleep(GRACE);
-                    if requests.running() == Some(running) {
-                        // Stuck in a render that never returns: `serve` starts a fresh process.
-                        std::process::exit(4);
+                    while requests.running() == Some(running) {
+                        std::thread::sleep(GRACE / 10);
+                        let rendering = *lock(&requests.0.rendering);
+                        if rendering.is_some_and(|since| since.max(overtaken).elapsed() > GRACE) {
+                            // Stuck in a render that never returns: `serve` starts a fresh process.
+                            std::process::exit(4);
+                        }
                     }
                 });
         }
@@ -109,6 +117,14 @@ impl Requests {
 
     fn cancelled(&self) -> bool {
         self.0.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Runs `render`, marked as rendering for the watch on overtaken passes.
+    fn rendering<T>(&self, render: impl FnOnce() -> T) -> T {
+        *lock(&self.0.rendering) = Some(Instant::now());
+        let rendered = render();
+        *lock(&self.0.rendering) = None;
+        rendered
     }
 }
 
@@ -218,7 +234,7 @@ impl Session {
             seen: Mutex::default(),
             new_previews: Mutex::default(),
         };
-        let result = build::finish(&mut prepared, &sink);
+        let result = requests.rendering(|| build::finish(&mut prepared, &sink));
         if let Some(site) = prepared.site.into_site() {
             self.pages.give_back(site.pages);
         }
@@ -309,7 +325,8 @@ impl Session {
             requests,
             files: Mutex::default(),
         };
-        let Ok(rendered) = crate::render::site(&prepared.site, &prepared.theme, &sink) else {
+        let render = || crate::render::site(&prepared.site, &prepared.theme, &sink);
+        let Ok(rendered) = requests.rendering(render) else {
             return;
         };
         if !rendered.templates.0.is_empty() || requests.cancelled() {
@@ -339,6 +356,10 @@ fn outcome_of(failure: Failure) -> Outcome {
         Failure::Content(diagnostics) => failed(&diagnostics),
         Failure::Environment(error) => Outcome::Environment(format!("{error:#}")),
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn into_inner<T>(mutex: Mutex<T>) -> T {
