@@ -450,3 +450,37 @@ impl Sink for FirstPages<'_> {
         self.first.contains(path) && !self.requests.cancelled()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(generation: u64, changed: &[&str]) -> Request {
+        Request {
+            generation,
+            changed: changed.iter().map(|path| path.to_string()).collect(),
+            ..Request::default()
+        }
+    }
+
+    #[test]
+    fn requests_that_queue_up_are_one_and_a_newer_one_stops_the_pass() {
+        let requests = Requests::default();
+        requests.push(request(1, &["content/a.md"]));
+        requests.push(request(2, &["content/b.md"]));
+        let first = requests.next(vec!["content/stopped.md".into()]);
+        assert_eq!(first.generation, 2);
+        assert_eq!(
+            first.changed,
+            ["content/stopped.md", "content/a.md", "content/b.md"]
+        );
+        assert_eq!(requests.running(), Some(2));
+        assert!(!requests.cancelled());
+        requests.push(request(3, &["content/c.md"]));
+        assert!(requests.cancelled(), "a newer request stops the pass");
+        requests.done();
+        let next = requests.next(Vec::new());
+        assert_eq!((next.generation, next.changed.len()), (3, 1));
+        assert!(!requests.cancelled());
+    }
+}
