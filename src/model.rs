@@ -125,7 +125,7 @@ pub(crate) struct PageRef {
     pub(crate) span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Page {
     pub(crate) file: Arc<SourceFile>,
     /// Relative to `content/`: `phases/junior.md`.
@@ -154,7 +154,7 @@ impl Page {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct FrontMatter {
     pub(crate) title: String,
     pub(crate) description: String,
