@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
-use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send};
+use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send, send_piece};
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
 /// pass renders no new page, so only a render that never returns (a runaway template) takes
@@ -227,10 +227,10 @@ impl Session {
             self.show_changed_first(&prepared, request, requests, send);
         }
         let sink = Changes {
+            generation: request.generation,
             published: &self.published,
             previews: &self.previews,
             requests,
-            files: Mutex::default(),
             seen: Mutex::default(),
             new_previews: Mutex::default(),
         };
@@ -244,9 +244,7 @@ impl Session {
         match result {
             Ok(counts) => {
                 let seen = into_inner(sink.seen);
-                let mut files = into_inner(sink.files);
                 let new_previews = into_inner(sink.new_previews);
-                files.sort_by(|a, b| a.path.cmp(&b.path));
                 let mut removed: Vec<String> = self
                     .published
                     .keys()
@@ -254,8 +252,9 @@ impl Session {
                     .cloned()
                     .collect();
                 removed.sort();
+                // The changed files went ahead, one frame each (`send_piece`).
                 let delta = Delta {
-                    files,
+                    files: Vec::new(),
                     removed,
                     complete: !self.sent_any,
                 };
@@ -372,12 +371,12 @@ fn hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Keeps the files whose bytes differ from what `serve` holds, and notes every file's hash.
+/// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
 struct Changes<'a> {
+    generation: u64,
     published: &'a HashMap<String, u64>,
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a Requests,
-    files: Mutex<Vec<OutputFile>>,
     seen: Mutex<HashMap<String, u64>>,
     new_previews: Mutex<HashMap<String, Vec<u8>>>,
 }
@@ -395,15 +394,12 @@ impl Sink for Changes<'_> {
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_string(), bytes.clone());
         }
-        if self.published.get(path) != Some(&hash) {
+        if self.published.get(path) != Some(&hash) && !self.requests.cancelled() {
             let file = OutputFile {
                 path: path.to_string(),
                 bytes: pack(&bytes),
             };
-            self.files
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(file);
+            send_piece(self.generation, &file);
         }
         Ok(())
     }

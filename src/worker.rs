@@ -96,11 +96,26 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Writes one frame: its length, then the request's generation and the outcome.
 pub(crate) fn send(generation: u64, outcome: &Outcome) {
-    let body = encode(outcome);
+    write_frame(generation, &encode(outcome));
+}
+
+/// Sends one changed file of a pass as soon as it is rendered, so the build process never holds
+/// a whole site's files; `serve` keeps them until the pass's `Built` frame, and drops them when
+/// the pass fails or is stopped.
+pub(crate) fn send_piece(generation: u64, file: &OutputFile) {
+    let mut body = vec![b'P'];
+    for part in [file.path.as_bytes(), &file.bytes] {
+        body.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        body.extend_from_slice(part);
+    }
+    write_frame(generation, &body);
+}
+
+fn write_frame(generation: u64, body: &[u8]) {
     let mut frame = Vec::with_capacity(body.len() + 16);
     frame.extend_from_slice(&(body.len() as u64 + 8).to_le_bytes());
     frame.extend_from_slice(&generation.to_le_bytes());
-    frame.extend_from_slice(&body);
+    frame.extend_from_slice(body);
     let mut stdout = io::stdout().lock();
     let _ = stdout.write_all(&frame).and_then(|()| stdout.flush());
 }
@@ -155,7 +170,24 @@ impl Worker {
         thread::Builder::new()
             .name("build-result".into())
             .spawn(move || {
-                while let Some((generation, outcome)) = read_frame(&mut stdout) {
+                // The files a pass sent ahead of its verdict, and that pass's generation.
+                let mut pieces: (u64, Vec<OutputFile>) = (0, Vec::new());
+                while let Some((generation, frame)) = read_frame(&mut stdout) {
+                    if pieces.0 != generation {
+                        pieces = (generation, Vec::new());
+                    }
+                    let mut outcome = match frame {
+                        Frame::Piece(file) => {
+                            pieces.1.push(file);
+                            continue;
+                        }
+                        Frame::Outcome(outcome) => outcome,
+                    };
+                    if let Outcome::Built { delta, .. } = &mut outcome {
+                        delta.files.append(&mut pieces.1);
+                        delta.files.sort_by(|a, b| a.path.cmp(&b.path));
+                    }
+                    pieces.1.clear();
                     if let Outcome::Shown(delta) | Outcome::Built { delta, .. } = &outcome {
                         keep_previews(delta);
                     }
@@ -183,14 +215,31 @@ impl Worker {
     }
 }
 
-fn read_frame(input: &mut impl Read) -> Option<(u64, Outcome)> {
+/// What a frame on the build process's stdout holds.
+enum Frame {
+    Piece(OutputFile),
+    Outcome(Outcome),
+}
+
+fn read_frame(input: &mut impl Read) -> Option<(u64, Frame)> {
     let mut length = [0; 8];
     input.read_exact(&mut length).ok()?;
     let length = usize::try_from(u64::from_le_bytes(length)).ok()?;
     let mut bytes = vec![0; length];
     input.read_exact(&mut bytes).ok()?;
     let (generation, rest) = bytes.split_first_chunk::<8>()?;
-    Some((u64::from_le_bytes(*generation), decode(rest)?))
+    let frame = match rest.split_first() {
+        Some((b'P', mut piece)) => {
+            let path = String::from_utf8(chunk(&mut piece)?.to_vec()).ok()?;
+            let bytes = chunk(&mut piece)?.to_vec();
+            if !piece.is_empty() {
+                return None;
+            }
+            Frame::Piece(OutputFile { path, bytes })
+        }
+        _ => Frame::Outcome(decode(rest)?),
+    };
+    Some((u64::from_le_bytes(*generation), frame))
 }
 
 /// A published path and its bytes.
@@ -445,7 +494,9 @@ mod tests {
         stream.extend_from_slice(&(body.len() as u64 + 8).to_le_bytes());
         stream.extend_from_slice(&7u64.to_le_bytes());
         stream.extend_from_slice(&body);
-        let Some((7, Outcome::Environment(message))) = read_frame(&mut stream.as_slice()) else {
+        let Some((7, Frame::Outcome(Outcome::Environment(message)))) =
+            read_frame(&mut stream.as_slice())
+        else {
             panic!("not read");
         };
         assert_eq!(message, "gone");
