@@ -3,7 +3,7 @@
 //! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
 //! relative per page at the end, so one template context serves every depth.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
 use crate::html_ids::{self, FoundIds, PageIds};
-use crate::model::{Page, PageKind, Site};
+use crate::model::{LinkTarget, Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
 use crate::url::{self, ROOT_MARKER, Route, SiteUrl, resolve_markers};
@@ -99,22 +99,38 @@ pub(crate) fn site(
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
+    let linked = linked_into(site);
+    let mut unread = Vec::new();
     for (page, result) in site
         .pages
         .iter()
-        .zip(render_pages(checked, &tera, theme, &writer))
+        .zip(render_pages(checked, &tera, theme, &writer, &linked))
     {
         match result {
-            Ok(None) => {}
-            Ok(Some(found)) => {
+            Ok(PageRender::PassedOver) => {}
+            Ok(PageRender::Rendered(Some(found))) => {
                 ids.insert(page.path.clone(), found.ids);
                 // Like a template failure, most likely an echo when other problems exist.
                 out.extend(repeated_ids(page, &found.repeated));
             }
+            Ok(PageRender::Rendered(None)) => unread.push(page),
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
+    // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
+    // render that page again (it renders the same) to read its ids.
+    let asked: HashSet<String> = requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|request| request.page.clone())
+        .collect();
+    for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
+        if let Ok(html) = render_guarded(site, &tera, theme, page) {
+            ids.insert(page.path.clone(), html_ids::page_ids(&html).ids);
+        }
+    }
 
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
@@ -180,14 +196,40 @@ pub(crate) fn site(
     })
 }
 
-/// Renders every page, split across the machine's cores; results keep the pages' order. A page
-/// whose template is missing (already reported) is passed over: `None`.
+/// One page's render: passed over (its template is missing, already reported), or rendered, with
+/// its ids when they were read.
+enum PageRender {
+    PassedOver,
+    Rendered(Option<FoundIds>),
+}
+
+/// The pages a Markdown link points into (`page.md#anchor`, `#anchor`): their ids are read.
+fn linked_into(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .flat_map(|page| {
+            page.links
+                .iter()
+                .filter(|link| link.anchor.is_some())
+                .filter_map(move |link| match &link.target {
+                    LinkTarget::SamePage => Some(page.path.as_str()),
+                    LinkTarget::Page(path) => Some(path.as_str()),
+                    LinkTarget::Asset(_) => None,
+                })
+        })
+        .collect()
+}
+
+/// Renders every page, split across the machine's cores; results keep the pages' order. A page's
+/// ids are read (tokenized) when a link in `linked` points into it or when the quick scan cannot
+/// prove them unique; otherwise they are not needed.
 fn render_pages(
     checked: &CheckedSite,
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<Option<FoundIds>, Diagnostic>> {
+    linked: &HashSet<&str>,
+) -> Vec<Result<PageRender, Diagnostic>> {
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -206,13 +248,15 @@ fn render_pages(
                         .iter()
                         .map(|page| {
                             if !checked.renders(page) {
-                                return Ok(None);
+                                return Ok(PageRender::PassedOver);
                             }
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = html_ids::page_ids(&html);
+                            let ids = (linked.contains(page.path.as_str())
+                                || !html_ids::surely_unique(&html))
+                            .then(|| html_ids::page_ids(&html));
                             let html = resolve_markers(&html, &page.route.relative_root());
                             writer.put(page.route.output_file(), html.into_bytes());
-                            Ok(Some(ids))
+                            Ok(PageRender::Rendered(ids))
                         })
                         .collect::<Vec<_>>()
                 })
