@@ -258,10 +258,7 @@ impl IntoIterator for Diagnostics {
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be what was meant.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
@@ -395,14 +392,14 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    match did_you_mean(field, expected.iter().copied()) {
-        Some(suggestion) => Some(format!("did you mean `{suggestion}`?")),
-        None if variant => Some(format!("write one of {listed}")),
-        None if expected.is_empty() => Some(format!("remove `{field}`")),
-        None => Some(format!(
-            "remove `{field}`; the keys allowed here are {listed}"
-        )),
-    }
+    let otherwise = if variant {
+        format!("write one of {listed}")
+    } else if expected.is_empty() {
+        format!("remove `{field}`")
+    } else {
+        format!("remove `{field}`; the keys allowed here are {listed}")
+    };
+    Some(suggest(field, expected.iter().copied(), otherwise))
 }
 
 #[cfg(test)]

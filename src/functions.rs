@@ -10,9 +10,10 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
 use crate::context::page_context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, suggest};
 use crate::markdown;
 use crate::model::Site;
+use crate::tera_errors;
 use crate::theme::Theme;
 use crate::url::{self, Route, SiteUrl};
 
@@ -47,14 +48,7 @@ pub(crate) fn register(
                 return Ok(SiteUrl::page(&Route::of(path)).marked());
             }
             let Some(page) = pages.page(path) else {
-                let near = crate::diagnostic::did_you_mean(
-                    path,
-                    pages.pages.iter().map(|p| p.path.as_str()),
-                );
-                let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                return Err(tera::Error::message(format!(
-                    "url(): page `{path}` does not exist{hint}"
-                )));
+                return Err(no_such_page("url", path, &pages));
             };
             let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
@@ -85,14 +79,14 @@ pub(crate) fn register(
             let path = kwargs.must_get::<&str>("path")?;
             match assets.get(path.trim_start_matches('/')) {
                 Some(published) => Ok(SiteUrl::file(published).marked()),
-                None => {
-                    let near =
-                        crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
-                    let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                    Err(tera::Error::message(format!(
-                        "asset(): the theme has no static/{path}{hint}"
-                    )))
-                }
+                None => Err(tera_errors::function_error(
+                    format!("asset(): the theme has no static/{path}"),
+                    suggest(
+                        path,
+                        assets.keys().map(String::as_str),
+                        "name a file below the theme's static/ folder, e.g. `asset(path='style.css')`",
+                    ),
+                )),
             }
         },
     );
@@ -129,9 +123,7 @@ pub(crate) fn register(
                 return Ok(value.clone());
             }
             let Some(page) = pages.page(path) else {
-                return Err(tera::Error::message(format!(
-                    "page_data(): page `{path}` does not exist"
-                )));
+                return Err(no_such_page("page_data", path, &pages));
             };
             let mut context = page_context(&pages, page);
             let rendered;
@@ -169,8 +161,18 @@ pub(crate) fn register(
     );
 }
 
-/// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
-/// and every id, and every link to one, prefixed so they stay unique there.
+/// `url()` or `page_data()` asked for a page the site does not have.
+fn no_such_page(function: &str, path: &str, site: &Site) -> tera::Error {
+    tera_errors::function_error(
+        format!("{function}(): page `{path}` does not exist"),
+        suggest(
+            path,
+            site.pages.iter().map(|page| page.path.as_str()),
+            "name a page by its path below content/, e.g. `phases/junior.md`",
+        ),
+    )
+}
+
 /// A text field of the `page` being rendered (`route`, `template`); empty where there is none
 /// (the 404 page has no route).
 fn page_field(state: &State, field: &str) -> String {
@@ -186,6 +188,8 @@ fn page_field(state: &State, field: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
+/// and every id, and every link to one, prefixed so they stay unique there.
 fn embedded(html: &str, offset: u8, prefix: &str) -> String {
     let mut out = html.to_string();
     if offset > 0 {

@@ -349,6 +349,28 @@ fn a_template_calling_url_with_a_missing_page_points_at_the_call_once() {
 }
 
 #[test]
+fn a_template_asking_page_data_for_an_unlike_page_says_how_to_name_one() {
+    let site = Site::fixture("minimal");
+    let base = site
+        .read("themes/default/templates/base.html")
+        .replace("url(path='index.md')", "page_data(path='zzz')");
+    site.file("themes/default/templates/base.html", base)
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            "error: page_data(): page `zzz` does not exist
+  --> themes/default/templates/base.html:13:13
+   |
+13 | <a href=\"{{ page_data(path='zzz') }}\">{{ site.title }}</a>
+   |             ^^^^^^^^^^^^^^^^^^^^^
+   |
+   = note: while rendering content/index.md and 3 other pages
+   = help: name a page by its path below content/, e.g. `phases/junior.md`
+",
+        ));
+}
+
+#[test]
 fn a_page_that_fails_to_load_is_not_also_a_missing_link_target() {
     // notes/first.md links to `/index.md`; the one problem is index.md's front matter.
     Site::fixture("minimal")
