@@ -151,8 +151,7 @@ fn a_symlink_loop_under_content_is_a_diagnostic() {
         .code(1)
         .stderr(&only(
             "error: `content/notes/loop` is a symbolic link to a folder that contains it
- --> content/notes/loop
- |
+--> content/notes/loop
  = help: remove the link, or point it outside this folder
 ",
         ));
@@ -167,8 +166,7 @@ fn a_page_that_cannot_be_read_is_a_diagnostic() {
         .code(1)
         .stderr(&only(
             "error: `content/notes/gone.md` is a symbolic link to `nowhere.md`, which does not exist
- --> content/notes/gone.md
- |
+--> content/notes/gone.md
  = help: point the link at an existing file, or remove it
 ",
         ));
