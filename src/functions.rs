@@ -15,13 +15,13 @@ use crate::markdown;
 use crate::model::Site;
 use crate::tera_errors;
 use crate::theme::Theme;
-use crate::url::{self, Route, SiteUrl};
+use crate::url::{self, ContentPath, OutputPath, Route, SiteUrl};
 
 /// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
 pub(crate) struct AnchorRequest {
     pub(crate) template: String,
     pub(crate) written: String,
-    pub(crate) page: String,
+    pub(crate) page: ContentPath,
     pub(crate) anchor: String,
 }
 
@@ -41,14 +41,14 @@ pub(crate) fn register(
                 Some((path, anchor)) => (path, Some(anchor)),
                 None => (written.as_str(), None),
             };
-            let path = path.trim_start_matches('/');
-            if pages.unloadable.contains(path) {
+            let path = ContentPath::of(path);
+            if pages.unloadable.contains(&path) {
                 // The page exists but failed to load (reported at the page): its URL is known,
                 // and the link will work once the page is fixed.
-                return Ok(SiteUrl::page(&Route::of(path)).marked());
+                return Ok(SiteUrl::page(&Route::of(&path)).marked());
             }
-            let Some(page) = pages.page(path) else {
-                return Err(no_such_page("url", path, &pages));
+            let Some(page) = pages.page(&path) else {
+                return Err(no_such_page("url", &path, &pages));
             };
             let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
@@ -68,7 +68,7 @@ pub(crate) fn register(
         },
     );
 
-    let assets: BTreeMap<String, String> = theme
+    let assets: BTreeMap<String, OutputPath> = theme
         .assets
         .iter()
         .map(|(path, file)| (path.clone(), file.published.clone()))
@@ -92,11 +92,11 @@ pub(crate) fn register(
     );
 
     let pages = Arc::clone(site);
-    let contexts: Mutex<HashMap<(String, String, u8, String), Value>> = Mutex::default();
+    let contexts: Mutex<HashMap<(ContentPath, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
         "page_data",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            let path = ContentPath::of(kwargs.must_get::<&str>("path")?);
             let offset = kwargs.get::<i64>("heading_offset")?.unwrap_or(0);
             let prefix = kwargs.get::<&str>("id_prefix")?.unwrap_or_default();
             let offset = u8::try_from(offset)
@@ -117,13 +117,13 @@ pub(crate) fn register(
                 // The 404 page is served at any depth: its links start from the site's path.
                 url::site_path(&pages.config.base_url)
             };
-            let key = (path.to_string(), root.clone(), offset, prefix.to_string());
+            let key = (path.clone(), root.clone(), offset, prefix.to_string());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
-            let Some(page) = pages.page(path) else {
-                return Err(no_such_page("page_data", path, &pages));
+            let Some(page) = pages.page(&path) else {
+                return Err(no_such_page("page_data", &path, &pages));
             };
             let mut context = page_context(&pages, page);
             let rendered;

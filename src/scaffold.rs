@@ -9,7 +9,7 @@ use crate::build::Failure;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadOptions};
 use crate::model::{Page, Site};
-use crate::url::Route;
+use crate::url::{ContentPath, Route};
 use crate::walk::is_ignored;
 
 pub(crate) struct NewPage<'a> {
@@ -23,8 +23,8 @@ pub(crate) struct NewPage<'a> {
 
 /// Writes the page and returns what to tell the editor.
 pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
-    let path = content_path(request.path)?;
-    let shown = format!("content/{path}");
+    let path = ContentPath::of(&content_path(request.path)?);
+    let shown = path.in_site();
     if request.root.join(&shown).exists() {
         return Err(exists(&shown));
     }
