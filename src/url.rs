@@ -1,6 +1,7 @@
-//! Content paths → routes → output files and URLs: the one place that makes them. Every URL the
-//! build writes is percent-encoded here (RFC 3986); template URLs carry `ROOT_MARKER` until the
-//! page they land on is known. Pure string work: no I/O, and whether a target exists is not its job.
+//! Content paths → routes → output files and URLs: the one place that makes them (the two path
+//! types live in `url/paths.rs`). Every URL the build writes is percent-encoded here (RFC 3986);
+//! template URLs carry `ROOT_MARKER` until the page they land on is known. Pure string work: no
+//! I/O, and whether a target exists is not its job.
 
 use std::borrow::Borrow;
 use std::fmt;
