@@ -289,6 +289,9 @@ mod tests {
         assert_eq!(route("a/index.md").to_string(), "a/");
         let junior = route("phases/junior.md");
         assert_eq!(junior.below("x").to_string(), "phases/junior/x/");
+        assert_eq!(Route::requested("phases/junior/"), Some(junior.clone()));
+        assert_eq!(Route::requested(""), Some(Route::default()));
+        assert_eq!(Route::requested("phases/junior"), None);
         assert_eq!(junior.parent(), Some(route("phases/_index.md")));
         assert_eq!(route("index.md").parent(), None);
         let deep = route("a/b/c/d.md");
