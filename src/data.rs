@@ -16,6 +16,7 @@ use crate::model::{
     Milestone, PageRef, PayRange, Phase, Years,
 };
 use crate::source::{SourceFile, Span};
+use crate::url::ContentPath;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -375,7 +376,7 @@ pub(crate) fn unknown_level(
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
     let span = page.span();
     PageRef {
-        path: page.into_inner().trim_start_matches('/').to_string(),
+        path: ContentPath::of(page.get_ref()),
         file: Arc::clone(file),
         span,
     }

@@ -6,9 +6,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::html;
+use crate::url::ContentPath;
 
 /// The ids of each rendered page, by content path.
-pub(crate) type PageIds = HashMap<String, HashSet<String>>;
+pub(crate) type PageIds = HashMap<ContentPath, HashSet<String>>;
 
 /// The ids a browser finds in `html`: every start tag's `id` attribute, whatever its case or
 /// quoting, entities decoded; nothing inside comments, scripts, styles or `<textarea>`.

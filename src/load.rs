@@ -13,8 +13,9 @@ use toml::Spanned;
 
 use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
-use crate::model::{Asset, Data, MenuItem, Page, PageRef, Site, SiteConfig};
+use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 use crate::source::SourceFile;
+use crate::url::ContentPath;
 use crate::walk::{WalkError, relative};
 
 #[derive(Deserialize)]
@@ -185,9 +186,9 @@ enum Found {
     /// `data/<stem>.toml`.
     Data(PathBuf, String),
     /// A `.md` page and its path below `content/`.
-    Page(PathBuf, String),
+    Page(PathBuf, ContentPath),
     /// Any other file, published as is.
-    Asset(PathBuf, String),
+    Asset(PathBuf, ContentPath),
 }
 
 /// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
@@ -210,7 +211,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
             continue;
         }
         let path = entry.path().to_path_buf();
-        let content_path = relative(content, &path);
+        let content_path = ContentPath::of(&relative(content, &path));
         if content_path == "site.toml" {
             continue;
         }
@@ -219,7 +220,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
             .and_then(|p| p.strip_suffix(".toml"))
         {
             found.push(Found::Data(path, stem.to_string()));
-        } else if content_path.ends_with(".md") {
+        } else if content_path.is_page() {
             found.push(Found::Page(path, content_path));
         } else if !content_path.starts_with("data/") {
             found.push(Found::Asset(path, content_path));
@@ -229,7 +230,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
 }
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
-fn load_page(root: &Path, path: &Path, content_path: &str) -> (Option<Page>, Diagnostics) {
+fn load_page(root: &Path, path: &Path, content_path: &ContentPath) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(root, path, &mut diagnostics)
         .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));
@@ -363,11 +364,7 @@ fn config(
         .into_iter()
         .map(|item| MenuItem {
             title: item.title,
-            page: PageRef {
-                span: item.page.span(),
-                path: item.page.into_inner().trim_start_matches('/').to_string(),
-                file: Arc::clone(file),
-            },
+            page: data::page_ref(file, item.page),
         })
         .collect();
     Some(SiteConfig {

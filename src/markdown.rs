@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Link, LinkTarget, TocEntry};
 use crate::source::SourceFile;
-use crate::url::{self, ROOT_MARKER, Route, SiteUrl};
+use crate::url::{ContentPath, OutputPath, ROOT_MARKER, Route, SiteUrl};
 
 mod headings;
 mod options;
@@ -32,7 +32,7 @@ pub(crate) struct Rendered {
 pub(crate) fn render(
     file: &Arc<SourceFile>,
     body_start: usize,
-    content_path: &str,
+    content_path: &ContentPath,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
@@ -43,7 +43,7 @@ pub(crate) fn render(
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
     body_start: usize,
-    content_path: &str,
+    content_path: &ContentPath,
     root: &str,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
@@ -103,7 +103,7 @@ pub(crate) fn render_at(
 /// Rewrites the page's link destinations and records its internal links.
 struct PageLinks<'a> {
     file: &'a Arc<SourceFile>,
-    content_path: &'a str,
+    content_path: &'a ContentPath,
     root: &'a str,
     links: Vec<Link>,
     diagnostics: &'a mut Diagnostics,
@@ -174,7 +174,7 @@ impl PageLinks<'_> {
             return dest;
         }
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let Some(resolved) = url::resolve(self.content_path, &decoded) else {
+        let Some(resolved) = self.content_path.resolve(&decoded) else {
             self.diagnostics.push(
                 Diagnostic::at(
                     self.file,
@@ -185,11 +185,11 @@ impl PageLinks<'_> {
             );
             return dest;
         };
-        let (target, mut href) = if resolved.ends_with(".md") {
+        let (target, mut href) = if resolved.is_page() {
             let href = SiteUrl::page(&Route::of(&resolved));
             (LinkTarget::Page(resolved), href)
         } else {
-            let href = SiteUrl::file(&resolved);
+            let href = SiteUrl::file(&OutputPath::content_asset(&resolved));
             (LinkTarget::Asset(resolved), href)
         };
         if let Some(query) = query {
@@ -241,7 +241,8 @@ mod tests {
     fn render_str(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
-        let rendered = render(&file, 0, "phases/senior.md", &mut diagnostics);
+        let path = ContentPath::of("phases/senior.md");
+        let rendered = render(&file, 0, &path, &mut diagnostics);
         (rendered, diagnostics.0)
     }
 
@@ -293,7 +294,7 @@ mod tests {
         assert_eq!(out.links.len(), 2);
         assert_eq!(
             out.links[0].target,
-            LinkTarget::Page("phases/staff.md".into())
+            LinkTarget::Page(ContentPath::of("phases/staff.md"))
         );
         assert_eq!(out.links[0].anchor.as_deref(), Some("scope"));
         assert_eq!(out.links[0].span, 12..26, "points at the destination");
@@ -305,7 +306,7 @@ mod tests {
         let out = render_at(
             &file,
             0,
-            "phases/senior.md",
+            &ContentPath::of("phases/senior.md"),
             "../",
             &mut Diagnostics::default(),
         );

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
+use crate::url::OutputPath;
+
 /// The files a build publishes, sorted by path.
 #[derive(Debug, Default)]
 pub(crate) struct Output {
@@ -14,7 +16,7 @@ pub(crate) struct Output {
 #[derive(Debug)]
 pub(crate) struct OutputFile {
     /// Below the output root, with `/` separators: `phases/junior/index.html`.
-    pub(crate) path: String,
+    pub(crate) path: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -30,11 +32,11 @@ impl Output {
 /// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,
 /// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
 pub(crate) trait Sink: Sync {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()>;
 
     /// The file the previous build published at `path`, for reusing costly files (link preview
     /// images) whose name hashes what they show.
-    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+    fn previous(&self, _path: &OutputPath) -> Option<Vec<u8>> {
         None
     }
 
@@ -52,9 +54,9 @@ pub(crate) struct Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         let file = OutputFile {
-            path: path.to_string(),
+            path: path.clone(),
             bytes,
         };
         self.files
@@ -64,8 +66,8 @@ impl Sink for Collect {
         Ok(())
     }
 
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.reusable.get(path).cloned()
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
+        self.reusable.get(path.as_str()).cloned()
     }
 }
 
@@ -92,7 +94,7 @@ impl Collect {
 pub(crate) struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
+    fn put(&self, _: &OutputPath, _: Vec<u8>) -> anyhow::Result<()> {
         Ok(())
     }
 

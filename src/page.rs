@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::{FrontMatter, Page, PageKind};
 use crate::source::SourceFile;
-use crate::url::Route;
+use crate::url::{ContentPath, Route};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,7 +80,7 @@ impl<'de> serde::de::Visitor<'de> for RawExtraVisitor {
 /// a control character is reported and left out: it would reach the HTML raw.
 pub(crate) fn page(
     file: &Arc<SourceFile>,
-    content_path: &str,
+    content_path: &ContentPath,
     out: &mut Diagnostics,
 ) -> Option<Page> {
     let text = file.text.as_str();
@@ -115,7 +115,7 @@ pub(crate) fn page(
     let rendered = markdown::render(file, body_start, content_path, out);
     Some(Page {
         file: Arc::clone(file),
-        path: content_path.to_string(),
+        path: content_path.clone(),
         route: Route::of(content_path),
         front: FrontMatter {
             title: raw.title,
@@ -187,7 +187,7 @@ mod tests {
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
         let mut out = Diagnostics::default();
-        let page = page(&file, "a.md", &mut out);
+        let page = page(&file, &ContentPath::of("a.md"), &mut out);
         (page, out.0)
     }
 
@@ -325,7 +325,7 @@ mod tests {
                     Some("ladder.toml") => drop(crate::data::ladder(&file, &mut out)),
                     Some("quiz.toml") => drop(crate::quiz::parse(&file, &mut out)),
                     Some("compensation.toml") => drop(crate::data::compensation(&file, &mut out)),
-                    _ => drop(page(&file, "phases/junior.md", &mut out)),
+                    _ => drop(page(&file, &ContentPath::of("phases/junior.md"), &mut out)),
                 }
                 for diagnostic in &out.0 {
                     diagnostic.render(false);

@@ -17,19 +17,21 @@ use crate::html_ids::{self, FoundIds, PageIds};
 use crate::model::{LinkTarget, Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
-use crate::url::{self, ROOT_MARKER, Route, SiteUrl, resolve_markers};
+use crate::url::{
+    self, ContentPath, Generated, OutputPath, ROOT_MARKER, Route, SiteUrl, resolve_markers,
+};
 
 /// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
 struct Writer<'a> {
     sink: &'a dyn Sink,
-    paths: Mutex<Vec<String>>,
+    paths: Mutex<Vec<OutputPath>>,
     failure: Mutex<Option<anyhow::Error>>,
     /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
     styles: Option<Mutex<BTreeSet<String>>>,
 }
 
 impl Writer<'_> {
-    fn put(&self, path: String, bytes: Vec<u8>) {
+    fn put(&self, path: OutputPath, bytes: Vec<u8>) {
         if let Some(styles) = &self.styles
             && path.ends_with(".html")
         {
@@ -120,7 +122,7 @@ pub(crate) fn site(
     extra_pages(site, &tera, theme, &writer, &mut out);
     // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
     // render that page again (it renders the same) to read its ids.
-    let asked: HashSet<String> = requests
+    let asked: HashSet<ContentPath> = requests
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .iter()
@@ -142,20 +144,24 @@ pub(crate) fn site(
         writer.put(file.published.clone(), file.bytes.clone());
     }
     for asset in &site.assets {
-        writer.put(asset.path.clone(), asset.bytes.clone());
+        writer.put(OutputPath::content_asset(&asset.path), asset.bytes.clone());
     }
     let sitemap = sitemap(
         site,
         &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
     );
-    writer.put("sitemap.xml".into(), sitemap);
+    writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
     // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
     if url::site_path(&site.config.base_url) == "/" {
         let robots = format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",
-            SiteUrl::file("sitemap.xml").absolute(&site.config.base_url)
+            SiteUrl::file(&OutputPath::generated(Generated::Sitemap))
+                .absolute(&site.config.base_url)
         );
-        writer.put("robots.txt".into(), robots.into_bytes());
+        writer.put(
+            OutputPath::generated(Generated::Robots),
+            robots.into_bytes(),
+        );
     }
     if let Some(styles) = &writer.styles {
         let paths = writer
@@ -165,7 +171,7 @@ pub(crate) fn site(
             .clone();
         let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
         writer.put(
-            headers::FILE.into(),
+            OutputPath::generated(Generated::Headers),
             headers::file(&paths, theme, &styles).into_bytes(),
         );
     }
@@ -255,7 +261,7 @@ fn render_pages(
                                 || !html_ids::surely_unique(&html))
                             .then(|| html_ids::page_ids(&html));
                             let html = resolve_markers(&html, &page.route.relative_root());
-                            writer.put(page.route.output_file(), html.into_bytes());
+                            writer.put(OutputPath::page(&page.route), html.into_bytes());
                             Ok(PageRender::Rendered(ids))
                         })
                         .collect::<Vec<_>>()
@@ -407,7 +413,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                     &quiz_page.file.path,
                 ) {
                     Ok(html) => writer.put(
-                        route.output_file(),
+                        OutputPath::page(&route),
                         resolve_markers(&html, &route.relative_root()).into_bytes(),
                     ),
                     Err(diagnostic) => out.push(diagnostic),
@@ -418,6 +424,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
     if theme.renders("404.html") {
         // A 404 page is served at any depth, so its links start from the site's path.
         let root = url::site_path(&site.config.base_url);
+        let not_found = OutputPath::generated(Generated::NotFound);
         let toc = Vec::new();
         let extra = serde_json::Value::Object(Default::default());
         let page = PageContext {
@@ -427,9 +434,9 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             weight: 0,
             draft: false,
             extra: &extra,
-            route: "404.html",
+            route: &not_found,
             source: "",
-            permalink: SiteUrl::file("404.html").absolute(&site.config.base_url),
+            permalink: SiteUrl::file(&not_found).absolute(&site.config.base_url),
             content: "",
             toc: &toc,
             word_count: 0,
@@ -443,25 +450,19 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         };
         let mut context = Context::new();
         context.insert("page", &page);
-        context.insert("menu", &menu(site, "404.html"));
-        match render_template(tera, theme, "404.html", &context, "404.html") {
-            Ok(html) => writer.put(
-                "404.html".into(),
-                resolve_markers(&html, &root).into_bytes(),
-            ),
+        context.insert("menu", &menu(site, &not_found));
+        match render_template(tera, theme, "404.html", &context, &not_found) {
+            Ok(html) => writer.put(not_found, resolve_markers(&html, &root).into_bytes()),
             Err(diagnostic) => out.push(diagnostic),
         }
     }
 }
 
-fn sitemap(site: &Site, paths: &[String]) -> Vec<u8> {
+fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut routes: Vec<Route> = paths
-        .iter()
-        .filter_map(|path| Route::of_output_file(path))
-        .collect();
+    let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
         let mut loc = String::new();

@@ -3,20 +3,17 @@
 //! heading, and one per checklist item of the ladder. Published as compact JSON under a content-
 //! hashed name that `search_index()` gives templates; the theme's search.js loads it on first use.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tera::{Kwargs, State, Tera};
 
 use crate::html::{self, Piece};
 use crate::model::Site;
 use crate::theme::Theme;
-use crate::url::{ROOT_MARKER, SiteUrl};
+use crate::url::{Generated, OutputPath, ROOT_MARKER, SiteUrl};
 
 /// The published index: its path below the output root and its bytes.
 pub(crate) struct Index {
-    pub(crate) path: String,
+    pub(crate) path: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -76,12 +73,7 @@ fn build(site: &Site) -> Index {
         }
     }
     let bytes = serde_json::to_vec(&json).expect("strings and numbers always serialise");
-    let digest = Sha256::digest(&bytes);
-    let mut path = String::from("static/search-index.");
-    for byte in digest.iter().take(4) {
-        let _ = write!(path, "{byte:02x}");
-    }
-    path.push_str(".json");
+    let path = OutputPath::generated(Generated::SearchIndex(&bytes));
     Index { path, bytes }
 }
 

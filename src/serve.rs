@@ -327,8 +327,8 @@ fn compare(old: &Output, new: &Output) -> Change {
             .find(|g| stem.is_some() && css_stem(&g.path) == stem);
         match from {
             Some(from) => changes.push(CssChange {
-                from: from.path.clone(),
-                to: file.path.clone(),
+                from: from.path.to_string(),
+                to: file.path.to_string(),
             }),
             None => return Change::Reload,
         }
@@ -433,12 +433,13 @@ fn describe(changed: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::output::OutputFile;
+    use crate::url::{ContentPath, OutputPath};
 
     fn output(files: &[(&str, &str)]) -> Output {
         let mut files: Vec<OutputFile> = files
             .iter()
             .map(|(path, text)| OutputFile {
-                path: path.to_string(),
+                path: OutputPath::content_asset(&ContentPath::of(path)),
                 bytes: text.as_bytes().to_vec(),
             })
             .collect();

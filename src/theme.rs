@@ -8,12 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::source::SourceFile;
 use crate::tera_errors::{FUNCTIONS, load_failures, template_error};
+use crate::url::OutputPath;
 use crate::walk::{WalkError, relative};
 
 pub(crate) struct Theme {
@@ -38,7 +38,7 @@ impl Theme {
 
 pub(crate) struct StaticFile {
     /// Below the output root: `static/style.1a2b3c4d.css`.
-    pub(crate) published: String,
+    pub(crate) published: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     if static_dir.is_dir() {
         for (path, bytes) in files(&site.root, &static_dir, &mut diagnostics)? {
             let bytes = minified(&path, bytes);
-            let published = published_name(&path, &bytes);
+            let published = OutputPath::theme_asset(&path, &bytes);
             theme.assets.insert(path, StaticFile { published, bytes });
         }
     }
@@ -158,19 +158,6 @@ fn minified(path: &str, bytes: Vec<u8>) -> Vec<u8> {
     match smaller {
         Ok(text) => text.trim().as_bytes().to_vec(),
         Err(_) => bytes,
-    }
-}
-
-/// `css/site.css` → `static/css/site.<hash>.css`; other files keep their name.
-fn published_name(path: &str, bytes: &[u8]) -> String {
-    let fingerprinted = path.ends_with(".css") || path.ends_with(".js");
-    match path.rsplit_once('.') {
-        Some((stem, ext)) if fingerprinted => {
-            let digest = Sha256::digest(bytes);
-            let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-            format!("static/{stem}.{hash}.{ext}")
-        }
-        _ => format!("static/{path}"),
     }
 }
 
@@ -252,21 +239,6 @@ mod tests {
         assert_eq!(out, "var a=1;if(/^[a-z]+$/.test(x)){a=\"two  words\";}");
         let svg = b"<svg>  <!-- kept --> </svg>".to_vec();
         assert_eq!(minified("x.svg", svg.clone()), svg);
-    }
-
-    #[test]
-    fn css_and_js_are_fingerprinted_others_keep_their_name() {
-        let css = published_name("style.css", b"body{}");
-        assert!(
-            css.starts_with("static/style.")
-                && css.ends_with(".css")
-                && css.len() == "static/style.12345678.css".len()
-        );
-        assert_ne!(css, published_name("style.css", b"body{color:red}"));
-        assert_eq!(
-            published_name("img/logo.svg", b"<svg/>"),
-            "static/img/logo.svg"
-        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::build::{self, BuildOptions, Failure};
 use crate::deadline;
 use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
 use crate::output::{Output, OutputFile};
+use crate::url::{OG_IMAGE_FOLDER, OutputPath};
 
 /// What a build process reports.
 #[derive(Debug)]
@@ -159,8 +160,8 @@ fn keep_previews(output: &Output) {
     let kept = output
         .files
         .iter()
-        .filter(|file| file.path.starts_with(crate::og_image::FOLDER))
-        .map(|file| (file.path.clone(), Arc::new(file.bytes.clone())))
+        .filter(|file| file.path.starts_with(OG_IMAGE_FOLDER))
+        .map(|file| (file.path.to_string(), Arc::new(file.bytes.clone())))
         .collect();
     *previews().lock().unwrap_or_else(PoisonError::into_inner) = kept;
 }
@@ -255,6 +256,7 @@ fn decode(bytes: &[u8]) -> Option<Outcome> {
             let mut files = Vec::new();
             for _ in 0..count {
                 let path = String::from_utf8(chunk(&mut rest)?.to_vec()).ok()?;
+                let path = OutputPath::received(path);
                 let bytes = chunk(&mut rest)?.to_vec();
                 files.push(OutputFile { path, bytes });
             }
@@ -289,6 +291,7 @@ fn chunk<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::url::Route;
 
     #[test]
     fn reusable_previews_survive_their_frame_and_a_cut_frame_is_an_error() {
@@ -312,11 +315,11 @@ mod tests {
             output: Output {
                 files: vec![
                     OutputFile {
-                        path: "index.html".into(),
+                        path: OutputPath::page(&Route::default()),
                         bytes: b"<p>hi</p>".to_vec(),
                     },
                     OutputFile {
-                        path: "static/logo.png".into(),
+                        path: OutputPath::theme_asset("logo.png", b""),
                         bytes: vec![0, 255, 10],
                     },
                 ],

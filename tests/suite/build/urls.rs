@@ -481,8 +481,7 @@ fn an_id_the_page_has_twice_is_reported() {
         .code(1)
         .stderr(&only(concat!(
             "error: the page has two elements with the id `fixed`\n",
-            " --> content/dup.md\n",
-            " |\n",
+            "--> content/dup.md\n",
             " = help: ids must be unique on a page: give a heading with it another one with \
              `## Heading {#other-id}`, or change the template or the data that repeats it\n",
         )));
