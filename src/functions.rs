@@ -10,7 +10,7 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
 use crate::context::page_context;
-use crate::diagnostic::{Diagnostics, suggest};
+use crate::diagnostic::suggest;
 use crate::markdown;
 use crate::model::Site;
 use crate::tera_errors;
@@ -125,22 +125,8 @@ pub(crate) fn register(
             let Some(page) = pages.page(&path) else {
                 return Err(no_such_page("page_data", &path, &pages));
             };
-            let mut context = page_context(&pages, page);
-            let rendered;
-            if root != page.route.relative_root() {
-                // Problems in the body were reported when the page itself was rendered.
-                rendered = markdown::render_at(
-                    &page.file,
-                    page.body_start,
-                    &page.path,
-                    &root,
-                    &mut Diagnostics::default(),
-                )
-                .html;
-                context.content = &rendered;
-            }
-            let adapted = embedded(context.content, offset, prefix);
-            context.content = &adapted;
+            let adapted = embedded(&markdown::body_html(page, &root), offset, prefix);
+            let context = page_context(&pages, page, &adapted);
             let value = Value::from_serializable(&context);
             cache.insert(key, value.clone());
             Ok(value)

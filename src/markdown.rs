@@ -10,7 +10,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Link, LinkTarget, TocEntry};
+use crate::model::{Link, LinkTarget, Page, TocEntry};
 use crate::source::SourceFile;
 use crate::url::{ContentPath, OutputPath, ROOT_MARKER, Route, SiteUrl};
 
@@ -21,31 +21,60 @@ use headings::{Heading, nest_toc, plan_headings};
 pub(crate) use options::options;
 
 pub(crate) struct Rendered {
+    /// Empty when the body was only `read`.
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
 }
 
-/// Renders the body of `file` that starts at byte `body_start` for its own page; `content_path`
-/// is the page's path below `content/`, against which relative links resolve.
-pub(crate) fn render(
+/// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
+/// table of contents, links, word count and problems — without writing its HTML, which is made
+/// again where the page is shown (`body_html`). `content_path` is the page's path below
+/// `content/`, against which relative links resolve.
+pub(crate) fn read(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &ContentPath,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
-    render_at(file, body_start, content_path, &root, diagnostics)
+    walk(file, body_start, content_path, &root, diagnostics, false)
 }
 
-/// Like `render`, for a page whose relative root is `root` (another page may show this body).
+/// A loaded page's body as HTML for a page whose relative root is `root` (its own, or that of
+/// another page showing it). Its problems were reported when the page was loaded.
+pub(crate) fn body_html(page: &Page, root: &str) -> String {
+    render_at(
+        &page.file,
+        page.body_start,
+        &page.path,
+        root,
+        &mut Diagnostics::default(),
+    )
+    .html
+}
+
+/// Renders the body for a page whose relative root is `root` (another page may show this body).
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &ContentPath,
     root: &str,
     diagnostics: &mut Diagnostics,
+) -> Rendered {
+    walk(file, body_start, content_path, root, diagnostics, true)
+}
+
+/// One pass over the body's events: headings planned, links rewritten and recorded, and the
+/// HTML written when `write_html`.
+fn walk(
+    file: &Arc<SourceFile>,
+    body_start: usize,
+    content_path: &ContentPath,
+    root: &str,
+    diagnostics: &mut Diagnostics,
+    write_html: bool,
 ) -> Rendered {
     let text = &file.text[body_start..];
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
@@ -90,8 +119,13 @@ pub(crate) fn render_at(
         }
         other => [Some(other), None],
     });
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html, stream.flatten());
+    let mut html = String::new();
+    if write_html {
+        html.reserve(body.len() * 3 / 2);
+        html::push_html(&mut html, stream.flatten());
+    } else {
+        stream.for_each(drop);
+    }
     Rendered {
         html,
         toc,
@@ -242,7 +276,8 @@ mod tests {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");
-        let rendered = render(&file, 0, &path, &mut diagnostics);
+        let root = Route::of(&path).relative_root();
+        let rendered = render_at(&file, 0, &path, &root, &mut diagnostics);
         (rendered, diagnostics.0)
     }
 

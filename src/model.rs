@@ -133,10 +133,9 @@ pub(crate) struct Page {
     /// The URL path below the site root: `phases/junior/`, `""` for the home page.
     pub(crate) route: Route,
     pub(crate) front: FrontMatter,
-    /// Rendered Markdown, its links relative to this page (`page_data` renders it again for
-    /// a page at another depth).
-    pub(crate) content: String,
-    /// Where the Markdown body starts in `file`.
+    /// Where the Markdown body starts in `file`. The body's HTML is not kept: it is rendered
+    /// again where a page is shown (`markdown::body_html`), so memory holds metadata, not text
+    /// twice over.
     pub(crate) body_start: usize,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,

@@ -112,7 +112,7 @@ pub(crate) fn page(
         .extra
         .level
         .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
-    let rendered = markdown::render(file, body_start, content_path, out);
+    let rendered = markdown::read(file, body_start, content_path, out);
     Some(Page {
         file: Arc::clone(file),
         path: content_path.clone(),
@@ -134,7 +134,6 @@ pub(crate) fn page(
             level,
             kind: raw.kind,
         },
-        content: rendered.html,
         body_start,
         toc: rendered.toc,
         links: rendered.links,
@@ -203,7 +202,10 @@ mod tests {
             page.front.level.as_ref().map(|l| l.0.as_str()),
             Some("junior")
         );
-        assert!(page.content.contains("<h1 id=\"hi\">"));
+        assert!(
+            crate::markdown::body_html(&page, &page.route.relative_root())
+                .contains("<h1 id=\"hi\">")
+        );
     }
 
     #[test]

@@ -295,7 +295,8 @@ fn render_guarded(
 
 fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<String, Diagnostic> {
     let mut context = Context::new();
-    context.insert("page", &page_context(site, page));
+    let content = crate::markdown::body_html(page, &page.route.relative_root());
+    context.insert("page", &page_context(site, page, &content));
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level
         && let Some(ladder) = &site.data.ladder
@@ -388,7 +389,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                 let route = quiz_page.route.below(&rule.id);
                 let mut context = Context::new();
                 let (title, description) = crate::view::result_summary(rule, quiz.questions.len());
-                let mut page = page_context(site, quiz_page);
+                let mut page = page_context(site, quiz_page, "");
                 page.title = &title;
                 page.description = &description;
                 page.content = "";

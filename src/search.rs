@@ -43,7 +43,8 @@ fn build(site: &Site) -> Index {
     for page in &site.pages {
         let number = json.pages.len();
         json.pages.push((&page.route, &page.front.title));
-        for section in sections(&page.content) {
+        let html = crate::markdown::body_html(page, &page.route.relative_root());
+        for section in sections(&html) {
             if section.anchor.is_empty() && section.text.is_empty() {
                 continue;
             }
