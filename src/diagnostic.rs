@@ -103,9 +103,9 @@ impl Diagnostic {
         let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
         match &self.location {
             Location::At(file, span) => {
-                let span = clamp_span(&file.text, span);
+                let span = clamp_span(file.text(), span);
                 group = group.element(
-                    Snippet::source(&file.text)
+                    Snippet::source(file.text())
                         .path(&file.path)
                         .annotation(AnnotationKind::Primary.span(span)),
                 );
@@ -320,7 +320,7 @@ pub(crate) fn from_toml(
             syntax_help(
                 &message,
                 file.line_text(span.start),
-                file.text.get(span.clone()).unwrap_or_default(),
+                file.text().get(span.clone()).unwrap_or_default(),
             )
         })
         .unwrap_or_else(|| "see the TOML syntax at https://toml.io/en/v1.0.0".to_string());
@@ -449,14 +449,14 @@ mod tests {
     #[test]
     fn common_toml_mistakes_get_their_fix() {
         let file = SourceFile::new("content/site.toml", "title = SRE Guide\n");
-        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unquoted");
+        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unquoted");
         let diagnostic = from_toml(&file, 0, &error);
         assert_eq!(
             diagnostic.help.as_deref(),
             Some("put text in double quotes: `title = \"SRE Guide\"`")
         );
         let file = SourceFile::new("content/data/ladder.toml", "[[levels]\nid = \"a\"\n");
-        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unclosed");
+        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unclosed");
         assert_eq!(
             from_toml(&file, 0, &error).help.as_deref(),
             Some("close the header: `[[levels]]`")

@@ -125,7 +125,9 @@ pub(crate) fn register(
             let Some(page) = pages.page(&path) else {
                 return Err(no_such_page("page_data", &path, &pages));
             };
-            let adapted = embedded(&markdown::body_html(page, &root), offset, prefix);
+            let body = markdown::body_html(page, &root)
+                .map_err(|changed| tera::Error::message(changed.message))?;
+            let adapted = embedded(&body, offset, prefix);
             let context = page_context(&pages, page, &adapted);
             let value = Value::from_serializable(&context);
             cache.insert(key, value.clone());

@@ -232,8 +232,13 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
 fn load_page(root: &Path, path: &Path, content_path: &ContentPath) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics)
-        .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));
+    let page = read(root, path, &mut diagnostics).and_then(|file| {
+        let mut page = crate::page::page(&file, content_path, &mut diagnostics)?;
+        // Later stages need the page's metadata, not its text: the text is read again where
+        // the page is rendered or quoted, so memory does not grow with the site's text.
+        page.file = file.let_go(path);
+        Some(page)
+    });
     (page, diagnostics)
 }
 
@@ -313,18 +318,14 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
     };
     match String::from_utf8(bytes) {
         Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                // A byte-order mark is invisible to editors; replace it with a same-size blank
-                // so spans keep pointing at the right bytes.
-                text.replace_range(..3, "   ");
-            }
+            crate::source::blank_byte_order_mark(&mut text);
             Some(SourceFile::new(shown, text))
         }
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let file = SourceFile::new(&shown, text);
-            let offset = crate::source::floor_char_boundary(&file.text, valid);
+            let offset = crate::source::floor_char_boundary(file.text(), valid);
             out.push(
                 Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
                     "save it as UTF-8; binary files that are not pages belong outside .md names",
@@ -340,7 +341,7 @@ fn config(
     base_url: Option<&str>,
     out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
-    let raw: RawConfig = parse_toml(file, 0, &file.text, out)?;
+    let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
@@ -381,7 +382,7 @@ fn config(
 }
 
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
-    let Some(table) = parse_toml::<toml::Table>(file, 0, &file.text, out) else {
+    let Some(table) = parse_toml::<toml::Table>(file, 0, file.text(), out) else {
         data.broken.insert(stem.to_string());
         return;
     };

@@ -39,12 +39,21 @@ pub(crate) fn read(
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
-    walk(file, body_start, content_path, &root, diagnostics, false)
+    walk(
+        file,
+        file.text(),
+        body_start,
+        content_path,
+        &root,
+        diagnostics,
+        false,
+    )
 }
 
 /// A loaded page's body as HTML for a page whose relative root is `root` (its own, or that of
 /// another page showing it). Its problems were reported when the page was loaded.
-pub(crate) fn body_html(page: &Page, root: &str) -> String {
+/// The page's file is read again for it: an error if it changed since it was loaded.
+pub(crate) fn body_html(page: &Page, root: &str) -> Result<String, Diagnostic> {
     render_at(
         &page.file,
         page.body_start,
@@ -52,31 +61,54 @@ pub(crate) fn body_html(page: &Page, root: &str) -> String {
         root,
         &mut Diagnostics::default(),
     )
-    .html
+    .map(|rendered| rendered.html)
+    .ok_or_else(|| {
+        Diagnostic::in_file(
+            &page.file.path,
+            format!(
+                "`{}` changed while the site was being built",
+                page.file.path
+            ),
+        )
+        .help("build again (`serve` rebuilds by itself after a save)")
+    })
 }
 
-/// Renders the body for a page whose relative root is `root` (another page may show this body).
+/// Renders the body for a page whose relative root is `root` (another page may show this body);
+/// `None` if the file was let go of and has changed since (see `SourceFile::fresh_text`).
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &ContentPath,
     root: &str,
     diagnostics: &mut Diagnostics,
-) -> Rendered {
-    walk(file, body_start, content_path, root, diagnostics, true)
+) -> Option<Rendered> {
+    let text = file.fresh_text()?;
+    let rendered = walk(
+        file,
+        &text,
+        body_start,
+        content_path,
+        root,
+        diagnostics,
+        true,
+    );
+    Some(rendered)
 }
 
 /// One pass over the body's events: headings planned, links rewritten and recorded, and the
 /// HTML written when `write_html`.
 fn walk(
     file: &Arc<SourceFile>,
+    text: &str,
     body_start: usize,
     content_path: &ContentPath,
     root: &str,
     diagnostics: &mut Diagnostics,
     write_html: bool,
 ) -> Rendered {
-    let text = &file.text[body_start..];
+    let file_text = text;
+    let text = text.get(body_start..).unwrap_or_default();
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
     let body = match text.contains(ROOT_MARKER) {
         true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
@@ -91,6 +123,7 @@ fn walk(
 
     let mut page = PageLinks {
         file,
+        text: file_text,
         content_path,
         root,
         links: Vec::new(),
@@ -137,6 +170,8 @@ fn walk(
 /// Rewrites the page's link destinations and records its internal links.
 struct PageLinks<'a> {
     file: &'a Arc<SourceFile>,
+    /// The file's text, which the spans index.
+    text: &'a str,
     content_path: &'a ContentPath,
     root: &'a str,
     links: Vec<Link>,
@@ -188,7 +223,7 @@ impl PageLinks<'_> {
         {
             return dest;
         }
-        let span = dest_span(self.file, span, &dest);
+        let span = dest_span(self.text, span, &dest);
         let (before_fragment, fragment) = match dest.split_once('#') {
             Some((before, fragment)) => (before, Some(fragment)),
             None => (&*dest, None),
@@ -260,8 +295,8 @@ fn is_external(dest: &str) -> bool {
 }
 
 /// Points at the destination inside `[text](dest)` when it is written there, else at the link.
-fn dest_span(file: &SourceFile, link: &Range<usize>, dest: &str) -> Range<usize> {
-    let written = file.text.get(link.clone()).unwrap_or_default();
+fn dest_span(text: &str, link: &Range<usize>, dest: &str) -> Range<usize> {
+    let written = text.get(link.clone()).unwrap_or_default();
     match written.rfind(dest) {
         Some(i) => link.start + i..link.start + i + dest.len(),
         None => link.clone(),
@@ -277,7 +312,7 @@ mod tests {
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");
         let root = Route::of(&path).relative_root();
-        let rendered = render_at(&file, 0, &path, &root, &mut diagnostics);
+        let rendered = render_at(&file, 0, &path, &root, &mut diagnostics).expect("in memory");
         (rendered, diagnostics.0)
     }
 
@@ -344,7 +379,8 @@ mod tests {
             &ContentPath::of("phases/senior.md"),
             "../",
             &mut Diagnostics::default(),
-        );
+        )
+        .expect("in memory");
         assert_eq!(out.html, "<p><a href=\"../faq/index.html\">faq</a></p>\n");
     }
 

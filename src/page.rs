@@ -83,7 +83,7 @@ pub(crate) fn page(
     content_path: &ContentPath,
     out: &mut Diagnostics,
 ) -> Option<Page> {
-    let text = file.text.as_str();
+    let text = file.text();
     if let Some(diagnostic) = control_character(file) {
         out.push(diagnostic);
         return None;
@@ -144,8 +144,8 @@ pub(crate) fn page(
 /// The first control character (NUL, escape, …; tabs and line ends are text), as a diagnostic.
 fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    let (at, found) = file.text.char_indices().find(|(_, c)| is_control(*c))?;
-    let more = file.text[at + found.len_utf8()..]
+    let (at, found) = file.text().char_indices().find(|(_, c)| is_control(*c))?;
+    let more = file.text()[at + found.len_utf8()..]
         .chars()
         .filter(|c| is_control(*c))
         .count();
@@ -204,6 +204,7 @@ mod tests {
         );
         assert!(
             crate::markdown::body_html(&page, &page.route.relative_root())
+                .expect("in memory")
                 .contains("<h1 id=\"hi\">")
         );
     }

@@ -295,7 +295,7 @@ fn render_guarded(
 
 fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<String, Diagnostic> {
     let mut context = Context::new();
-    let content = crate::markdown::body_html(page, &page.route.relative_root());
+    let content = crate::markdown::body_html(page, &page.route.relative_root())?;
     context.insert("page", &page_context(site, page, &content));
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level

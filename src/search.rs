@@ -31,7 +31,7 @@ pub(crate) fn index(site: &Site, theme: &Theme) -> Option<Index> {
     let used = theme
         .templates
         .values()
-        .any(|template| template.text.contains("search_index("));
+        .any(|template| template.text().contains("search_index("));
     used.then(|| build(site))
 }
 
@@ -43,7 +43,9 @@ fn build(site: &Site) -> Index {
     for page in &site.pages {
         let number = json.pages.len();
         json.pages.push((&page.route, &page.front.title));
-        let html = crate::markdown::body_html(page, &page.route.relative_root());
+        // A page changed since it was loaded fails to render, and says so.
+        let html =
+            crate::markdown::body_html(page, &page.route.relative_root()).unwrap_or_default();
         for section in sections(&html) {
             if section.anchor.is_empty() && section.text.is_empty() {
                 continue;

@@ -100,7 +100,7 @@ fn folder(templates: &Templates) -> String {
 fn at_template(templates: &Templates, name: &str, find: &str, message: String) -> Diagnostic {
     match templates.get(name) {
         Some(file) => {
-            let span = file.text.find(find).map_or(0..0, |i| i..i + find.len());
+            let span = file.text().find(find).map_or(0..0, |i| i..i + find.len());
             Diagnostic::at(file, span, message)
         }
         None => Diagnostic::in_file(format!("{}{name}", folder(templates)), message),
@@ -281,16 +281,16 @@ fn located(templates: &Templates, report: &Report) -> Diagnostic {
         .help(help);
     };
     let line_start: usize = file
-        .text
+        .text()
         .split_inclusive('\n')
         .take(report.line.saturating_sub(1))
         .map(str::len)
         .sum();
     let offset = |column: usize| {
-        file.text[line_start.min(file.text.len())..]
+        file.text()[line_start.min(file.text().len())..]
             .char_indices()
             .nth(column)
-            .map_or(file.text.len(), |(i, _)| line_start + i)
+            .map_or(file.text().len(), |(i, _)| line_start + i)
     };
     let start = offset(report.column.saturating_sub(1));
     let end = offset(report.column.saturating_sub(1) + report.width).max(start);

@@ -172,7 +172,7 @@ fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Dia
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let file = SourceFile::new(shown, String::from_utf8_lossy(error.as_bytes()));
-            let offset = crate::source::floor_char_boundary(&file.text, valid);
+            let offset = crate::source::floor_char_boundary(file.text(), valid);
             Err(Box::new(
                 Diagnostic::at(
                     &file,
@@ -191,7 +191,7 @@ fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Dia
 /// others load. A template failing only because one it needs is broken is not reported again.
 fn add_templates(theme: &mut Theme, diagnostics: &mut Diagnostics) {
     for (name, file) in &theme.templates {
-        if let Err(error) = tera_with_functions().add_raw_template(name, &file.text)
+        if let Err(error) = tera_with_functions().add_raw_template(name, file.text())
             && matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
         {
             diagnostics.push(template_error(&theme.templates, &error));
@@ -205,7 +205,7 @@ fn add_templates(theme: &mut Theme, diagnostics: &mut Diagnostics) {
             .templates
             .iter()
             .filter(|(name, _)| !theme.broken.contains(*name))
-            .map(|(name, file)| (name.as_str(), file.text.as_str()));
+            .map(|(name, file)| (name.as_str(), file.text()));
         let Err(error) = tera.add_raw_templates(sources) else {
             theme.tera = tera;
             return;
@@ -247,7 +247,7 @@ mod tests {
         let file = SourceFile::new("themes/t/templates/a.html", "<p>\n{{ page.title }\n");
         templates.insert("a.html".to_string(), Arc::clone(&file));
         let error = tera::Tera::new()
-            .add_raw_template("a.html", &file.text)
+            .add_raw_template("a.html", file.text())
             .expect_err("bad syntax");
         let diagnostic = template_error(&templates, &error);
         assert_eq!(diagnostic.path(), "themes/t/templates/a.html");
