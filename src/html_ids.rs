@@ -42,8 +42,8 @@ pub(crate) fn page_ids(html: &str) -> FoundIds {
 /// value read from the bytes is the browser's unless it holds a character reference, a NUL or a
 /// CR (which the tokenizer decodes or replaces). Matches that are not attributes (text, other
 /// attribute names ending in `id`, comments) only add values, so they can only make this false.
-pub(crate) fn surely_unique(html: &str) -> bool {
-    let bytes = html.as_bytes();
+pub(crate) fn surely_unique(html: impl AsRef<[u8]>) -> bool {
+    let bytes = html.as_ref();
     let mut values = HashSet::new();
     for needle in ["id", "ID", "Id", "iD"] {
         for at in memchr::memmem::find_iter(bytes, needle) {

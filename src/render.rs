@@ -4,6 +4,7 @@
 //! relative per page at the end, so one template context serves every depth.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -18,7 +19,7 @@ use crate::model::{LinkTarget, Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
 use crate::url::{
-    self, ContentPath, Generated, OutputPath, ROOT_MARKER, Route, SiteUrl, resolve_markers,
+    self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
 };
 
 /// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
@@ -130,6 +131,7 @@ pub(crate) fn site(
         .collect();
     for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
         if let Ok(html) = render_guarded(site, &tera, theme, page) {
+            let html = String::from_utf8_lossy(&html);
             ids.insert(page.path.clone(), html_ids::page_ids(&html).ids);
         }
     }
@@ -259,9 +261,8 @@ fn render_pages(
                             let html = render_guarded(site, tera, theme, page)?;
                             let ids = (linked.contains(page.path.as_str())
                                 || !html_ids::surely_unique(&html))
-                            .then(|| html_ids::page_ids(&html));
-                            let html = resolve_markers(&html, &page.route.relative_root());
-                            writer.put(OutputPath::page(&page.route), html.into_bytes());
+                            .then(|| html_ids::page_ids(&String::from_utf8_lossy(&html)));
+                            writer.put(OutputPath::page(&page.route), html);
                             Ok(PageRender::Rendered(ids))
                         })
                         .collect::<Vec<_>>()
@@ -275,14 +276,14 @@ fn render_pages(
     })
 }
 
-/// Renders one page; a panic inside the template engine becomes a diagnostic for that page
-/// instead of taking the whole build down.
+/// Renders one page, its URLs made relative to it; a panic inside the template engine becomes a
+/// diagnostic for that page instead of taking the whole build down.
 fn render_guarded(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
     page: &Page,
-) -> Result<String, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let render = std::panic::AssertUnwindSafe(|| render_page(site, tera, theme, page));
     std::panic::catch_unwind(render).unwrap_or_else(|_| {
         Err(Diagnostic::in_file(
@@ -293,9 +294,15 @@ fn render_guarded(
     })
 }
 
-fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<String, Diagnostic> {
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut context = Context::new();
-    let content = crate::markdown::body_html(page, &page.route.relative_root())?;
+    let root = page.route.relative_root();
+    let content = crate::markdown::body_html(page, &root)?;
     context.insert("page", &page_context(site, page, &content));
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level
@@ -309,22 +316,36 @@ fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<S
             context.insert("phase", phase);
         }
     }
-    render_template(tera, theme, template_of(page), &context, &page.file.path)
+    let template = template_of(page);
+    render_template(tera, theme, template, &context, &page.file.path, &root)
 }
 
+/// Renders `template` with its URLs made relative to `root` as it is written.
 fn render_template(
     tera: &Tera,
     theme: &Theme,
     template: &str,
     context: &Context,
     for_page: &str,
-) -> Result<String, Diagnostic> {
+    root: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    // Pages of a site are much alike in size: start each where the last one ended, so the
+    // buffer is rarely grown (and copied) while the page is written.
+    static LAST_SIZE: AtomicUsize = AtomicUsize::new(16 * 1024);
     let _timed = crate::deadline::rendering(for_page, template);
-    tera.render(template, context).map_err(|error| {
-        let mut diagnostic = crate::tera_errors::render_error(&theme.templates, &error, template);
-        diagnostic.context = Some(format!("while rendering {for_page}"));
-        diagnostic
-    })
+    let mut page = Resolving::new(root, LAST_SIZE.load(Ordering::Relaxed) * 9 / 8);
+    match tera.render_to(template, context, &mut page) {
+        Ok(()) => {
+            LAST_SIZE.store(page.bytes.len(), Ordering::Relaxed);
+            Ok(page.bytes)
+        }
+        Err(error) => {
+            let mut diagnostic =
+                crate::tera_errors::render_error(&theme.templates, &error, template);
+            diagnostic.context = Some(format!("while rendering {for_page}"));
+            Err(diagnostic)
+        }
+    }
 }
 
 /// A page whose rendered HTML has an id twice, most often a heading that took an id its
@@ -412,11 +433,9 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                     "quiz-result.html",
                     &context,
                     &quiz_page.file.path,
+                    &route.relative_root(),
                 ) {
-                    Ok(html) => writer.put(
-                        OutputPath::page(&route),
-                        resolve_markers(&html, &route.relative_root()).into_bytes(),
-                    ),
+                    Ok(html) => writer.put(OutputPath::page(&route), html),
                     Err(diagnostic) => out.push(diagnostic),
                 }
             }
@@ -452,8 +471,8 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         let mut context = Context::new();
         context.insert("page", &page);
         context.insert("menu", &menu(site, &not_found));
-        match render_template(tera, theme, "404.html", &context, &not_found) {
-            Ok(html) => writer.put(not_found, resolve_markers(&html, &root).into_bytes()),
+        match render_template(tera, theme, "404.html", &context, &not_found, &root) {
+            Ok(html) => writer.put(not_found, html),
             Err(diagnostic) => out.push(diagnostic),
         }
     }

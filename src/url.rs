@@ -1,7 +1,7 @@
 //! Content paths → routes → output files and URLs: the one place that makes them (the two path
 //! types live in `url/paths.rs`). Every URL the build writes is percent-encoded here (RFC 3986);
 //! template URLs carry `ROOT_MARKER` until the page they land on is known. Pure string work: no
-//! I/O, and whether a target exists is not its job.
+//! I/O (`Resolving` writes into memory), and whether a target exists is not its job.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -15,7 +15,7 @@ mod paths;
 pub(crate) use paths::{ContentPath, Generated, OG_IMAGE_FOLDER, OutputPath};
 
 /// Stands in for the relative path to the site root in URLs that templates receive, so one
-/// template context serves every page depth; `resolve_markers` replaces it once a page is made.
+/// template context serves every page depth; `Resolving` replaces it as the page is written.
 pub(crate) const ROOT_MARKER: char = '\u{1}';
 
 /// A path segment keeps only RFC 3986's unreserved characters: `:` would read as a scheme in a
@@ -209,10 +209,38 @@ pub(crate) fn fragment_of_id(id: &str) -> String {
     format!("#{}", utf8_percent_encode(id, FRAGMENT))
 }
 
-/// Replaces the root marker in a finished page with the page's relative root. The marker cannot
-/// come from content (`markdown` replaces it on input), only from template URLs.
-pub(crate) fn resolve_markers(html: &str, root: &str) -> String {
-    html.replace(ROOT_MARKER, root)
+/// Where a template renders a page to: each root marker becomes the page's relative root as the
+/// engine writes, so the page is made in one pass instead of rendered and then rewritten. The
+/// marker cannot come from content (`markdown` replaces it on input), only from template URLs.
+pub(crate) struct Resolving<'a> {
+    pub(crate) bytes: Vec<u8>,
+    root: &'a [u8],
+}
+
+impl<'a> Resolving<'a> {
+    pub(crate) fn new(root: &'a str, capacity: usize) -> Self {
+        Resolving {
+            bytes: Vec::with_capacity(capacity),
+            root: root.as_bytes(),
+        }
+    }
+}
+
+impl std::io::Write for Resolving<'_> {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        let mut from = 0;
+        for at in memchr::memchr_iter(ROOT_MARKER as u8, chunk) {
+            self.bytes.extend_from_slice(&chunk[from..at]);
+            self.bytes.extend_from_slice(self.root);
+            from = at + 1;
+        }
+        self.bytes.extend_from_slice(&chunk[from..]);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// JSON escapes the marker as `\u0001`; this puts it back so `resolve_markers` finds it.
@@ -340,9 +368,20 @@ mod tests {
 
     #[test]
     fn markers_resolve_per_page() {
+        use std::io::Write as _;
+        let mut page = Resolving::new("../", 0);
+        // Chunks as a template engine writes them: a marker at either end or alone.
+        for chunk in [
+            "<a href=\"\u{1}",
+            "faq/index.html\">",
+            "\u{1}",
+            "<a href=x\u{1}>",
+        ] {
+            page.write_all(chunk.as_bytes()).expect("into memory");
+        }
         assert_eq!(
-            resolve_markers("<a href=\"\u{1}faq/index.html\">", "../"),
-            "<a href=\"../faq/index.html\">"
+            String::from_utf8(page.bytes).expect("UTF-8"),
+            "<a href=\"../faq/index.html\">../<a href=x../>"
         );
         assert_eq!(
             unescape_markers_in_json("{\"u\":\"\\u0001x/\"}"),
