@@ -125,10 +125,13 @@ pub(crate) fn register(
             let Some(page) = pages.page(&path) else {
                 return Err(no_such_page("page_data", &path, &pages));
             };
-            let body = markdown::body_html(page, &root)
+            let embedding = markdown::Embedding {
+                heading_offset: offset,
+                id_prefix: prefix,
+            };
+            let body = markdown::body_html(page, &root, embedding)
                 .map_err(|changed| tera::Error::message(changed.message))?;
-            let adapted = embedded(&body, offset, prefix);
-            let context = page_context(&pages, page, &adapted);
+            let context = page_context(&pages, page, &body);
             let value = Value::from_serializable(&context);
             cache.insert(key, value.clone());
             Ok(value)
@@ -176,27 +179,6 @@ fn page_field(state: &State, field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
-/// and every id, and every link to one, prefixed so they stay unique there.
-fn embedded(html: &str, offset: u8, prefix: &str) -> String {
-    let mut out = html.to_string();
-    if offset > 0 {
-        // Deepest first, so a heading moves once.
-        for level in (1..=6u8).rev() {
-            let to = (level + offset).min(6);
-            out = out
-                .replace(&format!("<h{level}"), &format!("<h{to}"))
-                .replace(&format!("</h{level}>"), &format!("</h{to}>"));
-        }
-    }
-    if !prefix.is_empty() {
-        out = out
-            .replace(" id=\"", &format!(" id=\"{prefix}"))
-            .replace(" href=\"#", &format!(" href=\"#{prefix}"));
-    }
-    out
-}
-
 fn compensation_chart(site: &Site) -> Option<String> {
     let compensation = site.data.compensation.as_ref()?;
     let bars: Vec<chart::Bar> = compensation
@@ -230,19 +212,4 @@ fn compensation_chart(site: &Site) -> Option<String> {
         &title,
         &description,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_pages_shift_headings_once_and_prefix_ids() {
-        let html = "<h1 id=\"a\">A</h1><h2 id=\"b\"><a href=\"#b\">B</a></h2><h6>F</h6><hr>";
-        assert_eq!(
-            embedded(html, 1, "g-x-"),
-            "<h2 id=\"g-x-a\">A</h2><h3 id=\"g-x-b\"><a href=\"#g-x-b\">B</a></h3><h6>F</h6><hr>"
-        );
-        assert_eq!(embedded(html, 0, ""), html);
-    }
 }

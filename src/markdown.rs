@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Link, LinkTarget, Page, TocEntry};
@@ -39,26 +39,62 @@ pub(crate) fn read(
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
-    walk(
+    let body = Body {
         file,
-        file.text(),
+        text: file.text(),
         body_start,
         content_path,
-        &root,
-        diagnostics,
-        false,
-    )
+        root: &root,
+        embedding: Embedding::NONE,
+    };
+    walk(&body, diagnostics, false)
+}
+
+/// How a body is shown inside another page (`page_data`): its headings `heading_offset` levels
+/// deeper (at most h6), and its heading and footnote ids, and the same-page links to them,
+/// prefixed with `id_prefix` so they stay unique there. Ids written in raw HTML keep their
+/// spelling (a clash is reported as a repeated id).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Embedding<'a> {
+    pub(crate) heading_offset: u8,
+    pub(crate) id_prefix: &'a str,
+}
+
+impl Embedding<'_> {
+    /// The body on its own page.
+    pub(crate) const NONE: Embedding<'static> = Embedding {
+        heading_offset: 0,
+        id_prefix: "",
+    };
+
+    fn level(&self, level: HeadingLevel) -> HeadingLevel {
+        let shifted = (level as usize + usize::from(self.heading_offset)).min(6);
+        HeadingLevel::try_from(shifted).unwrap_or(HeadingLevel::H6)
+    }
+
+    fn label<'e>(&self, label: CowStr<'e>) -> CowStr<'e> {
+        if self.id_prefix.is_empty() {
+            label
+        } else {
+            format!("{}{label}", self.id_prefix).into()
+        }
+    }
 }
 
 /// A loaded page's body as HTML for a page whose relative root is `root` (its own, or that of
-/// another page showing it). Its problems were reported when the page was loaded.
-/// The page's file is read again for it: an error if it changed since it was loaded.
-pub(crate) fn body_html(page: &Page, root: &str) -> Result<String, Diagnostic> {
+/// another page showing it, as `embedding` says). Its problems were reported when the page was
+/// loaded. The page's file is read again for it: an error if it changed since it was loaded.
+pub(crate) fn body_html(
+    page: &Page,
+    root: &str,
+    embedding: Embedding,
+) -> Result<String, Diagnostic> {
     render_at(
         &page.file,
         page.body_start,
         &page.path,
         root,
+        embedding,
         &mut Diagnostics::default(),
     )
     .map(|rendered| rendered.html)
@@ -81,34 +117,44 @@ pub(crate) fn render_at(
     body_start: usize,
     content_path: &ContentPath,
     root: &str,
+    embedding: Embedding,
     diagnostics: &mut Diagnostics,
 ) -> Option<Rendered> {
     let text = file.fresh_text()?;
-    let rendered = walk(
+    let body = Body {
         file,
-        &text,
+        text: &text,
         body_start,
         content_path,
         root,
-        diagnostics,
-        true,
-    );
-    Some(rendered)
+        embedding,
+    };
+    Some(walk(&body, diagnostics, true))
+}
+
+/// A page body to walk: its file and the file's text, where the body starts, the page's path,
+/// and where and how it is shown.
+struct Body<'a> {
+    file: &'a Arc<SourceFile>,
+    text: &'a str,
+    body_start: usize,
+    content_path: &'a ContentPath,
+    root: &'a str,
+    embedding: Embedding<'a>,
 }
 
 /// One pass over the body's events: headings planned, links rewritten and recorded, and the
 /// HTML written when `write_html`.
-fn walk(
-    file: &Arc<SourceFile>,
-    text: &str,
-    body_start: usize,
-    content_path: &ContentPath,
-    root: &str,
-    diagnostics: &mut Diagnostics,
-    write_html: bool,
-) -> Rendered {
-    let file_text = text;
-    let text = text.get(body_start..).unwrap_or_default();
+fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rendered {
+    let Body {
+        file,
+        text: file_text,
+        body_start,
+        content_path,
+        root,
+        embedding,
+    } = *source;
+    let text = file_text.get(body_start..).unwrap_or_default();
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
     let body = match text.contains(ROOT_MARKER) {
         true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
@@ -126,10 +172,13 @@ fn walk(
         text: file_text,
         content_path,
         root,
+        id_prefix: embedding.id_prefix,
         links: Vec::new(),
         diagnostics,
     };
-    let mut headings = headings.into_iter();
+    let mut headings = headings
+        .into_iter()
+        .map(|heading| heading.prefixed(embedding.id_prefix));
     let mut open: Option<Heading> = None;
     let stream = events.into_iter().flat_map(|(event, span)| match event {
         Event::Start(Tag::Heading {
@@ -139,16 +188,24 @@ fn walk(
             ..
         }) => {
             let heading = headings.next().expect("one plan per heading");
-            let start = heading.start(level, classes, attrs);
+            let start = heading.start(embedding.level(level), classes, attrs);
             open = Some(heading);
             start
         }
         Event::End(TagEnd::Heading(level)) => {
             let self_link = open.take().map(|heading| heading.end());
-            [self_link, Some(Event::End(TagEnd::Heading(level)))]
+            let end = Event::End(TagEnd::Heading(embedding.level(level)));
+            [self_link, Some(end)]
         }
         Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
             [Some(Event::Start(page.rewrite(tag, &span))), None]
+        }
+        Event::FootnoteReference(label) => {
+            [Some(Event::FootnoteReference(embedding.label(label))), None]
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            let label = embedding.label(label);
+            [Some(Event::Start(Tag::FootnoteDefinition(label))), None]
         }
         other => [Some(other), None],
     });
@@ -172,6 +229,8 @@ struct PageLinks<'a> {
     file: &'a Arc<SourceFile>,
     /// The file's text, which the spans index.
     text: &'a str,
+    /// Put before the fragment of a same-page link (see `Embedding`).
+    id_prefix: &'a str,
     content_path: &'a ContentPath,
     root: &'a str,
     links: Vec<Link>,
@@ -240,7 +299,12 @@ impl PageLinks<'_> {
                 written: dest.to_string(),
                 span,
             });
-            return dest;
+            return match fragment {
+                Some(fragment) if !self.id_prefix.is_empty() => {
+                    format!("{before_fragment}#{}{fragment}", self.id_prefix).into()
+                }
+                _ => dest,
+            };
         }
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         let Some(resolved) = self.content_path.resolve(&decoded) else {
@@ -312,7 +376,8 @@ mod tests {
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");
         let root = Route::of(&path).relative_root();
-        let rendered = render_at(&file, 0, &path, &root, &mut diagnostics).expect("in memory");
+        let rendered = render_at(&file, 0, &path, &root, Embedding::NONE, &mut diagnostics)
+            .expect("in memory");
         (rendered, diagnostics.0)
     }
 
@@ -378,10 +443,51 @@ mod tests {
             0,
             &ContentPath::of("phases/senior.md"),
             "../",
+            Embedding::NONE,
             &mut Diagnostics::default(),
         )
         .expect("in memory");
         assert_eq!(out.html, "<p><a href=\"../faq/index.html\">faq</a></p>\n");
+    }
+
+    /// Shown inside another page, headings go deeper and ids and the links to them get the
+    /// prefix — in the event stream, so text that merely looks like markup is left alone.
+    #[test]
+    fn an_embedded_body_shifts_headings_and_prefixes_its_ids() {
+        let markdown = "# Top\n\n###### Deep\n\nSee [top](#top), a note[^n] and \
+            `<h1 id=\"x\">` href=\"#y\".\n\n[^n]: The note.\n";
+        let file = SourceFile::new("content/faq.md", markdown);
+        let embedding = Embedding {
+            heading_offset: 1,
+            id_prefix: "g-faq-",
+        };
+        let out = render_at(
+            &file,
+            0,
+            &ContentPath::of("faq.md"),
+            "",
+            embedding,
+            &mut Diagnostics::default(),
+        )
+        .expect("in memory");
+        let html = out.html;
+        assert!(
+            html.contains("<h2 id=\"g-faq-top\"><a href=\"#g-faq-top\">Top</a></h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h6 id=\"g-faq-deep\">"),
+            "h6 stays h6: {html}"
+        );
+        assert!(html.contains("<a href=\"#g-faq-top\">top</a>"), "{html}");
+        assert!(
+            html.contains("href=\"#g-faq-n\"") && html.contains("id=\"g-faq-n\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>&lt;h1 id=\"x\"&gt;</code> href=“#y”"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -203,9 +203,13 @@ mod tests {
             Some("junior")
         );
         assert!(
-            crate::markdown::body_html(&page, &page.route.relative_root())
-                .expect("in memory")
-                .contains("<h1 id=\"hi\">")
+            crate::markdown::body_html(
+                &page,
+                &page.route.relative_root(),
+                crate::markdown::Embedding::NONE,
+            )
+            .expect("in memory")
+            .contains("<h1 id=\"hi\">")
         );
     }
 

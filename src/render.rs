@@ -302,7 +302,7 @@ fn render_page(
 ) -> Result<Vec<u8>, Diagnostic> {
     let mut context = Context::new();
     let root = page.route.relative_root();
-    let content = crate::markdown::body_html(page, &root)?;
+    let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
     context.insert("page", &page_context(site, page, &content));
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level

@@ -44,8 +44,12 @@ fn build(site: &Site) -> Index {
         let number = json.pages.len();
         json.pages.push((&page.route, &page.front.title));
         // A page changed since it was loaded fails to render, and says so.
-        let html =
-            crate::markdown::body_html(page, &page.route.relative_root()).unwrap_or_default();
+        let html = crate::markdown::body_html(
+            page,
+            &page.route.relative_root(),
+            crate::markdown::Embedding::NONE,
+        )
+        .unwrap_or_default();
         for section in sections(&html) {
             if section.anchor.is_empty() && section.text.is_empty() {
                 continue;
