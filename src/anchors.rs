@@ -70,7 +70,7 @@ pub(crate) fn templates(requests: &[AnchorRequest], ids: &PageIds, theme: &Theme
         let find = |file: &Arc<SourceFile>| {
             quoted
                 .iter()
-                .find_map(|q| file.text.find(q.as_str()))
+                .find_map(|q| file.text().find(q.as_str()))
                 .map(|i| (Arc::clone(file), i + 1))
         };
         let located = theme

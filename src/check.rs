@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::model::{LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
+use crate::url::{ContentPath, Generated, OutputPath};
 
 /// A site in which every entry passed its checks: what reaches templates and the chart. Entries
 /// with problems are left out (their diagnostics are kept), so rendering still runs and finds
@@ -16,7 +17,7 @@ use crate::theme::Theme;
 pub(crate) struct CheckedSite {
     site: Arc<Site>,
     /// Content paths of pages that cannot be rendered: their template is not in the theme.
-    unrendered: BTreeSet<String>,
+    unrendered: BTreeSet<ContentPath>,
     /// Source files that lost entries to their problems; a template failing may be their echo.
     left_out: BTreeSet<String>,
 }
@@ -143,11 +144,7 @@ pub(crate) fn site(
     for index in unknown_levels {
         site.pages[index].front.level = None;
     }
-    let mut left_out: BTreeSet<String> = site
-        .unloadable
-        .iter()
-        .map(|path| format!("content/{path}"))
-        .collect();
+    let mut left_out: BTreeSet<String> = site.unloadable.iter().map(ContentPath::in_site).collect();
     for diagnostic in found.0.iter().chain(&out.0) {
         let path = diagnostic.path();
         if path.starts_with("content/data/") || path == "content/site.toml" {
@@ -164,7 +161,7 @@ pub(crate) fn site(
 
 /// Something that writes one output file: where it comes from, and where to report it.
 struct Claim {
-    output: String,
+    output: OutputPath,
     source: String,
     at: Diagnostic,
     page: bool,
@@ -176,34 +173,35 @@ struct Claim {
 fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) {
     let placeholder = |path: &str| Diagnostic::in_file(path, "");
     let mut claims = Vec::new();
-    let mut generated = vec!["sitemap.xml"];
+    let mut generated = vec![Generated::Sitemap];
     if crate::url::site_path(&site.config.base_url) == "/" {
-        generated.push("robots.txt");
+        generated.push(Generated::Robots);
     }
     if site.config.publish_headers {
-        generated.push(crate::headers::FILE);
+        generated.push(Generated::Headers);
     }
-    for output in generated {
-        let source = format!("the generated `{output}`");
+    for file in generated {
+        let output = OutputPath::generated(file);
         claims.push(Claim {
-            output: output.to_string(),
-            source,
-            at: placeholder(output),
+            source: format!("the generated `{output}`"),
+            at: placeholder(&output),
+            output,
             page: false,
         });
     }
     if theme.renders("404.html") {
+        let output = OutputPath::generated(Generated::NotFound);
         claims.push(Claim {
-            output: "404.html".to_string(),
             source: format!("`themes/{}/templates/404.html`", site.config.theme),
-            at: placeholder("404.html"),
+            at: placeholder(&output),
+            output,
             page: false,
         });
     }
     let quiz_results = theme.renders("quiz-result.html");
     for page in &site.pages {
         claims.push(Claim {
-            output: format!("{}index.html", page.route),
+            output: OutputPath::page(&page.route),
             source: format!("`{}`", page.file.path),
             at: Diagnostic::at(&page.file, 0..0, ""),
             page: true,
@@ -211,7 +209,7 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
         if quiz_results && page.front.kind == crate::model::PageKind::Quiz {
             for rule in site.data.quiz.iter().flat_map(|quiz| &quiz.rules) {
                 claims.push(Claim {
-                    output: format!("{}{}/index.html", page.route, rule.id),
+                    output: OutputPath::page(&page.route.below(&rule.id)),
                     source: format!("the result page of rule `{}`", rule.id),
                     at: Diagnostic::at(&rule.page.file, rule.page.span.clone(), ""),
                     page: false,
@@ -230,9 +228,9 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
     }
     let first_asset = claims.len();
     for asset in &site.assets {
-        let source = format!("content/{}", asset.path);
+        let source = asset.path.in_site();
         claims.push(Claim {
-            output: asset.path.clone(),
+            output: OutputPath::content_asset(&asset.path),
             source: format!("`{source}`"),
             at: placeholder(&source),
             page: false,
@@ -280,7 +278,7 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
         }
     }
     site.assets
-        .retain(|asset| !dropped_assets.contains(&asset.path));
+        .retain(|asset| !dropped_assets.contains(&OutputPath::content_asset(&asset.path)));
 }
 
 /// A content path named in a data file or site.toml must be a (non-draft) page. `true` when

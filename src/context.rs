@@ -100,7 +100,12 @@ pub(crate) fn template_of(page: &Page) -> &str {
         .map_or(default_template(page), |(name, _)| name.as_str())
 }
 
-pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
+/// The context a template sees as `page`, showing `content` as the page's body HTML.
+pub(crate) fn page_context<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    content: &'a str,
+) -> PageContext<'a> {
     let children: Vec<Summary> = if page.is_section() {
         site.children_of(&page.route).map(summary).collect()
     } else {
@@ -134,7 +139,7 @@ pub(crate) fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a
         route: &page.route,
         source: &page.file.path,
         permalink: SiteUrl::folder(&page.route).absolute(&site.config.base_url),
-        content: &page.content,
+        content,
         toc: &page.toc,
         word_count: page.word_count,
         reading_minutes: page.word_count.div_ceil(200).max(1),

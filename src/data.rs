@@ -16,6 +16,7 @@ use crate::model::{
     Milestone, PageRef, PayRange, Phase, Years,
 };
 use crate::source::{SourceFile, Span};
+use crate::url::ContentPath;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +102,7 @@ struct RawItem {
 /// entry with a problem is reported and left out, and so is whatever refers to a left-out level
 /// (silently: its problem is already reported).
 pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Ladder> {
-    let raw: RawLadder = parse_toml(file, 0, &file.text, out)?;
+    let raw: RawLadder = parse_toml(file, 0, file.text(), out)?;
     let mut ids = UniqueIds::new(file, "level");
     let mut previous: Option<(RawYears, String)> = None;
     let mut levels = Vec::new();
@@ -302,7 +303,7 @@ struct RawRange {
 
 /// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
 pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Compensation> {
-    let raw: RawCompensation = parse_toml(file, 0, &file.text, out)?;
+    let raw: RawCompensation = parse_toml(file, 0, file.text(), out)?;
     let mut levels = UniqueIds::new(file, "range for level");
     let mut ranges = Vec::new();
     for spanned in raw.ranges {
@@ -375,7 +376,7 @@ pub(crate) fn unknown_level(
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
     let span = page.span();
     PageRef {
-        path: page.into_inner().trim_start_matches('/').to_string(),
+        path: ContentPath::of(page.get_ref()),
         file: Arc::clone(file),
         span,
     }

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use serde::{Deserialize, Serialize};
 
 use crate::source::{SourceFile, Span};
@@ -101,13 +101,18 @@ impl Diagnostic {
             Renderer::plain()
         };
         let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
-        if let Location::At(file, span) = &self.location {
-            let span = clamp_span(&file.text, span);
-            group = group.element(
-                Snippet::source(&file.text)
-                    .path(&file.path)
-                    .annotation(AnnotationKind::Primary.span(span)),
-            );
+        match &self.location {
+            Location::At(file, span) => {
+                let span = clamp_span(file.text(), span);
+                group = group.element(
+                    Snippet::source(file.text())
+                        .path(&file.path)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                );
+            }
+            // No position is known (an unreadable file): still point at the file. With no
+            // source line there is no line-number gutter, so the arrow starts the line.
+            Location::File(path) => group = group.element(Origin::path(path)),
         }
         if let Some(context) = &self.context {
             group = group.element(Level::NOTE.message(context));
@@ -115,17 +120,7 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             group = group.element(Level::HELP.message(help));
         }
-        let report = renderer.render(&[group]);
-        match &self.location {
-            // No position is known (an unreadable file): still point at the file, rustc-style.
-            // Spliced in, not annotate-snippets' `Origin`: that prints `-->` without rustc's
-            // leading space, and the exact-stderr tests pin the rustc layout.
-            Location::File(path) => match report.split_once('\n') {
-                Some((title, rest)) => format!("{title}\n --> {path}\n{rest}"),
-                None => format!("{report}\n --> {path}"),
-            },
-            Location::At(..) => report,
-        }
+        renderer.render(&[group])
     }
 
     /// The shape the live-preview overlay shows.
@@ -258,10 +253,7 @@ impl IntoIterator for Diagnostics {
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be what was meant.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
@@ -328,7 +320,7 @@ pub(crate) fn from_toml(
             syntax_help(
                 &message,
                 file.line_text(span.start),
-                file.text.get(span.clone()).unwrap_or_default(),
+                file.text().get(span.clone()).unwrap_or_default(),
             )
         })
         .unwrap_or_else(|| "see the TOML syntax at https://toml.io/en/v1.0.0".to_string());
@@ -395,14 +387,14 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    match did_you_mean(field, expected.iter().copied()) {
-        Some(suggestion) => Some(format!("did you mean `{suggestion}`?")),
-        None if variant => Some(format!("write one of {listed}")),
-        None if expected.is_empty() => Some(format!("remove `{field}`")),
-        None => Some(format!(
-            "remove `{field}`; the keys allowed here are {listed}"
-        )),
-    }
+    let otherwise = if variant {
+        format!("write one of {listed}")
+    } else if expected.is_empty() {
+        format!("remove `{field}`")
+    } else {
+        format!("remove `{field}`; the keys allowed here are {listed}")
+    };
+    Some(suggest(field, expected.iter().copied(), otherwise))
 }
 
 #[cfg(test)]
@@ -422,6 +414,17 @@ mod tests {
         assert!(
             report.contains("help: did you mean `staff.md`?"),
             "{report}"
+        );
+    }
+
+    #[test]
+    fn a_problem_without_a_position_points_at_its_file() {
+        let report = Diagnostic::in_file("content/data/ladder.toml", "cannot read: denied")
+            .help("check the file's permissions")
+            .render(false);
+        assert_eq!(
+            report,
+            "error: cannot read: denied\n--> content/data/ladder.toml\n = help: check the file's permissions"
         );
     }
 
@@ -446,14 +449,14 @@ mod tests {
     #[test]
     fn common_toml_mistakes_get_their_fix() {
         let file = SourceFile::new("content/site.toml", "title = SRE Guide\n");
-        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unquoted");
+        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unquoted");
         let diagnostic = from_toml(&file, 0, &error);
         assert_eq!(
             diagnostic.help.as_deref(),
             Some("put text in double quotes: `title = \"SRE Guide\"`")
         );
         let file = SourceFile::new("content/data/ladder.toml", "[[levels]\nid = \"a\"\n");
-        let error = toml::from_str::<toml::Table>(&file.text).expect_err("unclosed");
+        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unclosed");
         assert_eq!(
             from_toml(&file, 0, &error).help.as_deref(),
             Some("close the header: `[[levels]]`")

@@ -10,17 +10,18 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::chart;
 use crate::context::page_context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::suggest;
 use crate::markdown;
 use crate::model::Site;
+use crate::tera_errors;
 use crate::theme::Theme;
-use crate::url::{self, Route, SiteUrl};
+use crate::url::{self, ContentPath, OutputPath, Route, SiteUrl};
 
 /// A link a template asked `url()` for that carries an anchor, checked once all pages exist.
 pub(crate) struct AnchorRequest {
     pub(crate) template: String,
     pub(crate) written: String,
-    pub(crate) page: String,
+    pub(crate) page: ContentPath,
     pub(crate) anchor: String,
 }
 
@@ -40,21 +41,14 @@ pub(crate) fn register(
                 Some((path, anchor)) => (path, Some(anchor)),
                 None => (written.as_str(), None),
             };
-            let path = path.trim_start_matches('/');
-            if pages.unloadable.contains(path) {
+            let path = ContentPath::of(path);
+            if pages.unloadable.contains(&path) {
                 // The page exists but failed to load (reported at the page): its URL is known,
                 // and the link will work once the page is fixed.
-                return Ok(SiteUrl::page(&Route::of(path)).marked());
+                return Ok(SiteUrl::page(&Route::of(&path)).marked());
             }
-            let Some(page) = pages.page(path) else {
-                let near = crate::diagnostic::did_you_mean(
-                    path,
-                    pages.pages.iter().map(|p| p.path.as_str()),
-                );
-                let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                return Err(tera::Error::message(format!(
-                    "url(): page `{path}` does not exist{hint}"
-                )));
+            let Some(page) = pages.page(&path) else {
+                return Err(no_such_page("url", &path, &pages));
             };
             let mut url = SiteUrl::page(&page.route);
             if let Some(anchor) = anchor {
@@ -74,7 +68,7 @@ pub(crate) fn register(
         },
     );
 
-    let assets: BTreeMap<String, String> = theme
+    let assets: BTreeMap<String, OutputPath> = theme
         .assets
         .iter()
         .map(|(path, file)| (path.clone(), file.published.clone()))
@@ -85,24 +79,24 @@ pub(crate) fn register(
             let path = kwargs.must_get::<&str>("path")?;
             match assets.get(path.trim_start_matches('/')) {
                 Some(published) => Ok(SiteUrl::file(published).marked()),
-                None => {
-                    let near =
-                        crate::diagnostic::did_you_mean(path, assets.keys().map(String::as_str));
-                    let hint = near.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                    Err(tera::Error::message(format!(
-                        "asset(): the theme has no static/{path}{hint}"
-                    )))
-                }
+                None => Err(tera_errors::function_error(
+                    format!("asset(): the theme has no static/{path}"),
+                    suggest(
+                        path,
+                        assets.keys().map(String::as_str),
+                        "name a file below the theme's static/ folder, e.g. `asset(path='style.css')`",
+                    ),
+                )),
             }
         },
     );
 
     let pages = Arc::clone(site);
-    let contexts: Mutex<HashMap<(String, String, u8, String), Value>> = Mutex::default();
+    let contexts: Mutex<HashMap<(ContentPath, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
         "page_data",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
+            let path = ContentPath::of(kwargs.must_get::<&str>("path")?);
             let offset = kwargs.get::<i64>("heading_offset")?.unwrap_or(0);
             let prefix = kwargs.get::<&str>("id_prefix")?.unwrap_or_default();
             let offset = u8::try_from(offset)
@@ -123,32 +117,21 @@ pub(crate) fn register(
                 // The 404 page is served at any depth: its links start from the site's path.
                 url::site_path(&pages.config.base_url)
             };
-            let key = (path.to_string(), root.clone(), offset, prefix.to_string());
+            let key = (path.clone(), root.clone(), offset, prefix.to_string());
             let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
-            let Some(page) = pages.page(path) else {
-                return Err(tera::Error::message(format!(
-                    "page_data(): page `{path}` does not exist"
-                )));
+            let Some(page) = pages.page(&path) else {
+                return Err(no_such_page("page_data", &path, &pages));
             };
-            let mut context = page_context(&pages, page);
-            let rendered;
-            if root != page.route.relative_root() {
-                // Problems in the body were reported when the page itself was rendered.
-                rendered = markdown::render_at(
-                    &page.file,
-                    page.body_start,
-                    &page.path,
-                    &root,
-                    &mut Diagnostics::default(),
-                )
-                .html;
-                context.content = &rendered;
-            }
-            let adapted = embedded(context.content, offset, prefix);
-            context.content = &adapted;
+            let embedding = markdown::Embedding {
+                heading_offset: offset,
+                id_prefix: prefix,
+            };
+            let body = markdown::body_html(page, &root, embedding)
+                .map_err(|changed| tera::Error::message(changed.message))?;
+            let context = page_context(&pages, page, &body);
             let value = Value::from_serializable(&context);
             cache.insert(key, value.clone());
             Ok(value)
@@ -169,8 +152,18 @@ pub(crate) fn register(
     );
 }
 
-/// A page's HTML made to sit inside another page: headings `offset` levels deeper (at most h6)
-/// and every id, and every link to one, prefixed so they stay unique there.
+/// `url()` or `page_data()` asked for a page the site does not have.
+fn no_such_page(function: &str, path: &str, site: &Site) -> tera::Error {
+    tera_errors::function_error(
+        format!("{function}(): page `{path}` does not exist"),
+        suggest(
+            path,
+            site.pages.iter().map(|page| page.path.as_str()),
+            "name a page by its path below content/, e.g. `phases/junior.md`",
+        ),
+    )
+}
+
 /// A text field of the `page` being rendered (`route`, `template`); empty where there is none
 /// (the 404 page has no route).
 fn page_field(state: &State, field: &str) -> String {
@@ -184,25 +177,6 @@ fn page_field(state: &State, field: &str) -> String {
                 .map(str::to_string)
         })
         .unwrap_or_default()
-}
-
-fn embedded(html: &str, offset: u8, prefix: &str) -> String {
-    let mut out = html.to_string();
-    if offset > 0 {
-        // Deepest first, so a heading moves once.
-        for level in (1..=6u8).rev() {
-            let to = (level + offset).min(6);
-            out = out
-                .replace(&format!("<h{level}"), &format!("<h{to}"))
-                .replace(&format!("</h{level}>"), &format!("</h{to}>"));
-        }
-    }
-    if !prefix.is_empty() {
-        out = out
-            .replace(" id=\"", &format!(" id=\"{prefix}"))
-            .replace(" href=\"#", &format!(" href=\"#{prefix}"));
-    }
-    out
 }
 
 fn compensation_chart(site: &Site) -> Option<String> {
@@ -238,19 +212,4 @@ fn compensation_chart(site: &Site) -> Option<String> {
         &title,
         &description,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_pages_shift_headings_once_and_prefix_ids() {
-        let html = "<h1 id=\"a\">A</h1><h2 id=\"b\"><a href=\"#b\">B</a></h2><h6>F</h6><hr>";
-        assert_eq!(
-            embedded(html, 1, "g-x-"),
-            "<h2 id=\"g-x-a\">A</h2><h3 id=\"g-x-b\"><a href=\"#g-x-b\">B</a></h3><h6>F</h6><hr>"
-        );
-        assert_eq!(embedded(html, 0, ""), html);
-    }
 }

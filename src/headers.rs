@@ -9,8 +9,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::theme::Theme;
-
-pub(crate) const FILE: &str = "_headers";
+use crate::url::{Generated, OutputPath};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -18,11 +17,11 @@ const REVALIDATE: &str = "no-cache";
 /// The `_headers` text. `paths` are every published file; `styles` the values of the inline
 /// `style` attributes in the published HTML (the compensation chart, the timeline, aligned table
 /// cells), allowed one by one by hash so no other inline style can run.
-pub(crate) fn file(paths: &[String], theme: &Theme, styles: &BTreeSet<String>) -> String {
+pub(crate) fn file(paths: &[OutputPath], theme: &Theme, styles: &BTreeSet<String>) -> String {
     let hashed: BTreeSet<&str> = theme
         .assets
         .iter()
-        .filter(|(source, file)| file.published != format!("static/{source}"))
+        .filter(|(source, file)| file.published.strip_prefix("static/") != Some(source.as_str()))
         .map(|(_, file)| file.published.as_str())
         .collect();
     let mut text = String::from(
@@ -50,7 +49,7 @@ pub(crate) fn file(paths: &[String], theme: &Theme, styles: &BTreeSet<String>) -
         match path.split_once('/') {
             Some(("static", _)) => others.insert(format!("/{path}")),
             Some((folder, _)) => others.insert(format!("/{folder}/*")),
-            None if path == FILE => false,
+            None if *path == OutputPath::generated(Generated::Headers) => false,
             None => others.insert(format!("/{path}")),
         };
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest, suggest_as};
 use crate::model::{LinkTarget, Site};
 use crate::source::{SourceFile, Span};
+use crate::url::ContentPath;
 
 pub(crate) fn targets(site: &Site) -> Diagnostics {
     let mut out = Diagnostics::default();
@@ -82,14 +83,15 @@ pub(crate) fn relative_link(from: &str, to: &str) -> String {
 }
 
 /// A link to a page marked `draft = true`, which the site leaves out.
-pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &str) -> Diagnostic {
+pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &ContentPath) -> Diagnostic {
     Diagnostic::at(
         file,
         span,
         format!("`{path}` is a draft; `--drafts` includes it"),
     )
     .help(format!(
-        "remove `draft = true` from content/{path} to publish it, or link elsewhere"
+        "remove `draft = true` from {} to publish it, or link elsewhere",
+        path.in_site()
     ))
 }
 

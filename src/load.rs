@@ -13,8 +13,9 @@ use toml::Spanned;
 
 use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
-use crate::model::{Asset, Data, MenuItem, Page, PageRef, Site, SiteConfig};
+use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 use crate::source::SourceFile;
+use crate::url::ContentPath;
 use crate::walk::{WalkError, relative};
 
 #[derive(Deserialize)]
@@ -203,9 +204,9 @@ enum Found {
     /// `data/<stem>.toml`.
     Data(PathBuf, String),
     /// A `.md` page and its path below `content/`.
-    Page(PathBuf, String),
+    Page(PathBuf, ContentPath),
     /// Any other file, published as is.
-    Asset(PathBuf, String),
+    Asset(PathBuf, ContentPath),
 }
 
 /// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
@@ -228,7 +229,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
             continue;
         }
         let path = entry.path().to_path_buf();
-        let content_path = relative(content, &path);
+        let content_path = ContentPath::of(&relative(content, &path));
         if content_path == "site.toml" {
             continue;
         }
@@ -237,7 +238,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
             .and_then(|p| p.strip_suffix(".toml"))
         {
             found.push(Found::Data(path, stem.to_string()));
-        } else if content_path.ends_with(".md") {
+        } else if content_path.is_page() {
             found.push(Found::Page(path, content_path));
         } else if !content_path.starts_with("data/") {
             found.push(Found::Asset(path, content_path));
@@ -250,11 +251,16 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
 pub(crate) fn load_page(
     root: &Path,
     path: &Path,
-    content_path: &str,
+    content_path: &ContentPath,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics)
-        .and_then(|file| crate::page::page(&file, content_path, &mut diagnostics));
+    let page = read(root, path, &mut diagnostics).and_then(|file| {
+        let mut page = crate::page::page(&file, content_path, &mut diagnostics)?;
+        // Later stages need the page's metadata, not its text: the text is read again where
+        // the page is rendered or quoted, so memory does not grow with the site's text.
+        page.file = file.let_go(path);
+        Some(page)
+    });
     (page, diagnostics)
 }
 
@@ -334,18 +340,14 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
     };
     match String::from_utf8(bytes) {
         Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                // A byte-order mark is invisible to editors; replace it with a same-size blank
-                // so spans keep pointing at the right bytes.
-                text.replace_range(..3, "   ");
-            }
+            crate::source::blank_byte_order_mark(&mut text);
             Some(SourceFile::new(shown, text))
         }
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let file = SourceFile::new(&shown, text);
-            let offset = crate::source::floor_char_boundary(&file.text, valid);
+            let offset = crate::source::floor_char_boundary(file.text(), valid);
             out.push(
                 Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
                     "save it as UTF-8; binary files that are not pages belong outside .md names",
@@ -361,7 +363,7 @@ fn config(
     base_url: Option<&str>,
     out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
-    let raw: RawConfig = parse_toml(file, 0, &file.text, out)?;
+    let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
@@ -385,11 +387,7 @@ fn config(
         .into_iter()
         .map(|item| MenuItem {
             title: item.title,
-            page: PageRef {
-                span: item.page.span(),
-                path: item.page.into_inner().trim_start_matches('/').to_string(),
-                file: Arc::clone(file),
-            },
+            page: data::page_ref(file, item.page),
         })
         .collect();
     Some(SiteConfig {
@@ -406,7 +404,7 @@ fn config(
 }
 
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
-    let Some(table) = parse_toml::<toml::Table>(file, 0, &file.text, out) else {
+    let Some(table) = parse_toml::<toml::Table>(file, 0, file.text(), out) else {
         data.broken.insert(stem.to_string());
         return;
     };

@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Link, LinkTarget, TocEntry};
+use crate::model::{Link, LinkTarget, Page, TocEntry};
 use crate::source::SourceFile;
-use crate::url::{self, ROOT_MARKER, Route, SiteUrl};
+use crate::url::{ContentPath, OutputPath, ROOT_MARKER, Route, SiteUrl};
 
 mod headings;
 mod options;
@@ -21,33 +21,140 @@ use headings::{Heading, nest_toc, plan_headings};
 pub(crate) use options::options;
 
 pub(crate) struct Rendered {
+    /// Empty when the body was only `read`.
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
 }
 
-/// Renders the body of `file` that starts at byte `body_start` for its own page; `content_path`
-/// is the page's path below `content/`, against which relative links resolve.
-pub(crate) fn render(
+/// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
+/// table of contents, links, word count and problems — without writing its HTML, which is made
+/// again where the page is shown (`body_html`). `content_path` is the page's path below
+/// `content/`, against which relative links resolve.
+pub(crate) fn read(
     file: &Arc<SourceFile>,
     body_start: usize,
-    content_path: &str,
+    content_path: &ContentPath,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let root = Route::of(content_path).relative_root();
-    render_at(file, body_start, content_path, &root, diagnostics)
+    let body = Body {
+        file,
+        text: file.text(),
+        body_start,
+        content_path,
+        root: &root,
+        embedding: Embedding::NONE,
+    };
+    walk(&body, diagnostics, false)
 }
 
-/// Like `render`, for a page whose relative root is `root` (another page may show this body).
+/// How a body is shown inside another page (`page_data`): its headings `heading_offset` levels
+/// deeper (at most h6), and its heading and footnote ids, and the same-page links to them,
+/// prefixed with `id_prefix` so they stay unique there. Ids written in raw HTML keep their
+/// spelling (a clash is reported as a repeated id).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Embedding<'a> {
+    pub(crate) heading_offset: u8,
+    pub(crate) id_prefix: &'a str,
+}
+
+impl Embedding<'_> {
+    /// The body on its own page.
+    pub(crate) const NONE: Embedding<'static> = Embedding {
+        heading_offset: 0,
+        id_prefix: "",
+    };
+
+    fn level(&self, level: HeadingLevel) -> HeadingLevel {
+        let shifted = (level as usize + usize::from(self.heading_offset)).min(6);
+        HeadingLevel::try_from(shifted).unwrap_or(HeadingLevel::H6)
+    }
+
+    fn label<'e>(&self, label: CowStr<'e>) -> CowStr<'e> {
+        if self.id_prefix.is_empty() {
+            label
+        } else {
+            format!("{}{label}", self.id_prefix).into()
+        }
+    }
+}
+
+/// A loaded page's body as HTML for a page whose relative root is `root` (its own, or that of
+/// another page showing it, as `embedding` says). Its problems were reported when the page was
+/// loaded. The page's file is read again for it: an error if it changed since it was loaded.
+pub(crate) fn body_html(
+    page: &Page,
+    root: &str,
+    embedding: Embedding,
+) -> Result<String, Diagnostic> {
+    render_at(
+        &page.file,
+        page.body_start,
+        &page.path,
+        root,
+        embedding,
+        &mut Diagnostics::default(),
+    )
+    .map(|rendered| rendered.html)
+    .ok_or_else(|| {
+        Diagnostic::in_file(
+            &page.file.path,
+            format!(
+                "`{}` changed while the site was being built",
+                page.file.path
+            ),
+        )
+        .help("build again (`serve` rebuilds by itself after a save)")
+    })
+}
+
+/// Renders the body for a page whose relative root is `root` (another page may show this body);
+/// `None` if the file was let go of and has changed since (see `SourceFile::fresh_text`).
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
     body_start: usize,
-    content_path: &str,
+    content_path: &ContentPath,
     root: &str,
+    embedding: Embedding,
     diagnostics: &mut Diagnostics,
-) -> Rendered {
-    let text = &file.text[body_start..];
+) -> Option<Rendered> {
+    let text = file.fresh_text()?;
+    let body = Body {
+        file,
+        text: &text,
+        body_start,
+        content_path,
+        root,
+        embedding,
+    };
+    Some(walk(&body, diagnostics, true))
+}
+
+/// A page body to walk: its file and the file's text, where the body starts, the page's path,
+/// and where and how it is shown.
+struct Body<'a> {
+    file: &'a Arc<SourceFile>,
+    text: &'a str,
+    body_start: usize,
+    content_path: &'a ContentPath,
+    root: &'a str,
+    embedding: Embedding<'a>,
+}
+
+/// One pass over the body's events: headings planned, links rewritten and recorded, and the
+/// HTML written when `write_html`.
+fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rendered {
+    let Body {
+        file,
+        text: file_text,
+        body_start,
+        content_path,
+        root,
+        embedding,
+    } = *source;
+    let text = file_text.get(body_start..).unwrap_or_default();
     // The marker must never come from the source; a same-length stand-in keeps spans exact.
     let body = match text.contains(ROOT_MARKER) {
         true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
@@ -62,12 +169,16 @@ pub(crate) fn render_at(
 
     let mut page = PageLinks {
         file,
+        text: file_text,
         content_path,
         root,
+        id_prefix: embedding.id_prefix,
         links: Vec::new(),
         diagnostics,
     };
-    let mut headings = headings.into_iter();
+    let mut headings = headings
+        .into_iter()
+        .map(|heading| heading.prefixed(embedding.id_prefix));
     let mut open: Option<Heading> = None;
     let stream = events.into_iter().flat_map(|(event, span)| match event {
         Event::Start(Tag::Heading {
@@ -77,21 +188,34 @@ pub(crate) fn render_at(
             ..
         }) => {
             let heading = headings.next().expect("one plan per heading");
-            let start = heading.start(level, classes, attrs);
+            let start = heading.start(embedding.level(level), classes, attrs);
             open = Some(heading);
             start
         }
         Event::End(TagEnd::Heading(level)) => {
             let self_link = open.take().map(|heading| heading.end());
-            [self_link, Some(Event::End(TagEnd::Heading(level)))]
+            let end = Event::End(TagEnd::Heading(embedding.level(level)));
+            [self_link, Some(end)]
         }
         Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
             [Some(Event::Start(page.rewrite(tag, &span))), None]
         }
+        Event::FootnoteReference(label) => {
+            [Some(Event::FootnoteReference(embedding.label(label))), None]
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            let label = embedding.label(label);
+            [Some(Event::Start(Tag::FootnoteDefinition(label))), None]
+        }
         other => [Some(other), None],
     });
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut html, stream.flatten());
+    let mut html = String::new();
+    if write_html {
+        html.reserve(body.len() * 3 / 2);
+        html::push_html(&mut html, stream.flatten());
+    } else {
+        stream.for_each(drop);
+    }
     Rendered {
         html,
         toc,
@@ -103,7 +227,11 @@ pub(crate) fn render_at(
 /// Rewrites the page's link destinations and records its internal links.
 struct PageLinks<'a> {
     file: &'a Arc<SourceFile>,
-    content_path: &'a str,
+    /// The file's text, which the spans index.
+    text: &'a str,
+    /// Put before the fragment of a same-page link (see `Embedding`).
+    id_prefix: &'a str,
+    content_path: &'a ContentPath,
     root: &'a str,
     links: Vec<Link>,
     diagnostics: &'a mut Diagnostics,
@@ -154,7 +282,7 @@ impl PageLinks<'_> {
         {
             return dest;
         }
-        let span = dest_span(self.file, span, &dest);
+        let span = dest_span(self.text, span, &dest);
         let (before_fragment, fragment) = match dest.split_once('#') {
             Some((before, fragment)) => (before, Some(fragment)),
             None => (&*dest, None),
@@ -171,10 +299,15 @@ impl PageLinks<'_> {
                 written: dest.to_string(),
                 span,
             });
-            return dest;
+            return match fragment {
+                Some(fragment) if !self.id_prefix.is_empty() => {
+                    format!("{before_fragment}#{}{fragment}", self.id_prefix).into()
+                }
+                _ => dest,
+            };
         }
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let Some(resolved) = url::resolve(self.content_path, &decoded) else {
+        let Some(resolved) = self.content_path.resolve(&decoded) else {
             self.diagnostics.push(
                 Diagnostic::at(
                     self.file,
@@ -185,11 +318,11 @@ impl PageLinks<'_> {
             );
             return dest;
         };
-        let (target, mut href) = if resolved.ends_with(".md") {
+        let (target, mut href) = if resolved.is_page() {
             let href = SiteUrl::page(&Route::of(&resolved));
             (LinkTarget::Page(resolved), href)
         } else {
-            let href = SiteUrl::file(&resolved);
+            let href = SiteUrl::file(&OutputPath::content_asset(&resolved));
             (LinkTarget::Asset(resolved), href)
         };
         if let Some(query) = query {
@@ -226,8 +359,8 @@ fn is_external(dest: &str) -> bool {
 }
 
 /// Points at the destination inside `[text](dest)` when it is written there, else at the link.
-fn dest_span(file: &SourceFile, link: &Range<usize>, dest: &str) -> Range<usize> {
-    let written = file.text.get(link.clone()).unwrap_or_default();
+fn dest_span(text: &str, link: &Range<usize>, dest: &str) -> Range<usize> {
+    let written = text.get(link.clone()).unwrap_or_default();
     match written.rfind(dest) {
         Some(i) => link.start + i..link.start + i + dest.len(),
         None => link.clone(),
@@ -241,7 +374,10 @@ mod tests {
     fn render_str(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
-        let rendered = render(&file, 0, "phases/senior.md", &mut diagnostics);
+        let path = ContentPath::of("phases/senior.md");
+        let root = Route::of(&path).relative_root();
+        let rendered = render_at(&file, 0, &path, &root, Embedding::NONE, &mut diagnostics)
+            .expect("in memory");
         (rendered, diagnostics.0)
     }
 
@@ -293,7 +429,7 @@ mod tests {
         assert_eq!(out.links.len(), 2);
         assert_eq!(
             out.links[0].target,
-            LinkTarget::Page("phases/staff.md".into())
+            LinkTarget::Page(ContentPath::of("phases/staff.md"))
         );
         assert_eq!(out.links[0].anchor.as_deref(), Some("scope"));
         assert_eq!(out.links[0].span, 12..26, "points at the destination");
@@ -305,11 +441,53 @@ mod tests {
         let out = render_at(
             &file,
             0,
-            "phases/senior.md",
+            &ContentPath::of("phases/senior.md"),
             "../",
+            Embedding::NONE,
             &mut Diagnostics::default(),
-        );
+        )
+        .expect("in memory");
         assert_eq!(out.html, "<p><a href=\"../faq/index.html\">faq</a></p>\n");
+    }
+
+    /// Shown inside another page, headings go deeper and ids and the links to them get the
+    /// prefix — in the event stream, so text that merely looks like markup is left alone.
+    #[test]
+    fn an_embedded_body_shifts_headings_and_prefixes_its_ids() {
+        let markdown = "# Top\n\n###### Deep\n\nSee [top](#top), a note[^n] and \
+            `<h1 id=\"x\">` href=\"#y\".\n\n[^n]: The note.\n";
+        let file = SourceFile::new("content/faq.md", markdown);
+        let embedding = Embedding {
+            heading_offset: 1,
+            id_prefix: "g-faq-",
+        };
+        let out = render_at(
+            &file,
+            0,
+            &ContentPath::of("faq.md"),
+            "",
+            embedding,
+            &mut Diagnostics::default(),
+        )
+        .expect("in memory");
+        let html = out.html;
+        assert!(
+            html.contains("<h2 id=\"g-faq-top\"><a href=\"#g-faq-top\">Top</a></h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h6 id=\"g-faq-deep\">"),
+            "h6 stays h6: {html}"
+        );
+        assert!(html.contains("<a href=\"#g-faq-top\">top</a>"), "{html}");
+        assert!(
+            html.contains("href=\"#g-faq-n\"") && html.contains("id=\"g-faq-n\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>&lt;h1 id=\"x\"&gt;</code> href=“#y”"),
+            "{html}"
+        );
     }
 
     #[test]

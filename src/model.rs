@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::source::{SourceFile, Span};
-use crate::url::Route;
+use crate::url::{ContentPath, Route};
 
 #[derive(Debug)]
 pub(crate) struct Site {
@@ -25,9 +25,9 @@ pub(crate) struct Site {
     pub(crate) children: HashMap<Route, Vec<usize>>,
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
     /// links to them are not reported a second time as missing.
-    pub(crate) unloadable: BTreeSet<String>,
+    pub(crate) unloadable: BTreeSet<ContentPath>,
     /// Content paths of draft pages, left out of the site; a link to one says so.
-    pub(crate) drafts: BTreeSet<String>,
+    pub(crate) drafts: BTreeSet<ContentPath>,
     /// Previous/next in reading order, worked out once on first use (see `context`).
     pub(crate) reading: std::sync::OnceLock<HashMap<usize, Neighbours>>,
 }
@@ -120,7 +120,7 @@ pub(crate) struct MenuItem {
 /// A reference to a page by content path, with where it was written (for "does not exist").
 #[derive(Debug, Clone)]
 pub(crate) struct PageRef {
-    pub(crate) path: String,
+    pub(crate) path: ContentPath,
     pub(crate) file: Arc<SourceFile>,
     pub(crate) span: Span,
 }
@@ -129,14 +129,13 @@ pub(crate) struct PageRef {
 pub(crate) struct Page {
     pub(crate) file: Arc<SourceFile>,
     /// Relative to `content/`: `phases/junior.md`.
-    pub(crate) path: String,
+    pub(crate) path: ContentPath,
     /// The URL path below the site root: `phases/junior/`, `""` for the home page.
     pub(crate) route: Route,
     pub(crate) front: FrontMatter,
-    /// Rendered Markdown, its links relative to this page (`page_data` renders it again for
-    /// a page at another depth).
-    pub(crate) content: String,
-    /// Where the Markdown body starts in `file`.
+    /// Where the Markdown body starts in `file`. The body's HTML is not kept: it is rendered
+    /// again where a page is shown (`markdown::body_html`), so memory holds metadata, not text
+    /// twice over.
     pub(crate) body_start: usize,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) links: Vec<Link>,
@@ -145,7 +144,7 @@ pub(crate) struct Page {
 
 impl Page {
     pub(crate) fn is_section(&self) -> bool {
-        self.path == "_index.md" || self.path.ends_with("/_index.md")
+        self.path.is_section()
     }
 
     /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
@@ -200,15 +199,15 @@ pub(crate) enum LinkTarget {
     /// `#anchor` on the same page.
     SamePage,
     /// Another page, by content path (`phases/staff.md`).
-    Page(String),
+    Page(ContentPath),
     /// A non-Markdown file under `content/`, by content path.
-    Asset(String),
+    Asset(ContentPath),
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Asset {
     /// Relative to `content/`.
-    pub(crate) path: String,
+    pub(crate) path: ContentPath,
     pub(crate) bytes: Vec<u8>,
 }
 

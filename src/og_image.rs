@@ -15,12 +15,11 @@ use tera::{Kwargs, State, Tera};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Sink;
+use crate::url::{Generated, OutputPath, SiteUrl};
 use crate::walk::relative;
 
 pub(crate) const WIDTH: u32 = 1200;
 pub(crate) const HEIGHT: u32 = 630;
-/// Where cards are published, below the output root.
-pub(crate) const FOLDER: &str = "static/og/";
 /// Bumped whenever the layout below changes, so old cards are not reused under new names.
 const LAYOUT_VERSION: &str = "og-card-2";
 const MARGIN: f32 = 80.0;
@@ -90,7 +89,7 @@ pub(crate) struct Card {
 }
 
 /// Cards the templates asked for during one render, by published path.
-pub(crate) type Requests = Arc<Mutex<BTreeMap<String, Card>>>;
+pub(crate) type Requests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
 
 /// Registers `og_image(title, phase="")`, which returns the card's absolute URL (from
 /// `base_url`, as link previews need) and records the card to draw.
@@ -119,7 +118,7 @@ pub(crate) fn register(
                 phase: kwargs.get::<&str>("phase")?.unwrap_or_default().to_string(),
             };
             let path = published_path(&card, digest);
-            let url = format!("{base_url}{path}");
+            let url = SiteUrl::file(&path).absolute(&base_url);
             requests
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -130,7 +129,7 @@ pub(crate) fn register(
 }
 
 /// `static/og/<hash>.png`, the hash over everything that decides the card's pixels.
-fn published_path(card: &Card, font_digest: &str) -> String {
+fn published_path(card: &Card, font_digest: &str) -> OutputPath {
     let mut hasher = Sha256::new();
     for part in [
         LAYOUT_VERSION,
@@ -143,12 +142,12 @@ fn published_path(card: &Card, font_digest: &str) -> String {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    format!("{FOLDER}{}.png", &hex(&digest)[..16])
+    OutputPath::generated(Generated::OgImage(&hex(&digest)[..16]))
 }
 
 /// Cards drawn by this process, kept for the next rebuild of `serve` (only the last build's).
-fn drawn() -> &'static Mutex<HashMap<String, Arc<Vec<u8>>>> {
-    static DRAWN: OnceLock<Mutex<HashMap<String, Arc<Vec<u8>>>>> = OnceLock::new();
+fn drawn() -> &'static Mutex<HashMap<OutputPath, Arc<Vec<u8>>>> {
+    static DRAWN: OnceLock<Mutex<HashMap<OutputPath, Arc<Vec<u8>>>>> = OnceLock::new();
     DRAWN.get_or_init(Mutex::default)
 }
 
@@ -159,7 +158,7 @@ pub(crate) fn cards(
     requests: &Requests,
     font: Option<&Font>,
     sink: &dyn Sink,
-) -> anyhow::Result<Vec<(String, Arc<Vec<u8>>)>> {
+) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
     let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(PoisonError::into_inner));
     let Some(font) = font.filter(|_| sink.keeps_files()) else {
         return Ok(Vec::new());
@@ -185,7 +184,10 @@ pub(crate) fn cards(
 }
 
 /// Draws `cards` across the machine's cores, keeping their order.
-fn draw_all(cards: &[(String, Card)], font: &Font) -> anyhow::Result<Vec<(String, Arc<Vec<u8>>)>> {
+fn draw_all(
+    cards: &[(OutputPath, Card)],
+    font: &Font,
+) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
     if cards.is_empty() {
         return Ok(Vec::new());
     }

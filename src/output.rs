@@ -2,6 +2,8 @@
 //! `check` (`write.rs` has the staging folder for `build`, `session.rs` the changed files for
 //! `serve`), and `Output`, files in memory for tests. Nothing here renders or touches the disk.
 
+use crate::url::OutputPath;
+
 /// The files a build publishes, sorted by path (tests write them).
 #[cfg(test)]
 #[derive(Debug, Default)]
@@ -12,18 +14,18 @@ pub(crate) struct Output {
 #[derive(Debug)]
 pub(crate) struct OutputFile {
     /// Below the output root, with `/` separators: `phases/junior/index.html`.
-    pub(crate) path: String,
+    pub(crate) path: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
 /// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,
 /// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
 pub(crate) trait Sink: Sync {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()>;
 
     /// The file the previous build published at `path`, for reusing costly files (link preview
     /// images) whose name hashes what they show.
-    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+    fn previous(&self, _path: &OutputPath) -> Option<Vec<u8>> {
         None
     }
 
@@ -43,7 +45,7 @@ pub(crate) trait Sink: Sync {
 pub(crate) struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
+    fn put(&self, _: &OutputPath, _: Vec<u8>) -> anyhow::Result<()> {
         Ok(())
     }
 

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::{FrontMatter, Page, PageKind};
 use crate::source::SourceFile;
-use crate::url::Route;
+use crate::url::{ContentPath, Route};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,10 +80,10 @@ impl<'de> serde::de::Visitor<'de> for RawExtraVisitor {
 /// a control character is reported and left out: it would reach the HTML raw.
 pub(crate) fn page(
     file: &Arc<SourceFile>,
-    content_path: &str,
+    content_path: &ContentPath,
     out: &mut Diagnostics,
 ) -> Option<Page> {
-    let text = file.text.as_str();
+    let text = file.text();
     if let Some(diagnostic) = control_character(file) {
         out.push(diagnostic);
         return None;
@@ -112,10 +112,10 @@ pub(crate) fn page(
         .extra
         .level
         .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
-    let rendered = markdown::render(file, body_start, content_path, out);
+    let rendered = markdown::read(file, body_start, content_path, out);
     Some(Page {
         file: Arc::clone(file),
-        path: content_path.to_string(),
+        path: content_path.clone(),
         route: Route::of(content_path),
         front: FrontMatter {
             title: raw.title,
@@ -134,7 +134,6 @@ pub(crate) fn page(
             level,
             kind: raw.kind,
         },
-        content: rendered.html,
         body_start,
         toc: rendered.toc,
         links: rendered.links,
@@ -145,8 +144,8 @@ pub(crate) fn page(
 /// The first control character (NUL, escape, …; tabs and line ends are text), as a diagnostic.
 fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    let (at, found) = file.text.char_indices().find(|(_, c)| is_control(*c))?;
-    let more = file.text[at + found.len_utf8()..]
+    let (at, found) = file.text().char_indices().find(|(_, c)| is_control(*c))?;
+    let more = file.text()[at + found.len_utf8()..]
         .chars()
         .filter(|c| is_control(*c))
         .count();
@@ -187,7 +186,7 @@ mod tests {
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
         let mut out = Diagnostics::default();
-        let page = page(&file, "a.md", &mut out);
+        let page = page(&file, &ContentPath::of("a.md"), &mut out);
         (page, out.0)
     }
 
@@ -203,7 +202,15 @@ mod tests {
             page.front.level.as_ref().map(|l| l.0.as_str()),
             Some("junior")
         );
-        assert!(page.content.contains("<h1 id=\"hi\">"));
+        assert!(
+            crate::markdown::body_html(
+                &page,
+                &page.route.relative_root(),
+                crate::markdown::Embedding::NONE,
+            )
+            .expect("in memory")
+            .contains("<h1 id=\"hi\">")
+        );
     }
 
     #[test]
@@ -325,7 +332,7 @@ mod tests {
                     Some("ladder.toml") => drop(crate::data::ladder(&file, &mut out)),
                     Some("quiz.toml") => drop(crate::quiz::parse(&file, &mut out)),
                     Some("compensation.toml") => drop(crate::data::compensation(&file, &mut out)),
-                    _ => drop(page(&file, "phases/junior.md", &mut out)),
+                    _ => drop(page(&file, &ContentPath::of("phases/junior.md"), &mut out)),
                 }
                 for diagnostic in &out.0 {
                     diagnostic.render(false);

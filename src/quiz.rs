@@ -42,7 +42,7 @@ struct RawRule {
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
 /// routed by exactly one rule. Questions and rules with a problem are reported and left out.
 pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Quiz> {
-    let raw: RawQuiz = parse_toml(file, 0, &file.text, out)?;
+    let raw: RawQuiz = parse_toml(file, 0, file.text(), out)?;
     let mut ids = UniqueIds::new(file, "question");
     let mut questions = Vec::new();
     // Yes-counts are checked against every question written, so a question left out for its own

@@ -3,7 +3,8 @@
 //! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
 //! relative per page at the end, so one template context serves every depth.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::{Context, Tera};
@@ -14,22 +15,24 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{self, AnchorRequest};
 use crate::headers;
 use crate::html_ids::{self, FoundIds, PageIds};
-use crate::model::{Page, PageKind, Site};
+use crate::model::{LinkTarget, Page, PageKind, Site};
 use crate::output::Sink;
 use crate::theme::Theme;
-use crate::url::{self, ROOT_MARKER, Route, SiteUrl, resolve_markers};
+use crate::url::{
+    self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
+};
 
 /// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
 struct Writer<'a> {
     sink: &'a dyn Sink,
-    paths: Mutex<Vec<String>>,
+    paths: Mutex<Vec<OutputPath>>,
     failure: Mutex<Option<anyhow::Error>>,
     /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
     styles: Option<Mutex<BTreeSet<String>>>,
 }
 
 impl Writer<'_> {
-    fn put(&self, path: String, bytes: Vec<u8>) {
+    fn put(&self, path: OutputPath, bytes: Vec<u8>) {
         if let Some(styles) = &self.styles
             && path.ends_with(".html")
         {
@@ -99,22 +102,39 @@ pub(crate) fn site(
     };
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
+    let linked = linked_into(site);
+    let mut unread = Vec::new();
     for (page, result) in site
         .pages
         .iter()
-        .zip(render_pages(checked, &tera, theme, &writer))
+        .zip(render_pages(checked, &tera, theme, &writer, &linked))
     {
         match result {
-            Ok(None) => {}
-            Ok(Some(found)) => {
+            Ok(PageRender::PassedOver) => {}
+            Ok(PageRender::Rendered(Some(found))) => {
                 ids.insert(page.path.clone(), found.ids);
                 // Like a template failure, most likely an echo when other problems exist.
                 out.extend(repeated_ids(page, &found.repeated));
             }
+            Ok(PageRender::Rendered(None)) => unread.push(page),
             Err(diagnostic) => out.push(diagnostic),
         }
     }
     extra_pages(site, &tera, theme, &writer, &mut out);
+    // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
+    // render that page again (it renders the same) to read its ids.
+    let asked: HashSet<ContentPath> = requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|request| request.page.clone())
+        .collect();
+    for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
+        if let Ok(html) = render_guarded(site, &tera, theme, page) {
+            let html = String::from_utf8_lossy(&html);
+            ids.insert(page.path.clone(), html_ids::page_ids(&html).ids);
+        }
+    }
 
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
@@ -126,20 +146,24 @@ pub(crate) fn site(
         writer.put(file.published.clone(), file.bytes.clone());
     }
     for asset in &site.assets {
-        writer.put(asset.path.clone(), asset.bytes.clone());
+        writer.put(OutputPath::content_asset(&asset.path), asset.bytes.clone());
     }
     let sitemap = sitemap(
         site,
         &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
     );
-    writer.put("sitemap.xml".into(), sitemap);
+    writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
     // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
     if url::site_path(&site.config.base_url) == "/" {
         let robots = format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",
-            SiteUrl::file("sitemap.xml").absolute(&site.config.base_url)
+            SiteUrl::file(&OutputPath::generated(Generated::Sitemap))
+                .absolute(&site.config.base_url)
         );
-        writer.put("robots.txt".into(), robots.into_bytes());
+        writer.put(
+            OutputPath::generated(Generated::Robots),
+            robots.into_bytes(),
+        );
     }
     if let Some(styles) = &writer.styles {
         let paths = writer
@@ -149,7 +173,7 @@ pub(crate) fn site(
             .clone();
         let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
         writer.put(
-            headers::FILE.into(),
+            OutputPath::generated(Generated::Headers),
             headers::file(&paths, theme, &styles).into_bytes(),
         );
     }
@@ -180,14 +204,40 @@ pub(crate) fn site(
     })
 }
 
-/// Renders every page, split across the machine's cores; results keep the pages' order. A page
-/// whose template is missing (already reported) is passed over: `None`.
+/// One page's render: passed over (its template is missing, already reported), or rendered, with
+/// its ids when they were read.
+enum PageRender {
+    PassedOver,
+    Rendered(Option<FoundIds>),
+}
+
+/// The pages a Markdown link points into (`page.md#anchor`, `#anchor`): their ids are read.
+fn linked_into(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .flat_map(|page| {
+            page.links
+                .iter()
+                .filter(|link| link.anchor.is_some())
+                .filter_map(move |link| match &link.target {
+                    LinkTarget::SamePage => Some(page.path.as_str()),
+                    LinkTarget::Page(path) => Some(path.as_str()),
+                    LinkTarget::Asset(_) => None,
+                })
+        })
+        .collect()
+}
+
+/// Renders every page, split across the machine's cores; results keep the pages' order. A page's
+/// ids are read (tokenized) when a link in `linked` points into it or when the quick scan cannot
+/// prove them unique; otherwise they are not needed.
 fn render_pages(
     checked: &CheckedSite,
     tera: &Tera,
     theme: &Theme,
     writer: &Writer,
-) -> Vec<Result<Option<FoundIds>, Diagnostic>> {
+    linked: &HashSet<&str>,
+) -> Vec<Result<PageRender, Diagnostic>> {
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -206,13 +256,14 @@ fn render_pages(
                         .iter()
                         .map(|page| {
                             if !checked.renders(page) || !writer.sink.renders(&page.path) {
-                                return Ok(None);
+                                return Ok(PageRender::PassedOver);
                             }
                             let html = render_guarded(site, tera, theme, page)?;
-                            let ids = html_ids::page_ids(&html);
-                            let html = resolve_markers(&html, &page.route.relative_root());
-                            writer.put(page.route.output_file(), html.into_bytes());
-                            Ok(Some(ids))
+                            let ids = (linked.contains(page.path.as_str())
+                                || !html_ids::surely_unique(&html))
+                            .then(|| html_ids::page_ids(&String::from_utf8_lossy(&html)));
+                            writer.put(OutputPath::page(&page.route), html);
+                            Ok(PageRender::Rendered(ids))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -225,14 +276,14 @@ fn render_pages(
     })
 }
 
-/// Renders one page; a panic inside the template engine becomes a diagnostic for that page
-/// instead of taking the whole build down.
+/// Renders one page, its URLs made relative to it; a panic inside the template engine becomes a
+/// diagnostic for that page instead of taking the whole build down.
 fn render_guarded(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
     page: &Page,
-) -> Result<String, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let render = std::panic::AssertUnwindSafe(|| render_page(site, tera, theme, page));
     std::panic::catch_unwind(render).unwrap_or_else(|_| {
         Err(Diagnostic::in_file(
@@ -243,9 +294,16 @@ fn render_guarded(
     })
 }
 
-fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<String, Diagnostic> {
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut context = Context::new();
-    context.insert("page", &page_context(site, page));
+    let root = page.route.relative_root();
+    let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
+    context.insert("page", &page_context(site, page, &content));
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level
         && let Some(ladder) = &site.data.ladder
@@ -258,22 +316,36 @@ fn render_page(site: &Site, tera: &Tera, theme: &Theme, page: &Page) -> Result<S
             context.insert("phase", phase);
         }
     }
-    render_template(tera, theme, template_of(page), &context, &page.file.path)
+    let template = template_of(page);
+    render_template(tera, theme, template, &context, &page.file.path, &root)
 }
 
+/// Renders `template` with its URLs made relative to `root` as it is written.
 fn render_template(
     tera: &Tera,
     theme: &Theme,
     template: &str,
     context: &Context,
     for_page: &str,
-) -> Result<String, Diagnostic> {
+    root: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    // Pages of a site are much alike in size: start each where the last one ended, so the
+    // buffer is rarely grown (and copied) while the page is written.
+    static LAST_SIZE: AtomicUsize = AtomicUsize::new(16 * 1024);
     let _timed = crate::deadline::rendering(for_page, template);
-    tera.render(template, context).map_err(|error| {
-        let mut diagnostic = crate::tera_errors::render_error(&theme.templates, &error, template);
-        diagnostic.context = Some(format!("while rendering {for_page}"));
-        diagnostic
-    })
+    let mut page = Resolving::new(root, LAST_SIZE.load(Ordering::Relaxed) * 9 / 8);
+    match tera.render_to(template, context, &mut page) {
+        Ok(()) => {
+            LAST_SIZE.store(page.bytes.len(), Ordering::Relaxed);
+            Ok(page.bytes)
+        }
+        Err(error) => {
+            let mut diagnostic =
+                crate::tera_errors::render_error(&theme.templates, &error, template);
+            diagnostic.context = Some(format!("while rendering {for_page}"));
+            Err(diagnostic)
+        }
+    }
 }
 
 /// A page whose rendered HTML has an id twice, most often a heading that took an id its
@@ -338,7 +410,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                 let route = quiz_page.route.below(&rule.id);
                 let mut context = Context::new();
                 let (title, description) = crate::view::result_summary(rule, quiz.questions.len());
-                let mut page = page_context(site, quiz_page);
+                let mut page = page_context(site, quiz_page, "");
                 page.title = &title;
                 page.description = &description;
                 page.content = "";
@@ -361,11 +433,9 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                     "quiz-result.html",
                     &context,
                     &quiz_page.file.path,
+                    &route.relative_root(),
                 ) {
-                    Ok(html) => writer.put(
-                        route.output_file(),
-                        resolve_markers(&html, &route.relative_root()).into_bytes(),
-                    ),
+                    Ok(html) => writer.put(OutputPath::page(&route), html),
                     Err(diagnostic) => out.push(diagnostic),
                 }
             }
@@ -374,6 +444,7 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
     if theme.renders("404.html") {
         // A 404 page is served at any depth, so its links start from the site's path.
         let root = url::site_path(&site.config.base_url);
+        let not_found = OutputPath::generated(Generated::NotFound);
         let toc = Vec::new();
         let extra = serde_json::Value::Object(Default::default());
         let page = PageContext {
@@ -383,9 +454,9 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
             weight: 0,
             draft: false,
             extra: &extra,
-            route: "404.html",
+            route: &not_found,
             source: "",
-            permalink: SiteUrl::file("404.html").absolute(&site.config.base_url),
+            permalink: SiteUrl::file(&not_found).absolute(&site.config.base_url),
             content: "",
             toc: &toc,
             word_count: 0,
@@ -399,25 +470,19 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         };
         let mut context = Context::new();
         context.insert("page", &page);
-        context.insert("menu", &menu(site, "404.html"));
-        match render_template(tera, theme, "404.html", &context, "404.html") {
-            Ok(html) => writer.put(
-                "404.html".into(),
-                resolve_markers(&html, &root).into_bytes(),
-            ),
+        context.insert("menu", &menu(site, &not_found));
+        match render_template(tera, theme, "404.html", &context, &not_found, &root) {
+            Ok(html) => writer.put(not_found, html),
             Err(diagnostic) => out.push(diagnostic),
         }
     }
 }
 
-fn sitemap(site: &Site, paths: &[String]) -> Vec<u8> {
+fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut routes: Vec<Route> = paths
-        .iter()
-        .filter_map(|path| Route::of_output_file(path))
-        .collect();
+    let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
         let mut loc = String::new();

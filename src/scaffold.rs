@@ -9,7 +9,7 @@ use crate::build::Failure;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, LoadOptions};
 use crate::model::{Page, Site};
-use crate::url::Route;
+use crate::url::{ContentPath, Route};
 use crate::walk::is_ignored;
 
 pub(crate) struct NewPage<'a> {
@@ -24,7 +24,7 @@ pub(crate) struct NewPage<'a> {
 /// Writes the page and returns what to tell the editor.
 pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
     let path = content_path(request.path)?;
-    let shown = format!("content/{path}");
+    let shown = path.in_site();
     if request.root.join(&shown).exists() {
         return Err(exists(&shown));
     }
@@ -77,7 +77,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
 }
 
 /// Checks the path an editor typed and returns it relative to `content/`.
-fn content_path(typed: &str) -> Result<String, Failure> {
+fn content_path(typed: &str) -> Result<ContentPath, Failure> {
     let mut path = typed.strip_prefix("content/").unwrap_or(typed).to_string();
     if path.is_empty() || path.ends_with('/') {
         path.push_str("_index.md");
@@ -107,7 +107,7 @@ fn content_path(typed: &str) -> Result<String, Failure> {
             help,
         ));
     }
-    Ok(path)
+    Ok(ContentPath::of(&path))
 }
 
 /// `phases/principal-sre.md` → "Principal sre"; `tools/_index.md` → "Tools".
@@ -223,9 +223,18 @@ mod tests {
 
     #[test]
     fn paths_are_checked_and_sections_understood() {
-        assert_eq!(content_path("phases/x.md").ok(), Some("phases/x.md".into()));
-        assert_eq!(content_path("content/faq.md").ok(), Some("faq.md".into()));
-        assert_eq!(content_path("tools/").ok(), Some("tools/_index.md".into()));
+        assert_eq!(
+            content_path("phases/x.md").ok().as_deref(),
+            Some("phases/x.md")
+        );
+        assert_eq!(
+            content_path("content/faq.md").ok().as_deref(),
+            Some("faq.md")
+        );
+        assert_eq!(
+            content_path("tools/").ok().as_deref(),
+            Some("tools/_index.md")
+        );
         for bad in [
             "x.txt",
             "/etc/x.md",

@@ -3,20 +3,17 @@
 //! heading, and one per checklist item of the ladder. Published as compact JSON under a content-
 //! hashed name that `search_index()` gives templates; the theme's search.js loads it on first use.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tera::{Kwargs, State, Tera};
 
 use crate::html::{self, Piece};
 use crate::model::Site;
 use crate::theme::Theme;
-use crate::url::{ROOT_MARKER, SiteUrl};
+use crate::url::{Generated, OutputPath, ROOT_MARKER, SiteUrl};
 
 /// The published index: its path below the output root and its bytes.
 pub(crate) struct Index {
-    pub(crate) path: String,
+    pub(crate) path: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -34,7 +31,7 @@ pub(crate) fn index(site: &Site, theme: &Theme) -> Option<Index> {
     let used = theme
         .templates
         .values()
-        .any(|template| template.text.contains("search_index("));
+        .any(|template| template.text().contains("search_index("));
     used.then(|| build(site))
 }
 
@@ -46,7 +43,14 @@ fn build(site: &Site) -> Index {
     for page in &site.pages {
         let number = json.pages.len();
         json.pages.push((&page.route, &page.front.title));
-        for section in sections(&page.content) {
+        // A page changed since it was loaded fails to render, and says so.
+        let html = crate::markdown::body_html(
+            page,
+            &page.route.relative_root(),
+            crate::markdown::Embedding::NONE,
+        )
+        .unwrap_or_default();
+        for section in sections(&html) {
             if section.anchor.is_empty() && section.text.is_empty() {
                 continue;
             }
@@ -76,12 +80,7 @@ fn build(site: &Site) -> Index {
         }
     }
     let bytes = serde_json::to_vec(&json).expect("strings and numbers always serialise");
-    let digest = Sha256::digest(&bytes);
-    let mut path = String::from("static/search-index.");
-    for byte in digest.iter().take(4) {
-        let _ = write!(path, "{byte:02x}");
-    }
-    path.push_str(".json");
+    let path = OutputPath::generated(Generated::SearchIndex(&bytes));
     Index { path, bytes }
 }
 

@@ -236,7 +236,7 @@ impl Live {
             files.remove(path);
         }
         for file in delta.files {
-            files.insert(file.path, Arc::new(file.bytes));
+            files.insert(file.path.to_string(), Arc::new(file.bytes));
         }
         let change = match &old.site {
             Some(site) => compare(&site.files, &files),

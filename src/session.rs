@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
+use crate::url::OutputPath;
 use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send, send_piece};
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
@@ -312,7 +313,7 @@ impl Session {
             .pages
             .iter()
             .filter(|page| first.contains(page.path.as_str()))
-            .map(|page| page.route.output_file())
+            .map(|page| OutputPath::page(&page.route).to_string())
             .collect();
         if outputs.is_empty() {
             return;
@@ -333,8 +334,8 @@ impl Session {
         }
         let mut files = Vec::new();
         for (hash, file) in into_inner(sink.files) {
-            if self.published.get(&file.path) != Some(&hash) {
-                self.published.insert(file.path.clone(), hash);
+            if self.published.get(file.path.as_str()) != Some(&hash) {
+                self.published.insert(file.path.to_string(), hash);
                 files.push(file);
             }
         }
@@ -382,21 +383,21 @@ struct Changes<'a> {
 }
 
 impl Sink for Changes<'_> {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         let hash = hash(&bytes);
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(path.to_string(), hash);
-        if path.starts_with(crate::og_image::FOLDER) {
+        if path.starts_with(crate::url::OG_IMAGE_FOLDER) {
             self.new_previews
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_string(), bytes.clone());
         }
-        if self.published.get(path) != Some(&hash) && !self.requests.cancelled() {
+        if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
             let file = OutputFile {
-                path: path.to_string(),
+                path: path.clone(),
                 bytes: pack(&bytes),
             };
             send_piece(self.generation, &file);
@@ -404,8 +405,8 @@ impl Sink for Changes<'_> {
         Ok(())
     }
 
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.previews.get(path).cloned()
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
+        self.previews.get(path.as_str()).cloned()
     }
 
     fn renders(&self, _path: &str) -> bool {
@@ -424,10 +425,10 @@ struct FirstPages<'a> {
 }
 
 impl Sink for FirstPages<'_> {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        if self.outputs.contains(path) {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
+        if self.outputs.contains(path.as_str()) {
             let file = OutputFile {
-                path: path.to_string(),
+                path: path.clone(),
                 bytes: pack(&bytes),
             };
             self.files
@@ -438,8 +439,8 @@ impl Sink for FirstPages<'_> {
         Ok(())
     }
 
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.previews.get(path).cloned()
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
+        self.previews.get(path.as_str()).cloned()
     }
 
     fn renders(&self, path: &str) -> bool {

@@ -100,7 +100,7 @@ fn folder(templates: &Templates) -> String {
 fn at_template(templates: &Templates, name: &str, find: &str, message: String) -> Diagnostic {
     match templates.get(name) {
         Some(file) => {
-            let span = file.text.find(find).map_or(0..0, |i| i..i + find.len());
+            let span = file.text().find(find).map_or(0..0, |i| i..i + find.len());
             Diagnostic::at(file, span, message)
         }
         None => Diagnostic::in_file(format!("{}{name}", folder(templates)), message),
@@ -281,16 +281,16 @@ fn located(templates: &Templates, report: &Report) -> Diagnostic {
         .help(help);
     };
     let line_start: usize = file
-        .text
+        .text()
         .split_inclusive('\n')
         .take(report.line.saturating_sub(1))
         .map(str::len)
         .sum();
     let offset = |column: usize| {
-        file.text[line_start.min(file.text.len())..]
+        file.text()[line_start.min(file.text().len())..]
             .char_indices()
             .nth(column)
-            .map_or(file.text.len(), |(i, _)| line_start + i)
+            .map_or(file.text().len(), |(i, _)| line_start + i)
     };
     let start = offset(report.column.saturating_sub(1));
     let end = offset(report.column.saturating_sub(1) + report.width).max(start);
@@ -341,8 +341,18 @@ fn help_for(templates: &Templates, message: &str) -> String {
     DOCS.to_string()
 }
 
+/// Separates a template function's message from its help inside the one string a Tera error
+/// carries; `split_help` takes them apart again.
+const FUNCTION_HELP: &str = "; help: ";
+
+/// The error a template function (`url()`, `asset()`, …) returns: its help becomes the
+/// diagnostic's help.
+pub(crate) fn function_error(message: String, help: String) -> tera::Error {
+    tera::Error::message(format!("{message}{FUNCTION_HELP}{help}"))
+}
+
 /// Splits advice out of a message: Tera's list of defined names becomes a did-you-mean, and a
-/// function's own "; did you mean …?" becomes the help.
+/// function's own help (`function_error`) becomes the help.
 fn split_help(message: &str, syntax: bool) -> (String, String) {
     if let Some((head, available)) = message
         .split_once(" Available fields: ")
@@ -363,8 +373,8 @@ fn split_help(message: &str, syntax: bool) -> (String, String) {
             format!("check the name's spelling; {DOCS}"),
         );
     }
-    if let Some((head, near)) = message.split_once("; did you mean ") {
-        return (head.to_string(), format!("did you mean {near}"));
+    if let Some((head, help)) = message.split_once(FUNCTION_HELP) {
+        return (head.to_string(), help.to_string());
     }
     let help = if message.starts_with("The expression is too complex")
         || message.starts_with("The template nesting is too deep")

@@ -8,12 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::source::SourceFile;
 use crate::tera_errors::{FUNCTIONS, load_failures, template_error};
+use crate::url::OutputPath;
 use crate::walk::{WalkError, relative};
 
 pub(crate) struct Theme {
@@ -38,7 +38,7 @@ impl Theme {
 
 pub(crate) struct StaticFile {
     /// Below the output root: `static/style.1a2b3c4d.css`.
-    pub(crate) published: String,
+    pub(crate) published: OutputPath,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     if static_dir.is_dir() {
         for (path, bytes) in files(&site.root, &static_dir, &mut diagnostics)? {
             let bytes = minified(&path, bytes);
-            let published = published_name(&path, &bytes);
+            let published = OutputPath::theme_asset(&path, &bytes);
             theme.assets.insert(path, StaticFile { published, bytes });
         }
     }
@@ -161,19 +161,6 @@ fn minified(path: &str, bytes: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// `css/site.css` → `static/css/site.<hash>.css`; other files keep their name.
-fn published_name(path: &str, bytes: &[u8]) -> String {
-    let fingerprinted = path.ends_with(".css") || path.ends_with(".js");
-    match path.rsplit_once('.') {
-        Some((stem, ext)) if fingerprinted => {
-            let digest = Sha256::digest(bytes);
-            let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-            format!("static/{stem}.{hash}.{ext}")
-        }
-        _ => format!("static/{path}"),
-    }
-}
-
 /// A template's text: UTF-8 without a byte-order mark (Tera would count the invisible mark as
 /// text before `{% extends %}`), or a diagnostic at the first byte that is not UTF-8.
 fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
@@ -185,7 +172,7 @@ fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Dia
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let file = SourceFile::new(shown, String::from_utf8_lossy(error.as_bytes()));
-            let offset = crate::source::floor_char_boundary(&file.text, valid);
+            let offset = crate::source::floor_char_boundary(file.text(), valid);
             Err(Box::new(
                 Diagnostic::at(
                     &file,
@@ -204,7 +191,7 @@ fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Dia
 /// others load. A template failing only because one it needs is broken is not reported again.
 fn add_templates(theme: &mut Theme, diagnostics: &mut Diagnostics) {
     for (name, file) in &theme.templates {
-        if let Err(error) = tera_with_functions().add_raw_template(name, &file.text)
+        if let Err(error) = tera_with_functions().add_raw_template(name, file.text())
             && matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
         {
             diagnostics.push(template_error(&theme.templates, &error));
@@ -218,7 +205,7 @@ fn add_templates(theme: &mut Theme, diagnostics: &mut Diagnostics) {
             .templates
             .iter()
             .filter(|(name, _)| !theme.broken.contains(*name))
-            .map(|(name, file)| (name.as_str(), file.text.as_str()));
+            .map(|(name, file)| (name.as_str(), file.text()));
         let Err(error) = tera.add_raw_templates(sources) else {
             theme.tera = tera;
             return;
@@ -255,27 +242,12 @@ mod tests {
     }
 
     #[test]
-    fn css_and_js_are_fingerprinted_others_keep_their_name() {
-        let css = published_name("style.css", b"body{}");
-        assert!(
-            css.starts_with("static/style.")
-                && css.ends_with(".css")
-                && css.len() == "static/style.12345678.css".len()
-        );
-        assert_ne!(css, published_name("style.css", b"body{color:red}"));
-        assert_eq!(
-            published_name("img/logo.svg", b"<svg/>"),
-            "static/img/logo.svg"
-        );
-    }
-
-    #[test]
     fn syntax_errors_point_into_the_template() {
         let mut templates = BTreeMap::new();
         let file = SourceFile::new("themes/t/templates/a.html", "<p>\n{{ page.title }\n");
         templates.insert("a.html".to_string(), Arc::clone(&file));
         let error = tera::Tera::new()
-            .add_raw_template("a.html", &file.text)
+            .add_raw_template("a.html", file.text())
             .expect_err("bad syntax");
         let diagnostic = template_error(&templates, &error);
         assert_eq!(diagnostic.path(), "themes/t/templates/a.html");

@@ -1,6 +1,7 @@
-//! Content paths → routes → output files and URLs: the one place that makes them. Every URL the
-//! build writes is percent-encoded here (RFC 3986); template URLs carry `ROOT_MARKER` until the
-//! page they land on is known. Pure string work: no I/O, and whether a target exists is not its job.
+//! Content paths → routes → output files and URLs: the one place that makes them (the two path
+//! types live in `url/paths.rs`). Every URL the build writes is percent-encoded here (RFC 3986);
+//! template URLs carry `ROOT_MARKER` until the page they land on is known. Pure string work: no
+//! I/O (`Resolving` writes into memory), and whether a target exists is not its job.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -9,8 +10,12 @@ use std::ops::Deref;
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+mod paths;
+
+pub(crate) use paths::{ContentPath, Generated, OG_IMAGE_FOLDER, OutputPath};
+
 /// Stands in for the relative path to the site root in URLs that templates receive, so one
-/// template context serves every page depth; `resolve_markers` replaces it once a page is made.
+/// template context serves every page depth; `Resolving` replaces it as the page is written.
 pub(crate) const ROOT_MARKER: char = '\u{1}';
 
 /// A path segment keeps only RFC 3986's unreserved characters: `:` would read as a scheme in a
@@ -60,16 +65,18 @@ const NEVER_IN_A_URL: &AsciiSet = &CONTROLS
     .add(b'%');
 
 /// Where a page is published below the site root: `phases/junior/`, `""` for the home page.
-/// Made from a content path (`Route::of`), below another route (`below`), or from the file a
-/// build wrote (`of_output_file`); it reads as the `str` it is.
+/// Made from a content path (`Route::of`), below another route (`below`), or from the page
+/// file a build wrote (`OutputPath::route`); it reads as the `str` it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub(crate) struct Route(String);
 
 impl Route {
     /// `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `index.md` → `""`.
-    pub(crate) fn of(content_path: &str) -> Route {
-        let without_ext = content_path.strip_suffix(".md").unwrap_or(content_path);
+    pub(crate) fn of(content_path: &ContentPath) -> Route {
+        let without_ext = content_path
+            .strip_suffix(".md")
+            .unwrap_or(content_path.as_str());
         Route(match without_ext.rsplit_once('/') {
             Some((dir, "_index" | "index")) => format!("{dir}/"),
             None if without_ext == "_index" || without_ext == "index" => String::new(),
@@ -77,16 +84,15 @@ impl Route {
         })
     }
 
+    /// The folder a request to the dev server names (`phases/junior/`, `""` for the root), whose
+    /// page it wants; `None` when the path names a file.
+    pub(crate) fn requested(path: &str) -> Option<Route> {
+        (path.is_empty() || path.ends_with('/')).then(|| Route(path.to_string()))
+    }
+
     /// A page made below this one, as a quiz's result page (`where-are-you-now/phase-1/`).
     pub(crate) fn below(&self, slug: &str) -> Route {
         Route(format!("{}{slug}/", self.0))
-    }
-
-    /// The route whose `index.html` is `path` (below the output root), if it is one.
-    pub(crate) fn of_output_file(path: &str) -> Option<Route> {
-        path.strip_suffix("index.html")
-            .filter(|route| route.is_empty() || route.ends_with('/'))
-            .map(|route| Route(route.to_string()))
     }
 
     /// The section this route is in (`phases/` for `phases/junior/`); none for the home page.
@@ -112,11 +118,6 @@ impl Route {
         }
         ancestors.reverse();
         ancestors
-    }
-
-    /// The file this route is written to, below the output root: `phases/junior/index.html`.
-    pub(crate) fn output_file(&self) -> String {
-        format!("{}index.html", self.0)
     }
 
     /// The relative prefix from this route to the site root: `""`, `"../"`, `"../../"`.
@@ -150,28 +151,6 @@ impl fmt::Display for Route {
     }
 }
 
-/// Joins a link path to the linking page's folder (or to `content/` when it starts with `/`),
-/// folding `.` and `..`. `None` when it climbs out of `content/`.
-pub(crate) fn resolve(from_page: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut dir: Vec<&str> = from_page.split('/').collect();
-        dir.pop();
-        dir
-    };
-    for part in link.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// A URL from the site root to a page or file, percent-encoded, with its query and fragment.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SiteUrl(String);
@@ -179,9 +158,7 @@ pub(crate) struct SiteUrl(String);
 impl SiteUrl {
     /// A page by route, as its `index.html` (so links work opened from disk).
     pub(crate) fn page(route: &Route) -> SiteUrl {
-        let mut url = encode_path(route);
-        url.push_str("index.html");
-        SiteUrl(url)
+        SiteUrl::file(&OutputPath::page(route))
     }
 
     /// A page by route as its folder (`phases/junior/`), for absolute URLs on the web.
@@ -189,8 +166,8 @@ impl SiteUrl {
         SiteUrl(encode_path(route))
     }
 
-    /// A published file by its path below the output root.
-    pub(crate) fn file(path: &str) -> SiteUrl {
+    /// A published file.
+    pub(crate) fn file(path: &OutputPath) -> SiteUrl {
         SiteUrl(encode_path(path))
     }
 
@@ -232,10 +209,38 @@ pub(crate) fn fragment_of_id(id: &str) -> String {
     format!("#{}", utf8_percent_encode(id, FRAGMENT))
 }
 
-/// Replaces the root marker in a finished page with the page's relative root. The marker cannot
-/// come from content (`markdown` replaces it on input), only from template URLs.
-pub(crate) fn resolve_markers(html: &str, root: &str) -> String {
-    html.replace(ROOT_MARKER, root)
+/// Where a template renders a page to: each root marker becomes the page's relative root as the
+/// engine writes, so the page is made in one pass instead of rendered and then rewritten. The
+/// marker cannot come from content (`markdown` replaces it on input), only from template URLs.
+pub(crate) struct Resolving<'a> {
+    pub(crate) bytes: Vec<u8>,
+    root: &'a [u8],
+}
+
+impl<'a> Resolving<'a> {
+    pub(crate) fn new(root: &'a str, capacity: usize) -> Self {
+        Resolving {
+            bytes: Vec::with_capacity(capacity),
+            root: root.as_bytes(),
+        }
+    }
+}
+
+impl std::io::Write for Resolving<'_> {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        let mut from = 0;
+        for at in memchr::memchr_iter(ROOT_MARKER as u8, chunk) {
+            self.bytes.extend_from_slice(&chunk[from..at]);
+            self.bytes.extend_from_slice(self.root);
+            from = at + 1;
+        }
+        self.bytes.extend_from_slice(&chunk[from..]);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// JSON escapes the marker as `\u0001`; this puts it back so `resolve_markers` finds it.
@@ -298,63 +303,62 @@ fn encode_keeping_escapes(out: &mut String, written: &str, set: &'static AsciiSe
 mod tests {
     use super::*;
 
+    fn route(content_path: &str) -> Route {
+        Route::of(&ContentPath::of(content_path))
+    }
+
     #[test]
     fn routes_come_from_content_paths() {
-        let route = |path: &str| Route::of(path).to_string();
-        assert_eq!(route("index.md"), "");
-        assert_eq!(route("_index.md"), "");
-        assert_eq!(route("faq.md"), "faq/");
-        assert_eq!(route("phases/_index.md"), "phases/");
-        assert_eq!(route("phases/junior.md"), "phases/junior/");
-        assert_eq!(route("a/index.md"), "a/");
-        let junior = Route::of("phases/junior.md");
-        assert_eq!(junior.output_file(), "phases/junior/index.html");
-        assert_eq!(
-            Route::of_output_file("phases/junior/index.html"),
-            Some(junior.clone())
-        );
-        assert_eq!(
-            Route::of_output_file("index.html"),
-            Some(Route::of("index.md"))
-        );
-        assert_eq!(Route::of_output_file("files/myindex.html"), None);
+        assert_eq!(route("index.md").to_string(), "");
+        assert_eq!(route("_index.md").to_string(), "");
+        assert_eq!(route("faq.md").to_string(), "faq/");
+        assert_eq!(route("phases/_index.md").to_string(), "phases/");
+        assert_eq!(route("phases/junior.md").to_string(), "phases/junior/");
+        assert_eq!(route("a/index.md").to_string(), "a/");
+        let junior = route("phases/junior.md");
         assert_eq!(junior.below("x").to_string(), "phases/junior/x/");
-        assert_eq!(junior.parent(), Some(Route::of("phases/_index.md")));
-        assert_eq!(Route::of("index.md").parent(), None);
-        let deep = Route::of("a/b/c/d.md");
+        assert_eq!(Route::requested("phases/junior/"), Some(junior.clone()));
+        assert_eq!(Route::requested(""), Some(Route::default()));
+        assert_eq!(Route::requested("phases/junior"), None);
+        assert_eq!(junior.parent(), Some(route("phases/_index.md")));
+        assert_eq!(route("index.md").parent(), None);
+        let deep = route("a/b/c/d.md");
         let ancestors: Vec<String> = deep.ancestors().iter().map(Route::to_string).collect();
         assert_eq!(ancestors, ["a/", "a/b/", "a/b/c/"]);
-        assert_eq!(Route::of("index.md").relative_root(), "");
-        assert_eq!(Route::of("faq.md").relative_root(), "../");
+        assert_eq!(route("index.md").relative_root(), "");
+        assert_eq!(route("faq.md").relative_root(), "../");
         assert_eq!(junior.relative_root(), "../../");
     }
 
     #[test]
     fn every_awkward_character_in_a_name_is_encoded() {
-        let url = SiteUrl::page(&Route::of("a b/q?m#h%20ü\"'&:x.md"));
+        let url = SiteUrl::page(&route("a b/q?m#h%20ü\"'&:x.md"));
         assert_eq!(
             url.relative_to("../"),
             "../a%20b/q%3Fm%23h%2520%C3%BC%22%27%26%3Ax/index.html"
         );
         assert_eq!(
-            SiteUrl::folder(&Route::of("index.md")).absolute("https://e.org/"),
+            SiteUrl::folder(&route("index.md")).absolute("https://e.org/"),
             "https://e.org/"
         );
         assert_eq!(
-            SiteUrl::folder(&Route::of("ü.md")).absolute("https://e.org/g/"),
+            SiteUrl::folder(&route("ü.md")).absolute("https://e.org/g/"),
             "https://e.org/g/%C3%BC/"
         );
-        assert_eq!(SiteUrl::file("static/a.css").marked(), "\u{1}static/a.css");
+        let css = OutputPath::theme_asset("a.png", b"");
+        assert_eq!(SiteUrl::file(&css).marked(), "\u{1}static/a.png");
     }
 
     #[test]
     fn queries_and_fragments_keep_valid_escapes_and_encode_the_rest() {
-        let url = SiteUrl::page(&Route::of("x.md"))
+        let url = SiteUrl::page(&route("x.md"))
             .query("tab=1&q=a b%20c")
             .fragment("50%");
         assert_eq!(url.relative_to(""), "x/index.html?tab=1&q=a%20b%20c#50%25");
         assert_eq!(
-            SiteUrl::file("f.txt").fragment("q&a ü").relative_to(""),
+            SiteUrl::file(&OutputPath::content_asset(&ContentPath::of("f.txt")))
+                .fragment("q&a ü")
+                .relative_to(""),
             "f.txt#q%26a%20%C3%BC"
         );
         assert_eq!(fragment_of_id("50%"), "#50%25");
@@ -364,9 +368,20 @@ mod tests {
 
     #[test]
     fn markers_resolve_per_page() {
+        use std::io::Write as _;
+        let mut page = Resolving::new("../", 0);
+        // Chunks as a template engine writes them: a marker at either end or alone.
+        for chunk in [
+            "<a href=\"\u{1}",
+            "faq/index.html\">",
+            "\u{1}",
+            "<a href=x\u{1}>",
+        ] {
+            page.write_all(chunk.as_bytes()).expect("into memory");
+        }
         assert_eq!(
-            resolve_markers("<a href=\"\u{1}faq/index.html\">", "../"),
-            "<a href=\"../faq/index.html\">"
+            String::from_utf8(page.bytes).expect("UTF-8"),
+            "<a href=\"../faq/index.html\">../<a href=x../>"
         );
         assert_eq!(
             unescape_markers_in_json("{\"u\":\"\\u0001x/\"}"),
@@ -384,26 +399,9 @@ mod tests {
             "/my%20guide%20%C3%BC/"
         );
         assert_eq!(
-            SiteUrl::folder(&Route::of("a.md")).absolute("https://e.org/my guide%20x/"),
+            SiteUrl::folder(&route("a.md")).absolute("https://e.org/my guide%20x/"),
             "https://e.org/my%20guide%20x/a/"
         );
-    }
-
-    #[test]
-    fn resolve_folds_dots() {
-        assert_eq!(
-            resolve("phases/senior.md", "../faq.md").as_deref(),
-            Some("faq.md")
-        );
-        assert_eq!(
-            resolve("phases/senior.md", "./staff.md").as_deref(),
-            Some("phases/staff.md")
-        );
-        assert_eq!(
-            resolve("phases/senior.md", "/index.md").as_deref(),
-            Some("index.md")
-        );
-        assert_eq!(resolve("index.md", "../x.md"), None);
     }
 
     #[test]

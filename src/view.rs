@@ -11,7 +11,7 @@ use crate::model::{
     Checklist, ChecklistItem, Dimension, Ladder, PageKind, Question, Quiz, Site, Years,
 };
 use crate::typography::typeset;
-use crate::url::{self, Route, SiteUrl};
+use crate::url::{self, ContentPath, Route, SiteUrl};
 
 #[derive(Serialize)]
 pub(crate) struct YearsView {
@@ -68,7 +68,7 @@ pub(crate) struct PhaseView {
     level_name: String,
     next_level_name: String,
     title: String,
-    page: String,
+    page: ContentPath,
     url: String,
     baseline: String,
     dimensions: Vec<Dimension>,
@@ -82,7 +82,7 @@ pub(crate) struct LadderView {
     pub(crate) phases: Vec<PhaseView>,
 }
 
-fn url_of(path: &str) -> String {
+fn url_of(path: &ContentPath) -> String {
     SiteUrl::page(&Route::of(path)).marked()
 }
 
@@ -256,7 +256,7 @@ pub(crate) struct RuleView {
     max: u32,
     /// The counts of yes answers it routes, as every page writes them: "2", "0 or 1", "3 to 5".
     yes_label: String,
-    page: String,
+    page: ContentPath,
     url: String,
     label: String,
     phase_number: Option<u32>,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::build::BuildOptions;
 use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
 use crate::output::OutputFile;
+use crate::url::OutputPath;
 
 /// Files that changed since the build process's previous frame.
 #[derive(Debug, Default)]
@@ -235,7 +236,10 @@ fn read_frame(input: &mut impl Read) -> Option<(u64, Frame)> {
             if !piece.is_empty() {
                 return None;
             }
-            Frame::Piece(OutputFile { path, bytes })
+            Frame::Piece(OutputFile {
+                path: OutputPath::received(path),
+                bytes,
+            })
         }
         _ => Frame::Outcome(decode(rest)?),
     };
@@ -259,11 +263,11 @@ fn keep_previews(delta: &Delta) {
     }
     previews.retain(|(path, _)| !delta.removed.contains(path));
     for file in &delta.files {
-        if file.path.starts_with(crate::og_image::FOLDER)
+        if file.path.starts_with(crate::url::OG_IMAGE_FOLDER)
             && let Some(bytes) = unpack(&file.bytes)
         {
-            previews.retain(|(path, _)| *path != file.path);
-            previews.push((file.path.clone(), Arc::new(bytes)));
+            previews.retain(|(path, _)| path.as_str() != file.path.as_str());
+            previews.push((file.path.to_string(), Arc::new(bytes)));
         }
     }
 }
@@ -375,7 +379,10 @@ fn decode(bytes: &[u8]) -> Option<Outcome> {
         for _ in 0..number(rest)? {
             let path = String::from_utf8(chunk(rest)?.to_vec()).ok()?;
             let bytes = chunk(rest)?.to_vec();
-            files.push(OutputFile { path, bytes });
+            files.push(OutputFile {
+                path: OutputPath::received(path),
+                bytes,
+            });
         }
         let mut removed = Vec::new();
         for _ in 0..number(rest)? {
@@ -423,6 +430,7 @@ fn chunk<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::url::Route;
 
     #[test]
     fn reusable_previews_survive_their_frame_and_a_cut_frame_is_an_error() {
@@ -446,11 +454,11 @@ mod tests {
             delta: Delta {
                 files: vec![
                     OutputFile {
-                        path: "index.html".into(),
+                        path: OutputPath::page(&Route::default()),
                         bytes: b"<p>hi</p>".to_vec(),
                     },
                     OutputFile {
-                        path: "static/logo.png".into(),
+                        path: OutputPath::theme_asset("logo.png", b""),
                         bytes: vec![0, 255, 10],
                     },
                 ],

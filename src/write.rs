@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::output::Sink;
+use crate::url::OutputPath;
 
 /// Written into every output folder so a later build knows it may replace that folder.
 pub(crate) const OUTPUT_MARKER: &str = ".sre-guide-output";
@@ -69,8 +70,8 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let path = self.dir.join(path);
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let path = self.dir.join(path.as_str());
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
@@ -78,11 +79,11 @@ impl Sink for Staging {
     }
 
     /// Only from an output folder this program wrote (it carries the marker).
-    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
         if !self.target.join(OUTPUT_MARKER).is_file() {
             return None;
         }
-        fs::read(self.target.join(path)).ok()
+        fs::read(self.target.join(path.as_str())).ok()
     }
 }
 
@@ -249,7 +250,7 @@ mod tests {
             files: files
                 .iter()
                 .map(|(path, text)| OutputFile {
-                    path: path.to_string(),
+                    path: OutputPath::content_asset(&crate::url::ContentPath::of(path)),
                     bytes: text.as_bytes().to_vec(),
                 })
                 .collect(),

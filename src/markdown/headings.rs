@@ -66,6 +66,12 @@ pub(super) struct Heading {
 }
 
 impl Heading {
+    /// The same heading inside another page, its id prefixed (see `markdown::Embedding`).
+    pub(super) fn prefixed(mut self, prefix: &str) -> Heading {
+        self.id.insert_str(0, prefix);
+        self
+    }
+
     /// The heading's start with its id, then the opening of its self-link when its text can be
     /// the link (the theme shows a "#" on hover and focus).
     pub(super) fn start<'e>(

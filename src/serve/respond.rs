@@ -14,6 +14,7 @@ use percent_encoding::percent_decode_str;
 
 use super::http::Reply;
 use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, Site, State};
+use crate::url::{Generated, OutputPath, Route};
 
 pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
     if let Some(refused) = refused(live, request) {
@@ -75,10 +76,9 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
         let page = inject(first_build_failed(listing).as_bytes(), &prefix, state.build);
         return reply(500, page, &[("content-type", "text/html; charset=utf-8")]);
     };
-    let key = if target.path.is_empty() || target.path.ends_with('/') {
-        format!("{}index.html", target.path)
-    } else {
-        target.path.clone()
+    let key = match Route::requested(&target.path) {
+        Some(route) => OutputPath::page(&route).to_string(),
+        None => target.path.clone(),
     };
     if let Some(packed) = site.packed(&key) {
         let mut etag = format!("\"{:016x}", site.etag(&key, packed));
@@ -93,9 +93,10 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
         etag.push('"');
         return file(request, bytes, &key, etag);
     }
+    let folder = Route::requested(&format!("{}/", target.path));
     if !target.path.is_empty()
         && !target.path.ends_with('/')
-        && site.get(&format!("{}/index.html", target.path)).is_some()
+        && folder.is_some_and(|route| site.packed(&OutputPath::page(&route)).is_some())
     {
         // Relative, so it stays right behind a proxy that serves the site under a subpath.
         let last = target.raw_path.rsplit('/').next().unwrap_or_default();
@@ -107,7 +108,7 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
             return reply(301, Vec::new(), &[("location", &location)]);
         }
     }
-    match site.get("404.html") {
+    match site.get(&OutputPath::generated(Generated::NotFound)) {
         Some(page) => reply(
             404,
             inject(&page, &prefix, state.build),

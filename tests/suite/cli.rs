@@ -55,8 +55,7 @@ fn new_refuses_to_overwrite_and_says_so_like_every_error() {
         .code(1)
         .stderr(
             "error: `content/notes/first.md` already exists; `new` never overwrites a page
- --> content/notes/first.md
- |
+--> content/notes/first.md
  = help: edit that file, or choose another name
 
 error: found 1 problem; nothing was written

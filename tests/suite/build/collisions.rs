@@ -13,8 +13,7 @@ fn a_content_file_where_a_page_is_published_names_both() {
     let site = Site::fixture("minimal").file("content/notes/first/index.html", "<p>mine</p>\n");
     site.run(["build"]).code(1).stderr(&format!(
         "error: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
- --> content/notes/first/index.html
- |
+--> content/notes/first/index.html
  = help: rename or remove one of them; nothing may overwrite another file of the site
 
 {}",
@@ -38,8 +37,7 @@ fn content_robots_and_sitemap_collide_with_the_generated_ones() {
     let one = |name: &str| {
         format!(
             "error: `content/{name}` and the generated `{name}` are both published as `{name}`
- --> content/{name}
- |
+--> content/{name}
  = help: rename or remove one of them; nothing may overwrite another file of the site
 
 "

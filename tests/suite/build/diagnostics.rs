@@ -151,8 +151,7 @@ fn a_symlink_loop_under_content_is_a_diagnostic() {
         .code(1)
         .stderr(&only(
             "error: `content/notes/loop` is a symbolic link to a folder that contains it
- --> content/notes/loop
- |
+--> content/notes/loop
  = help: remove the link, or point it outside this folder
 ",
         ));
@@ -167,8 +166,7 @@ fn a_page_that_cannot_be_read_is_a_diagnostic() {
         .code(1)
         .stderr(&only(
             "error: `content/notes/gone.md` is a symbolic link to `nowhere.md`, which does not exist
- --> content/notes/gone.md
- |
+--> content/notes/gone.md
  = help: point the link at an existing file, or remove it
 ",
         ));
@@ -344,6 +342,28 @@ fn a_template_calling_url_with_a_missing_page_points_at_the_call_once() {
    |
    = note: while rendering content/index.md and 3 other pages
    = help: did you mean `notes/first.md`?
+",
+        ));
+}
+
+#[test]
+fn a_template_asking_page_data_for_an_unlike_page_says_how_to_name_one() {
+    let site = Site::fixture("minimal");
+    let base = site
+        .read("themes/default/templates/base.html")
+        .replace("url(path='index.md')", "page_data(path='zzz')");
+    site.file("themes/default/templates/base.html", base)
+        .run(["check"])
+        .code(1)
+        .stderr(&only(
+            "error: page_data(): page `zzz` does not exist
+  --> themes/default/templates/base.html:13:13
+   |
+13 | <a href=\"{{ page_data(path='zzz') }}\">{{ site.title }}</a>
+   |             ^^^^^^^^^^^^^^^^^^^^^
+   |
+   = note: while rendering content/index.md and 3 other pages
+   = help: name a page by its path below content/, e.g. `phases/junior.md`
 ",
         ));
 }

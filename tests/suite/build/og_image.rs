@@ -145,8 +145,7 @@ fn a_font_file_that_is_not_a_font_is_named() {
     let site = Site::fixture("minimal").file("themes/default/fonts/Brand.ttf", "not a font");
     site.run(["check"]).code(1).stderr(&only(
         "error: this is not a TrueType or OpenType font with a family name
- --> themes/default/fonts/Brand.ttf
- |
+--> themes/default/fonts/Brand.ttf
  = help: link previews are drawn with the first .ttf or .otf file in the theme's fonts/ folder; replace it with a font file
 ",
     ));

@@ -23,8 +23,7 @@ fn outside() -> tempfile::TempDir {
 fn outside_link_error(link: &str, target: &str) -> String {
     format!(
         "error: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
- --> {link}
- |
+--> {link}
  = help: sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link
 "
     )
@@ -155,8 +154,7 @@ fn a_theme_name_that_climbs_out_of_themes_is_refused() {
         .code(1)
         .stderr(&only(
             "error: theme `../..` is not the name of a folder under themes/
- --> content/site.toml
- |
+--> content/site.toml
  = help: write the folder's name alone, e.g. `theme = \"default\"`
 ",
         ));

@@ -190,8 +190,7 @@ fn a_component_recursing_too_deep_names_the_template() {
     )
     .stderr(&only(
         "error: Maximum render recursion depth for components exceeded.
- --> themes/default/templates/section.html
- |
+--> themes/default/templates/section.html
  = note: while rendering content/notes/_index.md
  = help: a component calls itself too many times (20 at most); give the recursion an end
 ",

@@ -460,6 +460,19 @@ fn template_anchors_are_looked_up_percent_decoded() {
     );
 }
 
+/// The home page is no Markdown link's anchor target, so its ids are read only once a template
+/// asks `url()` for one of them (possibly after the page itself was rendered).
+#[test]
+fn template_anchors_into_a_page_no_markdown_link_points_into_are_checked() {
+    let site = minimal_with_after_content(
+        "<a href=\"{{ url(path='index.md#getting-started') }}\">a</a><a href=\"{{ url(path='index.md#nowhere') }}\">b</a>",
+    );
+    site.run(["check"])
+        .code(1)
+        .stderr_contains("error: `index.md` has no anchor `#nowhere`")
+        .stderr_lacks("#getting-started`");
+}
+
 #[test]
 fn an_id_the_page_has_twice_is_reported() {
     minimal_with_after_content("<p id=\"fixed\">x</p>")
@@ -468,8 +481,7 @@ fn an_id_the_page_has_twice_is_reported() {
         .code(1)
         .stderr(&only(concat!(
             "error: the page has two elements with the id `fixed`\n",
-            " --> content/dup.md\n",
-            " |\n",
+            "--> content/dup.md\n",
             " = help: ids must be unique on a page: give a heading with it another one with \
              `## Heading {#other-id}`, or change the template or the data that repeats it\n",
         )));
