@@ -1,7 +1,7 @@
-//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`), every
-//! `data/*.toml`, and lists the other files as assets. Whatever an editor
-//! can get wrong becomes a diagnostic and loading goes on, so one run reports everything; only
-//! a missing or unreadable `content/` folder is an environment error.
+//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`, or unchanged from
+//! `serve`'s `PageMemory`), every `data/*.toml`, and lists the other files as assets. Whatever
+//! an editor can get wrong becomes a diagnostic and loading goes on, so one run reports
+//! everything; only a missing or unreadable `content/` folder is an environment error.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -225,7 +225,8 @@ impl Live {
     }
 
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
-    pub(crate) fn publish_site(&self, delta: Delta) -> Published {
+    /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
+    pub(crate) fn publish_site(&self, delta: Delta, good: bool) -> Published {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         let old = self.current();
         let mut files = match &old.site {
@@ -243,7 +244,9 @@ impl Live {
             None => Change::Reload,
         };
         let (published, build, message) = match change {
-            Change::None if old.failure.is_none() => (Published::Unchanged, old.build, None),
+            Change::None if old.failure.is_none() || !good => {
+                (Published::Unchanged, old.build, None)
+            }
             Change::Css(changes) if old.failure.is_none() => {
                 let build = self.next_build.fetch_add(1, Ordering::Relaxed);
                 let json =
@@ -262,7 +265,7 @@ impl Live {
         self.swap(State {
             build,
             site: Some(site),
-            failure: None,
+            failure: if good { None } else { old.failure.clone() },
         });
         if let Some(message) = message {
             broadcast(&mut clients, &message);
@@ -445,7 +448,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
     match rebuilt.outcome {
         Outcome::Shown(delta) => {
             // The saved pages, ahead of the rest of the site; the verdict follows.
-            if !matches!(live.publish_site(delta), Published::Unchanged) {
+            if !matches!(live.publish_site(delta, false), Published::Unchanged) {
                 live.shown.store(true, Ordering::Relaxed);
             }
         }
@@ -456,7 +459,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 "rebuilt"
             };
             let shown = live.shown.swap(false, Ordering::Relaxed);
-            let note = match live.publish_site(delta) {
+            let note = match live.publish_site(delta, true) {
                 Published::Unchanged if !changed.is_empty() && !shown => " (no change)",
                 Published::Stylesheets => " (stylesheets only)",
                 _ => "",

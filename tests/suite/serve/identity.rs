@@ -186,6 +186,23 @@ fn after_every_edit_rename_and_delete_serve_and_build_agree_byte_for_byte() {
     );
     events.wait("reload");
     assert_identical(&preview, &site, &mut ever, "a broken save and its fix");
+
+    // Saves faster than builds: passes overtaken midway, requests merged.
+    for round in 0..30 {
+        let page = format!("content/docs/burst{}.md", round % 4);
+        let text = format!("+++\ntitle = \"Burst {round}\"\n+++\nRound {round}.\n");
+        site.write(&page, &text);
+        if round % 7 == 6 {
+            std::fs::remove_file(site.path(&page)).expect("delete");
+        }
+        site.write(
+            "content/data/facts.toml",
+            &format!("motto = \"Round {round}\"\n"),
+        );
+        // Some saves land while a pass runs, some after the debounce has merged others.
+        std::thread::sleep(Duration::from_millis(round % 4 * 12));
+    }
+    assert_identical(&preview, &site, &mut ever, "a burst of saves");
     assert!(ever.len() > 8, "{ever:?}");
 }
 
