@@ -9,6 +9,10 @@
 //! Hugo: `apt-get install hugo`). `SRE_GUIDE_BENCH_SIZES=1000,10000` picks the sizes,
 //! `SRE_GUIDE_BENCH_RUNS=5` the runs per tool (default 3), `SRE_GUIDE_BENCH_KEEP=1` keeps the
 //! generated sites and the last run's output for inspection (otherwise all is removed).
+//!
+//! A run's output is moved aside, not deleted, until every size is measured: deleting tens of
+//! thousands of files makes ext4 pass over the freed inodes for minutes, which slowed file
+//! creation — and so whichever tool ran next — by up to 20× on this project's machine.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,9 +34,11 @@ mod floor;
 
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 50_000];
 const DEFAULT_RUNS: usize = 3;
-/// Disk a size may take per page: both copies of the Markdown (~12 KB) and one tool's output at
-/// a time (each run's output is removed before the next; ~80 KB for Hugo with 1,000 siblings).
-const DISK_PER_PAGE: u64 = 150_000;
+/// Disk per page for both copies of the Markdown (~12 KB).
+const SOURCES_PER_PAGE: u64 = 15_000;
+/// Disk per page for one run of every tool (sre-guide ~100 KB and Hugo ~85 KB with 1,000
+/// siblings a page, the floor ~6 KB).
+const OUTPUTS_PER_PAGE: u64 = 200_000;
 /// The bench binary re-runs itself with this argument to be the floor's process.
 const FLOOR_ARG: &str = "--floor";
 
@@ -94,9 +100,12 @@ fn main() {
         "cores: {}; {runs} runs per tool, interleaved; every run starts from an empty output folder",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    // Removed at the end, after every measurement (see the header).
+    let mut measured_sites = Vec::new();
     for pages in sizes {
-        bench_size(pages, runs, keep, &binary, hugo.as_deref());
+        measured_sites.extend(bench_size(pages, runs, keep, &binary, hugo.as_deref()));
     }
+    drop(measured_sites);
 }
 
 /// `bench --floor CONTENT OUTPUT`: the floor's own process.
@@ -110,22 +119,32 @@ fn run_floor(args: Vec<String>) {
     }
 }
 
-fn bench_size(pages: usize, runs: usize, keep: bool, binary: &Path, hugo: Option<&Path>) {
+/// Measures one size; returns the folder holding its site and outputs, to be removed once every
+/// size is measured (`None` when the size was skipped or is kept).
+fn bench_size(
+    pages: usize,
+    runs: usize,
+    keep: bool,
+    binary: &Path,
+    hugo: Option<&Path>,
+) -> Option<tempfile::TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("sre-guide-bench-")
         .tempdir()
         .expect("temp dir");
-    let needed = pages as u64 * DISK_PER_PAGE;
-    if let Some(free) = free_bytes(dir.path())
-        && free < needed
-    {
+    let free = free_bytes(dir.path()).unwrap_or(u64::MAX);
+    let pages_bytes = pages as u64;
+    let one_run = pages_bytes * (SOURCES_PER_PAGE + OUTPUTS_PER_PAGE);
+    // Outputs are kept until the end when they fit; otherwise each is deleted after its run.
+    let set_aside = free >= pages_bytes * (SOURCES_PER_PAGE + runs as u64 * OUTPUTS_PER_PAGE);
+    if free < one_run {
         println!(
             "\n{pages} pages: skipped — needs ~{:.1} GB free in {}, has {:.1} GB (set TMPDIR to a larger disk)",
-            needed as f64 / 1e9,
+            one_run as f64 / 1e9,
             dir.path().parent().unwrap_or(dir.path()).display(),
             free as f64 / 1e9
         );
-        return;
+        return None;
     }
     let generated = Instant::now();
     let corpus = corpus::generate(dir.path(), pages);
@@ -154,7 +173,6 @@ fn bench_size(pages: usize, runs: usize, keep: bool, binary: &Path, hugo: Option
             if result.failed.is_some() {
                 continue;
             }
-            let _ = fs::remove_dir_all(&tool.output);
             match run_once(tool, dir.path()) {
                 Ok(sample) => result.samples.push(sample),
                 // sre-guide or the floor failing is a bug; Hugo may fail (memory, version).
@@ -164,15 +182,27 @@ fn bench_size(pages: usize, runs: usize, keep: bool, binary: &Path, hugo: Option
             if run == 0 {
                 (result.files, result.output_bytes) = output_size(&tool.output);
             }
-            if !(keep && run + 1 == runs) {
+            if keep && run + 1 == runs {
+                continue;
+            }
+            let aside = dir.path().join(format!("measured/{}-{run}", tool.name));
+            let moved = set_aside
+                && fs::create_dir_all(dir.path().join("measured")).is_ok()
+                && fs::rename(&tool.output, &aside).is_ok();
+            if !moved {
                 let _ = fs::remove_dir_all(&tool.output);
             }
         }
     }
     report(pages, &tools, &measured);
+    if !set_aside {
+        println!("  (outputs deleted between runs: not enough disk to set them aside)");
+    }
     if keep {
         println!("  kept: {}", dir.keep().display());
+        return None;
     }
+    Some(dir)
 }
 
 fn tools(dir: &Path, binary: &Path, hugo: Option<&Path>) -> Vec<Tool> {
