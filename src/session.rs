@@ -5,7 +5,6 @@
 //! re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
@@ -17,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
+use crate::source::content_hash;
 use crate::url::OutputPath;
 use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send, send_piece};
 
@@ -366,12 +366,6 @@ fn into_inner<T>(mutex: Mutex<T>) -> T {
     mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
 struct Changes<'a> {
     generation: u64,
@@ -384,7 +378,7 @@ struct Changes<'a> {
 
 impl Sink for Changes<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let hash = hash(&bytes);
+        let hash = content_hash(&bytes);
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -434,7 +428,7 @@ impl Sink for FirstPages<'_> {
             self.files
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push((hash(&bytes), file));
+                .push((content_hash(&bytes), file));
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! text once loaded and reads it again from disk when shown or quoted, checked against a hash.
 
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -31,9 +31,11 @@ struct Origin {
     hash: u64,
 }
 
-fn text_hash(text: &str) -> u64 {
+/// A 64-bit hash of `bytes` to tell whether content changed: a file since it was read, a
+/// published file since `serve` last had it, a served file's ETag. Not kept across runs.
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
-    text.hash(&mut hasher);
+    hasher.write(bytes);
     hasher.finish()
 }
 
@@ -63,7 +65,7 @@ impl SourceFile {
             text: String::new(),
             origin: Some(Origin {
                 file: file.to_path_buf(),
-                hash: text_hash(&self.text),
+                hash: content_hash(self.text.as_bytes()),
             }),
             quoted: OnceLock::new(),
         })
@@ -117,7 +119,7 @@ impl SourceFile {
 fn read_again(origin: &Origin) -> Option<String> {
     let mut text = String::from_utf8(std::fs::read(&origin.file).ok()?).ok()?;
     blank_byte_order_mark(&mut text);
-    (text_hash(&text) == origin.hash).then_some(text)
+    (content_hash(text.as_bytes()) == origin.hash).then_some(text)
 }
 
 /// The largest char boundary at or below `index` (str::floor_char_boundary is unstable).

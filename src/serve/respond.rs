@@ -3,7 +3,6 @@
 //! decoded once and only ever used as a key into the in-memory files: nothing here reads the
 //! filesystem. Event streams and limits are `http.rs`.
 
-use std::hash::{DefaultHasher, Hasher};
 use std::sync::PoisonError;
 
 use http_body_util::Full;
@@ -14,6 +13,7 @@ use percent_encoding::percent_decode_str;
 
 use super::http::Reply;
 use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, Site, State};
+use crate::source::content_hash;
 use crate::url::{Generated, OutputPath, Route};
 
 pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
@@ -68,7 +68,7 @@ pub(super) fn refused<B>(live: &Live, request: &Request<B>) -> Option<Reply> {
 fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     let prefix = relative_prefix(&target.path);
     if target.path == SCRIPT {
-        let etag = format!("\"{:016x}\"", hash(LIVERELOAD_JS.as_bytes()));
+        let etag = format!("\"{:016x}\"", content_hash(LIVERELOAD_JS.as_bytes()));
         return file(request, LIVERELOAD_JS.as_bytes().to_vec(), SCRIPT, etag);
     }
     let Some(site) = &state.site else {
@@ -121,14 +121,10 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
 impl Site {
     fn etag(&self, key: &str, bytes: &[u8]) -> u64 {
         let mut etags = self.etags.lock().unwrap_or_else(PoisonError::into_inner);
-        *etags.entry(key.to_string()).or_insert_with(|| hash(bytes))
+        *etags
+            .entry(key.to_string())
+            .or_insert_with(|| content_hash(bytes))
     }
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    hasher.write(bytes);
-    hasher.finish()
 }
 
 /// A file with its type and validator; `If-None-Match` with the same ETag gets a bodiless 304.
@@ -428,8 +424,8 @@ mod tests {
         assert!(etag_matches("\"b\", W/\"a\"", "\"a\""));
         assert!(etag_matches("*", "\"a\""));
         assert!(!etag_matches("\"b\"", "\"a\""));
-        assert_eq!(hash(b"same"), hash(b"same"));
-        assert_ne!(hash(b"same"), hash(b"other"));
+        assert_eq!(content_hash(b"same"), content_hash(b"same"));
+        assert_ne!(content_hash(b"same"), content_hash(b"other"));
     }
 
     #[test]
