@@ -1,4 +1,4 @@
-//! The pipeline as a straight line: load → theme → links → check → render → anchors. `build`,
+//! The pipeline as a straight line: load → theme → check → links → render → anchors. `build`,
 //! `check` and `serve` all call `build`, so they can never disagree about what a site is; only
 //! what happens to the rendered files differs (written to disk, discarded, or served from memory).
 //! `serve` runs the stages itself (`prepare`, then `finish`) to render saved pages first.
@@ -62,7 +62,7 @@ pub(crate) struct Prepared {
     pub(crate) diagnostics: Diagnostics,
 }
 
-/// load → theme → links → check, reusing unchanged pages from `cache` (`serve`).
+/// load → theme → check, reusing unchanged pages from `cache` (`serve`).
 pub(crate) fn prepare(
     options: &BuildOptions,
     cache: Option<&dyn load::PageMemory>,
@@ -75,7 +75,6 @@ pub(crate) fn prepare(
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
-    diagnostics.extend(links::targets(&site));
     let (site, check_diagnostics) = check::site(site, &theme, &diagnostics);
     diagnostics.extend(check_diagnostics);
     Ok(Prepared {
@@ -85,11 +84,13 @@ pub(crate) fn prepare(
     })
 }
 
-/// render → anchors: every file to `sink`, then the build's verdict (which takes the
-/// diagnostics out of `prepared`; `serve` keeps the rest).
+/// links → render → anchors: every file to `sink`, then the build's verdict (which takes the
+/// diagnostics out of `prepared`; `serve` keeps the rest). Links are checked here, not in
+/// `prepare`, so `serve` shows a saved page before the whole site's links are checked.
 pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts, Failure> {
     let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
     let (site, theme) = (&prepared.site, &prepared.theme);
+    diagnostics.extend(links::targets(site.site(), site.clashing_assets()));
     let rendered = render::site(site, theme, sink)?;
     diagnostics.extend(rendered.templates);
     // Anchors are checked against the pages as rendered, so ids templates make count too.

@@ -3,11 +3,12 @@
 //! Takes the loaded site and returns a `CheckedSite` — the only value `render` accepts — with
 //! every entry that failed a check left out, beside the diagnostics. Writes nothing.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
-use crate::model::{LevelRef, Page, PageRef, Site};
+use crate::model::{Asset, LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
 use crate::url::{ContentPath, Generated, OutputPath};
 
@@ -20,6 +21,8 @@ pub(crate) struct CheckedSite {
     unrendered: BTreeSet<ContentPath>,
     /// Source files that lost entries to their problems; a template failing may be their echo.
     left_out: BTreeSet<String>,
+    /// Content files left out because another file is published at their path (reported).
+    clashing_assets: BTreeSet<ContentPath>,
 }
 
 impl CheckedSite {
@@ -30,6 +33,11 @@ impl CheckedSite {
     /// The site itself, when nothing else holds it (`serve` keeps its pages for the next build).
     pub(crate) fn into_site(self) -> Option<Site> {
         Arc::try_unwrap(self.site).ok()
+    }
+
+    /// Content files left out for a clash (reported): links to them are not reported again.
+    pub(crate) fn clashing_assets(&self) -> &BTreeSet<ContentPath> {
+        &self.clashing_assets
     }
 
     /// Whether `page` goes through its template (else its template problem is reported).
@@ -96,7 +104,7 @@ pub(crate) fn site(
             .retain(|rule| page_exists(&site, &rule.page, &mut out));
         site.data.quiz = Some(quiz);
     }
-    one_source_per_output(&mut site, theme, &mut out);
+    let clashing_assets = one_source_per_output(&mut site, theme, &mut out);
     let has_templates = !theme.templates.is_empty();
     let mut unrendered = BTreeSet::new();
     let mut unknown_levels = Vec::new();
@@ -155,24 +163,77 @@ pub(crate) fn site(
         site: Arc::new(site),
         unrendered,
         left_out,
+        clashing_assets,
     };
     (checked, out)
 }
 
 /// Something that writes one output file: where it comes from, and where to report it.
-struct Claim {
+struct Claim<'a> {
     output: OutputPath,
-    source: String,
-    at: Diagnostic,
-    page: bool,
+    source: Source<'a>,
+}
+
+/// Where a claimed output comes from; described only when two claims meet, so a large site
+/// pays one path per file, not a message.
+enum Source<'a> {
+    Generated,
+    NotFoundTemplate,
+    Page(&'a Page),
+    QuizResult(&'a crate::model::Rule),
+    ThemeAsset(&'a str),
+    ContentAsset(&'a ContentPath),
+}
+
+impl Source<'_> {
+    /// How a message names it, and the diagnostic that reports it.
+    fn describe(&self, output: &OutputPath, theme: &str) -> (String, Diagnostic) {
+        let placeholder = |path: &str| Diagnostic::in_file(path, "");
+        match self {
+            Source::Generated => (format!("the generated `{output}`"), placeholder(output)),
+            Source::NotFoundTemplate => (
+                format!("`themes/{theme}/templates/404.html`"),
+                placeholder(output),
+            ),
+            Source::Page(page) => (
+                format!("`{}`", page.file.path),
+                Diagnostic::at(&page.file, 0..0, ""),
+            ),
+            Source::QuizResult(rule) => (
+                format!("the result page of rule `{}`", rule.id),
+                Diagnostic::at(&rule.page.file, rule.page.span.clone(), ""),
+            ),
+            Source::ThemeAsset(path) => {
+                let source = format!("themes/{theme}/static/{path}");
+                (format!("`{source}`"), placeholder(&source))
+            }
+            Source::ContentAsset(path) => {
+                let source = path.in_site();
+                (format!("`{source}`"), placeholder(&source))
+            }
+        }
+    }
 }
 
 /// No output file has two sources, not even two that differ only in case (one file on Windows
 /// and macOS hosts). The later source is reported; a content file that would overwrite another
-/// output is left out, so nothing is overwritten silently.
-fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) {
-    let placeholder = |path: &str| Diagnostic::in_file(path, "");
-    let mut claims = Vec::new();
+/// output is left out, so nothing is overwritten silently; returns those left out.
+fn one_source_per_output(
+    site: &mut Site,
+    theme: &Theme,
+    out: &mut Diagnostics,
+) -> BTreeSet<ContentPath> {
+    let dropped_assets = clashing_assets(site, theme, out);
+    let (dropped, kept) = std::mem::take(&mut site.assets)
+        .into_iter()
+        .partition(|asset| dropped_assets.contains(&OutputPath::content_asset(&asset.path)));
+    site.assets = kept;
+    dropped.into_iter().map(|asset: Asset| asset.path).collect()
+}
+
+/// Reports every output claimed twice; returns the content files left out for it.
+fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSet<OutputPath> {
+    let mut claims = Vec::with_capacity(site.pages.len() + theme.assets.len() + site.assets.len());
     let mut generated = vec![Generated::Sitemap];
     if crate::url::site_path(&site.config.base_url) == "/" {
         generated.push(Generated::Robots);
@@ -181,67 +242,52 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
         generated.push(Generated::Headers);
     }
     for file in generated {
-        let output = OutputPath::generated(file);
         claims.push(Claim {
-            source: format!("the generated `{output}`"),
-            at: placeholder(&output),
-            output,
-            page: false,
+            output: OutputPath::generated(file),
+            source: Source::Generated,
         });
     }
     if theme.renders("404.html") {
-        let output = OutputPath::generated(Generated::NotFound);
         claims.push(Claim {
-            source: format!("`themes/{}/templates/404.html`", site.config.theme),
-            at: placeholder(&output),
-            output,
-            page: false,
+            output: OutputPath::generated(Generated::NotFound),
+            source: Source::NotFoundTemplate,
         });
     }
     let quiz_results = theme.renders("quiz-result.html");
     for page in &site.pages {
         claims.push(Claim {
             output: OutputPath::page(&page.route),
-            source: format!("`{}`", page.file.path),
-            at: Diagnostic::at(&page.file, 0..0, ""),
-            page: true,
+            source: Source::Page(page),
         });
         if quiz_results && page.front.kind == crate::model::PageKind::Quiz {
             for rule in site.data.quiz.iter().flat_map(|quiz| &quiz.rules) {
                 claims.push(Claim {
                     output: OutputPath::page(&page.route.below(&rule.id)),
-                    source: format!("the result page of rule `{}`", rule.id),
-                    at: Diagnostic::at(&rule.page.file, rule.page.span.clone(), ""),
-                    page: false,
+                    source: Source::QuizResult(rule),
                 });
             }
         }
     }
     for (path, file) in &theme.assets {
-        let source = format!("themes/{}/static/{path}", site.config.theme);
         claims.push(Claim {
             output: file.published.clone(),
-            source: format!("`{source}`"),
-            at: placeholder(&source),
-            page: false,
+            source: Source::ThemeAsset(path),
         });
     }
     let first_asset = claims.len();
     for asset in &site.assets {
-        let source = asset.path.in_site();
         claims.push(Claim {
             output: OutputPath::content_asset(&asset.path),
-            source: format!("`{source}`"),
-            at: placeholder(&source),
-            page: false,
+            source: Source::ContentAsset(&asset.path),
         });
     }
     // An exact match is named before one that differs only in case.
-    let mut exact: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut folded: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut exact: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
+    let mut folded: HashMap<Cow<str>, usize> = HashMap::with_capacity(claims.len());
     let mut dropped_assets = BTreeSet::new();
+    let theme_name = &site.config.theme;
     for (index, claim) in claims.iter().enumerate() {
-        let lower = claim.output.to_lowercase();
+        let lower = folded_case(&claim.output);
         let Some(&first) = exact
             .get(claim.output.as_str())
             .or_else(|| folded.get(&lower))
@@ -252,22 +298,26 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
         };
         exact.entry(&claim.output).or_insert(index);
         let earlier = &claims[first];
-        if earlier.page && claim.page && earlier.output == claim.output {
+        let both_pages = matches!(
+            (&earlier.source, &claim.source),
+            (Source::Page(_), Source::Page(_))
+        );
+        if both_pages && earlier.output == claim.output {
             continue; // Two pages at one route: load reported them.
         }
-        let message = if earlier.output == claim.output {
+        let (source, mut diagnostic) = claim.source.describe(&claim.output, theme_name);
+        let (earlier_source, _) = earlier.source.describe(&earlier.output, theme_name);
+        diagnostic.message = if earlier.output == claim.output {
             format!(
-                "{} and {} are both published as `{}`",
-                claim.source, earlier.source, claim.output
+                "{source} and {earlier_source} are both published as `{}`",
+                claim.output
             )
         } else {
             format!(
-                "{} and {} are published as `{}` and `{}`: one file on hosts that ignore case",
-                claim.source, earlier.source, claim.output, earlier.output
+                "{source} and {earlier_source} are published as `{}` and `{}`: one file on hosts that ignore case",
+                claim.output, earlier.output
             )
         };
-        let mut diagnostic = claim.at.clone();
-        diagnostic.message = message;
         out.push(
             diagnostic.help(
                 "rename or remove one of them; nothing may overwrite another file of the site",
@@ -277,8 +327,19 @@ fn one_source_per_output(site: &mut Site, theme: &Theme, out: &mut Diagnostics) 
             dropped_assets.insert(claim.output.clone());
         }
     }
-    site.assets
-        .retain(|asset| !dropped_assets.contains(&OutputPath::content_asset(&asset.path)));
+    dropped_assets
+}
+
+/// `path` as hosts that ignore case see it; borrowed when it is lower-case ASCII already.
+fn folded_case(path: &str) -> Cow<'_, str> {
+    if path
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(path.to_lowercase())
+    }
 }
 
 /// A content path named in a data file or site.toml must be a (non-draft) page. `true` when

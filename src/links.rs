@@ -2,6 +2,7 @@
 //! draft is named as one) or a file under content/. In: the loaded site; out: diagnostics with a
 //! did-you-mean written the way the link was. Anchors are checked after rendering (`anchors.rs`).
 
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest, suggest_as};
@@ -9,8 +10,14 @@ use crate::model::{LinkTarget, Site};
 use crate::source::{SourceFile, Span};
 use crate::url::ContentPath;
 
-pub(crate) fn targets(site: &Site) -> Diagnostics {
+/// `left_out` are content files that exist but were left out for a problem already reported.
+pub(crate) fn targets(site: &Site, left_out: &BTreeSet<ContentPath>) -> Diagnostics {
     let mut out = Diagnostics::default();
+    let assets: HashSet<&str> = site
+        .assets
+        .iter()
+        .map(|asset| asset.path.as_str())
+        .collect();
     for page in &site.pages {
         for link in &page.links {
             match &link.target {
@@ -34,7 +41,7 @@ pub(crate) fn targets(site: &Site) -> Diagnostics {
                     }
                 }
                 LinkTarget::Asset(path) => {
-                    if !site.assets.iter().any(|asset| &asset.path == path) {
+                    if !assets.contains(path.as_str()) && !left_out.contains(path) {
                         out.push(
                             Diagnostic::at(&page.file, link.span.clone(), format!("link `{}` is neither a page nor a file under content/", link.written))
                                 .help("link to another page by its .md file (e.g. `faq.md#certifications`), or add the file under content/"),

@@ -85,6 +85,13 @@ pub(crate) trait PageMemory: Sync {
         content_path: &str,
         read: &dyn Fn() -> (Option<Page>, Diagnostics),
     ) -> (Option<Page>, Diagnostics);
+
+    /// What the previous walk of `content/` found, while no file can have been added, removed
+    /// or renamed since (the watcher says so); `None` walks again.
+    fn walked(&self) -> Option<Arc<[Found]>>;
+
+    /// Remembers what this load's walk found, for `walked`.
+    fn remember_walk(&self, found: Arc<[Found]>);
 }
 
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
@@ -130,7 +137,17 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         None => None,
     };
 
-    let found = found_below(root, &content)?;
+    let found = match options.cache.and_then(PageMemory::walked) {
+        Some(found) => found,
+        None => {
+            let (found, reusable) = found_below(root, &content)?;
+            let found: Arc<[Found]> = found.into();
+            if let (Some(cache), true) = (options.cache, reusable) {
+                cache.remember_walk(Arc::clone(&found));
+            }
+            found
+        }
+    };
     // Reading, front matter and Markdown are per-file work: all cores do it, and the results
     // are merged below in walk order, so diagnostics come out as a sequential load gives them.
     let mut loaded = found
@@ -152,13 +169,13 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let mut unloadable = std::collections::BTreeSet::new();
     let mut drafts = std::collections::BTreeSet::new();
     let mut data = Data::default();
-    for found in found {
+    for found in found.iter() {
         match found {
-            Found::Problem(diagnostic) => diagnostics.push(diagnostic),
-            Found::Data(path, stem) => match read(root, &path, &mut diagnostics) {
-                Some(file) => load_data(&stem, &file, &mut data, &mut diagnostics),
+            Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
+            Found::Data(path, stem) => match read(root, path, &mut diagnostics) {
+                Some(file) => load_data(stem, &file, &mut data, &mut diagnostics),
                 None => {
-                    data.broken.insert(stem);
+                    data.broken.insert(stem.clone());
                 }
             },
             Found::Page(_, content_path) => {
@@ -168,21 +185,21 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
                 diagnostics.extend(page_diagnostics.0);
                 match page {
                     Some(page) if page.front.draft && !options.drafts => {
-                        drafts.insert(content_path);
+                        drafts.insert(content_path.clone());
                     }
                     Some(page) => pages.push(page),
                     None => {
-                        unloadable.insert(content_path);
+                        unloadable.insert(content_path.clone());
                     }
                 }
             }
-            Found::Asset(path, content_path) => match std::fs::read(&path) {
+            Found::Asset(path, content_path) => match std::fs::read(path) {
                 Ok(bytes) => assets.push(Asset {
-                    path: content_path,
+                    path: content_path.clone(),
                     bytes,
                 }),
                 Err(error) => diagnostics.push(
-                    Diagnostic::in_file(relative(root, &path), format!("cannot read: {error}"))
+                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
                         .help("check the file's permissions"),
                 ),
             },
@@ -199,7 +216,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
 }
 
 /// One file the walk of `content/` found, or a problem it met, in walk order.
-enum Found {
+pub(crate) enum Found {
     Problem(Diagnostic),
     /// `data/<stem>.toml`.
     Data(PathBuf, String),
@@ -210,21 +227,27 @@ enum Found {
 }
 
 /// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
-/// finds; reads nothing. A folder that cannot be read is an environment error.
-fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
+/// finds; reads nothing. A folder that cannot be read is an environment error. Also says
+/// whether the watcher's reports keep the result true: not when the walk met a problem or a
+/// symbolic link (a save to a link's target is reported under the target's path).
+fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)> {
     let mut found = Vec::new();
+    let mut reusable = true;
     for entry in crate::walk::below(root, content) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(WalkError::Outside { link, target }) => {
                 found.push(Found::Problem(WalkError::outside(&link, &target)));
+                reusable = false;
                 continue;
             }
             Err(WalkError::Walk(error)) => {
                 found.push(Found::Problem(walk_error(root, &error)?));
+                reusable = false;
                 continue;
             }
         };
+        reusable &= !entry.path_is_symlink();
         if !entry.file_type().is_file() {
             continue;
         }
@@ -244,7 +267,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<Vec<Found>> {
             found.push(Found::Asset(path, content_path));
         }
     }
-    Ok(found)
+    Ok((found, reusable))
 }
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.

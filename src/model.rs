@@ -21,6 +21,8 @@ pub(crate) struct Site {
     pub(crate) assets: Vec<Asset>,
     /// Index of `pages` by route.
     pub(crate) by_route: HashMap<Route, usize>,
+    /// Index of `pages` by content path: links and data name pages this way, many times a page.
+    by_path: HashMap<ContentPath, usize>,
     /// The pages directly below each route, by weight then path (indices into `pages`).
     pub(crate) children: HashMap<Route, Vec<usize>>,
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
@@ -42,10 +44,12 @@ impl Site {
         data: Data,
         assets: Vec<Asset>,
     ) -> Site {
-        let mut by_route = HashMap::new();
+        let mut by_route = HashMap::with_capacity(pages.len());
+        let mut by_path = HashMap::with_capacity(pages.len());
         let mut children: HashMap<Route, Vec<usize>> = HashMap::new();
         for (index, page) in pages.iter().enumerate() {
             by_route.entry(page.route.clone()).or_insert(index);
+            by_path.insert(page.path.clone(), index);
             if let Some(parent) = page.parent_route() {
                 children.entry(parent).or_default().push(index);
             }
@@ -63,6 +67,7 @@ impl Site {
             data,
             assets,
             by_route,
+            by_path,
             children,
             unloadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
@@ -84,10 +89,7 @@ impl Site {
     }
 
     pub(crate) fn page(&self, path: &str) -> Option<&Page> {
-        self.pages
-            .binary_search_by(|page| page.path.as_str().cmp(path))
-            .ok()
-            .map(|index| &self.pages[index])
+        self.by_path.get(path).map(|&index| &self.pages[index])
     }
 }
 

@@ -35,7 +35,8 @@ pub(crate) trait Sink: Sync {
         true
     }
 
-    /// False when files are dropped unseen (`check`), so costly ones need not be made.
+    /// False when files other than pages are dropped unseen (`check`, and `serve` rendering
+    /// changed pages first), so costly and site-wide ones need not be made.
     fn keeps_files(&self) -> bool {
         true
     }

@@ -139,6 +139,44 @@ pub(crate) fn site(
     for (path, png) in crate::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
     }
+    if sink.keeps_files() {
+        site_files(site, theme, search_index, &writer);
+    }
+    if let Some(error) = writer
+        .failure
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(error);
+    }
+    Ok(Rendered {
+        files: writer
+            .paths
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len(),
+        templates: Diagnostics(
+            merge_repeats(out)
+                .0
+                .into_iter()
+                .filter_map(|diagnostic| checked.explain(diagnostic))
+                .collect(),
+        ),
+        ids,
+        anchor_requests: std::mem::take(
+            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
+        ),
+    })
+}
+
+/// The files that come from the whole site rather than one page: the search index, static
+/// files, the sitemap, robots.txt and `_headers`. Made only for a sink that keeps them.
+fn site_files(
+    site: &Site,
+    theme: &Theme,
+    search_index: Option<crate::search::Index>,
+    writer: &Writer,
+) {
     if let Some(index) = search_index {
         writer.put(index.path, index.bytes);
     }
@@ -177,31 +215,6 @@ pub(crate) fn site(
             headers::file(&paths, theme, &styles).into_bytes(),
         );
     }
-    if let Some(error) = writer
-        .failure
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
-        return Err(error);
-    }
-    Ok(Rendered {
-        files: writer
-            .paths
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len(),
-        templates: Diagnostics(
-            merge_repeats(out)
-                .0
-                .into_iter()
-                .filter_map(|diagnostic| checked.explain(diagnostic))
-                .collect(),
-        ),
-        ids,
-        anchor_requests: std::mem::take(
-            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
-        ),
-    })
 }
 
 /// One page's render: passed over (its template is missing, already reported), or rendered, with

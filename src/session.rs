@@ -214,8 +214,7 @@ impl Session {
         {
             panic!("{message}");
         }
-        self.pages.forget(&request.changed);
-        self.pages.begin();
+        self.pages.begin(&self.options.root, &request.changed);
         let mut prepared = match build::prepare(&self.options, Some(&self.pages)) {
             Ok(prepared) => prepared,
             Err(failure) => {
@@ -439,6 +438,11 @@ impl Sink for FirstPages<'_> {
 
     fn renders(&self, path: &str) -> bool {
         self.first.contains(path) && !self.requests.cancelled()
+    }
+
+    /// Only the pages count here: the full pass that follows makes every other file.
+    fn keeps_files(&self) -> bool {
+        false
     }
 }
 

@@ -328,6 +328,10 @@ fn panic_requested(changed: &[String]) -> Option<String> {
 
 /// The paths (relative to the root, `/`-separated) of the events worth a rebuild.
 fn relevant_paths(root: &Path, events: &[DebouncedEvent]) -> Vec<String> {
+    if events.iter().any(|event| event.need_rescan()) {
+        // The watcher lost events (its queue overflowed): anything may have changed.
+        return vec!["content".to_string(), "themes".to_string()];
+    }
     let mut paths: Vec<String> = events
         .iter()
         .filter(|event| !matches!(event.kind, EventKind::Access(_)))
@@ -386,6 +390,24 @@ mod tests {
         assert_eq!(
             relevant_paths(root, &events),
             ["content/a.md", "content/phases/#1.md"]
+        );
+    }
+
+    #[test]
+    fn lost_events_rebuild_everything() {
+        use notify::event::{Flag, ModifyKind};
+        let rescan = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        let events = [
+            DebouncedEvent::new(rescan, Instant::now()),
+            DebouncedEvent::new(
+                notify::Event::new(EventKind::Modify(ModifyKind::Any))
+                    .add_path(PathBuf::from("/site/content/a.md")),
+                Instant::now(),
+            ),
+        ];
+        assert_eq!(
+            relevant_paths(Path::new("/site"), &events),
+            ["content", "themes"]
         );
     }
 }

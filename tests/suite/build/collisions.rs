@@ -10,7 +10,13 @@ const HELP: &str =
 
 #[test]
 fn a_content_file_where_a_page_is_published_names_both() {
-    let site = Site::fixture("minimal").file("content/notes/first/index.html", "<p>mine</p>\n");
+    // A link to the file left out is not reported a second time.
+    let site = Site::fixture("minimal")
+        .file("content/notes/first/index.html", "<p>mine</p>\n")
+        .file(
+            "content/linking.md",
+            "+++\ntitle = \"Linking\"\n+++\nSee [mine](notes/first/index.html).\n",
+        );
     site.run(["build"]).code(1).stderr(&format!(
         "error: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
 --> content/notes/first/index.html
