@@ -32,6 +32,7 @@ mod search;
 mod serve;
 mod session;
 mod source;
+mod store;
 mod tera_errors;
 mod theme;
 mod typography;

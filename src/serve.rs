@@ -1,8 +1,8 @@
 //! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that
-//! the very same build stages make, served from memory over HTTP, plus a WebSocket event stream
-//! (`reload`, `css`, `error`) that the injected `livereload.js` turns into reloads and an overlay.
-//! A request is only ever answered from the in-memory files: never from the filesystem, and
-//! `output/` is never touched. Connections and limits are `serve/http.rs`, answering one request
+//! the very same build stages make, served over HTTP from the preview's own store (`store.rs`),
+//! plus a WebSocket event stream (`reload`, `css`, `error`) that the injected `livereload.js`
+//! turns into reloads and an overlay. A request is only ever answered from the stored files:
+//! never from the site's folders, and `output/` is never touched. Connections and limits are `serve/http.rs`, answering one request
 //! is `serve/respond.rs`; watching is `watch.rs`, and the build process it feeds sends the files
 //! each save changed, which `publish` here applies.
 
@@ -22,8 +22,9 @@ mod respond;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
+use crate::store::{Store, Stored, StoredFile};
 use crate::watch::{self, Rebuilt};
-use crate::worker::{Delta, Outcome, unpack};
+use crate::worker::{Delta, Outcome};
 
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
@@ -55,7 +56,13 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the address the server listens on")?;
-    let live = Arc::new(Live::new(address.ip().is_loopback()));
+    let store = Store::new().with_context(|| {
+        format!(
+            "cannot create the preview's temporary file in {}; set TMPDIR to a writable folder",
+            std::env::temp_dir().display()
+        )
+    })?;
+    let live = Arc::new(Live::new(address.ip().is_loopback(), Arc::new(store)));
     let build = Arc::new(BuildOptions {
         root: root.clone(),
         ..options.build
@@ -64,9 +71,13 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let publishing = Arc::clone(&live);
     let watching = Arc::clone(&live);
     let viewing = move || watching.viewing();
-    let rebuilds = watch::start(options.poll, Arc::clone(&build), viewing, move |rebuilt| {
-        publish(&publishing, rebuilt);
-    })?;
+    let rebuilds = watch::start(
+        options.poll,
+        Arc::clone(&build),
+        Arc::clone(&live.store),
+        viewing,
+        move |rebuilt| publish(&publishing, rebuilt),
+    )?;
     rebuilds.first_build();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -151,30 +162,30 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
-/// Served files by path, `worker::pack`ed; successive builds share the files they did not change.
-pub(super) type Files = HashMap<String, Arc<Vec<u8>>>;
+/// Served files by path; successive builds share the files they did not change.
+pub(super) type Files = HashMap<String, Stored>;
 
 pub(super) struct Site {
     pub(super) files: Files,
-    /// ETags, computed at most once per file per build, on first request.
-    pub(super) etags: Mutex<HashMap<String, u64>>,
 }
 
 impl Site {
-    /// The file at `path`, packed.
-    pub(super) fn packed(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|bytes| bytes.as_slice())
+    /// Where the file at `path` is kept.
+    pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
+        self.files.get(path)
     }
 
     /// The bytes of the file at `path`.
     pub(super) fn get(&self, path: &str) -> Option<Vec<u8>> {
-        unpack(self.packed(path)?)
+        self.stored(path)?.bytes()
     }
 }
 
 /// The shared heart of the preview: the current state and the open event streams.
 pub(crate) struct Live {
     state: RwLock<Arc<State>>,
+    /// Where published files are kept.
+    store: Arc<Store>,
     /// Open event streams, each with the page it is open on (its route, as the page says);
     /// publishing and subscribing both hold this lock, so no event is missed.
     clients: Mutex<Vec<Client>>,
@@ -202,7 +213,7 @@ pub(crate) enum Published {
 }
 
 impl Live {
-    fn new(loopback_only: bool) -> Self {
+    fn new(loopback_only: bool, store: Arc<Store>) -> Self {
         // Ids start from the clock, so a page left open across a restart of `serve` reloads.
         let start = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -213,6 +224,7 @@ impl Live {
                 site: None,
                 failure: None,
             })),
+            store,
             clients: Mutex::new(Vec::new()),
             next_build: AtomicU64::new(start + 1),
             shown: AtomicBool::new(false),
@@ -226,7 +238,7 @@ impl Live {
 
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
     /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
-    pub(crate) fn publish_site(&self, delta: Delta, good: bool) -> Published {
+    pub(crate) fn publish_site(&self, delta: Delta<StoredFile>, good: bool) -> Published {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         let old = self.current();
         let mut files = match &old.site {
@@ -237,12 +249,16 @@ impl Live {
             files.remove(path);
         }
         for file in delta.files {
-            files.insert(file.path.to_string(), Arc::new(file.bytes));
+            files.insert(file.path.to_string(), file.stored);
         }
         let change = match &old.site {
             Some(site) => compare(&site.files, &files),
             None => Change::Reload,
         };
+        if let Err(error) = self.store.compact(&mut files) {
+            // The files stay where they are: only the disk they take is not given back.
+            eprintln!("warning: cannot compact the preview's temporary file: {error}");
+        }
         let (published, build, message) = match change {
             Change::None if old.failure.is_none() || !good => {
                 (Published::Unchanged, old.build, None)
@@ -258,10 +274,7 @@ impl Live {
                 (Published::Reload, build, Some(reload(build)))
             }
         };
-        let site = Arc::new(Site {
-            files,
-            etags: Mutex::new(HashMap::new()),
-        });
+        let site = Arc::new(Site { files });
         self.swap(State {
             build,
             site: Some(site),
@@ -403,10 +416,10 @@ fn compare(old: &Files, new: &Files) -> Change {
             continue; // a new stylesheet
         };
         // Packing is deterministic: the same bytes pack the same.
-        if Arc::ptr_eq(before, after) || before == after {
+        if before.hash == after.hash {
             continue;
         }
-        let (Some(before), Some(after)) = (unpack(before), unpack(after)) else {
+        let (Some(before), Some(after)) = (before.bytes(), after.bytes()) else {
             return Change::Reload;
         };
         let (Ok(before), Ok(after)) = (String::from_utf8(before), String::from_utf8(after)) else {
@@ -502,12 +515,17 @@ fn describe(changed: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::worker::pack;
+    use crate::store::pack;
 
     fn output(files: &[(&str, &str)]) -> Files {
+        static STORE: std::sync::OnceLock<Store> = std::sync::OnceLock::new();
+        let store = STORE.get_or_init(|| Store::new().expect("a temporary file"));
         files
             .iter()
-            .map(|(path, text)| (path.to_string(), Arc::new(pack(text.as_bytes()))))
+            .map(|(path, text)| {
+                let stored = store.put(&pack(text.as_bytes())).expect("stored");
+                (path.to_string(), stored)
+            })
             .collect()
     }
 

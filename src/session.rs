@@ -17,8 +17,9 @@ use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::output::{OutputFile, Sink};
 use crate::page_cache::PageCache;
 use crate::source::content_hash;
+use crate::store::pack;
 use crate::url::OutputPath;
-use crate::worker::{Delta, Outcome, Request, failed, pack, panic_message, send, send_piece};
+use crate::worker::{Delta, Outcome, Request, failed, panic_message, send, send_piece};
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
 /// pass renders no new page, so only a render that never returns (a runaway template) takes

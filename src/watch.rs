@@ -20,6 +20,7 @@ use notify_debouncer_full::{
 };
 
 use crate::build::BuildOptions;
+use crate::store::{Store, StoredFile};
 use crate::walk;
 use crate::worker::{Outcome, Report, Request, Worker};
 
@@ -37,7 +38,7 @@ pub(crate) struct Watching {
 
 /// A finished build that no newer save overtook, for the caller to publish.
 pub(crate) struct Rebuilt {
-    pub(crate) outcome: Outcome,
+    pub(crate) outcome: Outcome<StoredFile>,
     /// The saved paths that started it (relative to the root), none for the first build.
     pub(crate) changed: Vec<String>,
     pub(crate) took: Duration,
@@ -45,10 +46,12 @@ pub(crate) struct Rebuilt {
 
 /// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
 /// each burst of relevant changes, calling `post_build` with what each build reports;
-/// `viewing` names the routes browsers show, which a rebuild renders first.
+/// `viewing` names the routes browsers show, which a rebuild renders first; built files go to
+/// `store`.
 pub(crate) fn start(
     poll: bool,
     options: Arc<BuildOptions>,
+    store: Arc<Store>,
     viewing: impl Fn() -> Vec<String> + Send + 'static,
     post_build: impl FnMut(Rebuilt) + Send + 'static,
 ) -> anyhow::Result<Watching> {
@@ -124,7 +127,7 @@ pub(crate) fn start(
     let rebuilds = Rebuilds(changes_for_first);
     thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || coordinate(post_build, &viewing, &options, &sender, &messages))
+        .spawn(move || coordinate(post_build, &viewing, &options, &store, &sender, &messages))
         .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
@@ -168,6 +171,7 @@ impl Watching {
 /// The one build process and what it is working on.
 struct Builder<'a> {
     options: &'a BuildOptions,
+    store: &'a Arc<Store>,
     viewing: &'a dyn Fn() -> Vec<String>,
     sender: &'a mpsc::Sender<Message>,
     worker: Option<Worker>,
@@ -187,12 +191,14 @@ fn coordinate(
     mut post_build: impl FnMut(Rebuilt),
     viewing: &dyn Fn() -> Vec<String>,
     options: &Arc<BuildOptions>,
+    store: &Arc<Store>,
     sender: &mpsc::Sender<Message>,
     messages: &mpsc::Receiver<Message>,
 ) {
     let mut generation = 0;
     let mut builder = Builder {
         options,
+        store,
         viewing,
         sender,
         worker: None,
@@ -237,7 +243,7 @@ impl Builder<'_> {
             let report = move |report| {
                 let _ = sender.send(Message::Report(epoch, report));
             };
-            match Worker::start(self.options, report) {
+            match Worker::start(self.options, Arc::clone(self.store), report) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(error) => {
                     let message = format!("cannot start a build process: {error}");
@@ -298,7 +304,7 @@ impl Builder<'_> {
     }
 
     /// Publishes the newest request's verdict.
-    fn finish(&mut self, outcome: Outcome, post: &mut impl FnMut(Rebuilt)) {
+    fn finish(&mut self, outcome: Outcome<StoredFile>, post: &mut impl FnMut(Rebuilt)) {
         let Some(pending) = self.pending.take() else {
             return;
         };

@@ -16,51 +16,28 @@ use serde::{Deserialize, Serialize};
 use crate::build::BuildOptions;
 use crate::diagnostic::{Diagnostic, OverlayDiagnostic};
 use crate::output::OutputFile;
+use crate::store::{Store, StoredFile, unpack};
 use crate::url::OutputPath;
 
-/// Files that changed since the build process's previous frame.
-#[derive(Debug, Default)]
-pub(crate) struct Delta {
+/// Files that changed since the build process's previous frame: `OutputFile`s on the pipe,
+/// `StoredFile`s once `serve` has stored them.
+#[derive(Debug)]
+pub(crate) struct Delta<F = OutputFile> {
     /// New and changed files, sorted by path, their bytes `pack`ed.
-    pub(crate) files: Vec<OutputFile>,
+    pub(crate) files: Vec<F>,
     /// Files no longer published.
     pub(crate) removed: Vec<String>,
     /// `files` is the whole site (a new process's first build): anything else goes.
     pub(crate) complete: bool,
 }
 
-/// Deflates a file's bytes (fast level): files cross the pipe and stay in `serve`'s memory
-/// packed, a fifth of their size for HTML, so a large site is not held whole.
-pub(crate) fn pack(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::fast(),
-    );
-    let mut packed = encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .expect("deflating into memory cannot fail");
-    // Kept for as long as the file is served: no spare capacity.
-    packed.shrink_to_fit();
-    packed
-}
-
-/// The bytes `pack` packed; `None` for bytes it did not make.
-pub(crate) fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(packed.len() * 5);
-    flate2::read::DeflateDecoder::new(packed)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
-}
-
 /// What a build process reports about one request.
 #[derive(Debug)]
-pub(crate) enum Outcome {
+pub(crate) enum Outcome<F = OutputFile> {
     /// The changed pages, rendered before the rest so the browser shows them at once.
-    Shown(Delta),
+    Shown(Delta<F>),
     /// The whole site is built: every other changed file.
-    Built { delta: Delta, pages: usize },
+    Built { delta: Delta<F>, pages: usize },
     /// Problems an editor can fix, already printed to the terminal by the build process.
     Failed(Vec<OverlayDiagnostic>),
     /// The environment failed (an unreadable folder): the message.
@@ -136,9 +113,9 @@ pub(crate) fn read_request(input: &mut impl Read) -> io::Result<Option<Request>>
         .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
 }
 
-/// What the process's reader thread hands on: a frame, or the process's end.
+/// What the process's reader thread hands on: a frame, its files stored, or the process's end.
 pub(crate) enum Report {
-    Frame(u64, Outcome),
+    Frame(u64, Outcome<StoredFile>),
     Ended,
 }
 
@@ -149,10 +126,11 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    /// Starts a build process for `options`; `report` gets each frame it sends, then `Ended`,
-    /// on a thread of its own.
+    /// Starts a build process for `options`; `report` gets each frame it sends, its files put
+    /// in `store` as they arrive, then `Ended`, on a thread of its own.
     pub(crate) fn start(
         options: &BuildOptions,
+        store: Arc<Store>,
         report: impl Fn(Report) + Send + 'static,
     ) -> io::Result<Worker> {
         let mut command = Command::new(std::env::current_exe()?);
@@ -171,28 +149,24 @@ impl Worker {
         thread::Builder::new()
             .name("build-result".into())
             .spawn(move || {
-                // The files a pass sent ahead of its verdict, and that pass's generation.
-                let mut pieces: (u64, Vec<OutputFile>) = (0, Vec::new());
+                // What a pass sent ahead of its verdict: the generation, its files (stored), the
+                // link preview images among them, and why storing one failed.
+                let mut pass = Pieces::default();
                 while let Some((generation, frame)) = read_frame(&mut stdout) {
-                    if pieces.0 != generation {
-                        pieces = (generation, Vec::new());
+                    if pass.generation != generation {
+                        pass = Pieces {
+                            generation,
+                            ..Pieces::default()
+                        };
                     }
-                    let mut outcome = match frame {
-                        Frame::Piece(file) => {
-                            pieces.1.push(file);
-                            continue;
+                    match frame {
+                        Frame::Piece(file) => pass.store(&store, file),
+                        Frame::Outcome(outcome) => {
+                            let outcome = std::mem::take(&mut pass).finish(&store, outcome);
+                            pass.generation = generation;
+                            report(Report::Frame(generation, outcome));
                         }
-                        Frame::Outcome(outcome) => outcome,
-                    };
-                    if let Outcome::Built { delta, .. } = &mut outcome {
-                        delta.files.append(&mut pieces.1);
-                        delta.files.sort_by(|a, b| a.path.cmp(&b.path));
                     }
-                    pieces.1.clear();
-                    if let Outcome::Shown(delta) | Outcome::Built { delta, .. } = &outcome {
-                        keep_previews(delta);
-                    }
-                    report(Report::Frame(generation, outcome));
                 }
                 report(Report::Ended);
             })?;
@@ -213,6 +187,73 @@ impl Worker {
     /// Reaps a process that has ended.
     pub(crate) fn finish(mut self) {
         let _ = self.child.wait();
+    }
+}
+
+/// A pass's files, stored as they arrive, until its verdict.
+#[derive(Default)]
+struct Pieces {
+    generation: u64,
+    files: Vec<StoredFile>,
+    previews: Vec<Preview>,
+    failed: Option<io::Error>,
+}
+
+impl Pieces {
+    fn store(&mut self, store: &Store, file: OutputFile) {
+        if file.path.starts_with(crate::url::OG_IMAGE_FOLDER)
+            && let Some(bytes) = unpack(&file.bytes)
+        {
+            self.previews.push((file.path.to_string(), Arc::new(bytes)));
+        }
+        if self.failed.is_some() {
+            return;
+        }
+        match store.put(&file.bytes) {
+            Ok(stored) => self.files.push(StoredFile {
+                path: file.path,
+                stored,
+            }),
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    /// The verdict with every file of the pass stored, sorted by path.
+    fn finish(mut self, store: &Store, outcome: Outcome) -> Outcome<StoredFile> {
+        let stored = |delta: Delta, pieces: &mut Self| {
+            for file in delta.files {
+                pieces.store(store, file);
+            }
+            if let Some(error) = &pieces.failed {
+                return Err(format!(
+                    "cannot keep the preview's files in {}: {error}; free some space there or \
+                     set TMPDIR to another folder",
+                    std::env::temp_dir().display()
+                ));
+            }
+            keep_previews(delta.complete, &delta.removed, &pieces.previews);
+            let mut files = std::mem::take(&mut pieces.files);
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            Ok(Delta {
+                files,
+                removed: delta.removed,
+                complete: delta.complete,
+            })
+        };
+        match outcome {
+            Outcome::Shown(delta) => {
+                stored(delta, &mut self).map_or_else(Outcome::Environment, Outcome::Shown)
+            }
+            Outcome::Built { delta, pages } => {
+                stored(delta, &mut self).map_or_else(Outcome::Environment, |delta| Outcome::Built {
+                    delta,
+                    pages,
+                })
+            }
+            Outcome::Failed(diagnostics) => Outcome::Failed(diagnostics),
+            Outcome::Environment(message) => Outcome::Environment(message),
+            Outcome::Internal(message) => Outcome::Internal(message),
+        }
     }
 }
 
@@ -256,19 +297,16 @@ fn previews() -> &'static Mutex<Vec<Preview>> {
     PREVIEWS.get_or_init(Mutex::default)
 }
 
-fn keep_previews(delta: &Delta) {
+/// Applies a pass's changes to the link preview images: `complete` replaces them all.
+fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
     let mut previews = previews().lock().unwrap_or_else(PoisonError::into_inner);
-    if delta.complete {
+    if complete {
         previews.clear();
     }
-    previews.retain(|(path, _)| !delta.removed.contains(path));
-    for file in &delta.files {
-        if file.path.starts_with(crate::url::OG_IMAGE_FOLDER)
-            && let Some(bytes) = unpack(&file.bytes)
-        {
-            previews.retain(|(path, _)| path.as_str() != file.path.as_str());
-            previews.push((file.path.to_string(), Arc::new(bytes)));
-        }
+    previews.retain(|(path, _)| !removed.contains(path));
+    for (drawn_path, bytes) in drawn {
+        previews.retain(|(path, _)| path != drawn_path);
+        previews.push((drawn_path.clone(), Arc::clone(bytes)));
     }
 }
 
@@ -479,8 +517,9 @@ mod tests {
         assert!(decode(&bytes[..bytes.len() - 1]).is_none(), "a cut frame");
         assert!(decode(b"").is_none());
         let shown = encode(&Outcome::Shown(Delta {
+            files: Vec::new(),
+            removed: Vec::new(),
             complete: true,
-            ..Delta::default()
         }));
         let Some(Outcome::Shown(delta)) = decode(&shown) else {
             panic!("not decoded");
@@ -508,16 +547,6 @@ mod tests {
             panic!("not read");
         };
         assert_eq!(message, "gone");
-    }
-
-    #[test]
-    fn packed_bytes_unpack_to_themselves() {
-        let page = b"<li><a href=\"../p1/\">Page 1</a></li>".repeat(1000);
-        let packed = pack(&page);
-        assert!(packed.len() * 10 < page.len(), "{} bytes", packed.len());
-        assert_eq!(unpack(&packed).expect("unpacks"), page);
-        assert_eq!(unpack(&pack(b"")).expect("unpacks"), b"");
-        assert!(unpack(b"\xff\xff not deflate").is_none());
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! decoded once and only ever used as a key into the in-memory files: nothing here reads the
 //! filesystem. Event streams and limits are `http.rs`.
 
-use std::sync::PoisonError;
-
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{self, HeaderValue};
@@ -12,7 +10,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
 use super::http::Reply;
-use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, Site, State};
+use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, State};
 use crate::source::content_hash;
 use crate::url::{Generated, OutputPath, Route};
 
@@ -80,9 +78,14 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
         Some(route) => OutputPath::page(&route).to_string(),
         None => target.path.clone(),
     };
-    if let Some(packed) = site.packed(&key) {
-        let mut etag = format!("\"{:016x}", site.etag(&key, packed));
-        let found = site.get(&key).unwrap_or_default();
+    if let Some(stored) = site.stored(&key) {
+        let mut etag = format!("\"{:016x}", stored.hash);
+        let Some(found) = stored.bytes() else {
+            return text(
+                500,
+                "500: the preview cannot read its temporary file back; restart `sre-guide serve`\n",
+            );
+        };
         let bytes = if key.ends_with(".html") {
             // The page carries the build id, so its ETag must too.
             etag.push_str(&format!("-{}", state.build));
@@ -96,7 +99,7 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     let folder = Route::requested(&format!("{}/", target.path));
     if !target.path.is_empty()
         && !target.path.ends_with('/')
-        && folder.is_some_and(|route| site.packed(&OutputPath::page(&route)).is_some())
+        && folder.is_some_and(|route| site.stored(&OutputPath::page(&route)).is_some())
     {
         // Relative, so it stays right behind a proxy that serves the site under a subpath.
         let last = target.raw_path.rsplit('/').next().unwrap_or_default();
@@ -115,15 +118,6 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
             &[("content-type", "text/html; charset=utf-8")],
         ),
         None => text(404, "404 not found\n"),
-    }
-}
-
-impl Site {
-    fn etag(&self, key: &str, bytes: &[u8]) -> u64 {
-        let mut etags = self.etags.lock().unwrap_or_else(PoisonError::into_inner);
-        *etags
-            .entry(key.to_string())
-            .or_insert_with(|| content_hash(bytes))
     }
 }
 
