@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::model::{Asset, LevelRef, Page, PageRef, Site};
+use crate::source::Span;
 use crate::theme::Theme;
 use crate::url::{ContentPath, Generated, OutputPath};
 
@@ -23,6 +24,9 @@ pub(crate) struct CheckedSite {
     left_out: BTreeSet<String>,
     /// Content files left out because another file is published at their path (reported).
     clashing_assets: BTreeSet<ContentPath>,
+    /// Levels taken off pages because the ladder lacks them (reported), by page index: put
+    /// back by `into_site`, so `serve` remembers each page as its file says.
+    unknown_levels: Vec<(usize, (String, Span))>,
 }
 
 impl CheckedSite {
@@ -30,9 +34,14 @@ impl CheckedSite {
         &self.site
     }
 
-    /// The site itself, when nothing else holds it (`serve` keeps its pages for the next build).
+    /// The site itself as loaded, when nothing else holds it (`serve` keeps its pages for the
+    /// next build).
     pub(crate) fn into_site(self) -> Option<Site> {
-        Arc::try_unwrap(self.site).ok()
+        let mut site = Arc::try_unwrap(self.site).ok()?;
+        for (index, level) in self.unknown_levels {
+            site.pages[index].front.level = Some(level);
+        }
+        Some(site)
     }
 
     /// Content files left out for a clash (reported): links to them are not reported again.
@@ -149,9 +158,10 @@ pub(crate) fn site(
             out.push(diagnostic);
         }
     }
-    for index in unknown_levels {
-        site.pages[index].front.level = None;
-    }
+    let unknown_levels = unknown_levels
+        .into_iter()
+        .filter_map(|index| Some((index, site.pages[index].front.level.take()?)))
+        .collect();
     let mut left_out: BTreeSet<String> = site.unloadable.iter().map(ContentPath::in_site).collect();
     for diagnostic in found.0.iter().chain(&out.0) {
         let path = diagnostic.path();
@@ -164,6 +174,7 @@ pub(crate) fn site(
         unrendered,
         left_out,
         clashing_assets,
+        unknown_levels,
     };
     (checked, out)
 }

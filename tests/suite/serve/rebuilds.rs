@@ -188,6 +188,26 @@ fn template_and_data_problems_reach_the_overlay_too() {
 }
 
 #[test]
+fn a_problem_stays_reported_when_another_file_is_saved() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let events = preview.events("");
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\nweight = 1\n[extra]\nlevel = \"nope\"\n+++\nHello.\n",
+    );
+    let error = events.wait("error");
+    assert!(error.contains("content/docs/first.md"), "{error}");
+    // The build process remembers the unchanged page as its file says, level and all.
+    site.write(
+        "content/docs/second.md",
+        "+++\ntitle = \"Second\"\n+++\nEdited.\n",
+    );
+    let again = events.wait("error");
+    assert!(again.contains("level `nope`"), "{again}");
+}
+
+#[test]
 fn a_killed_serve_leaves_no_build_running() {
     let site = site();
     let mut preview = Preview::start(&site);
