@@ -6,16 +6,18 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::source::content_hash;
 use crate::url::OutputPath;
 
-/// One temporary file of packed files.
+/// One temporary file of packed files, read and written at given offsets (never through a
+/// shared cursor), so requests read it side by side.
 pub(crate) struct Pack {
-    /// The file and its length; one lock, so a write and a read never interleave their seeks.
-    file: Mutex<(File, u64)>,
+    file: File,
+    /// Its length: where the next file goes.
+    end: Mutex<u64>,
 }
 
 /// A file in a pack.
@@ -78,20 +80,20 @@ impl Store {
 impl Pack {
     fn new() -> io::Result<Arc<Pack>> {
         Ok(Arc::new(Pack {
-            file: Mutex::new((tempfile::tempfile()?, 0)),
+            file: tempfile::tempfile()?,
+            end: Mutex::new(0),
         }))
     }
 
     fn len(&self) -> u64 {
-        lock(&self.file).1
+        *lock(&self.end)
     }
 
     fn append(self: &Arc<Self>, packed: &[u8]) -> io::Result<Stored> {
-        let mut file = lock(&self.file);
-        let offset = file.1;
-        file.0.seek(SeekFrom::Start(offset))?;
-        file.0.write_all(packed)?;
-        file.1 += packed.len() as u64;
+        let mut end = lock(&self.end);
+        let offset = *end;
+        write_at(&self.file, packed, offset)?;
+        *end += packed.len() as u64;
         Ok(Stored {
             pack: Arc::clone(self),
             offset,
@@ -104,13 +106,9 @@ impl Pack {
 impl Stored {
     /// The packed bytes.
     pub(crate) fn packed(&self) -> io::Result<Vec<u8>> {
-        let mut file = lock(&self.pack.file);
-        file.0.seek(SeekFrom::Start(self.offset))?;
-        let mut bytes = Vec::with_capacity(self.len as usize);
-        (&mut file.0).take(self.len).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 != self.len {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
+        let len = usize::try_from(self.len).map_err(|_| io::ErrorKind::OutOfMemory)?;
+        let mut bytes = vec![0; len];
+        read_at(&self.pack.file, &mut bytes, self.offset)?;
         Ok(bytes)
     }
 
@@ -143,6 +141,44 @@ pub(crate) fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
         .read_to_end(&mut bytes)
         .ok()?;
     Some(bytes)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut bytes: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, bytes, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            read => {
+                bytes = &mut bytes[read..];
+                offset += read as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn write_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_write(file, bytes, offset)? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            written => {
+                bytes = &bytes[written..];
+                offset += written as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
