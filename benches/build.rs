@@ -1,9 +1,10 @@
 //! The build benchmark: generates sites of 1,000, 10,000 and 50,000 pages (`corpus.rs`) and builds
-//! each with three tools, runs interleaved so a shared machine's noise hits all alike: sre-guide
-//! (the release binary), the floor (`floor.rs`: read + pulldown-cmark + write of the same files on
-//! every core, no templates) and Hugo when installed. Reports per tool the median wall time,
-//! pages/s, CPU time and CPU ÷ wall, peak RSS and output size, then sre-guide ÷ floor and
-//! sre-guide ÷ Hugo.
+//! each with four tools, runs interleaved so a shared machine's noise hits all alike: sre-guide
+//! (the release binary), `lean` (the same binary and pages with a theme that shows the page and
+//! nothing else, no sibling list), the floor (`floor.rs`: read + pulldown-cmark + write of the
+//! same files on every core, no templates) and Hugo when installed. Reports per tool the median
+//! wall time, pages/s, CPU time and CPU ÷ wall, peak RSS and output size, then sre-guide ÷ floor,
+//! sre-guide ÷ Hugo and lean ÷ floor.
 //!
 //! Run: `cargo bench --bench build` (peak RSS needs /usr/bin/time: `apt-get install time`; optional
 //! Hugo: `apt-get install hugo`). `SRE_GUIDE_BENCH_SIZES=1000,10000` picks the sizes,
@@ -215,6 +216,12 @@ fn tools(dir: &Path, binary: &Path, hugo: Option<&Path>) -> Vec<Tool> {
             output: dir.join("output"),
         },
         Tool {
+            name: "lean",
+            program: binary.to_path_buf(),
+            args: vec!["build".into(), "--root".into(), path("lean")],
+            output: dir.join("lean/output"),
+        },
+        Tool {
             name: "floor",
             program: std::env::current_exe().expect("the bench's own path"),
             args: vec![FLOOR_ARG.into(), path("content"), path("floor")],
@@ -376,21 +383,27 @@ fn report(pages: usize, tools: &[Tool], measured: &[Measured]) {
             result.output_bytes as f64 / 1e6,
         );
     }
-    let Some(Some(ours)) = summaries.first() else {
-        return;
+    let summary = |name: &str| {
+        let index = tools.iter().position(|tool| tool.name == name)?;
+        summaries[index].as_ref()
     };
-    for (tool, summary) in tools.iter().zip(&summaries).skip(1) {
-        let Some(theirs) = summary else { continue };
+    for (ours, theirs) in [
+        ("sre-guide", "floor"),
+        ("sre-guide", "hugo"),
+        ("lean", "floor"),
+    ] {
+        let (Some(a), Some(b)) = (summary(ours), summary(theirs)) else {
+            continue;
+        };
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-        let rss = match (ours.peak_kb, theirs.peak_kb) {
+        let rss = match (a.peak_kb, b.peak_kb) {
             (Some(a), Some(b)) => format!(", peak RSS {:.2}×", a as f64 / b as f64),
             _ => String::new(),
         };
         println!(
-            "  sre-guide ÷ {:<5}  wall {:.2}×, CPU {:.2}×{rss}",
-            tool.name,
-            ratio(ours.wall, theirs.wall),
-            ratio(ours.cpu, theirs.cpu),
+            "  {ours} ÷ {theirs:<5}  wall {:.2}×, CPU {:.2}×{rss}",
+            ratio(a.wall, b.wall),
+            ratio(a.cpu, b.cpu),
         );
     }
 }

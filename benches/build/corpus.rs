@@ -1,7 +1,9 @@
 //! The benchmark corpus: a site of N pages in sections of at most 1,000 pages (each page ~830
 //! words with h2/h3 headings, a table, a task list, a blockquote and links to three other pages),
-//! written once for sre-guide (`content/`, `themes/bench/`) and once for Hugo (`hugo/`). Same
-//! seed, same bytes on every run; it writes only below the folder it is given.
+//! written once for sre-guide (`content/`, `themes/bench/`) and once for Hugo (`hugo/`); and the
+//! same pages again (hard links) in `lean/` with a theme that shows a page and nothing else, to
+//! compare like with like against the floor. Same seed, same bytes on every run; it writes only
+//! below the folder it is given.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -218,6 +220,7 @@ pub(crate) fn generate(dir: &Path, pages: usize) -> Corpus {
     .expect("site.toml");
     write_sre_guide_theme(&dir.join("themes/bench"));
     write_hugo_site(&dir.join("hugo"));
+    write_lean_site(dir);
     Corpus {
         sections,
         words_per_page: words / pages.max(1),
@@ -293,6 +296,66 @@ fn write_sre_guide_theme(dir: &Path) {
 {% endblock content %}
 "##,
             ),
+            (
+                "templates/404.html",
+                "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n",
+            ),
+            (
+                "static/style.css",
+                "body { max-width: 40rem; margin: auto; }\n",
+            ),
+        ],
+    );
+}
+
+/// `lean/`: the same content (hard-linked, copied where links are not possible) and a theme whose
+/// page is the floor's work in a page shell: title, description, stylesheet, the Markdown.
+fn write_lean_site(dir: &Path) {
+    let lean = dir.join("lean");
+    for entry in walkdir::WalkDir::new(dir.join("content")) {
+        let entry = entry.expect("walk the content");
+        let relative = entry.path().strip_prefix(dir).expect("below the folder");
+        let to = lean.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to).expect("mkdir");
+        } else if relative != Path::new("content/site.toml") {
+            fs::hard_link(entry.path(), &to)
+                .or_else(|_| fs::copy(entry.path(), &to).map(drop))
+                .expect("link a page");
+        }
+    }
+    fs::write(
+        lean.join("content/site.toml"),
+        "title = \"Benchmark\"\nbase_url = \"https://bench.example/\"\ntheme = \"lean\"\n",
+    )
+    .expect("site.toml");
+    let shell = |body: &str| {
+        format!(
+            r#"<!DOCTYPE html>
+<html lang="{{{{ site.language }}}}">
+<head>
+<meta charset="utf-8">
+<title>{{{{ page.title }}}} · {{{{ site.title }}}}</title>
+<meta name="description" content="{{{{ page.description }}}}">
+<link rel="stylesheet" href="{{{{ asset(path='style.css') }}}}">
+</head>
+<body>
+<main>
+<h1>{{{{ page.title }}}}</h1>
+{body}
+</main>
+</body>
+</html>
+"#
+        )
+    };
+    let page = shell("{{ page.content | safe }}");
+    let section = shell("{{ page.content | safe }}");
+    write_files(
+        &lean.join("themes/lean"),
+        &[
+            ("templates/page.html", &page),
+            ("templates/section.html", &section),
             (
                 "templates/404.html",
                 "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n",
