@@ -6,7 +6,7 @@
 //! timed on the same edits, interleaved with ours. Also `serve`'s RSS (with its build process)
 //! after start, after the timed edits and after `SRE_GUIDE_RELOAD_SAVES` more saves (default 50),
 //! beside `build`'s peak. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
-//! number of timed edits per site (default 21; 7 from 10,000 pages). Prints medians and spreads.
+//! number of timed edits per site (default 21; 15 from 10,000 pages). Prints medians and spreads.
 //! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
 //! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
 
@@ -73,7 +73,7 @@ fn main() {
         bench_size(
             site.path(),
             pages,
-            runs.unwrap_or(if pages >= 10_000 { 7 } else { 21 }),
+            runs.unwrap_or(if pages >= 10_000 { 15 } else { 21 }),
             saves,
             hugo,
         );

@@ -56,9 +56,9 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the address the server listens on")?;
-    let store = Store::new().with_context(|| {
-        format!(
-            "cannot create the preview's temporary file in {}; set TMPDIR to a writable folder",
+    let store = Store::new().map_err(|error| {
+        anyhow!(
+            "cannot create the preview's temporary file in {} ({error}); set TMPDIR to a writable folder",
             std::env::temp_dir().display()
         )
     })?;

@@ -482,6 +482,29 @@ fn a_port_in_use_is_an_error_naming_the_port() {
 }
 
 #[test]
+fn a_temp_folder_that_cannot_be_written_is_an_error_naming_it() {
+    let site = site();
+    let missing = site.path("no-such-folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .env("TMPDIR", &missing)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run serve");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot create the preview's temporary file in {} (",
+            missing.display()
+        )) && stderr.ends_with("); set TMPDIR to a writable folder\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_bind_beyond_loopback_warns() {
     let site = site();
     let preview = Preview::start_with(&site, &["--bind", "0.0.0.0"]);
