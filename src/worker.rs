@@ -162,9 +162,15 @@ impl Worker {
                     match frame {
                         Frame::Piece(file) => pass.store(&store, file),
                         Frame::Outcome(outcome) => {
-                            let outcome = std::mem::take(&mut pass).finish(&store, outcome);
-                            pass.generation = generation;
+                            let (outcome, stored) =
+                                std::mem::take(&mut pass).finish(&store, outcome);
                             report(Report::Frame(generation, outcome));
+                            if !stored {
+                                // This process believes `serve` holds files it lost: end it,
+                                // so the next save's fresh process sends every file again.
+                                break;
+                            }
+                            pass.generation = generation;
                         }
                     }
                 }
@@ -184,9 +190,12 @@ impl Worker {
             .is_ok()
     }
 
-    /// Reaps a process that has ended.
-    pub(crate) fn finish(mut self) {
-        let _ = self.child.wait();
+    /// Reaps a process that has ended, or ends it: its reports are no longer read.
+    pub(crate) fn finish(self) {
+        let Worker { mut child, stdin } = self;
+        drop(stdin);
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
@@ -218,8 +227,9 @@ impl Pieces {
         }
     }
 
-    /// The verdict with every file of the pass stored, sorted by path.
-    fn finish(mut self, store: &Store, outcome: Outcome) -> Outcome<StoredFile> {
+    /// The verdict with every file of the pass stored, sorted by path; false when a file could
+    /// not be stored (the verdict then says why).
+    fn finish(mut self, store: &Store, outcome: Outcome) -> (Outcome<StoredFile>, bool) {
         let stored = |delta: Delta, pieces: &mut Self| {
             for file in delta.files {
                 pieces.store(store, file);
@@ -240,7 +250,7 @@ impl Pieces {
                 complete: delta.complete,
             })
         };
-        match outcome {
+        let outcome = match outcome {
             Outcome::Shown(delta) => {
                 stored(delta, &mut self).map_or_else(Outcome::Environment, Outcome::Shown)
             }
@@ -253,7 +263,8 @@ impl Pieces {
             Outcome::Failed(diagnostics) => Outcome::Failed(diagnostics),
             Outcome::Environment(message) => Outcome::Environment(message),
             Outcome::Internal(message) => Outcome::Internal(message),
-        }
+        };
+        (outcome, self.failed.is_none())
     }
 }
 
