@@ -29,6 +29,15 @@
         });
       });
     },
+    // This page is as it was; other files changed. Reload only if it loaded one of them.
+    changed: function (m) {
+      var root = new URL("..", me.src), loaded = {};
+      performance.getEntriesByType("resource").forEach(function (r) {
+        loaded[r.name.split("#")[0].split("?")[0]] = true;
+      });
+      if (m.files.some(function (f) { return loaded[new URL(f, root).href]; })) on.reload();
+      else build = String(m.build);
+    },
     error: function (m) { show(m.diagnostics); }
   };
 

@@ -6,7 +6,7 @@
 //! is `serve/respond.rs`; watching is `watch.rs`, and the build process it feeds sends the files
 //! each save changed, which `publish` here applies.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -271,17 +271,32 @@ impl Live {
             }
             _ => {
                 let build = self.next_build.fetch_add(1, Ordering::Relaxed);
-                (Published::Reload, build, Some(reload(build)))
+                (Published::Reload, build, None)
             }
+        };
+        let catching_up = match (&old.site, &published) {
+            // Pages that did not change need not reload: each is told what did (`catch_up`).
+            (Some(site), Published::Reload) if old.failure.is_none() => {
+                Some(changed(&site.files, &files))
+            }
+            _ => None,
         };
         let site = Arc::new(Site { files });
         self.swap(State {
             build,
-            site: Some(site),
+            site: Some(Arc::clone(&site)),
             failure: if good { None } else { old.failure.clone() },
         });
-        if let Some(message) = message {
-            broadcast(&mut clients, &message);
+        match (message, catching_up) {
+            (Some(message), _) => broadcast(&mut clients, &message),
+            (None, Some(changed)) => clients.retain(|client| {
+                let event = catch_up(client.page.as_deref(), &changed, &site.files, build);
+                client.events.try_send(event.into()).is_ok()
+            }),
+            (None, None) if matches!(published, Published::Reload) => {
+                broadcast(&mut clients, &reload(build));
+            }
+            (None, None) => {}
         }
         published
     }
@@ -367,6 +382,58 @@ impl Live {
 
 fn reload(build: u64) -> String {
     serde_json::json!({ "event": "reload", "build": build }).to_string()
+}
+
+/// What a published build changed, for telling each open page whether it must reload.
+struct Changed {
+    /// Every path added, removed or with other bytes.
+    paths: HashSet<String>,
+    /// Of those, the ones that are not documents: what a page may have loaded. (A page is never
+    /// made of another page's HTML.)
+    files: Vec<String>,
+}
+
+/// Most files a `changed` event names; a wider change reloads every page.
+const NAMED_FILES: usize = 64;
+
+fn changed(old: &Files, new: &Files) -> Changed {
+    let mut paths: HashSet<String> = old
+        .keys()
+        .filter(|path| !new.contains_key(*path))
+        .cloned()
+        .collect();
+    for (path, stored) in new {
+        if old
+            .get(path)
+            .is_none_or(|before| before.hash != stored.hash)
+        {
+            paths.insert(path.clone());
+        }
+    }
+    let mut files: Vec<String> = paths
+        .iter()
+        .filter(|path| !path.ends_with(".html"))
+        .cloned()
+        .collect();
+    files.sort();
+    Changed { paths, files }
+}
+
+/// The event that brings the page open at `page` up to date with build `build`: a reload when
+/// the page itself changed (or is no page of the site, or nobody knows which page it is), else
+/// `changed` with the other files that changed, and the page reloads only if it loaded one
+/// (`livereload.js`). A save of one page no longer reloads every open page, nor twice the page
+/// shown ahead of the rest.
+fn catch_up(page: Option<&str>, changed: &Changed, files: &Files, build: u64) -> String {
+    let own = page
+        .and_then(crate::url::Route::requested)
+        .map(|route| crate::url::OutputPath::page(&route).to_string());
+    let unchanged =
+        own.is_some_and(|own| files.contains_key(&own) && !changed.paths.contains(&own));
+    if !unchanged || changed.files.len() > NAMED_FILES {
+        return reload(build);
+    }
+    serde_json::json!({ "event": "changed", "build": build, "files": changed.files }).to_string()
 }
 
 fn broadcast(clients: &mut Vec<Client>, message: &str) {
@@ -562,6 +629,51 @@ mod tests {
         ]);
         assert_eq!(compare(&old, &new_page), Change::Reload);
         assert_eq!(compare(&new_page, &old), Change::Reload);
+    }
+
+    #[test]
+    fn only_pages_that_changed_or_loaded_a_changed_file_are_told_to_reload() {
+        let old = output(&[
+            ("index.html", "home"),
+            ("docs/first/index.html", "first"),
+            ("docs/second/index.html", "second"),
+            ("docs/pic.png", "png"),
+            ("search.1.json", "[]"),
+        ]);
+        let new = output(&[
+            ("index.html", "home"),
+            ("docs/first/index.html", "first, edited"),
+            ("docs/second/index.html", "second"),
+            ("docs/pic.png", "png"),
+            ("search.2.json", "[1]"),
+        ]);
+        let edit = changed(&old, &new);
+        let event = |page| -> serde_json::Value {
+            serde_json::from_str(&catch_up(page, &edit, &new, 7)).expect("JSON")
+        };
+        assert_eq!(event(Some("docs/first/"))["event"], "reload");
+        let second = event(Some("docs/second/"));
+        assert_eq!(second["event"], "changed");
+        assert_eq!(second["build"], 7);
+        assert_eq!(
+            second["files"],
+            serde_json::json!(["search.1.json", "search.2.json"])
+        );
+        assert_eq!(event(Some(""))["event"], "changed");
+        // Not a page of the site (the 404 page), or a page nobody named: reload.
+        assert_eq!(event(Some("nope/"))["event"], "reload");
+        assert_eq!(event(None)["event"], "reload");
+        assert_eq!(event(Some("docs/pic.png"))["event"], "reload");
+        // A change too wide to name reloads everything.
+        let many: Vec<(String, String)> = (0..=NAMED_FILES)
+            .map(|i| (format!("f{i}.png"), i.to_string()))
+            .collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let wide = changed(
+            &old,
+            &output(&[&many[..], &[("index.html", "home")]].concat()),
+        );
+        assert!(catch_up(Some(""), &wide, &new, 8).contains("reload"));
     }
 
     #[test]

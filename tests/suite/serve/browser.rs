@@ -171,17 +171,75 @@ fn twenty_tabs_and_thirty_navigations_stay_fast_and_all_follow_the_next_save() {
     walker.evaluate("history.back()", false).expect("back");
     eventually(walker, "String(window.fromCache)", "yes");
 
-    // Every open tab reacts to the next save.
+    // Every open tab follows the next save, which changes every page (the site's title is in
+    // each page's <title>).
     thread::sleep(Duration::from_millis(300));
     for tab in &tabs {
         tab.evaluate("window.beforeSave = 'here'", false)
             .expect("mark the page");
     }
+    let config = site.read("content/site.toml");
     site.write(
-        "content/docs/first.md",
-        "+++\ntitle = \"First\"\n+++\nEvery tab reloads.\n",
+        "content/site.toml",
+        &config.replace("Serve fixture", "Every tab reloads"),
     );
     for tab in &tabs {
         eventually(tab, "String(window.beforeSave)", "undefined");
     }
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn a_save_reloads_only_the_pages_it_changed_or_that_loaded_a_changed_file() {
+    let dot = |fill: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\">\
+             <rect width=\"8\" height=\"8\" fill=\"{fill}\"/></svg>\n"
+        )
+    };
+    let site = site().file("content/docs/dot.svg", dot("red")).file(
+        "content/docs/second.md",
+        "+++\ntitle = \"Second\"\n+++\nA dot: ![dot](dot.svg)\n",
+    );
+    let preview = Preview::start(&site);
+    let chrome = crate::support::chrome();
+    let open = |route: &str| {
+        let tab = chrome.browser.new_tab().expect("a tab");
+        tab.navigate_to(&format!("http://{}/{route}", preview.address))
+            .expect("navigate")
+            .wait_until_navigated()
+            .expect("loaded");
+        tab
+    };
+    let (first, second) = (open("docs/first/"), open("docs/second/"));
+    eventually(&second, "String(document.images[0].complete)", "true");
+    // Give both pages' WebSockets a moment to connect before editing.
+    thread::sleep(Duration::from_millis(300));
+    let mark = |tab: &headless_chrome::Tab| {
+        tab.evaluate("window.mark = 'here'", false)
+            .expect("mark the page");
+    };
+    let marked = "String(window.mark)";
+    let still_marked = |tab: &headless_chrome::Tab| {
+        // Time for an event that should not reload the page to arrive and be acted on.
+        thread::sleep(Duration::from_millis(700));
+        let value = tab.evaluate(marked, false).expect("evaluate").value;
+        assert_eq!(value, Some(serde_json::Value::String("here".into())));
+    };
+
+    // A page's own edit reloads it, and only it.
+    mark(&first);
+    mark(&second);
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\nweight = 1\n+++\nOnly this page changed.\n",
+    );
+    eventually(&first, "document.body.innerText", "Only this page changed.");
+    still_marked(&second);
+
+    // A file a page loaded reloads that page, not the others.
+    mark(&first);
+    site.write("content/docs/dot.svg", &dot("blue"));
+    eventually(&second, marked, "undefined");
+    still_marked(&first);
 }

@@ -207,7 +207,8 @@ fn after_every_edit_rename_and_delete_serve_and_build_agree_byte_for_byte() {
 }
 
 /// A data change alters every page: the page a browser shows is published (and reloaded)
-/// ahead of the rest, then the rest follows; both end where `build` does.
+/// ahead of the rest, then the rest follows without reloading that page again (it is told
+/// what else changed); both end where `build` does.
 #[test]
 fn the_page_a_browser_shows_is_rebuilt_first_then_the_rest() {
     let site = session_site();
@@ -216,7 +217,8 @@ fn the_page_a_browser_shows_is_rebuilt_first_then_the_rest() {
     let mut ever = BTreeSet::new();
     site.write("content/data/facts.toml", "motto = \"Page first\"\n");
     viewer.wait("reload");
-    viewer.wait("reload");
+    let rest = viewer.wait("changed");
+    assert!(rest.contains(r#""files":[]"#), "{rest}");
     assert_identical(&preview, &site, &mut ever, "a data change");
     let lines = preview.stdout_lines();
     assert_eq!(
