@@ -3,9 +3,9 @@
 //! debounce, rebuild and publish included). Sites, each copied or generated into a temp dir:
 //! this repository's guide, and the generated sites of `benches/build/corpus.rs` (1,000 and
 //! 10,000 pages; `SRE_GUIDE_BENCH_SIZES` picks others), where `hugo server` (when installed) is
-//! timed on the same edits, interleaved with ours. Also `serve`'s RSS (with its build process)
-//! after start, after the timed edits and after `SRE_GUIDE_RELOAD_SAVES` more saves (default 50),
-//! beside `build`'s peak. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
+//! timed on the same edits, interleaved with ours, each edit starting with both servers idle.
+//! Also `serve`'s RSS (with its build process) after start, after the timed edits and after
+//! `SRE_GUIDE_RELOAD_SAVES` more saves (default 50), beside `build`'s peak. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
 //! number of timed edits per site (default 21; 15 from 10,000 pages). Prints medians and spreads.
 //! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
 //! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
@@ -119,16 +119,23 @@ fn bench_size(site: &Path, pages: usize, runs: usize, saves: usize, hugo: bool) 
     let mut hugo_server = hugo.then(|| HugoServer::start(&site.join("hugo")));
     let mut ours = Timings::default();
     let mut theirs = Vec::new();
+    // Each edit starts with both servers idle: neither still finishing the other's last edit
+    // (Hugo goes on rendering and collecting garbage after it serves the page).
+    let mut pids = vec![server.child.id()];
+    pids.extend(hugo_server.as_ref().map(|hugo| hugo.child.id()));
     for run in 0..runs {
         // Turns alternate which server goes first, so a noisy moment hits both alike.
         let hugo_first = run % 2 == 1;
         if hugo_first && let Some(hugo) = &hugo_server {
+            wait_idle(&pids);
             theirs.push(hugo.edit(&site.join("hugo").join(&source), &page, run));
         }
+        wait_idle(&pids);
         let timed = measure(&mut server, site, &source, &format!("{page}/"), 1);
         ours.event.extend(timed.event);
         ours.served.extend(timed.served);
         if !hugo_first && let Some(hugo) = &hugo_server {
+            wait_idle(&pids);
             theirs.push(hugo.edit(&site.join("hugo").join(&source), &page, run));
         }
     }
@@ -160,6 +167,55 @@ fn bench_size(site: &Path, pages: usize, runs: usize, saves: usize, hugo: bool) 
         "  serve's RSS with its build process: {started_rss} MB after start, {edited_rss} MB after \
          {runs} edits, {saved_rss} MB after {saves} more saves; build's peak {build_peak}"
     );
+}
+
+/// Waits (at most 20 s) until the processes `pids` and their children use less than 2% of a
+/// core over 250 ms, from /proc.
+fn wait_idle(pids: &[u32]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut before = cpu_ticks(pids);
+    loop {
+        thread::sleep(Duration::from_millis(250));
+        let now = cpu_ticks(pids);
+        // Clock ticks are 10 ms: at most one tick in 250 ms is idle enough.
+        if now.saturating_sub(before) <= 1 || Instant::now() > deadline {
+            return;
+        }
+        before = now;
+    }
+}
+
+/// User + system clock ticks of `pids` and their direct children.
+fn cpu_ticks(pids: &[u32]) -> u64 {
+    let ticks = |pid: u32| {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Fields after the command name (which may hold spaces): utime and stime are 12th and 13th.
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        field(11) + field(12)
+    };
+    pids.iter()
+        .flat_map(|&pid| {
+            let children: Vec<u32> = fs::read_dir(format!("/proc/{pid}/task"))
+                .into_iter()
+                .flatten()
+                .filter_map(|task| fs::read_to_string(task.ok()?.path().join("children")).ok())
+                .flat_map(|list| {
+                    list.split_whitespace()
+                        .filter_map(|child| child.parse().ok())
+                        .collect::<Vec<u32>>()
+                })
+                .collect();
+            std::iter::once(pid).chain(children)
+        })
+        .map(ticks)
+        .sum()
 }
 
 /// `build`'s peak RSS on the site, from `/usr/bin/time -v` when installed.
