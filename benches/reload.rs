@@ -201,21 +201,27 @@ fn cpu_ticks(pids: &[u32]) -> u64 {
         field(11) + field(12)
     };
     pids.iter()
-        .flat_map(|&pid| {
-            let children: Vec<u32> = fs::read_dir(format!("/proc/{pid}/task"))
-                .into_iter()
-                .flatten()
-                .filter_map(|task| fs::read_to_string(task.ok()?.path().join("children")).ok())
-                .flat_map(|list| {
-                    list.split_whitespace()
-                        .filter_map(|child| child.parse().ok())
-                        .collect::<Vec<u32>>()
-                })
-                .collect();
-            std::iter::once(pid).chain(children)
-        })
+        .flat_map(|&pid| with_children(pid))
         .map(ticks)
         .sum()
+}
+
+/// `pid` and its direct children, from /proc (`serve`'s build process is a child of whichever
+/// of its threads started it).
+fn with_children(pid: u32) -> Vec<u32> {
+    let mut pids = vec![pid];
+    pids.extend(
+        fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .filter_map(|task| fs::read_to_string(task.ok()?.path().join("children")).ok())
+            .flat_map(|list| {
+                list.split_whitespace()
+                    .filter_map(|child| child.parse().ok())
+                    .collect::<Vec<u32>>()
+            }),
+    );
+    pids
 }
 
 /// `build`'s peak RSS on the site, from `/usr/bin/time -v` when installed.
@@ -542,20 +548,11 @@ impl Server {
                 })
                 .unwrap_or(0)
         };
-        let pid = self.child.id();
-        // The build process is a child of whichever thread started it.
-        let children: u64 = fs::read_dir(format!("/proc/{pid}/task"))
+        with_children(self.child.id())
             .into_iter()
-            .flatten()
-            .filter_map(|task| fs::read_to_string(task.ok()?.path().join("children")).ok())
-            .flat_map(|list| {
-                list.split_whitespace()
-                    .filter_map(|child| child.parse().ok())
-                    .collect::<Vec<u32>>()
-            })
             .map(rss_kb)
-            .sum();
-        (rss_kb(pid) + children) / 1024
+            .sum::<u64>()
+            / 1024
     }
 
     /// The names of the events arriving on a fresh live-reload stream (a WebSocket).

@@ -1,12 +1,13 @@
 //! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that
 //! the very same build stages make, served over HTTP from the preview's own store (`store.rs`),
-//! plus a WebSocket event stream (`reload`, `css`, `error`) that the injected `livereload.js`
-//! turns into reloads and an overlay. A request is only ever answered from the stored files:
-//! never from the site's folders, and `output/` is never touched. Connections and limits are `serve/http.rs`, answering one request
-//! is `serve/respond.rs`; watching is `watch.rs`, and the build process it feeds sends the files
-//! each save changed, which `publish` here applies.
+//! plus a WebSocket event stream (`reload`, `changed`, `css`, `error`) that the injected
+//! `livereload.js` turns into reloads and an overlay. A request is only ever answered from the
+//! stored files: never from the site's folders, and `output/` is never touched. Connections and
+//! limits are `serve/http.rs`, answering one request is `serve/respond.rs`; watching is
+//! `watch.rs`, and the build process it feeds sends the files each save changed, which `publish`
+//! here applies; `serve/changes.rs` decides what each open page is told.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -16,6 +17,7 @@ use anyhow::{Context, anyhow};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+mod changes;
 mod guard;
 mod http;
 mod respond;
@@ -25,6 +27,7 @@ use crate::diagnostic::OverlayDiagnostic;
 use crate::store::{Store, Stored, StoredFile};
 use crate::watch::{self, Rebuilt};
 use crate::worker::{Delta, Outcome};
+use changes::{Change, catch_up, changed, compare, reload};
 
 pub(crate) struct ServeOptions {
     pub(crate) build: BuildOptions,
@@ -251,9 +254,10 @@ impl Live {
         for file in delta.files {
             files.insert(file.path.to_string(), file.stored);
         }
-        let change = match &old.site {
-            Some(site) => compare(&site.files, &files),
-            None => Change::Reload,
+        let changed = old.site.as_ref().map(|site| changed(&site.files, &files));
+        let change = match (&old.site, &changed) {
+            (Some(site), Some(changed)) => compare(&site.files, &files, changed),
+            _ => Change::Reload,
         };
         if let Err(error) = self.store.compact(&mut files) {
             // The files stay where they are: only the disk they take is not given back.
@@ -274,13 +278,9 @@ impl Live {
                 (Published::Reload, build, None)
             }
         };
-        let catching_up = match (&old.site, &published) {
-            // Pages that did not change need not reload: each is told what did (`catch_up`).
-            (Some(site), Published::Reload) if old.failure.is_none() => {
-                Some(changed(&site.files, &files))
-            }
-            _ => None,
-        };
+        // Pages that did not change need not reload: each is told what did (`catch_up`).
+        let catching_up =
+            changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
         let site = Arc::new(Site { files });
         self.swap(State {
             build,
@@ -380,144 +380,9 @@ impl Live {
     }
 }
 
-fn reload(build: u64) -> String {
-    serde_json::json!({ "event": "reload", "build": build }).to_string()
-}
-
-/// What a published build changed, for telling each open page whether it must reload.
-struct Changed {
-    /// Every path added, removed or with other bytes.
-    paths: HashSet<String>,
-    /// Of those, the ones that are not documents: what a page may have loaded. (A page is never
-    /// made of another page's HTML.)
-    files: Vec<String>,
-}
-
-/// Most files a `changed` event names; a wider change reloads every page.
-const NAMED_FILES: usize = 64;
-
-fn changed(old: &Files, new: &Files) -> Changed {
-    let mut paths: HashSet<String> = old
-        .keys()
-        .filter(|path| !new.contains_key(*path))
-        .cloned()
-        .collect();
-    for (path, stored) in new {
-        if old
-            .get(path)
-            .is_none_or(|before| before.hash != stored.hash)
-        {
-            paths.insert(path.clone());
-        }
-    }
-    let mut files: Vec<String> = paths
-        .iter()
-        .filter(|path| !path.ends_with(".html"))
-        .cloned()
-        .collect();
-    files.sort();
-    Changed { paths, files }
-}
-
-/// The event that brings the page open at `page` up to date with build `build`: a reload when
-/// the page itself changed (or is no page of the site, or nobody knows which page it is), else
-/// `changed` with the other files that changed, and the page reloads only if it loaded one
-/// (`livereload.js`). A save of one page no longer reloads every open page, nor twice the page
-/// shown ahead of the rest.
-fn catch_up(page: Option<&str>, changed: &Changed, files: &Files, build: u64) -> String {
-    let own = page
-        .and_then(crate::url::Route::requested)
-        .map(|route| crate::url::OutputPath::page(&route).to_string());
-    let unchanged =
-        own.is_some_and(|own| files.contains_key(&own) && !changed.paths.contains(&own));
-    if !unchanged || changed.files.len() > NAMED_FILES {
-        return reload(build);
-    }
-    serde_json::json!({ "event": "changed", "build": build, "files": changed.files }).to_string()
-}
-
 fn broadcast(clients: &mut Vec<Client>, message: &str) {
     let message: Arc<str> = message.into();
     clients.retain(|client| client.events.try_send(Arc::clone(&message)).is_ok());
-}
-
-/// How a new build differs from the one served.
-#[derive(Debug, PartialEq)]
-enum Change {
-    None,
-    /// Only stylesheets changed (and, with them, their fingerprinted names in the pages).
-    Css(Vec<CssChange>),
-    Reload,
-}
-
-#[derive(Debug, PartialEq, Serialize)]
-struct CssChange {
-    from: String,
-    to: String,
-}
-
-fn compare(old: &Files, new: &Files) -> Change {
-    let gone = old.keys().filter(|path| !new.contains_key(*path));
-    let mut added: Vec<&String> = new.keys().filter(|path| !old.contains_key(*path)).collect();
-    added.sort();
-    let mut changes = Vec::new();
-    for path in added {
-        let stem = css_stem(path);
-        let from = gone
-            .clone()
-            .find(|gone| stem.is_some() && css_stem(gone) == stem);
-        match from {
-            Some(from) => changes.push(CssChange {
-                from: from.clone(),
-                to: path.clone(),
-            }),
-            None => return Change::Reload,
-        }
-    }
-    if gone.count() != changes.len() {
-        return Change::Reload;
-    }
-    // Every other file must be the old one with the stylesheet names replaced.
-    for (path, after) in new {
-        let Some(before) = old.get(path) else {
-            continue; // a new stylesheet
-        };
-        // Packing is deterministic: the same bytes pack the same.
-        if before.hash == after.hash {
-            continue;
-        }
-        let (Some(before), Some(after)) = (before.bytes(), after.bytes()) else {
-            return Change::Reload;
-        };
-        let (Ok(before), Ok(after)) = (String::from_utf8(before), String::from_utf8(after)) else {
-            return Change::Reload;
-        };
-        if path.ends_with(".css") || changes.is_empty() {
-            return Change::Reload;
-        }
-        let renamed = changes.iter().fold(before.to_string(), |text, change| {
-            text.replace(basename(&change.from), basename(&change.to))
-        });
-        if renamed != *after {
-            return Change::Reload;
-        }
-    }
-    if changes.is_empty() {
-        Change::None
-    } else {
-        Change::Css(changes)
-    }
-}
-
-/// `static/style.1a2b3c4d.css` → `static/style`: a stylesheet's name without its fingerprint.
-fn css_stem(path: &str) -> Option<&str> {
-    let name = path.strip_suffix(".css")?;
-    let (stem, hash) = name.rsplit_once('.')?;
-    hash.bytes().all(|b| b.is_ascii_hexdigit()).then_some(stem)
-}
-
-fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Serves a build's outcome and prints one line (or the diagnostics).
@@ -582,99 +447,6 @@ fn describe(changed: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::pack;
-
-    fn output(files: &[(&str, &str)]) -> Files {
-        static STORE: std::sync::OnceLock<Store> = std::sync::OnceLock::new();
-        let store = STORE.get_or_init(|| Store::new().expect("a temporary file"));
-        files
-            .iter()
-            .map(|(path, text)| {
-                let stored = store.put(&pack(text.as_bytes())).expect("stored");
-                (path.to_string(), stored)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_stylesheet_change_alone_is_a_css_swap() {
-        let old = output(&[
-            ("index.html", r#"<link href="static/style.11111111.css">"#),
-            ("static/style.11111111.css", "a{}"),
-        ]);
-        let new = output(&[
-            ("index.html", r#"<link href="static/style.22222222.css">"#),
-            ("static/style.22222222.css", "b{}"),
-        ]);
-        assert_eq!(
-            compare(&old, &new),
-            Change::Css(vec![CssChange {
-                from: "static/style.11111111.css".into(),
-                to: "static/style.22222222.css".into(),
-            }])
-        );
-        assert_eq!(compare(&old, &old), Change::None);
-        let also_text = output(&[
-            (
-                "index.html",
-                r#"<link href="static/style.22222222.css"> new"#,
-            ),
-            ("static/style.22222222.css", "b{}"),
-        ]);
-        assert_eq!(compare(&old, &also_text), Change::Reload);
-        let new_page = output(&[
-            ("index.html", r#"<link href="static/style.11111111.css">"#),
-            ("static/style.11111111.css", "a{}"),
-            ("faq/index.html", ""),
-        ]);
-        assert_eq!(compare(&old, &new_page), Change::Reload);
-        assert_eq!(compare(&new_page, &old), Change::Reload);
-    }
-
-    #[test]
-    fn only_pages_that_changed_or_loaded_a_changed_file_are_told_to_reload() {
-        let old = output(&[
-            ("index.html", "home"),
-            ("docs/first/index.html", "first"),
-            ("docs/second/index.html", "second"),
-            ("docs/pic.png", "png"),
-            ("search.1.json", "[]"),
-        ]);
-        let new = output(&[
-            ("index.html", "home"),
-            ("docs/first/index.html", "first, edited"),
-            ("docs/second/index.html", "second"),
-            ("docs/pic.png", "png"),
-            ("search.2.json", "[1]"),
-        ]);
-        let edit = changed(&old, &new);
-        let event = |page| -> serde_json::Value {
-            serde_json::from_str(&catch_up(page, &edit, &new, 7)).expect("JSON")
-        };
-        assert_eq!(event(Some("docs/first/"))["event"], "reload");
-        let second = event(Some("docs/second/"));
-        assert_eq!(second["event"], "changed");
-        assert_eq!(second["build"], 7);
-        assert_eq!(
-            second["files"],
-            serde_json::json!(["search.1.json", "search.2.json"])
-        );
-        assert_eq!(event(Some(""))["event"], "changed");
-        // Not a page of the site (the 404 page), or a page nobody named: reload.
-        assert_eq!(event(Some("nope/"))["event"], "reload");
-        assert_eq!(event(None)["event"], "reload");
-        assert_eq!(event(Some("docs/pic.png"))["event"], "reload");
-        // A change too wide to name reloads everything.
-        let many: Vec<(String, String)> = (0..=NAMED_FILES)
-            .map(|i| (format!("f{i}.png"), i.to_string()))
-            .collect();
-        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let wide = changed(
-            &old,
-            &output(&[&many[..], &[("index.html", "home")]].concat()),
-        );
-        assert!(catch_up(Some(""), &wide, &new, 8).contains("reload"));
-    }
 
     #[test]
     fn the_cause_names_the_first_path_and_counts_the_rest() {
