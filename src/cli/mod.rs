@@ -55,9 +55,9 @@ enum Command {
         #[arg(short = 'D', long)]
         drafts: bool,
     },
-    /// Internal: one build for `serve`, in a process it can stop (see src/worker.rs).
+    /// Internal: the build process `serve` starts and talks to (see src/serve/build_process/).
     #[command(hide = true)]
-    ServeBuild {
+    BuildProcess {
         #[arg(long)]
         root: PathBuf,
         #[arg(long)]
@@ -168,7 +168,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(failure) => report(failure, ""),
             }
         }
-        Command::ServeBuild { root, drafts } => {
+        Command::BuildProcess { root, drafts } => {
             build_process::process::build_process(BuildOptions {
                 root,
                 base_url: None,

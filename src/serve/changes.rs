@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::Files;
+use crate::serve::store::Files;
 
 pub(super) fn reload(build: u64) -> String {
     serde_json::json!({ "event": "reload", "build": build }).to_string()

@@ -30,6 +30,9 @@ pub(crate) struct Stored {
     pub(crate) hash: u64,
 }
 
+/// Served files by path; successive builds share the files they did not change.
+pub(crate) type Files = HashMap<String, Stored>;
+
 /// A published file and where it is kept.
 pub(crate) struct StoredFile {
     pub(crate) path: OutputPath,

@@ -1,15 +1,12 @@
-//! Rebuilding on save. In: the site root's `content/` and `themes/` folders, watched recursively
+//! Watching for saves. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
-//! files are seen). Out: one request per burst of edits to the build process (`worker.rs`),
-//! which stays alive across saves; what it reports is handed to the caller's `post_build` (as
-//! mdBook's `rebuild_on_change`). Files the build's walk skips (`walk::is_site_path`: dotfiles,
-//! editor temp files) and access events never trigger one; nothing here writes a file or
-//! answers a request.
+//! files are seen). Out: each burst of relevant changes, as paths relative to the root, handed
+//! to the rebuild coordinator (`build_process/coordinate.rs`). Files the build's walk skips
+//! (`walk::is_site_path`: dotfiles, editor temp files) and access events never count; nothing
+//! here builds, writes a file or answers a request.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use notify_debouncer_full::notify::{
@@ -19,10 +16,8 @@ use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
-use crate::build::BuildOptions;
 use crate::load::walk;
-use crate::serve::build_process::client::{Outcome, Report, Request, Worker};
-use crate::serve::store::{Store, StoredFile};
+use crate::serve::build_process::coordinate::{Rebuilds, dedup_keeping_order};
 
 /// How long a path must stay quiet before its events are delivered. Editors save in a burst of
 /// events within a few milliseconds; this is short enough to keep a reload well under 100 ms.
@@ -33,29 +28,12 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// Keeps the watcher running; watching stops when it is dropped.
 pub(crate) struct Watching {
     _debouncer: Box<dyn Send>,
-    rebuilds: Rebuilds,
 }
 
-/// A finished build that no newer save overtook, for the caller to publish.
-pub(crate) struct Rebuilt {
-    pub(crate) outcome: Outcome<StoredFile>,
-    /// The saved paths that started it (relative to the root), none for the first build.
-    pub(crate) changed: Vec<String>,
-    pub(crate) took: Duration,
-}
-
-/// Watches `content/` and `themes/` below the root and rebuilds (on a thread of its own) after
-/// each burst of relevant changes, calling `post_build` with what each build reports;
-/// `viewing` names the routes browsers show, which a rebuild renders first; built files go to
-/// `store`.
-pub(crate) fn start(
-    poll: bool,
-    options: Arc<BuildOptions>,
-    store: Arc<Store>,
-    viewing: impl Fn() -> Vec<String> + Send + 'static,
-    post_build: impl FnMut(Rebuilt) + Send + 'static,
-) -> anyhow::Result<Watching> {
-    let root = options.root.clone();
+/// Watches `content/` and `themes/` below `root` and hands each burst of relevant changes to
+/// `rebuilds`; `poll` watches by polling instead of OS notifications.
+pub(crate) fn start(poll: bool, root: &Path, rebuilds: Rebuilds) -> anyhow::Result<Watching> {
+    let root = root.to_path_buf();
     let folders: Vec<PathBuf> = ["content", "themes"]
         .iter()
         .map(|folder| root.join(folder))
@@ -67,14 +45,12 @@ pub(crate) fn start(
             root.display()
         );
     }
-    let (sender, messages) = mpsc::channel::<Message>();
-    let (changes, changes_for_first) = (sender.clone(), sender.clone());
     let handler_root = root.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
             let paths = relevant_paths(&handler_root, &events);
             if !paths.is_empty() {
-                let _ = changes.send(Message::Changed(paths, None));
+                rebuilds.changed(paths);
             }
         }
         Err(errors) => {
@@ -124,212 +100,9 @@ pub(crate) fn start(
         }
         Box::new(debouncer)
     };
-    let rebuilds = Rebuilds(changes_for_first);
-    thread::Builder::new()
-        .name("rebuild".into())
-        .spawn(move || coordinate(post_build, &viewing, &options, &store, &sender, &messages))
-        .context("cannot start the rebuild thread")?;
     Ok(Watching {
         _debouncer: debouncer,
-        rebuilds,
     })
-}
-
-/// What the rebuild coordinator hears: a burst of saves (empty for the first build, with a
-/// channel to say when it is published), or what the build process `epoch` reported.
-enum Message {
-    Changed(Vec<String>, Option<mpsc::Sender<()>>),
-    Report(u64, Report),
-}
-
-/// The newest request, until the build process has finished it.
-struct Pending {
-    generation: u64,
-    /// Its saves, and those of the requests it overtook.
-    changed: Vec<String>,
-    started: Instant,
-    first: Option<mpsc::Sender<()>>,
-}
-
-/// Asks for the first build and waits until its outcome is served.
-pub(crate) struct Rebuilds(mpsc::Sender<Message>);
-
-impl Watching {
-    pub(crate) fn first_build(&self) {
-        let (done, published) = mpsc::channel();
-        if self
-            .rebuilds
-            .0
-            .send(Message::Changed(Vec::new(), Some(done)))
-            .is_ok()
-        {
-            let _ = published.recv();
-        }
-    }
-}
-
-/// The one build process and what it is working on.
-struct Builder<'a> {
-    options: &'a BuildOptions,
-    store: &'a Arc<Store>,
-    viewing: &'a dyn Fn() -> Vec<String>,
-    sender: &'a mpsc::Sender<Message>,
-    worker: Option<Worker>,
-    /// Counts build processes, so reports of a stopped one are ignored.
-    epoch: u64,
-    pending: Option<Pending>,
-    /// The request a fresh process was started for after its predecessor ended without a word.
-    restarted_for: u64,
-}
-
-/// Newest save wins: each burst of saves is a request to the build process, which stops the
-/// pass it is working on between pages and starts the new one; a render that never ends (a
-/// runaway template) makes the process end itself, and a fresh one builds the newest request.
-/// Every file a process reports is published, overtaken or not, so what `serve` holds is what
-/// the process believes it holds; only the newest request's verdict is printed.
-fn coordinate(
-    mut post_build: impl FnMut(Rebuilt),
-    viewing: &dyn Fn() -> Vec<String>,
-    options: &Arc<BuildOptions>,
-    store: &Arc<Store>,
-    sender: &mpsc::Sender<Message>,
-    messages: &mpsc::Receiver<Message>,
-) {
-    let mut generation = 0;
-    let mut builder = Builder {
-        options,
-        store,
-        viewing,
-        sender,
-        worker: None,
-        epoch: 0,
-        pending: None,
-        restarted_for: 0,
-    };
-    while let Ok(message) = messages.recv() {
-        match message {
-            Message::Changed(mut changed, mut first) => {
-                dedup_keeping_order(&mut changed);
-                generation += 1;
-                let mut all = Vec::new();
-                if let Some(overtaken) = builder.pending.take() {
-                    first = first.or(overtaken.first);
-                    all = overtaken.changed;
-                }
-                all.extend(changed.iter().cloned());
-                dedup_keeping_order(&mut all);
-                builder.pending = Some(Pending {
-                    generation,
-                    changed: all,
-                    started: Instant::now(),
-                    first,
-                });
-                builder.request(generation, changed, &mut post_build);
-            }
-            Message::Report(epoch, report) if epoch == builder.epoch => {
-                builder.report(report, &mut post_build);
-            }
-            Message::Report(..) => {} // from a process that was replaced
-        }
-    }
-}
-
-impl Builder<'_> {
-    /// Hands the request to the build process, starting one if there is none.
-    fn request(&mut self, generation: u64, changed: Vec<String>, post: &mut impl FnMut(Rebuilt)) {
-        if self.worker.is_none() {
-            self.epoch += 1;
-            let (epoch, sender) = (self.epoch, self.sender.clone());
-            let report = move |report| {
-                let _ = sender.send(Message::Report(epoch, report));
-            };
-            match Worker::start(self.options, Arc::clone(self.store), report) {
-                Ok(worker) => self.worker = Some(worker),
-                Err(error) => {
-                    let message = format!("cannot start a build process: {error}");
-                    self.finish(Outcome::Environment(message), post);
-                    return;
-                }
-            }
-        }
-        let request = Request {
-            generation,
-            panic: panic_requested(&changed),
-            changed,
-            viewing: (self.viewing)(),
-        };
-        if let Some(worker) = &mut self.worker {
-            // A process that is gone says so with `Ended`, which starts a fresh one.
-            worker.request(&request);
-        }
-    }
-
-    fn report(&mut self, report: Report, post: &mut impl FnMut(Rebuilt)) {
-        let Report::Frame(generation, outcome) = report else {
-            if let Some(worker) = self.worker.take() {
-                worker.finish();
-            }
-            let Some(pending) = &self.pending else { return };
-            if self.restarted_for == pending.generation {
-                let message = "the build process ended without a result".to_string();
-                self.finish(Outcome::Internal(message), post);
-            } else {
-                self.restarted_for = pending.generation;
-                self.request(pending.generation, Vec::new(), post);
-            }
-            return;
-        };
-        let current = self
-            .pending
-            .as_ref()
-            .filter(|pending| pending.generation == generation);
-        let took = current.map_or(Duration::ZERO, |pending| pending.started.elapsed());
-        match outcome {
-            Outcome::Shown(delta) | Outcome::Built { delta, .. } if current.is_none() => {
-                // An overtaken request's files: served, its verdict not printed.
-                post(Rebuilt {
-                    outcome: Outcome::Shown(delta),
-                    changed: Vec::new(),
-                    took,
-                });
-            }
-            Outcome::Shown(delta) => post(Rebuilt {
-                outcome: Outcome::Shown(delta),
-                changed: Vec::new(),
-                took,
-            }),
-            outcome if current.is_some() => self.finish(outcome, post),
-            _ => {} // an overtaken request's failure
-        }
-    }
-
-    /// Publishes the newest request's verdict.
-    fn finish(&mut self, outcome: Outcome<StoredFile>, post: &mut impl FnMut(Rebuilt)) {
-        let Some(pending) = self.pending.take() else {
-            return;
-        };
-        post(Rebuilt {
-            outcome,
-            changed: pending.changed,
-            took: pending.started.elapsed(),
-        });
-        if let Some(first) = pending.first {
-            let _ = first.send(());
-        }
-    }
-}
-
-/// For tests of the panic guard only (debug builds): `SRE_GUIDE_PANIC_ON=name` makes the build
-/// triggered by a save of a file called `name` panic.
-fn panic_requested(changed: &[String]) -> Option<String> {
-    if !cfg!(debug_assertions) {
-        return None;
-    }
-    let name = std::env::var("SRE_GUIDE_PANIC_ON").ok()?;
-    changed
-        .iter()
-        .find(|path| path.rsplit('/').next() == Some(name.as_str()))
-        .map(|path| format!("test hook: a save of {path}"))
 }
 
 /// The paths (relative to the root, `/`-separated) of the events worth a rebuild.
@@ -351,13 +124,10 @@ fn relevant_paths(root: &Path, events: &[DebouncedEvent]) -> Vec<String> {
     paths
 }
 
-fn dedup_keeping_order(paths: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    paths.retain(|path| seen.insert(path.clone()));
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
 
     #[test]

@@ -5,5 +5,7 @@
 //! `memory` is its memory of loaded pages.
 
 pub(crate) mod client;
+pub(crate) mod coordinate;
 pub(crate) mod memory;
 pub(crate) mod process;
+pub(crate) mod protocol;

@@ -1,4 +1,4 @@
-//! `sre-guide serve-build`: the build process `serve` starts (`worker.rs`), which remembers the
+//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
 //! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
 //! those pages' files first, then every other file whose bytes changed since the last frame, or
 //! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
@@ -14,13 +14,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
+use crate::diagnostic::Diagnostic;
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
 use crate::output::{OutputFile, Sink};
-use crate::serve::build_process::client::{
-    Delta, Outcome, Request, failed, panic_message, send, send_piece,
-};
 use crate::serve::build_process::memory::PageCache;
+use crate::serve::build_process::protocol::{
+    Delta, Outcome, Request, read_request, read_reusable, send, send_piece,
+};
 use crate::serve::store::pack;
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
@@ -135,14 +136,11 @@ impl Requests {
 /// The build process: answers requests until its parent goes away (stdin closes), so a killed
 /// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
-    let reusable = crate::serve::build_process::client::read_reusable(&mut io::stdin().lock())
-        .unwrap_or_default();
+    let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
     let requests = Requests::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
-        while let Ok(Some(request)) =
-            crate::serve::build_process::client::read_request(&mut io::stdin().lock())
-        {
+        while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
             reader.push(request);
         }
         std::process::exit(3);
@@ -452,6 +450,20 @@ impl Sink for FirstPages<'_> {
     }
 }
 
+/// Prints the problems as `build` does and keeps what the overlay shows.
+fn failed(diagnostics: &[Diagnostic]) -> Outcome {
+    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
+    Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,5 +495,16 @@ mod tests {
         let next = requests.next(Vec::new());
         assert_eq!((next.generation, next.changed.len()), (3, 1));
         assert!(!requests.cancelled());
+    }
+
+    #[test]
+    fn panic_messages_are_kept_whatever_their_type() {
+        let text = std::panic::catch_unwind(|| panic!("plain")).expect_err("panicked");
+        assert_eq!(panic_message(text.as_ref()), "plain");
+        let formatted =
+            std::panic::catch_unwind(|| panic!("{} {}", "formatted", 1)).expect_err("panicked");
+        assert_eq!(panic_message(formatted.as_ref()), "formatted 1");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7)).expect_err("panicked");
+        assert_eq!(panic_message(other.as_ref()), "no message");
     }
 }
