@@ -22,7 +22,8 @@ pub(crate) struct BuildOptions {
 pub(crate) struct Counts {
     pub(crate) pages: usize,
     pub(crate) files: usize,
-    /// What the build went on with but an editor may want to change (reading order by file name).
+    /// What the build went on with but an editor may want to change (reading order by file
+    /// name, problems whose severity is `warning`).
     pub(crate) warnings: Vec<Diagnostic>,
 }
 
@@ -100,11 +101,12 @@ pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts,
         &rendered.ids,
         theme,
     ));
-    diagnostics.into_result()?;
+    let mut warnings = diagnostics.into_result()?;
+    warnings.extend(crate::check::reading_order::warnings(site.site()));
     Ok(Counts {
         pages: site.site().pages.len(),
         files: rendered.files,
-        warnings: crate::check::reading_order::warnings(site.site()),
+        warnings,
     })
 }
 

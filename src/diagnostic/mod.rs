@@ -1,6 +1,12 @@
-//! Problems an editor can fix, as values: a message, where it is (file and byte span), and how to
-//! fix it. Stages collect them; `main` prints them all in the rustc layout and `serve` shows them as
-//! an overlay. Nothing here decides whether a build fails except `Diagnostics::into_result`.
+//! Problems an editor can fix, as values: a stable code (`codes.rs`), a severity, a message,
+//! where it is (file and byte span), how to fix it, and the edits that would (a did-you-mean).
+//! Stages collect them; the commands print them in the rustc layout or as machine-readable lines
+//! (`formats.rs`), `serve` shows them as an overlay and `lsp` publishes them to editors. Nothing
+//! here decides whether a build fails except `Diagnostics::into_result`.
+
+pub(crate) mod codes;
+pub(crate) mod formats;
+mod toml_errors;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -10,14 +16,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::source::{SourceFile, Span};
 
+pub(crate) use codes::Code;
+pub(crate) use toml_errors::parse_toml;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
+    pub(crate) code: Code,
+    /// The code's default unless configuration changed it (`with_severity`).
+    pub(crate) severity: Severity,
     pub(crate) message: String,
     pub(crate) location: Location,
     pub(crate) help: Option<String>,
     /// Where the problem showed up when that differs from where it is (a template failing
     /// while rendering a page).
     pub(crate) context: Option<String>,
+    /// Labels and edits, which few problems have: apart, so every diagnostic stays small.
+    marks: Option<Box<Marks>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Marks {
+    /// Other places in the same file that explain the problem (where an id was first used).
+    labels: Vec<Label>,
+    /// Changes to the same file that fix the problem: each did-you-mean, as the text it writes.
+    edits: Vec<Edit>,
 }
 
 /// Where a problem is: a position in a file, or only the file.
@@ -28,28 +50,126 @@ pub(crate) enum Location {
     File(String),
 }
 
+/// A secondary place in the diagnostic's file, with what it says about the problem.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Label {
+    pub(crate) span: Span,
+    pub(crate) message: String,
+}
+
+/// A fix: `span` of the diagnostic's file replaced by `replacement`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Edit {
+    pub(crate) span: Span,
+    pub(crate) replacement: String,
+}
+
 impl Diagnostic {
-    pub(crate) fn at(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn at(
+        code: Code,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(code, Location::At(Arc::clone(file), span), message.into())
+    }
+
+    pub(crate) fn in_file(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Location::File(path.into()), message.into())
+    }
+
+    fn new(code: Code, location: Location, message: String) -> Self {
         Diagnostic {
-            message: message.into(),
-            location: Location::At(Arc::clone(file), span),
+            code,
+            severity: code.default_severity(),
+            message,
+            location,
             help: None,
             context: None,
+            marks: None,
         }
     }
 
-    pub(crate) fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            message: message.into(),
-            location: Location::File(path.into()),
-            help: None,
-            context: None,
-        }
+    /// Other places in the same file that explain the problem (where an id was first used).
+    pub(crate) fn labels(&self) -> &[Label] {
+        self.marks.as_ref().map_or(&[], |marks| &marks.labels)
+    }
+
+    /// Changes to the same file that fix the problem: each did-you-mean, as the text it writes.
+    pub(crate) fn edits(&self) -> &[Edit] {
+        self.marks.as_ref().map_or(&[], |marks| &marks.edits)
+    }
+
+    fn marks(&mut self) -> &mut Marks {
+        self.marks.get_or_insert_default()
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Overrides the code's default severity (a lint set to `warning` in site.toml).
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "for lints configured in site.toml")
+    )]
+    pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Points at another place in the same file; ignored for a problem without a position.
+    pub(crate) fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+        if matches!(self.location, Location::At(..)) {
+            self.marks().labels.push(Label {
+                span,
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Adds the edit that writes `replacement` over `span` of the same file. A span holding a
+    /// quoted TOML string keeps its quotes: `"juinor"` becomes `"junior"`, not `junior`.
+    /// Ignored for a problem without a position.
+    pub(crate) fn edit(mut self, span: Span, replacement: &str) -> Self {
+        if let Location::At(file, _) = &self.location {
+            let written = file.text().get(span.clone()).unwrap_or_default();
+            let quote = ['"', '\'']
+                .into_iter()
+                .find(|q| written.len() >= 2 && written.starts_with(*q) && written.ends_with(*q));
+            let replacement = match quote {
+                Some(q) if !replacement.starts_with(q) => format!("{q}{replacement}{q}"),
+                _ => replacement.to_string(),
+            };
+            self.marks().edits.push(Edit { span, replacement });
+        }
+        self
+    }
+
+    /// Help for a misspelt name: "did you mean `near`?" for the candidate nearest to `word`,
+    /// written as `show` writes it, with the edit that writes it over `span` (when the name's
+    /// place is known); `otherwise` when no candidate is near enough.
+    pub(crate) fn did_you_mean<'a>(
+        self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        span: impl Into<Option<Span>>,
+        show: impl FnOnce(&str) -> String,
+        otherwise: impl Into<String>,
+    ) -> Self {
+        match nearest(word, candidates) {
+            Some(near) => {
+                let shown = show(near);
+                let diagnostic = self.help(format!("did you mean `{shown}`?"));
+                match span.into() {
+                    Some(span) => diagnostic.edit(span, &shown),
+                    None => diagnostic,
+                }
+            }
+            None => self.help(otherwise),
+        }
     }
 
     /// The file, relative to the site root.
@@ -84,14 +204,10 @@ impl Diagnostic {
         }
     }
 
-    /// The rustc-style report: `error: …`, `--> file:line:col`, the line with a caret, `= help: …`.
+    /// The rustc-style report: `error[code]: …`, `--> file:line:col`, the line with a caret,
+    /// `= help: …`.
     pub(crate) fn render(&self, color: bool) -> String {
-        self.render_as(Severity::Error, color)
-    }
-
-    /// The report as `error: …` or as `warning: …` (what a build goes on with).
-    pub(crate) fn render_as(&self, severity: Severity, color: bool) -> String {
-        let level = match severity {
+        let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
@@ -100,15 +216,22 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
+        let title = level.primary_title(&self.message).id(self.code.name());
+        let mut group = annotate_snippets::Group::with_title(title);
         match &self.location {
             Location::At(file, span) => {
-                let span = clamp_span(file.text(), span);
-                group = group.element(
-                    Snippet::source(file.text())
-                        .path(&file.path)
-                        .annotation(AnnotationKind::Primary.span(span)),
-                );
+                let text = file.text();
+                let mut snippet = Snippet::source(text)
+                    .path(&file.path)
+                    .annotation(AnnotationKind::Primary.span(clamp_span(text, span)));
+                for label in self.labels() {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(clamp_span(text, &label.span))
+                            .label(&label.message),
+                    );
+                }
+                group = group.element(snippet);
             }
             // No position is known (an unreadable file): still point at the file. With no
             // source line there is no line-number gutter, so the arrow starts the line.
@@ -133,6 +256,7 @@ impl Diagnostic {
             Location::File(_) => (0, 0, String::new()),
         };
         OverlayDiagnostic {
+            code: self.code.name().to_string(),
             message: self.message.clone(),
             path: self.path().to_string(),
             line,
@@ -148,6 +272,7 @@ impl OverlayDiagnostic {
     /// A problem with no file or position (an environment failure, an internal error).
     pub(crate) fn message(message: &str) -> Self {
         OverlayDiagnostic {
+            code: String::new(),
             message: message.to_string(),
             path: String::new(),
             line: 0,
@@ -161,6 +286,9 @@ impl OverlayDiagnostic {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct OverlayDiagnostic {
+    /// The diagnostic's code (`codes.rs`); empty for an environment failure.
+    #[serde(default)]
+    pub(crate) code: String,
     pub(crate) message: String,
     pub(crate) path: String,
     pub(crate) line: usize,
@@ -171,18 +299,30 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) text: String,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// How much a problem matters: an error fails the build, a warning is reported and the build
+/// goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Severity {
     Error,
     Warning,
 }
 
+impl Severity {
+    /// As machine-readable output writes it: `error`, `warning`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// The one terminal printer (`build`, `check` and `serve`'s build process): each report, then a
 /// blank line, on stderr.
-pub(crate) fn eprint_all(diagnostics: &[Diagnostic], severity: Severity) {
+pub(crate) fn eprint_all(diagnostics: &[Diagnostic]) {
     let color = use_color();
     for diagnostic in diagnostics {
-        eprintln!("{}\n", diagnostic.render_as(severity, color));
+        eprintln!("{}\n", diagnostic.render(color));
     }
 }
 
@@ -217,8 +357,13 @@ impl Diagnostics {
         self.0.push(diagnostic);
     }
 
-    pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
-        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    /// The warnings, sorted, when nothing is an error; else every problem.
+    pub(crate) fn into_result(self) -> Result<Vec<Diagnostic>, Diagnostics> {
+        if self.0.iter().any(|d| d.severity == Severity::Error) {
+            Err(self)
+        } else {
+            Ok(self.sorted())
+        }
     }
 
     /// Sorted by file and position so output is stable whatever order the stages ran in; a
@@ -254,7 +399,10 @@ impl IntoIterator for Diagnostics {
 }
 
 /// The closest candidate to a misspelt word, if one is close enough to be what was meant.
-fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
@@ -263,139 +411,17 @@ fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, candidate)| candidate)
 }
 
-/// Help for a misspelt name: "did you mean `near`?" for the closest candidate, or `otherwise`
-/// when none is close enough.
+/// Help for a misspelt name where no edit can be offered: "did you mean `near`?" for the
+/// closest candidate, or `otherwise` when none is close enough.
 pub(crate) fn suggest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     otherwise: impl Into<String>,
 ) -> String {
-    suggest_as(word, candidates, str::to_string, otherwise)
-}
-
-/// Like `suggest`, with the candidate written as `show` writes it (`#id`, a relative link).
-pub(crate) fn suggest_as<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    show: impl FnOnce(&str) -> String,
-    otherwise: impl Into<String>,
-) -> String {
-    match did_you_mean(word, candidates) {
-        Some(near) => format!("did you mean `{}`?", show(near)),
+    match nearest(word, candidates) {
+        Some(near) => format!("did you mean `{near}`?"),
         None => otherwise.into(),
     }
-}
-
-/// Parses `text` (which starts at byte `offset` of `file`) as TOML into `T`; a syntax or shape
-/// error becomes a diagnostic in `out` and `None`.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
-    file: &Arc<SourceFile>,
-    offset: usize,
-    text: &str,
-    out: &mut Diagnostics,
-) -> Option<T> {
-    toml::from_str(text)
-        .map_err(|error| out.push(from_toml(file, offset, &error)))
-        .ok()
-}
-
-/// A TOML syntax or shape error as a diagnostic, with a did-you-mean for unknown keys.
-/// `offset` is where the TOML starts inside `file` (front matter sits after a `+++` line).
-pub(crate) fn from_toml(
-    file: &Arc<SourceFile>,
-    offset: usize,
-    error: &toml::de::Error,
-) -> Diagnostic {
-    let span = error
-        .span()
-        .map_or(offset..offset, |s| s.start + offset..s.end + offset);
-    let message = error.message().trim_end().to_string();
-    let help = unknown_field_help(&message)
-        .or_else(|| {
-            let field = message.strip_prefix("missing field `")?.split('`').next()?;
-            Some(format!(
-                "add `{field} = …` here; README.md, \"Content model\", lists every key"
-            ))
-        })
-        .or_else(|| {
-            syntax_help(
-                &message,
-                file.line_text(span.start),
-                file.text().get(span.clone()).unwrap_or_default(),
-            )
-        })
-        .unwrap_or_else(|| "see the TOML syntax at https://toml.io/en/v1.0.0".to_string());
-    Diagnostic::at(file, span, first_line(&message)).help(help)
-}
-
-/// Advice for the TOML mistakes editors make most, shown with their own line corrected.
-fn syntax_help(message: &str, line: &str, spanned: &str) -> Option<String> {
-    if message.starts_with("string values must be quoted") {
-        let (key, value) = line.split_once('=')?;
-        let value = value.trim().replace('"', "\\\"");
-        return Some(format!(
-            "put text in double quotes: `{} = \"{value}\"`",
-            key.trim()
-        ));
-    }
-    if message.starts_with("unclosed array table") {
-        let name = line.trim().trim_start_matches('[').trim_end_matches(']');
-        return Some(format!("close the header: `[[{name}]]`"));
-    }
-    if message.starts_with("unclosed table") {
-        let name = line.trim().trim_start_matches('[').trim_end_matches(']');
-        return Some(format!("close the header: `[{name}]`"));
-    }
-    if message.starts_with("missing comma") {
-        return Some("separate the items of a list with commas: `[\"a\", \"b\"]`".to_string());
-    }
-    if message.starts_with("duplicate key") {
-        return Some(format!(
-            "each key appears once per table; remove or rename this `{}`",
-            spanned.trim()
-        ));
-    }
-    if message.starts_with("invalid type") {
-        let expected = message.rsplit("expected ").next().unwrap_or_default();
-        let advice = match expected {
-            "i64" | "u64" | "u32" | "an integer" => {
-                "write a whole number, without quotes: `weight = 2`"
-            }
-            "a boolean" => "write true or false, without quotes: `draft = true`",
-            "a string" => "put the text in double quotes",
-            _ => "text goes in double quotes, numbers and true/false without, lists in [ ]",
-        };
-        return Some(advice.to_string());
-    }
-    None
-}
-
-fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or_default().to_string()
-}
-
-/// serde says "unknown field `titel`, expected one of `title`, `weight`" (or "unknown variant
-/// `qiz`, expected `page` or `quiz`"); turn that into advice.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let (rest, variant) = match message.strip_prefix("unknown variant `") {
-        Some(rest) => (rest, true),
-        None => (message.strip_prefix("unknown field `")?, false),
-    };
-    let (field, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let listed = expected
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let otherwise = if variant {
-        format!("write one of {listed}")
-    } else if expected.is_empty() {
-        format!("remove `{field}`")
-    } else {
-        format!("remove `{field}`; the keys allowed here are {listed}")
-    };
-    Some(suggest(field, expected.iter().copied(), otherwise))
 }
 
 #[cfg(test)]
@@ -403,12 +429,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_the_rustc_layout_with_path_line_column_and_caret() {
+    fn renders_the_rustc_layout_with_code_path_line_column_and_caret() {
         let file = SourceFile::new("content/a.md", "one\nsee [x](staf.md) now\n");
-        let report = Diagnostic::at(&file, 13..20, "link target `staf.md` does not exist")
-            .help("did you mean `staff.md`?")
-            .render(false);
-        assert!(report.starts_with("error: link target `staf.md` does not exist"));
+        let report = Diagnostic::at(
+            Code::LinkTargetMissing,
+            &file,
+            13..20,
+            "link target `staf.md` does not exist",
+        )
+        .help("did you mean `staff.md`?")
+        .render(false);
+        assert!(
+            report.starts_with("error[link-target-missing]: link target `staf.md` does not exist"),
+            "{report}"
+        );
         assert!(report.contains("--> content/a.md:2:10"), "{report}");
         assert!(report.contains("2 | see [x](staf.md) now"), "{report}");
         assert!(report.contains("^^^^^^^"), "{report}");
@@ -420,60 +454,100 @@ mod tests {
 
     #[test]
     fn a_problem_without_a_position_points_at_its_file() {
-        let report = Diagnostic::in_file("content/data/ladder.toml", "cannot read: denied")
-            .help("check the file's permissions")
-            .render(false);
+        let report = Diagnostic::in_file(
+            Code::FileUnreadable,
+            "content/data/ladder.toml",
+            "cannot read: denied",
+        )
+        .help("check the file's permissions")
+        .render(false);
         assert_eq!(
             report,
-            "error: cannot read: denied\n--> content/data/ladder.toml\n = help: check the file's permissions"
+            "error[file-unreadable]: cannot read: denied\n--> content/data/ladder.toml\n = help: check the file's permissions"
         );
     }
 
     #[test]
     fn an_empty_span_at_end_of_file_still_renders() {
         let file = SourceFile::new("content/a.md", "+++\ntitle = 1");
-        let report = Diagnostic::at(&file, 13..13, "front matter is never closed").render(false);
+        let report = Diagnostic::at(
+            Code::FrontMatterUnclosed,
+            &file,
+            13..13,
+            "front matter is never closed",
+        )
+        .render(false);
         assert!(report.contains("content/a.md:2:10"), "{report}");
     }
 
     #[test]
-    fn unknown_field_becomes_a_suggestion() {
-        let help = unknown_field_help("unknown field `titel`, expected one of `title`, `weight`");
-        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
-        let help = unknown_field_help("unknown field `zzz`, expected `title`");
-        assert_eq!(
-            help.as_deref(),
-            Some("remove `zzz`; the keys allowed here are `title`")
+    fn warnings_render_as_warnings_and_do_not_fail_a_build() {
+        let file = SourceFile::new("content/a.md", "text\n");
+        let tie = Diagnostic::at(Code::ReadingOrderTie, &file, 0..0, "tied");
+        assert!(
+            tie.render(false)
+                .starts_with("warning[reading-order-tie]: tied")
         );
+        let mut found = Diagnostics::default();
+        found.push(tie.clone());
+        assert_eq!(found.into_result().map(|w| w.len()).ok(), Some(1));
+        let mut found = Diagnostics::default();
+        found.push(tie.with_severity(Severity::Error));
+        assert!(found.into_result().is_err());
     }
 
     #[test]
-    fn common_toml_mistakes_get_their_fix() {
-        let file = SourceFile::new("content/site.toml", "title = SRE Guide\n");
-        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unquoted");
-        let diagnostic = from_toml(&file, 0, &error);
+    fn an_edit_keeps_the_quotes_it_replaces_and_labels_render_beside_the_caret() {
+        let file = SourceFile::new("content/data/x.toml", "a = \"one\"\nb = \"one\"\n");
+        let diagnostic = Diagnostic::at(Code::DuplicateId, &file, 14..19, "used twice")
+            .label(4..9, "first used here")
+            .edit(14..19, "two")
+            .edit(0..1, "c");
         assert_eq!(
-            diagnostic.help.as_deref(),
-            Some("put text in double quotes: `title = \"SRE Guide\"`")
+            diagnostic.edits(),
+            [
+                Edit {
+                    span: 14..19,
+                    replacement: "\"two\"".into()
+                },
+                Edit {
+                    span: 0..1,
+                    replacement: "c".into()
+                }
+            ]
         );
-        let file = SourceFile::new("content/data/ladder.toml", "[[levels]\nid = \"a\"\n");
-        let error = toml::from_str::<toml::Table>(file.text()).expect_err("unclosed");
-        assert_eq!(
-            from_toml(&file, 0, &error).help.as_deref(),
-            Some("close the header: `[[levels]]`")
-        );
+        let report = diagnostic.render(false);
+        assert!(report.contains("first used here"), "{report}");
+        let without_position = Diagnostic::in_file(Code::DuplicateId, "x", "m")
+            .edit(0..1, "y")
+            .label(0..1, "z");
+        assert!(without_position.edits().is_empty() && without_position.labels().is_empty());
     }
 
     #[test]
-    fn did_you_mean_ignores_distant_words() {
-        assert_eq!(did_you_mean("staf", ["staff", "junior"]), Some("staff"));
-        assert_eq!(did_you_mean("qqq", ["staff", "junior"]), None);
+    fn did_you_mean_ignores_distant_words_and_offers_the_near_one_as_an_edit() {
+        assert_eq!(nearest("staf", ["staff", "junior"]), Some("staff"));
+        assert_eq!(nearest("qqq", ["staff", "junior"]), None);
         assert_eq!(
             suggest("staf", ["staff"], "add it"),
             "did you mean `staff`?"
         );
         assert_eq!(suggest("qqq", ["staff"], "add it"), "add it");
-        let anchor = suggest_as("intro", ["intro-1"], |near| format!("#{near}"), "");
-        assert_eq!(anchor, "did you mean `#intro-1`?");
+        let file = SourceFile::new("content/a.md", "[a](b.md#intro)\n");
+        let anchor = Diagnostic::at(Code::AnchorMissing, &file, 4..14, "no anchor").did_you_mean(
+            "intro",
+            ["intro-1"],
+            8..14,
+            |near| format!("#{near}"),
+            "",
+        );
+        assert_eq!(anchor.help.as_deref(), Some("did you mean `#intro-1`?"));
+        assert_eq!(
+            anchor.edits(),
+            [Edit {
+                span: 8..14,
+                replacement: "#intro-1".into()
+            }]
+        );
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
 use crate::model::{
@@ -116,6 +116,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
             keep = false;
             out.push(
                 Diagnostic::at(
+                    Code::MinAboveMax,
                     file,
                     span.clone(),
                     format!(
@@ -130,15 +131,15 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
         if let Some((before, before_id)) = &previous {
             let problem = match before.max {
                 None => Some(
-                    Diagnostic::at(file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
+                    Diagnostic::at(Code::LevelsOutOfOrder, file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
                         .help(format!("give `{before_id}` a tenure `max`, or move the open-ended level last")),
                 ),
                 Some(_) if tenure.min < before.min => Some(
-                    Diagnostic::at(file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
+                    Diagnostic::at(Code::LevelsOutOfOrder, file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
                         .help("list levels from the most junior to the most senior"),
                 ),
                 Some(before_max) if tenure.min < before_max => Some(
-                    Diagnostic::at(file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
+                    Diagnostic::at(Code::TenureOverlap, file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
                         .help(format!("start `{}` at {before_max} years or later", level.id.get_ref())),
                 ),
                 Some(_) => None,
@@ -189,8 +190,13 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
         let ordered = raw_years.max.is_none_or(|max| max >= raw_years.min);
         if !ordered {
             out.push(
-                Diagnostic::at(file, span, "milestone years end before they start")
-                    .help("write the smaller number as `min`"),
+                Diagnostic::at(
+                    Code::MinAboveMax,
+                    file,
+                    span,
+                    "milestone years end before they start",
+                )
+                .help("write the smaller number as `min`"),
             );
         }
         let from = level_ref(milestone.from, out);
@@ -215,6 +221,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
             keep = false;
             out.push(
                 Diagnostic::at(
+                    Code::PhaseNumberRepeated,
                     file,
                     phase.number.span(),
                     format!(
@@ -313,6 +320,7 @@ pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Opt
         if range.min > range.max {
             out.push(
                 Diagnostic::at(
+                    Code::MinAboveMax,
                     file,
                     span,
                     format!(
@@ -362,15 +370,22 @@ pub(crate) fn unknown_level(
     id: &str,
     ids: &[&str],
 ) -> Diagnostic {
-    let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
-    diagnostic.help(crate::diagnostic::suggest(
+    Diagnostic::at(
+        Code::UnknownLevel,
+        file,
+        span.clone(),
+        format!("no level has the id `{id}`"),
+    )
+    .did_you_mean(
         id,
         ids.iter().copied(),
+        span,
+        str::to_string,
         format!(
             "use one of the level ids in data/ladder.toml: {}",
             quoted(ids)
         ),
-    ))
+    )
 }
 
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
@@ -399,7 +414,7 @@ pub(crate) fn require_text(
 ) -> bool {
     let blank = text.get_ref().trim().is_empty();
     if blank {
-        out.push(Diagnostic::at(file, text.span(), message).help(help));
+        out.push(Diagnostic::at(Code::EmptyText, file, text.span(), message).help(help));
     }
     !blank
 }
@@ -408,7 +423,7 @@ pub(crate) fn require_text(
 pub(crate) struct UniqueIds<'a> {
     file: &'a Arc<SourceFile>,
     what: &'static str,
-    seen: HashMap<String, usize>,
+    seen: HashMap<String, Span>,
 }
 
 impl<'a> UniqueIds<'a> {
@@ -431,6 +446,7 @@ impl<'a> UniqueIds<'a> {
         {
             out.push(
                 Diagnostic::at(
+                    Code::InvalidId,
                     self.file,
                     id.span(),
                     format!("{} id `{value}` is not a stable id", self.what),
@@ -439,14 +455,16 @@ impl<'a> UniqueIds<'a> {
             );
             fine = false;
         }
-        if let Some(first) = self.seen.insert(value.clone(), id.span().start) {
-            let (line, _) = self.file.line_col(first);
+        if let Some(first) = self.seen.insert(value.clone(), id.span()) {
+            let (line, _) = self.file.line_col(first.start);
             out.push(
                 Diagnostic::at(
+                    Code::DuplicateId,
                     self.file,
                     id.span(),
                     format!("{} id `{value}` is used twice", self.what),
                 )
+                .label(first, "first used here")
                 .help(format!(
                     "it is first used on line {line}; ids must be unique"
                 )),

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
 use crate::load::walk::{WalkError, relative};
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
@@ -131,10 +131,12 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         Some(file) => config(&file, options.base_url, &mut diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
-                Diagnostic::in_file("content/site.toml", "the site has no `content/site.toml`")
-                    .help(
-                        "create it with at least `title = \"…\"` and `base_url = \"https://…/\"`",
-                    ),
+                Diagnostic::in_file(
+                    Code::SiteTomlMissing,
+                    "content/site.toml",
+                    "the site has no `content/site.toml`",
+                )
+                .help("create it with at least `title = \"…\"` and `base_url = \"https://…/\"`"),
             );
             None
         }
@@ -203,8 +205,12 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
                     bytes,
                 }),
                 Err(error) => diagnostics.push(
-                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        relative(root, path),
+                        format!("cannot read: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 ),
             },
         }
@@ -327,6 +333,7 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
     let shown = relative(root, path);
     if error.loop_ancestor().is_some() {
         return Ok(Diagnostic::in_file(
+            Code::SymlinkBroken,
             &shown,
             format!("`{shown}` is a symbolic link to a folder that contains it"),
         )
@@ -336,6 +343,7 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
         && !path.exists()
     {
         return Ok(Diagnostic::in_file(
+            Code::SymlinkBroken,
             &shown,
             format!(
                 "`{shown}` is a symbolic link to `{}`, which does not exist",
@@ -358,8 +366,12 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
         Err(error) => {
             if path.exists() {
                 out.push(
-                    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        &shown,
+                        format!("cannot read `{shown}`: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 );
             }
             return None;
@@ -376,9 +388,13 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
             let file = SourceFile::new(&shown, text);
             let offset = crate::model::source::floor_char_boundary(file.text(), valid);
             out.push(
-                Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
-                    "save it as UTF-8; binary files that are not pages belong outside .md names",
-                ),
+                Diagnostic::at(
+                    Code::NotUtf8,
+                    &file,
+                    offset..offset,
+                    "this file is not valid UTF-8 text",
+                )
+                .help("save it as UTF-8; binary files that are not pages belong outside .md names"),
             );
             None
         }
@@ -393,7 +409,7 @@ fn config(
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
-            Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
                 .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
         );
     }
@@ -405,7 +421,7 @@ fn config(
         && !is_absolute_url(edit_url.get_ref())
     {
         out.push(
-            Diagnostic::at(file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
                 .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
         );
     }
@@ -467,6 +483,7 @@ fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
         if let Some(first) = by_route.insert(&page.route, page) {
             out.push(
                 Diagnostic::at(
+                    Code::OutputClash,
                     &page.file,
                     0..0,
                     format!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
 use crate::markdown;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};
@@ -92,7 +92,13 @@ pub(crate) fn page(
     let lead = text.len() - opening.len();
     if !(opening.starts_with("+++\n") || opening.starts_with("+++\r\n")) {
         out.push(
-            Diagnostic::at(file, lead..lead, "this page has no front matter").help(
+            Diagnostic::at(
+                Code::FrontMatterMissing,
+                file,
+                lead..lead,
+                "this page has no front matter",
+            )
+            .help(
                 "start the file with a `+++` line, then `title = \"…\"`, then another `+++` line",
             ),
         );
@@ -101,8 +107,13 @@ pub(crate) fn page(
     let toml_start = lead + opening.find('\n').map_or(3, |i| i + 1);
     let Some((toml_end, body_start)) = closing_fence(text, toml_start) else {
         out.push(
-            Diagnostic::at(file, lead..lead + 3, "front matter is never closed")
-                .help("add a line holding only `+++` after the last front matter key"),
+            Diagnostic::at(
+                Code::FrontMatterUnclosed,
+                file,
+                lead..lead + 3,
+                "front matter is never closed",
+            )
+            .help("add a line holding only `+++` after the last front matter key"),
         );
         return None;
     };
@@ -156,6 +167,7 @@ fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::at(
+            Code::ControlCharacter,
             file,
             at..at + found.len_utf8(),
             format!(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
 use crate::load::data::{UniqueIds, page_ref, require_text};
 use crate::model::source::SourceFile;
 use crate::model::{Question, Quiz, Rule};
@@ -80,6 +80,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             keep = false;
             out.push(
                 Diagnostic::at(
+                    Code::MinAboveMax,
                     file,
                     span.clone(),
                     format!("rule `{id}` has min {} above max {}", rule.min, rule.max),
@@ -91,6 +92,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             keep = false;
             out.push(
                 Diagnostic::at(
+                    Code::QuizCountOutOfRange,
                     file,
                     span.clone(),
                     format!(
@@ -106,7 +108,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
                 Some(other) => {
                     keep = false;
                     out.push(
-                        Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
+                        Diagnostic::at(Code::QuizRulesOverlap, file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
                             .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
                     );
                 }
@@ -133,6 +135,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
     if !gaps.is_empty() {
         out.push(
             Diagnostic::at(
+                Code::QuizRulesGap,
                 file,
                 last_span,
                 format!(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::html::ids::ids_in;
 use crate::model::TocEntry;
 use crate::model::source::SourceFile;
@@ -192,7 +192,7 @@ pub(super) fn plan_headings(
         };
         if let Some(message) = problem {
             diagnostics.push(
-                Diagnostic::at(file, span.clone(), message)
+                Diagnostic::at(Code::HeadingIdConflict, file, span.clone(), message)
                     .help("give this heading another `{#id}`; links to it must stay unique"),
             );
         }

@@ -1,0 +1,54 @@
+//! `sre-guide explain CODE`: the explanation of one diagnostic code, as `rustc --explain` does;
+//! without a code, the list of codes; with `--all`, the whole reference page that
+//! docs/diagnostics.md holds. Reads nothing but the registry.
+
+use std::process::ExitCode;
+
+use crate::diagnostic::{Code, suggest};
+
+#[derive(clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// The code, as shown in brackets: `link-target-missing` [default: list every code]
+    #[arg(value_name = "CODE")]
+    code: Option<String>,
+    /// Print every explanation, as docs/diagnostics.md holds them.
+    #[arg(long, conflicts_with = "code")]
+    all: bool,
+}
+
+pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
+    if args.all {
+        print!("{}", crate::diagnostic::codes::reference());
+        return ExitCode::SUCCESS;
+    }
+    let Some(written) = &args.code else {
+        let width = Code::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);
+        for code in Code::ALL {
+            println!("{:width$}  {}", code.name(), code.summary());
+        }
+        return ExitCode::SUCCESS;
+    };
+    // `error[link-target-missing]` pasted whole works too.
+    let name = written
+        .trim()
+        .trim_end_matches(':')
+        .rsplit('[')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(']');
+    match Code::from_name(name) {
+        Some(code) => {
+            print!("{}", code.explanation());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let help = suggest(
+                name,
+                Code::ALL.iter().map(|c| c.name()),
+                "`sre-guide explain` lists every code",
+            );
+            eprintln!("error: `{name}` is not a diagnostic code\n  = help: {help}");
+            ExitCode::from(2)
+        }
+    }
+}
