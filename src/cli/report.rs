@@ -13,7 +13,7 @@ pub(crate) enum MessageFormat {
     /// The rustc layout on stderr.
     #[default]
     Human,
-    /// One JSON object per problem on stdout (docs/diagnostics-json.md).
+    /// One JSON object per problem on stdout (docs/message-formats.md).
     Json,
     /// GitHub Actions annotations on stdout, and the human layout on stderr.
     Github,

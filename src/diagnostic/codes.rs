@@ -171,7 +171,11 @@ pub(crate) fn reference() -> String {
          terminal (`error[link-target-missing]: …`), as `code` in `--message-format json`, as the \
          title of a GitHub annotation, and as the code of a language-server diagnostic. \
          `sre-guide explain CODE` prints one of the explanations below. Codes are kebab-case \
-         names that never change once released; new kinds of problem get new names.\n",
+         names that never change once released; new kinds of problem get new names.\n\n\
+         The examples are real: a test writes each example's files into a small site (pages \
+         `index.md`, `notes/_index.md`, `notes/first.md` with headings Overview and Details, \
+         `notes/second.md`, the file `files/handout.txt` and a `default` theme), runs the \
+         commands shown (`sre-guide check` when none are) and compares the report.\n",
     );
     let mut group = None;
     for code in Code::ALL {

@@ -1,5 +1,5 @@
 //! Diagnostics for machines, as `build` and `check --message-format` print them: `json`, one
-//! object per line in a documented shape close to LSP's `Diagnostic` (docs/diagnostics-json.md),
+//! object per line in a documented shape close to LSP's `Diagnostic` (docs/message-formats.md),
 //! and `github`, GitHub Actions workflow commands that put each problem on its line of a pull
 //! request. Positions are 1-based lines and columns (in characters, as the terminal shows them)
 //! plus 0-based byte offsets. Pure: returns text, prints nothing.

@@ -8,9 +8,11 @@
 mod browser;
 mod build;
 mod cli;
+mod explain;
 mod fuzz;
 mod guide;
 mod markdown;
+mod message_format;
 mod module_graph;
 mod publish;
 mod serve;
