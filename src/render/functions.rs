@@ -4,7 +4,9 @@
 //! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -47,15 +49,12 @@ pub(crate) fn register(
             if let Some(anchor) = anchor {
                 url = url.fragment(anchor);
                 let template = page_field(state, "template");
-                anchors
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(AnchorRequest {
-                        template,
-                        written: written.clone(),
-                        page: page.path.clone(),
-                        anchor: anchor.to_string(),
-                    });
+                anchors.lock().push(AnchorRequest {
+                    template,
+                    written: written.clone(),
+                    page: page.path.clone(),
+                    anchor: anchor.to_string(),
+                });
             }
             Ok(url.marked())
         },
@@ -111,7 +110,7 @@ pub(crate) fn register(
                 url::site_path(&pages.config.base_url)
             };
             let key = (path.clone(), root.clone(), offset, prefix.to_string());
-            let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut cache = contexts.lock();
             if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }

@@ -13,8 +13,10 @@ pub(crate) mod search;
 pub(crate) mod view;
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+
+use parking_lot::Mutex;
 
 use tera::{Context, Tera};
 
@@ -46,19 +48,13 @@ impl Writer<'_> {
         if let Some(styles) = &self.styles
             && path.ends_with(".html")
         {
-            let mut styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut styles = styles.lock();
             host_headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
         }
         if let Err(error) = self.sink.put(&path, bytes) {
-            self.failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_or_insert(error);
+            self.failure.lock().get_or_insert(error);
         }
-        self.paths
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(path);
+        self.paths.lock().push(path);
     }
 }
 
@@ -135,7 +131,6 @@ pub(crate) fn site(
     // render that page again (it renders the same) to read its ids.
     let asked: HashSet<ContentPath> = requests
         .lock()
-        .unwrap_or_else(PoisonError::into_inner)
         .iter()
         .map(|request| request.page.clone())
         .collect();
@@ -152,19 +147,11 @@ pub(crate) fn site(
     if sink.keeps_files() {
         site_files(site, theme, search_index, &writer);
     }
-    if let Some(error) = writer
-        .failure
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
+    if let Some(error) = writer.failure.into_inner() {
         return Err(error);
     }
     Ok(Rendered {
-        files: writer
-            .paths
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len(),
+        files: writer.paths.into_inner().len(),
         templates: Diagnostics(
             merge_repeats(out)
                 .0
@@ -173,9 +160,7 @@ pub(crate) fn site(
                 .collect(),
         ),
         ids,
-        anchor_requests: std::mem::take(
-            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
-        ),
+        anchor_requests: std::mem::take(&mut *requests.lock()),
     })
 }
 
@@ -196,10 +181,7 @@ fn site_files(
     for asset in &site.assets {
         writer.put(OutputPath::content_asset(&asset.path), asset.bytes.clone());
     }
-    let sitemap = sitemap(
-        site,
-        &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
-    );
+    let sitemap = sitemap(site, &writer.paths.lock());
     writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
     // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
     if url::site_path(&site.config.base_url) == "/" {
@@ -214,12 +196,8 @@ fn site_files(
         );
     }
     if let Some(styles) = &writer.styles {
-        let paths = writer
-            .paths
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+        let paths = writer.paths.lock().clone();
+        let styles = styles.lock();
         writer.put(
             OutputPath::generated(Generated::Headers),
             host_headers::file(&paths, theme, &styles).into_bytes(),

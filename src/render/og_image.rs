@@ -4,7 +4,9 @@
 //! bytes. Names hash what a card shows; a card already drawn under its name is reused.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 
 use anyhow::Context as _;
 use resvg::{tiny_skia, usvg};
@@ -64,7 +66,6 @@ pub(crate) fn register(
             let url = SiteUrl::file(&path).absolute(&base_url);
             requests
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .insert(path, card);
             Ok(url)
         },
@@ -102,11 +103,11 @@ pub(crate) fn cards(
     font: Option<&Font>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
-    let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(PoisonError::into_inner));
+    let requests = std::mem::take(&mut *requests.lock());
     let Some(font) = font.filter(|_| sink.keeps_files()) else {
         return Ok(Vec::new());
     };
-    let known = std::mem::take(&mut *drawn().lock().unwrap_or_else(PoisonError::into_inner));
+    let known = std::mem::take(&mut *drawn().lock());
     let mut ready = Vec::new();
     let mut to_draw = Vec::new();
     for (path, card) in requests {
@@ -122,7 +123,7 @@ pub(crate) fn cards(
     }
     ready.extend(draw_all(&to_draw, font)?);
     ready.sort_by(|a, b| a.0.cmp(&b.0));
-    *drawn().lock().unwrap_or_else(PoisonError::into_inner) = ready.iter().cloned().collect();
+    *drawn().lock() = ready.iter().cloned().collect();
     Ok(ready)
 }
 
