@@ -20,12 +20,22 @@ use crate::render::context::page_context;
 use crate::theme::Theme;
 use crate::theme::tera_errors;
 
+/// Registers every template function of this site on `tera`; `url()`'s anchors go to `requests`.
 pub(crate) fn register(
     tera: &mut Tera,
     site: &Arc<Site>,
     theme: &Theme,
     requests: &Arc<Mutex<Vec<AnchorRequest>>>,
 ) {
+    register_url(tera, site, requests);
+    register_asset(tera, theme);
+    register_page_data(tera, site);
+    register_compensation_chart(tera, site);
+}
+
+/// `url(path="phases/junior.md#anchor")`: the relative URL of a page; its anchor is recorded
+/// for the anchor stage, which checks it once every page is rendered.
+fn register_url(tera: &mut Tera, site: &Arc<Site>, requests: &Arc<Mutex<Vec<AnchorRequest>>>) {
     let pages = Arc::clone(site);
     let anchors = Arc::clone(requests);
     tera.register_function(
@@ -59,7 +69,10 @@ pub(crate) fn register(
             Ok(url.marked())
         },
     );
+}
 
+/// `asset(path="style.css")`: the relative URL of a theme file under its content-hashed name.
+fn register_asset(tera: &mut Tera, theme: &Theme) {
     let assets: BTreeMap<String, OutputPath> = theme
         .assets
         .iter()
@@ -82,7 +95,11 @@ pub(crate) fn register(
             }
         },
     );
+}
 
+/// `page_data(path=…, heading_offset=…, id_prefix=…)`: another page's whole `page` object,
+/// its body rendered for embedding in the page calling it.
+fn register_page_data(tera: &mut Tera, site: &Arc<Site>) {
     let pages = Arc::clone(site);
     let contexts: Mutex<HashMap<(ContentPath, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
@@ -129,7 +146,10 @@ pub(crate) fn register(
             Ok(value)
         },
     );
+}
 
+/// `compensation_chart()`: the range chart of `data/compensation.toml`, drawn once per build.
+fn register_compensation_chart(tera: &mut Tera, site: &Site) {
     let chart = compensation_chart(site);
     tera.register_function(
         "compensation_chart",

@@ -71,6 +71,7 @@ pub(crate) struct Rendered {
     pub(crate) anchor_requests: Vec<AnchorRequest>,
 }
 
+/// Renders every page and every site-wide file of `checked` with `theme` into `sink`.
 pub(crate) fn site(
     checked: &CheckedSite,
     theme: &Theme,
@@ -78,69 +79,25 @@ pub(crate) fn site(
 ) -> anyhow::Result<Rendered> {
     let site = checked.site();
     crate::render::deadline::set_budget(site.config.timeout);
-    let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
-    functions::register(&mut tera, site, theme, &requests);
     let cards = crate::render::og_image::Requests::default();
-    let (title, base_url) = (&site.config.title, &site.config.base_url);
-    crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
     let search_index = crate::render::search::index(site, theme);
-    crate::render::search::register(&mut tera, search_index.as_ref());
-    let data = crate::render::view::data(site);
-    tera.global_context().insert(
-        "site",
-        &SiteContext {
-            title: &site.config.title,
-            description: &site.config.description,
-            language: &site.config.language,
-            base_url: &site.config.base_url,
-        },
-    );
-    tera.global_context().insert_value("data", data);
-    tera.global_context()
-        .insert("root", &ROOT_MARKER.to_string());
-
+    let tera = templates(site, theme, &requests, &cards, search_index.as_ref());
     let writer = Writer {
         sink,
         paths: Mutex::default(),
         failure: Mutex::default(),
         styles: site.config.publish_headers.then(Mutex::default),
     };
-    let mut out = Diagnostics::default();
-    let mut ids = PageIds::new();
-    let linked = linked_into(site);
-    let mut unread = Vec::new();
-    for (page, result) in site
-        .pages
-        .iter()
-        .zip(render_pages(checked, &tera, theme, &writer, &linked))
-    {
-        match result {
-            Ok(PageRender::PassedOver) => {}
-            Ok(PageRender::Rendered(Some(found))) => {
-                ids.insert(page.path.clone(), found.ids);
-                // Like a template failure, most likely an echo when other problems exist.
-                out.extend(repeated_ids(page, &found.repeated));
-            }
-            Ok(PageRender::Rendered(None)) => unread.push(page),
-            Err(diagnostic) => out.push(diagnostic),
-        }
-    }
+    let (mut ids, unread, mut out) = pages(checked, &tera, theme, &writer);
     extra_pages(site, &tera, theme, &writer, &mut out);
-    // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
-    // render that page again (it renders the same) to read its ids.
+    // Collected first: rendering again calls `url()`, which records into `requests`.
     let asked: HashSet<ContentPath> = requests
         .lock()
         .iter()
         .map(|request| request.page.clone())
         .collect();
-    for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
-        if let Ok(html) = render_guarded(site, &tera, theme, page) {
-            let html = String::from_utf8_lossy(&html);
-            ids.insert(page.path.clone(), page_ids(&html).ids);
-        }
-    }
-
+    read_asked_ids(site, &tera, theme, &unread, &asked, &mut ids);
     for (path, png) in crate::render::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
         writer.put(path, png.to_vec());
     }
@@ -162,6 +119,86 @@ pub(crate) fn site(
         ids,
         anchor_requests: std::mem::take(&mut *requests.lock()),
     })
+}
+
+/// The theme's templates with this site's functions registered and its global context set:
+/// `site`, `data` and `root` (the root marker, made relative per page as it is written).
+fn templates(
+    site: &Arc<Site>,
+    theme: &Theme,
+    requests: &Arc<Mutex<Vec<AnchorRequest>>>,
+    cards: &crate::render::og_image::Requests,
+    search_index: Option<&crate::render::search::Index>,
+) -> Tera {
+    let mut tera = theme.tera.clone();
+    functions::register(&mut tera, site, theme, requests);
+    let (title, base_url) = (&site.config.title, &site.config.base_url);
+    crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, cards);
+    crate::render::search::register(&mut tera, search_index);
+    tera.global_context().insert(
+        "site",
+        &SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            language: &site.config.language,
+            base_url: &site.config.base_url,
+        },
+    );
+    tera.global_context()
+        .insert_value("data", crate::render::view::data(site));
+    tera.global_context()
+        .insert("root", &ROOT_MARKER.to_string());
+    tera
+}
+
+/// Every page through its template: the ids of those whose ids were read, the pages rendered
+/// without reading them, and the pages' template problems.
+fn pages<'a>(
+    checked: &'a CheckedSite,
+    tera: &Tera,
+    theme: &Theme,
+    writer: &Writer,
+) -> (PageIds, Vec<&'a Page>, Diagnostics) {
+    let site = checked.site();
+    let mut out = Diagnostics::default();
+    let mut ids = PageIds::new();
+    let linked = linked_into(site);
+    let mut unread = Vec::new();
+    for (page, result) in site
+        .pages
+        .iter()
+        .zip(render_pages(checked, tera, theme, writer, &linked))
+    {
+        match result {
+            Ok(PageRender::PassedOver) => {}
+            Ok(PageRender::Rendered(Some(found))) => {
+                ids.insert(page.path.clone(), found.ids);
+                // Like a template failure, most likely an echo when other problems exist.
+                out.extend(repeated_ids(page, &found.repeated));
+            }
+            Ok(PageRender::Rendered(None)) => unread.push(page),
+            Err(diagnostic) => out.push(diagnostic),
+        }
+    }
+    (ids, unread, out)
+}
+
+/// A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
+/// render that page again (it renders the same) to read its ids.
+fn read_asked_ids(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    unread: &[&Page],
+    asked: &HashSet<ContentPath>,
+    ids: &mut PageIds,
+) {
+    for page in unread.iter().filter(|page| asked.contains(&page.path)) {
+        if let Ok(html) = render_guarded(site, tera, theme, page) {
+            let html = String::from_utf8_lossy(&html);
+            ids.insert(page.path.clone(), page_ids(&html).ids);
+        }
+    }
 }
 
 /// The files that come from the whole site rather than one page: the search index, static
