@@ -524,10 +524,7 @@ fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
-        let mut loc = String::new();
-        let url = SiteUrl::folder(&route).absolute(&site.config.base_url);
-        pulldown_cmark_escape::escape_html(&mut loc, &url)
-            .expect("writing to a String cannot fail");
+        let loc = crate::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
+use crate::html;
 use crate::model::source::hex;
 use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
@@ -277,7 +278,7 @@ fn svg(card: &Card, measure: &Measure) -> String {
         text.push_str(&format!(
             r#"<text x="{MARGIN}" y="{:.1}" font-size="{size}" fill="{TITLE}">{}</text>"#,
             top + i as f32 * line_height,
-            escape(line)
+            html::escape(line)
         ));
     }
     // The home page's title is the site's: say it once.
@@ -289,9 +290,9 @@ fn svg(card: &Card, measure: &Measure) -> String {
     let phase = clipped(&card.phase, 38.0, width, measure).join(" ");
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/><rect width="{WIDTH}" height="14" fill="{ACCENT}"/><text x="{MARGIN}" y="130" font-size="34" fill="{MUTED}">{}</text><rect x="{MARGIN}" y="160" width="120" height="6" fill="{ACCENT}"/>{text}<text x="{MARGIN}" y="{}" font-size="38" fill="{ACCENT}">{}</text></svg>"#,
-        escape(&site),
+        html::escape(&site),
         HEIGHT - 70,
-        escape(&phase),
+        html::escape(&phase),
     )
 }
 
@@ -316,13 +317,6 @@ fn clipped(text: &str, size: f32, width: f32, measure: &Measure) -> Vec<String> 
         line = longer;
     }
     vec![line]
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
