@@ -82,6 +82,14 @@ impl<F: FnMut(Piece<'_>)> TokenSink for Sink<F> {
     }
 }
 
+/// Text made safe inside HTML or XML, as element text or a quoted attribute value: `&`, `<`,
+/// `>` and `"` as entities (pulldown-cmark's escaper, which Markdown bodies go through too).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

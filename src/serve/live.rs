@@ -3,8 +3,10 @@
 //! failure swaps the state and tells every open page what to do (`changes.rs` decides what).
 //! In: published deltas and failures; out: the state requests are answered from, and events.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use parking_lot::{Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -100,13 +102,13 @@ impl Live {
     }
 
     pub(super) fn current(&self) -> Arc<State> {
-        Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(&self.state.read())
     }
 
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
     /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
     pub(super) fn publish_site(&self, delta: Delta<StoredFile>, good: bool) -> Published {
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let old = self.current();
         let mut files = match &old.site {
             Some(site) if !delta.complete => site.files.clone(),
@@ -184,7 +186,7 @@ impl Live {
                 .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
                 .collect(),
         };
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let old = self.current();
         let message = failed.json.clone();
         self.swap(State {
@@ -196,7 +198,7 @@ impl Live {
     }
 
     fn swap(&self, state: State) {
-        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+        *self.state.write() = Arc::new(state);
     }
 
     /// A new event stream: its first message brings a page up to date (the overlay, or a
@@ -209,7 +211,7 @@ impl Live {
         queue: usize,
     ) -> mpsc::Receiver<Arc<str>> {
         let (sender, receiver) = mpsc::channel(queue);
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let state = self.current();
         let first = match &state.failure {
             Some(failure) => Some(failure.json.clone()),
@@ -230,7 +232,7 @@ impl Live {
 
     /// The routes open pages show (a few), for the next rebuild to render first.
     pub(super) fn viewing(&self) -> Vec<String> {
-        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let clients = self.clients.lock();
         let mut routes: Vec<String> = Vec::new();
         for client in clients.iter().rev().filter(|c| !c.events.is_closed()) {
             if let Some(page) = &client.page

@@ -126,7 +126,9 @@ impl Route {
     }
 }
 
-/// The same for a route that came back as text (a template context's `page.route`).
+/// The same for a route that came back as text (a template context's `page.route`), or for a
+/// published file's path: `""` for `index.html`, `"../../"` for `phases/junior/` and for
+/// `phases/junior/index.html`.
 pub(crate) fn relative_root(route: &str) -> String {
     "../".repeat(route.matches('/').count())
 }

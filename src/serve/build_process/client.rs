@@ -5,7 +5,9 @@
 
 use std::io::{self, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::thread;
 
 use crate::build::BuildOptions;
@@ -185,7 +187,7 @@ fn previews() -> &'static Mutex<Vec<Preview>> {
 
 /// Applies a pass's changes to the link preview images: `complete` replaces them all.
 fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
-    let mut previews = previews().lock().unwrap_or_else(PoisonError::into_inner);
+    let mut previews = previews().lock();
     if complete {
         previews.clear();
     }
@@ -197,8 +199,5 @@ fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
 }
 
 fn last_previews() -> Vec<Preview> {
-    previews()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
+    previews().lock().clone()
 }
