@@ -4,8 +4,10 @@
 //! everything; only a missing or unreadable `content/` folder is an environment error.
 
 pub(crate) mod data;
+mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
+pub(crate) mod strings;
 pub(crate) mod walk;
 
 use std::collections::BTreeSet;
@@ -18,7 +20,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
+use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
@@ -43,6 +47,9 @@ struct RawConfig {
     /// Seconds one page may take to render before the build fails naming it.
     #[serde(default = "default_timeout")]
     timeout: u64,
+    /// Each content lint's level, and the acronyms allowed in capitals (`lints.rs`).
+    #[serde(default)]
+    lints: lints::RawLints,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,8 +113,9 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let content = content_folder(options)?;
     let mut diagnostics = Diagnostics::default();
     let config = site_config(options, &content, &mut diagnostics)?;
+    let config = config.unwrap_or_else(empty_config);
     let found = walk_content(options, &content)?;
-    let gathered = gather(options, &found, &mut diagnostics);
+    let gathered = gather(options, &found, &config.lints, &mut diagnostics);
     let Gathered {
         mut pages,
         assets,
@@ -118,7 +126,6 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     report_shared_routes(&pages, &mut diagnostics);
 
-    let config = config.unwrap_or_else(empty_config);
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     site.drafts = drafts;
@@ -202,19 +209,24 @@ struct Gathered {
     drafts: BTreeSet<ContentPath>,
 }
 
-/// Reads everything the walk found. Reading, front matter and Markdown are per-file work: all
-/// cores do it, and the results are merged in walk order, so diagnostics come out as a
-/// sequential load gives them.
-fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics) -> Gathered {
+/// Reads everything the walk found, linting it as `lints` says. Reading, front matter and
+/// Markdown are per-file work: all cores do it, and the results are merged in walk order, so
+/// diagnostics come out as a sequential load gives them.
+fn gather(
+    options: &LoadOptions,
+    found: &[Found],
+    lints: &Lints,
+    diagnostics: &mut Diagnostics,
+) -> Gathered {
     let root = options.root;
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
             Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => {
-                    cache.page(path, content_path, &|| load_page(root, path, content_path))
-                }
-                None => load_page(root, path, content_path),
+                Some(cache) => cache.page(path, content_path, &|| {
+                    load_page(root, path, content_path, lints)
+                }),
+                None => load_page(root, path, content_path, lints),
             }),
             _ => None,
         })
@@ -225,7 +237,10 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
             Found::Data(path, stem) => match read(root, path, diagnostics) {
-                Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
+                Some(file) => {
+                    lint_strings(&file, 0, file.text(), lints, diagnostics);
+                    load_data(stem, &file, &mut gathered.data, diagnostics);
+                }
                 None => {
                     gathered.data.broken.insert(stem.clone());
                 }
@@ -319,15 +334,16 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
     Ok((found, reusable))
 }
 
-/// Reads and parses one page, with the diagnostics it caused; runs on any thread.
+/// Reads, parses and lints one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
     root: &Path,
     path: &Path,
     content_path: &ContentPath,
+    lints: &Lints,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(root, path, &mut diagnostics).and_then(|file| {
-        let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
+        let mut page = crate::load::page::page(&file, content_path, lints, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
         // the page is rendered or quoted, so memory does not grow with the site's text.
         page.file = file.let_go(path);
@@ -348,6 +364,7 @@ fn empty_config() -> SiteConfig {
         edit_url: None,
         publish_headers: false,
         timeout: std::time::Duration::from_secs(default_timeout()),
+        lints: Lints::default(),
     }
 }
 
@@ -446,6 +463,8 @@ fn config(
     out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
+    let lints = lints::lints(file, raw.lints, out);
+    lint_strings(file, 0, file.text(), &lints, out);
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
@@ -482,6 +501,7 @@ fn config(
         edit_url: raw.edit_url.map(Spanned::into_inner),
         publish_headers: raw.publish.headers,
         timeout: std::time::Duration::from_secs(raw.timeout),
+        lints,
     })
 }
 

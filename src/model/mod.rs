@@ -1,6 +1,7 @@
 //! The site as plain data: what `load` produces and every later stage reads. No I/O, no parsing.
 //! Relations between pages are content paths (`phases/junior.md`), never references.
 
+pub(crate) mod lints;
 pub(crate) mod source;
 pub(crate) mod url;
 
@@ -114,6 +115,8 @@ pub(crate) struct SiteConfig {
     pub(crate) publish_headers: bool,
     /// How long one page may render (`timeout` in site.toml): past it the build fails.
     pub(crate) timeout: std::time::Duration,
+    /// `[lints]`: each content lint's level, and the acronyms allowed in capitals.
+    pub(crate) lints: lints::Lints,
 }
 
 #[derive(Debug)]
