@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `serve`, `new`, `explain` and `completions`. Parses
+//! The command line: `build`, `check`, `serve`, `new`, `explain`, `schema` and `completions`. Parses
 //! flags, runs the pipeline, prints diagnostics (all of them, in the rustc layout or as
 //! `--message-format` asks) and maps the outcome to an exit code: 0 ok, 1 content errors,
 //! 2 environment or internal failure.
@@ -6,6 +6,7 @@
 mod explain;
 pub(crate) mod new;
 mod report;
+mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,8 @@ enum Command {
     New(NewArgs),
     /// Explain a diagnostic code (`error[CODE]`): why it is a problem, an example, and the fix.
     Explain(explain::ExplainArgs),
+    /// Write JSON Schemas of site.toml, front matter and the data files, for TOML editors.
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script (see README: "Shell completions").
     Completions {
         /// The shell to complete for.
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::New(args) => new(&args),
         Command::Explain(args) => explain::explain(&args),
+        Command::Schema(args) => schema::schema(&args),
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout();
             clap_complete::generate(shell, &mut Cli::command(), "sre-guide", &mut stdout);

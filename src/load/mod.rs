@@ -6,6 +6,7 @@
 pub(crate) mod data;
 pub(crate) mod page;
 pub(crate) mod quiz;
+pub(crate) mod schemas;
 pub(crate) mod walk;
 
 use std::collections::BTreeSet;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -23,21 +25,35 @@ use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 
-#[derive(Deserialize)]
+/// `content/site.toml`: what every page of the site needs.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "site.toml")]
 struct RawConfig {
+    /// The site's name: every page's `<title>`, the header, link previews.
     title: String,
+    /// One sentence about the site, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// Where the site will be published, as an absolute URL ending in `/`:
+    /// `https://example.org/guide/`. Only canonical links, `og:url`, `sitemap.xml` and
+    /// `robots.txt` use it; `--base-url` overrides it.
+    #[schemars(with = "String", regex(pattern = r"^https?://[^/\s]+"))]
     base_url: Spanned<String>,
+    /// The language of the pages, as an HTML `lang` tag: `en`, `en-GB`, `de`.
     #[serde(default = "default_language")]
     language: String,
+    /// The folder under `themes/` whose templates render the site.
     #[serde(default = "default_theme")]
+    #[schemars(regex(pattern = r"^[^/\\.][^/\\]*$"))]
     theme: String,
+    /// The site's main navigation, in order.
     #[serde(default)]
     menu: Vec<RawMenuItem>,
     /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    #[schemars(with = "Option<String>", regex(pattern = r"^https?://[^/\s]+"))]
     edit_url: Option<Spanned<String>>,
+    /// What `build` publishes beside the pages.
     #[serde(default)]
     publish: RawPublish,
     /// Seconds one page may take to render before the build fails naming it.
@@ -45,7 +61,8 @@ struct RawConfig {
     timeout: u64,
 }
 
-#[derive(Deserialize, Default)]
+/// `[publish]`: files `build` writes for the host.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPublish {
     /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
@@ -65,11 +82,20 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-#[derive(Deserialize)]
+/// One `[[menu]]` entry: a link to a page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMenuItem {
+    /// The link's text.
     title: String,
+    /// The page, by its path below `content/`: `phases/_index.md`.
+    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
     page: Spanned<String>,
+}
+
+/// The JSON Schema of `content/site.toml`, from the type it is read into.
+pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawConfig>()
 }
 
 pub(crate) struct LoadOptions<'a> {

@@ -173,7 +173,7 @@ pub(crate) struct FrontMatter {
 
 /// What a page is for, from front matter `kind`: special pages are found by it, never by the
 /// name of their template.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum PageKind {
     #[default]

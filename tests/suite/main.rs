@@ -15,5 +15,6 @@ mod markdown;
 mod message_format;
 mod module_graph;
 mod publish;
+mod schemas;
 mod serve;
 mod support;
