@@ -48,6 +48,9 @@ enum Command {
     Serve(ServeArgs),
     /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
     New(NewArgs),
+    /// Run a language server on stdin and stdout: the build's checks, completion and
+    /// navigation in any editor (docs/editors.md).
+    Lsp(LspArgs),
     /// Explain a diagnostic code (`error[CODE]`): why it is a problem, an example, and the fix.
     Explain(explain::ExplainArgs),
     /// Write JSON Schemas of site.toml, front matter and the data files, for TOML editors.
@@ -119,6 +122,13 @@ struct ServeArgs {
 }
 
 #[derive(Args)]
+struct LspArgs {
+    /// The site root [default: the editor's workspace folder]
+    #[arg(short, long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct NewArgs {
     /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
     #[arg(value_name = "PATH")]
@@ -146,6 +156,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::New(args) => new(&args),
         Command::Explain(args) => explain::explain(&args),
+        Command::Lsp(args) => match crate::lsp::run(args.root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => environment_failure(&error),
+        },
         Command::Schema(args) => schema::schema(&args),
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout();

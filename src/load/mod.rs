@@ -105,6 +105,18 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) drafts: bool,
     /// `serve`'s pages of earlier builds, reused while their file is unchanged.
     pub(crate) cache: Option<&'a dyn PageMemory>,
+    /// Texts that stand in for files on disk (`lsp`: an editor's unsaved buffers).
+    pub(crate) unsaved: Option<&'a Unsaved>,
+}
+
+/// Unsaved texts of files under `content/`, by the path the walk finds them at (the site root
+/// joined with `content/…`). A file must exist on disk to be found; its text is read from here.
+pub(crate) type Unsaved = std::collections::HashMap<PathBuf, String>;
+
+impl LoadOptions<'_> {
+    fn unsaved(&self, path: &Path) -> Option<&str> {
+        self.unsaved?.get(path).map(String::as_str)
+    }
 }
 
 /// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
@@ -180,7 +192,7 @@ fn site_config(
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::load::walk::inside(root, &config_path) {
-        Ok(()) => read(root, &config_path, diagnostics),
+        Ok(()) => read(options, &config_path, diagnostics),
         Err(WalkError::Outside { link, target }) => {
             diagnostics.push(WalkError::outside(&link, &target));
             None
@@ -237,10 +249,12 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
         .par_iter()
         .filter_map(|found| match found {
             Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => {
-                    cache.page(path, content_path, &|| load_page(root, path, content_path))
+                Some(cache) if options.unsaved(path).is_none() => {
+                    cache.page(path, content_path, &|| {
+                        load_page(options, path, content_path)
+                    })
                 }
-                None => load_page(root, path, content_path),
+                _ => load_page(options, path, content_path),
             }),
             _ => None,
         })
@@ -250,7 +264,7 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
     for found in found {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
-            Found::Data(path, stem) => match read(root, path, diagnostics) {
+            Found::Data(path, stem) => match read(options, path, diagnostics) {
                 Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
                 None => {
                     gathered.data.broken.insert(stem.clone());
@@ -347,16 +361,19 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
-    root: &Path,
+    options: &LoadOptions,
     path: &Path,
     content_path: &ContentPath,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics).and_then(|file| {
+    let page = read(options, path, &mut diagnostics).and_then(|file| {
         let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
-        // the page is rendered or quoted, so memory does not grow with the site's text.
-        page.file = file.let_go(path);
+        // the page is rendered or quoted, so memory does not grow with the site's text. An
+        // unsaved text has no file to be read again from.
+        if options.unsaved(path).is_none() {
+            page.file = file.let_go(path);
+        }
         Some(page)
     });
     (page, diagnostics)
@@ -424,8 +441,13 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let shown = relative(root, path);
+fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = relative(options.root, path);
+    if let Some(text) = options.unsaved(path) {
+        let mut text = text.to_string();
+        crate::model::source::blank_byte_order_mark(&mut text);
+        return Some(SourceFile::new(shown, text));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {

@@ -188,6 +188,9 @@ pub(crate) struct TocEntry {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) children: Vec<TocEntry>,
+    /// Where the heading is written in the page's file (for editors; templates never see it).
+    #[serde(skip)]
+    pub(crate) span: Span,
 }
 
 #[derive(Debug, Clone)]

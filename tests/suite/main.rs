@@ -11,6 +11,7 @@ mod cli;
 mod explain;
 mod fuzz;
 mod guide;
+mod lsp;
 mod markdown;
 mod message_format;
 mod module_graph;
