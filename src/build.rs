@@ -68,11 +68,21 @@ pub(crate) fn prepare(
     options: &BuildOptions,
     cache: Option<&dyn load::PageMemory>,
 ) -> Result<Prepared, Failure> {
+    prepare_unsaved(options, cache, None)
+}
+
+/// `prepare` with `unsaved` texts standing in for their files (`lsp`: an editor's buffers).
+pub(crate) fn prepare_unsaved(
+    options: &BuildOptions,
+    cache: Option<&dyn load::PageMemory>,
+    unsaved: Option<&load::Unsaved>,
+) -> Result<Prepared, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
         base_url: options.base_url.as_deref(),
         drafts: options.drafts,
         cache,
+        unsaved,
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);

@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `serve`, `new`, `explain` and `completions`. Parses
+//! The command line: `build`, `check`, `serve`, `new`, `explain`, `schema` and `completions`. Parses
 //! flags, runs the pipeline, prints diagnostics (all of them, in the rustc layout or as
 //! `--message-format` asks) and maps the outcome to an exit code: 0 ok, 1 content errors,
 //! 2 environment or internal failure.
@@ -6,6 +6,7 @@
 mod explain;
 pub(crate) mod new;
 mod report;
+mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,8 +48,13 @@ enum Command {
     Serve(ServeArgs),
     /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
     New(NewArgs),
+    /// Run a language server on stdin and stdout: the build's checks, completion and
+    /// navigation in any editor (docs/editors.md).
+    Lsp(LspArgs),
     /// Explain a diagnostic code (`error[CODE]`): why it is a problem, an example, and the fix.
     Explain(explain::ExplainArgs),
+    /// Write JSON Schemas of site.toml, front matter and the data files, for TOML editors.
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script (see README: "Shell completions").
     Completions {
         /// The shell to complete for.
@@ -116,6 +122,13 @@ struct ServeArgs {
 }
 
 #[derive(Args)]
+struct LspArgs {
+    /// The site root [default: the editor's workspace folder]
+    #[arg(short, long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct NewArgs {
     /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
     #[arg(value_name = "PATH")]
@@ -143,6 +156,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::New(args) => new(&args),
         Command::Explain(args) => explain::explain(&args),
+        Command::Lsp(args) => match crate::lsp::run(args.root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => environment_failure(&error),
+        },
+        Command::Schema(args) => schema::schema(&args),
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout();
             clap_complete::generate(shell, &mut Cli::command(), "sre-guide", &mut stdout);

@@ -34,6 +34,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         base_url: None,
         drafts: true,
         cache: None,
+        unsaved: None,
     })?;
     let route = Route::of(&path);
     if let Some(other) = site.page_at(&route) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::model::lints::{LintLevel, Lints};
 use crate::model::source::SourceFile;
 
@@ -61,6 +61,34 @@ pub(super) fn lints(file: &Arc<SourceFile>, raw: RawLints, out: &mut Diagnostics
         }
     }
     lints
+}
+
+/// The JSON Schema of `[lints]`, from the codes themselves: each lint by name with its three
+/// levels, and `acronyms`; nothing else (as `lints` refuses anything else).
+pub(super) fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut properties = serde_json::Map::new();
+    for code in Code::ALL.iter().filter(|code| code.is_lint()) {
+        let default = match code.default_severity() {
+            Severity::Error => "an error",
+            Severity::Warning => "a warning",
+        };
+        let description = format!("Reports when {}; by default {default}.", code.summary());
+        let level = serde_json::json!({ "description": description, "enum": LintLevel::NAMES });
+        properties.insert(code.name().to_string(), level);
+    }
+    properties.insert(
+        ACRONYMS.to_string(),
+        serde_json::json!({
+            "description": "Words the all-caps lint allows, beside the field's defaults (SRE, SLO, MTTR, FAANG, …).",
+            "type": "array",
+            "items": { "type": "string" }
+        }),
+    );
+    schemars::json_schema!({
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false
+    })
 }
 
 /// A name in `[lints]` that is no lint: a misspelling, or a code that is not configurable.
@@ -120,7 +148,6 @@ fn acronyms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
 
     fn read(table: &str) -> (Lints, Vec<Diagnostic>) {
         let text = format!("[lints]\n{table}");

@@ -7,6 +7,7 @@ pub(crate) mod data;
 mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
+pub(crate) mod schemas;
 pub(crate) mod strings;
 pub(crate) mod walk;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -27,32 +29,49 @@ use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 
-#[derive(Deserialize)]
+/// `content/site.toml`: what every page of the site needs.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "site.toml")]
 struct RawConfig {
+    /// The site's name: every page's `<title>`, the header, link previews.
     title: String,
+    /// One sentence about the site, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// Where the site will be published, as an absolute URL ending in `/`:
+    /// `https://example.org/guide/`. Only canonical links, `og:url`, `sitemap.xml` and
+    /// `robots.txt` use it; `--base-url` overrides it.
+    #[schemars(with = "String", regex(pattern = r"^https?://[^/\s]+"))]
     base_url: Spanned<String>,
+    /// The language of the pages, as an HTML `lang` tag: `en`, `en-GB`, `de`.
     #[serde(default = "default_language")]
     language: String,
+    /// The folder under `themes/` whose templates render the site.
     #[serde(default = "default_theme")]
+    #[schemars(regex(pattern = r"^[^/\\.][^/\\]*$"))]
     theme: String,
+    /// The site's main navigation, in order.
     #[serde(default)]
     menu: Vec<RawMenuItem>,
     /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    #[schemars(with = "Option<String>", regex(pattern = r"^https?://[^/\s]+"))]
     edit_url: Option<Spanned<String>>,
+    /// What `build` publishes beside the pages.
     #[serde(default)]
     publish: RawPublish,
     /// Seconds one page may take to render before the build fails naming it.
     #[serde(default = "default_timeout")]
     timeout: u64,
-    /// Each content lint's level, and the acronyms allowed in capitals (`lints.rs`).
+    /// Each content lint's level (`error`, `warning` or `allow`), and the acronyms allowed in
+    /// capitals.
     #[serde(default)]
+    #[schemars(schema_with = "lints::schema")]
     lints: lints::RawLints,
 }
 
-#[derive(Deserialize, Default)]
+/// `[publish]`: files `build` writes for the host.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPublish {
     /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
@@ -72,11 +91,20 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-#[derive(Deserialize)]
+/// One `[[menu]]` entry: a link to a page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMenuItem {
+    /// The link's text.
     title: String,
+    /// The page, by its path below `content/`: `phases/_index.md`.
+    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
     page: Spanned<String>,
+}
+
+/// The JSON Schema of `content/site.toml`, from the type it is read into.
+pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawConfig>()
 }
 
 pub(crate) struct LoadOptions<'a> {
@@ -86,6 +114,18 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) drafts: bool,
     /// `serve`'s pages of earlier builds, reused while their file is unchanged.
     pub(crate) cache: Option<&'a dyn PageMemory>,
+    /// Texts that stand in for files on disk (`lsp`: an editor's unsaved buffers).
+    pub(crate) unsaved: Option<&'a Unsaved>,
+}
+
+/// Unsaved texts of files under `content/`, by the path the walk finds them at (the site root
+/// joined with `content/…`). A file must exist on disk to be found; its text is read from here.
+pub(crate) type Unsaved = std::collections::HashMap<PathBuf, String>;
+
+impl LoadOptions<'_> {
+    fn unsaved(&self, path: &Path) -> Option<&str> {
+        self.unsaved?.get(path).map(String::as_str)
+    }
 }
 
 /// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
@@ -161,7 +201,7 @@ fn site_config(
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::load::walk::inside(root, &config_path) {
-        Ok(()) => read(root, &config_path, diagnostics),
+        Ok(()) => read(options, &config_path, diagnostics),
         Err(WalkError::Outside { link, target }) => {
             diagnostics.push(WalkError::outside(&link, &target));
             None
@@ -223,10 +263,12 @@ fn gather(
         .par_iter()
         .filter_map(|found| match found {
             Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => cache.page(path, content_path, &|| {
-                    load_page(root, path, content_path, lints)
-                }),
-                None => load_page(root, path, content_path, lints),
+                Some(cache) if options.unsaved(path).is_none() => {
+                    cache.page(path, content_path, &|| {
+                        load_page(options, path, content_path, lints)
+                    })
+                }
+                _ => load_page(options, path, content_path, lints),
             }),
             _ => None,
         })
@@ -236,7 +278,7 @@ fn gather(
     for found in found {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
-            Found::Data(path, stem) => match read(root, path, diagnostics) {
+            Found::Data(path, stem) => match read(options, path, diagnostics) {
                 Some(file) => {
                     lint_strings(&file, 0, file.text(), lints, diagnostics);
                     load_data(stem, &file, &mut gathered.data, diagnostics);
@@ -336,17 +378,20 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
 
 /// Reads, parses and lints one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
-    root: &Path,
+    options: &LoadOptions,
     path: &Path,
     content_path: &ContentPath,
     lints: &Lints,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics).and_then(|file| {
+    let page = read(options, path, &mut diagnostics).and_then(|file| {
         let mut page = crate::load::page::page(&file, content_path, lints, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
-        // the page is rendered or quoted, so memory does not grow with the site's text.
-        page.file = file.let_go(path);
+        // the page is rendered or quoted, so memory does not grow with the site's text. An
+        // unsaved text has no file to be read again from.
+        if options.unsaved(path).is_none() {
+            page.file = file.let_go(path);
+        }
         Some(page)
     });
     (page, diagnostics)
@@ -415,8 +460,13 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic>
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let shown = relative(root, path);
+fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = relative(options.root, path);
+    if let Some(text) = options.unsaved(path) {
+        let mut text = text.to_string();
+        crate::model::source::blank_byte_order_mark(&mut text);
+        return Some(SourceFile::new(shown, text));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {

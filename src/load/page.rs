@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -15,21 +16,51 @@ use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};
 use crate::model::{FrontMatter, Page, PageKind};
 
-#[derive(Deserialize)]
+/// A page's front matter: the TOML between the two `+++` lines that open every page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Page front matter")]
 struct RawFrontMatter {
+    /// The page's title: its `<title>`, its heading, and how menus, lists and search name it.
     title: String,
+    /// One sentence about the page, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// The theme's template that renders the page [default: `page.html`, `section.html` for
+    /// `_index.md`].
+    #[schemars(with = "Option<String>", regex(pattern = r"\.html$"))]
     template: Option<Spanned<String>>,
+    /// Order among the pages of its section: lower comes first.
     #[serde(default)]
     weight: i64,
+    /// Leave the page out of the site unless `--drafts` is given.
     #[serde(default)]
     draft: bool,
+    /// What the page is for: `page`, or `quiz` for the "Where are you now?" page.
     #[serde(default)]
     kind: PageKind,
+    /// Anything else templates read as `page.extra`; `level` names a level of
+    /// `data/ladder.toml`.
     #[serde(default)]
+    #[schemars(with = "RawExtraSchema")]
     extra: RawExtra,
+}
+
+/// The shape of `[extra]` as a schema states it: free-form, with `level` a level id.
+#[derive(JsonSchema)]
+#[schemars(rename = "Extra")]
+#[allow(dead_code, reason = "only its schema is used")]
+struct RawExtraSchema {
+    /// The id of a level in `data/ladder.toml` (phase pages).
+    #[schemars(regex(pattern = crate::load::data::STABLE_ID))]
+    level: Option<String>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The JSON Schema of a page's front matter, from the type it is read into.
+pub(crate) fn front_matter_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawFrontMatter>()
 }
 
 /// `[extra]`: a free-form table, of which `level` is also kept with its span (for

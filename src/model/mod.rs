@@ -176,7 +176,7 @@ pub(crate) struct FrontMatter {
 
 /// What a page is for, from front matter `kind`: special pages are found by it, never by the
 /// name of their template.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum PageKind {
     #[default]
@@ -191,6 +191,9 @@ pub(crate) struct TocEntry {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) children: Vec<TocEntry>,
+    /// Where the heading is written in the page's file (for editors; templates never see it).
+    #[serde(skip)]
+    pub(crate) span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -452,3 +452,110 @@ fn allowing_a_lint_in_site_toml_silences_it_in_the_planted_guide() {
         .stderr_contains("warning[link-text-vague]");
     assert!(out.stderr.ends_with(&count_line(5, 3)), "{}", out.stderr);
 }
+
+/// The committed schema of site.toml knows `[lints]` as the loader does: each lint's three
+/// levels and `acronyms`, nothing else.
+#[test]
+fn the_site_schema_takes_the_lints_the_loader_takes() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schemas/site.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).expect("a valid schema");
+    let site = |lints: &str| -> (bool, Option<i32>) {
+        let text = format!(
+            "title = \"Minimal\"\nbase_url = \"https://example.org/\"\ntheme = \"default\"\n\n[lints]\n{lints}"
+        );
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let valid = validator.is_valid(&serde_json::to_value(table).unwrap());
+        let loaded = Site::fixture("minimal")
+            .file("content/site.toml", text)
+            .run(["check"])
+            .exit_code();
+        (valid, loaded)
+    };
+    assert_eq!(
+        site("all-caps = \"error\"\nh1-in-body = \"allow\"\nacronyms = [\"ONCALL\"]\n"),
+        (true, Some(0))
+    );
+    for bad in [
+        "all-caps = \"loud\"\n",
+        "all-cap = \"allow\"\n",
+        "anchor-missing = \"allow\"\n",
+        "acronyms = \"ONCALL\"\n",
+    ] {
+        assert_eq!(site(bad), (false, Some(1)), "{bad}");
+    }
+}
+
+/// The language server reports the lints of unsaved text as the terminal does: the same code,
+/// message, help and place, errors as errors and warnings as warnings; a fix clears them.
+#[test]
+fn the_language_server_reports_lints_in_unsaved_text() {
+    use crate::lsp::{Client, uri};
+    let site = note("Text.\n");
+    let root = site.root().canonicalize().unwrap();
+    let (mut client, _) = Client::start(&root);
+    let path = "content/notes/third.md";
+    let linted = "+++\ntitle = \"Third\"\nweight = 3\n+++\n# Third\n\nSee [here](first.md).\n";
+    client.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": uri(&root.join(path)), "languageId": "markdown", "version": 1, "text": linted}}),
+    );
+    let within = std::time::Duration::from_secs(30);
+    let found = client
+        .diagnostics_for(&root, path, within, |d| {
+            d.as_array().is_some_and(|d| d.len() == 2)
+        })
+        .expect("the lints of the unsaved text");
+    let shown: Vec<(String, u64, u64, u64, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_u64().unwrap_or_default(),
+                d["range"]["start"]["line"].as_u64().unwrap_or_default(),
+                d["range"]["start"]["character"]
+                    .as_u64()
+                    .unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "h1-in-body".to_string(),
+                1,
+                4,
+                0,
+                format!(
+                    "a second h1: the template already shows the page's title as its h1\nhelp: {}",
+                    H1_HELP.trim_start_matches("= help: ")
+                )
+            ),
+            (
+                "link-text-vague".to_string(),
+                2,
+                6,
+                4,
+                format!(
+                    "link text `here` does not say where the link goes\nhelp: {}",
+                    vague_help("here").trim_start_matches("= help: ")
+                )
+            ),
+        ]
+    );
+    client.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": uri(&root.join(path)), "version": 2}, "contentChanges": [{"text": "+++\ntitle = \"Third\"\nweight = 3\n+++\nSee [the first note](first.md).\n"}]}),
+    );
+    client
+        .diagnostics_for(&root, path, within, |d| {
+            d.as_array().is_some_and(Vec::is_empty)
+        })
+        .expect("the lints gone with the fix");
+    client.shut_down();
+}

@@ -316,9 +316,9 @@ fn edit_url_links_every_page_to_its_source_and_is_checked() {
         .code(1)
         .stderr(
             r#"error[url-not-absolute]: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
- --> content/site.toml:7:12
+ --> content/site.toml:8:12
   |
-7 | edit_url = "github.com/x/edit/{path}"
+8 | edit_url = "github.com/x/edit/{path}"
   |            ^^^^^^^^^^^^^^^^^^^^^^^^^^
   |
   = help: write where a page's source can be edited, e.g. `edit_url = "https://github.com/you/guide/edit/main/{path}"`; `{path}` becomes `content/…md`
