@@ -28,7 +28,7 @@ pub(crate) enum Piece<'a> {
 /// `<style>` and the other raw-text elements is text, as a browser's parser reads it: markup
 /// inside a script is never a tag.
 pub(crate) fn walk(html: &str, visit: impl FnMut(Piece<'_>)) {
-    let sink = Sink(RefCell::new(visit));
+    let sink = Tokens(RefCell::new(visit));
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -53,9 +53,9 @@ pub(crate) fn attribute<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
         .map(|attribute| &*attribute.value)
 }
 
-struct Sink<F>(RefCell<F>);
+struct Tokens<F>(RefCell<F>);
 
-impl<F: FnMut(Piece<'_>)> TokenSink for Sink<F> {
+impl<F: FnMut(Piece<'_>)> TokenSink for Tokens<F> {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {

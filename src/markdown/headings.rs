@@ -150,7 +150,7 @@ pub(super) fn plan_headings(
 }
 
 /// A heading as the body's events show it, before it has an id.
-struct Found {
+struct HeadingSeen {
     level: u8,
     /// The `{#id}` written, with its span.
     explicit: Option<(String, Range<usize>)>,
@@ -160,7 +160,7 @@ struct Found {
 
 /// What one pass over a page's events finds for planning its ids.
 struct Scan {
-    found: Vec<Found>,
+    found: Vec<HeadingSeen>,
     /// Every raw HTML fragment of the page, for the ids written in it.
     raw_html: String,
     footnotes: HashSet<String>,
@@ -179,7 +179,7 @@ fn scan(events: &[(Event, Range<usize>)]) -> Scan {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
-                scan.found.push(Found {
+                scan.found.push(HeadingSeen {
                     level: *level as u8,
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
                     text: String::new(),

@@ -83,7 +83,7 @@ pub(crate) fn site(
     let site = checked.site();
     crate::render::deadline::set_budget(site.config.timeout);
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
-    let cards = crate::render::og_image::Requests::default();
+    let cards = crate::render::og_image::CardRequests::default();
     let search_index = crate::render::search::index(site, theme);
     let tera = templates(site, theme, &requests, &cards, search_index.as_ref());
     let writer = Writer {
@@ -130,7 +130,7 @@ fn templates(
     site: &Arc<Site>,
     theme: &Theme,
     requests: &Arc<Mutex<Vec<AnchorRequest>>>,
-    cards: &crate::render::og_image::Requests,
+    cards: &crate::render::og_image::CardRequests,
     search_index: Option<&crate::render::search::Index>,
 ) -> Tera {
     let mut tera = theme.tera.clone();

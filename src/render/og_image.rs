@@ -43,7 +43,7 @@ pub(crate) struct Card {
 }
 
 /// Cards the templates asked for during one render, by published path.
-pub(crate) type Requests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
+pub(crate) type CardRequests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
 
 /// Registers `og_image(title, phase="")`, which returns the card's absolute URL (from
 /// `base_url`, as link previews need) and records the card to draw:
@@ -55,7 +55,7 @@ pub(crate) fn register(
     font: Option<&Font>,
     site_title: &str,
     base_url: &str,
-    requests: &Requests,
+    requests: &CardRequests,
 ) {
     let digest = font.map(|f| f.digest.clone());
     let site_title = site_title.to_string();
@@ -111,7 +111,7 @@ fn drawn() -> &'static Mutex<HashMap<OutputPath, Arc<Vec<u8>>>> {
 /// previous output when one has the same name (the name hashes all the card shows), else drawn,
 /// across the machine's cores. None for a sink that drops files (`check`).
 pub(crate) fn cards(
-    requests: &Requests,
+    requests: &CardRequests,
     font: Option<&Font>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
