@@ -50,10 +50,10 @@ pub(crate) struct Summary<'a> {
     pub(crate) extra: &'a serde_json::Value,
 }
 
-/// One step of `page.breadcrumbs`: `{title: "Phases", url: "../../phases/index.html"}`.
+/// One step of `page.breadcrumbs`: `{title: "The four phases", url: "../../phases/index.html"}`.
 #[derive(Serialize)]
 pub(crate) struct Crumb<'a> {
-    /// The page's title: `"Phases"`.
+    /// The page's title: `"The four phases"`.
     pub(crate) title: &'a str,
     /// Its URL relative to the page being rendered: `"../../phases/index.html"` from
     /// `phases/junior/`.
