@@ -175,7 +175,7 @@ fn is_inline(name: &str) -> bool {
     matches!(
         name,
         "a" | "abbr"
-            | ""
+            | "b"
             | "cite"
             | "code"
             | "em"
@@ -187,7 +187,7 @@ fn is_inline(name: &str) -> bool {
             | "small"
             | "span"
             | "strong"
-            | "su"
+            | "sub"
             | "sup"
             | "time"
             | "u"
@@ -221,6 +221,12 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn inline_elements_keep_words_whole() {
+        let text = &sections("<p>H<sub>2</sub>O is <b>bold</b>ly w<i>r</i>itten</p>")[0].text;
+        assert_eq!(text, "H2O is boldly written");
     }
 
     #[test]
