@@ -68,7 +68,7 @@ pub(super) struct Heading {
 }
 
 impl Heading {
-    /// The same heading inside another page, its id prefixed (see `markdown::Embedding`).
+    /// The same heading inside another page, its id prefixed (see [`Embedding`](crate::markdown::Embedding)).
     pub(super) fn prefixed(mut self, prefix: &str) -> Heading {
         self.id.insert_str(0, prefix);
         self
@@ -153,7 +153,7 @@ pub(super) fn plan_headings(
 }
 
 /// A heading as the body's events show it, before it has an id.
-struct Found {
+struct HeadingSeen {
     level: u8,
     span: Range<usize>,
     /// The `{#id}` written, with its span.
@@ -164,7 +164,7 @@ struct Found {
 
 /// What one pass over a page's events finds for planning its ids.
 struct Scan {
-    found: Vec<Found>,
+    found: Vec<HeadingSeen>,
     /// Every raw HTML fragment of the page, for the ids written in it.
     raw_html: String,
     footnotes: HashSet<String>,
@@ -183,7 +183,7 @@ fn scan(events: &[(Event, Range<usize>)]) -> Scan {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
-                scan.found.push(Found {
+                scan.found.push(HeadingSeen {
                     level: *level as u8,
                     span: span.clone(),
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),

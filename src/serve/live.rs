@@ -1,7 +1,8 @@
-//! The shared heart of the preview: what is served now (`State`, swapped whole, so a request
+//! The shared heart of the preview: what is served now ([`State`], swapped whole, so a request
 //! sees one consistent build) and the open event streams. Publishing a build's files or its
-//! failure swaps the state and tells every open page what to do (`changes.rs` decides what).
-//! In: published deltas and failures; out: the state requests are answered from, and events.
+//! failure swaps the state and tells every open page what to do ([`changes`](super::changes)
+//! decides what). In: published deltas and failures; out: the state requests are answered from, and
+//! events.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,7 +23,7 @@ pub(super) struct State {
     /// Identifies the site pages were served from; a page that connects with another id reloads.
     pub(super) build: u64,
     /// The last good site, if any build has succeeded yet.
-    pub(super) site: Option<Arc<Site>>,
+    pub(super) site: Option<Arc<Served>>,
     /// The diagnostics of the latest build, when it failed.
     pub(super) failure: Option<Arc<Failed>>,
 }
@@ -34,11 +35,11 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
-pub(super) struct Site {
+pub(super) struct Served {
     pub(super) files: Files,
 }
 
-impl Site {
+impl Served {
     /// Where the file at `path` is kept.
     pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
         self.files.get(path)
@@ -147,7 +148,7 @@ impl Live {
         // Pages that did not change need not reload: each is told what did (`catch_up`).
         let catching_up =
             changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
-        let site = Arc::new(Site { files });
+        let site = Arc::new(Served { files });
         self.swap(State {
             build,
             site: Some(Arc::clone(&site)),
@@ -170,11 +171,11 @@ impl Live {
     /// Keeps serving the last good site and shows `diagnostics` on every open page.
     pub(super) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
         #[derive(Serialize)]
-        struct Report<'a> {
+        struct ErrorEvent<'a> {
             event: &'static str,
             diagnostics: &'a [OverlayDiagnostic],
         }
-        let report = Report {
+        let report = ErrorEvent {
             event: "error",
             diagnostics,
         };

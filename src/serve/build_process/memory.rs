@@ -1,4 +1,4 @@
-//! `serve`'s memory of loaded pages: each page file's parsed `Page` and diagnostics, kept with
+//! `serve`'s memory of loaded pages: each page file's parsed [`Page`] and diagnostics, kept with
 //! the file's size and modification time and lent to the next build while both are unchanged
 //! (moved, not copied: the build gives its pages back), so a save re-reads and re-renders the
 //! Markdown of the saved files only. A path the watcher reports changed is forgotten whatever
@@ -32,12 +32,12 @@ pub(crate) struct PageCache {
     /// Counts loads, so entries no load asked for (deleted, renamed) can be swept.
     pass: Mutex<u64>,
     /// The last walk of `content/` that the watcher can keep true.
-    walk: Mutex<Option<Walk>>,
+    walk: Mutex<Option<LastWalk>>,
     /// This load reuses that walk and lends unchanged pages without a look at their files.
     trusted: AtomicBool,
 }
 
-struct Walk {
+struct LastWalk {
     found: Arc<[Found]>,
     /// The files it found, relative to the site root as the watcher names them.
     files: HashSet<String>,
@@ -112,7 +112,7 @@ impl PageMemory for PageCache {
             })
             .chain(["content/site.toml".to_string()])
             .collect();
-        *self.walk.lock() = Some(Walk { found, files });
+        *self.walk.lock() = Some(LastWalk { found, files });
     }
 }
 

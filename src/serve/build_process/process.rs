@@ -1,8 +1,8 @@
-//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
-//! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
-//! those pages' files first, then every other file whose bytes changed since the last frame, or
-//! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
-//! re-read; a newer request stops the current pass between pages.
+//! `sre-guide build-process`: the build process `serve` starts ([`client`](super::client)), which
+//! remembers the site across saves. In: requests (the saved paths, the routes browsers show). Out:
+//! per request, those pages' files first, then every other file whose bytes changed since the last
+//! frame, or the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is
+//! never re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -32,10 +32,10 @@ use crate::serve::store::pack;
 /// end by themselves, and the pass then stops before rendering.
 const GRACE: Duration = Duration::from_millis(1500);
 
-/// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
+/// RequestQueue from `serve`, newest wins: ones that arrive while a pass runs are merged into one
 /// and stop that pass.
 #[derive(Clone, Default)]
-pub(crate) struct Requests(Arc<Shared>);
+pub(crate) struct RequestQueue(Arc<Shared>);
 
 #[derive(Default)]
 struct Shared {
@@ -53,7 +53,7 @@ struct Queue {
     running: Option<u64>,
 }
 
-impl Requests {
+impl RequestQueue {
     pub(crate) fn push(&self, request: Request) {
         let mut queue = self.0.queue.lock();
         match &mut queue.waiting {
@@ -127,7 +127,7 @@ impl Requests {
 /// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
     let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
-    let requests = Requests::default();
+    let requests = RequestQueue::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
         while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
@@ -147,7 +147,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
 pub(crate) fn serve_requests(
     options: BuildOptions,
     reusable: HashMap<String, Vec<u8>>,
-    requests: &Requests,
+    requests: &RequestQueue,
     mut send: impl FnMut(u64, &Outcome),
 ) -> ExitCode {
     let mut session = Session {
@@ -200,7 +200,7 @@ impl Session {
     fn pass(
         &mut self,
         request: &Request,
-        requests: &Requests,
+        requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) -> Pass {
         if cfg!(debug_assertions)
@@ -273,7 +273,7 @@ impl Session {
         &mut self,
         prepared: &Prepared,
         request: &Request,
-        requests: &Requests,
+        requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) {
         if request
@@ -356,7 +356,7 @@ struct Changes<'a> {
     generation: u64,
     published: &'a HashMap<String, u64>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     seen: Mutex<HashMap<String, u64>>,
     new_previews: Mutex<HashMap<String, Vec<u8>>>,
 }
@@ -394,7 +394,7 @@ struct FirstPages<'a> {
     first: &'a HashSet<&'a str>,
     outputs: &'a HashSet<String>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
     files: Mutex<Vec<(u64, OutputFile)>>,
 }
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn requests_that_queue_up_are_one_and_a_newer_one_stops_the_pass() {
-        let requests = Requests::default();
+        let requests = RequestQueue::default();
         requests.push(request(1, &["content/a.md"]));
         requests.push(request(2, &["content/b.md"]));
         let first = requests.next(vec!["content/stopped.md".into()]);
