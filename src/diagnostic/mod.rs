@@ -322,7 +322,7 @@ pub(crate) fn eprint_all(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+/// Colour only on a terminal, and never when NO_COLOR is set (<https://no-color.org>).
 fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -17,8 +17,11 @@ pub(crate) const DEFAULT_ACRONYMS: &[&str] = &[
 /// How loud a lint is: a build-failing error, a warning, or not reported at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LintLevel {
+    /// Reported, and the build fails.
     Error,
+    /// Reported; the build goes on.
     Warning,
+    /// Not reported, nor looked for.
     Allow,
 }
 
@@ -26,6 +29,7 @@ impl LintLevel {
     /// The names site.toml accepts, in the order the documentation gives them.
     pub(crate) const NAMES: [&'static str; 3] = ["error", "warning", "allow"];
 
+    /// The level site.toml names `name`, if it is one.
     pub(crate) fn from_name(name: &str) -> Option<LintLevel> {
         match name {
             "error" => Some(LintLevel::Error),

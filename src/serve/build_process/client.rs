@@ -1,7 +1,7 @@
 //! `serve`'s side of the build process: starts it (`sre-guide build-process`), hands it requests
-//! and reads its frames (`protocol.rs`) on a thread of its own, storing each file as it arrives,
-//! and keeps the last good build's link preview images for the next process. In: requests; out:
-//! `Report`s for the rebuild coordinator.
+//! and reads its frames ([`protocol`](super::protocol)) on a thread of its own, storing each file
+//! as it arrives, and keeps the last good build's link preview images for the next process. In:
+//! requests; out: [`Report`]s for the rebuild coordinator ([`coordinate`](super::coordinate)).
 
 use std::io::{self, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -31,7 +31,7 @@ pub(crate) struct BuildProcess {
 
 impl BuildProcess {
     /// Starts a build process for `options`; `report` gets each frame it sends, its files put
-    /// in `store` as they arrive, then `Ended`, on a thread of its own.
+    /// in `store` as they arrive, then [`Report::Ended`], on a thread of its own.
     pub(crate) fn start(
         options: &BuildOptions,
         store: Arc<Store>,

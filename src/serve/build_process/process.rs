@@ -1,8 +1,8 @@
-//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
-//! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
-//! those pages' files first, then every other file whose bytes changed since the last frame, or
-//! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
-//! re-read; a newer request stops the current pass between pages.
+//! `sre-guide build-process`: the build process `serve` starts ([`client`](super::client)), which
+//! remembers the site across saves. In: requests (the saved paths, the routes browsers show). Out:
+//! per request, those pages' files first, then every other file whose bytes changed since the last
+//! frame, or the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is
+//! never re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
