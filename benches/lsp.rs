@@ -44,7 +44,9 @@ fn main() {
         let page = walkdir::WalkDir::new(site.path().join("content"))
             .into_iter()
             .filter_map(Result::ok)
-            .find(|e| e.path().extension().is_some_and(|x| x == "md") && !e.path().ends_with("_index.md"))
+            .find(|e| {
+                e.path().extension().is_some_and(|x| x == "md") && !e.path().ends_with("_index.md")
+            })
             .expect("a page");
         let relative = page
             .path()
@@ -52,7 +54,10 @@ fn main() {
             .expect("inside")
             .to_string_lossy()
             .into_owned();
-        report(&format!("{pages} generated pages"), &measure(site.path(), &relative, runs));
+        report(
+            &format!("{pages} generated pages"),
+            &measure(site.path(), &relative, runs),
+        );
     }
 }
 
@@ -67,7 +72,10 @@ fn measure(root: &Path, page: &str, runs: usize) -> Vec<Duration> {
         json!({"textDocument": {"uri": document, "languageId": "markdown", "version": 0, "text": text}}),
     );
     // The first analysis (at start and open) is not a keystroke's.
-    client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": document}}));
+    client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": document}}),
+    );
     let mut times = Vec::with_capacity(runs);
     for run in 0..runs {
         let broken = run % 2 == 0;

@@ -4,8 +4,6 @@
 //! the preview's overlay, the language server — shows the same code, and `sre-guide explain
 //! NAME` prints its explanation. Names never change once released: tools match on them.
 
-use super::Severity;
-
 /// Declares every code once: its variant, name, group, default severity and summary; the
 /// explanation is read from `explanations/<name>.md` at compile time, so a code cannot exist
 /// without one.
@@ -125,6 +123,24 @@ codes! {
     NewPageExists = "new-page-exists", New, Error, "`new` was asked for a page that already exists";
     NewRouteTaken = "new-route-taken", New, Error, "`new` was asked for a page another page's URL already has";
     NewTitleEmpty = "new-title-empty", New, Error, "`new` was given an empty title";
+}
+
+/// How much a problem matters: an error fails the build, a warning is reported and the build
+/// goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// As machine-readable output writes it: `error`, `warning`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// Where a problem comes from, for the documentation's sections.

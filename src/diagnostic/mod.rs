@@ -6,7 +6,7 @@
 
 pub(crate) mod codes;
 pub(crate) mod formats;
-mod toml_errors;
+pub(crate) mod toml_errors;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -16,8 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::source::{SourceFile, Span};
 
-pub(crate) use codes::Code;
-pub(crate) use toml_errors::parse_toml;
+pub(crate) use codes::{Code, Severity};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
@@ -293,24 +292,6 @@ pub(crate) struct OverlayDiagnostic {
     pub(crate) help: String,
     /// The whole problem laid out as the terminal shows it (without colour), for the overlay.
     pub(crate) text: String,
-}
-
-/// How much a problem matters: an error fails the build, a warning is reported and the build
-/// goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    /// As machine-readable output writes it: `error`, `warning`.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
 }
 
 /// The one terminal printer (`build`, `check` and `serve`'s build process): each report, then a

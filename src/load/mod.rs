@@ -21,7 +21,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
 use crate::model::lints::Lints;

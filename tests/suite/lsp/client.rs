@@ -39,8 +39,8 @@ impl Client {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start sre-guide lsp");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
         let (sender, messages) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -73,8 +73,9 @@ impl Client {
 
     pub fn send(&mut self, message: &Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .expect("the server reads its input");
+        self.stdin.flush().expect("the server reads its input");
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -152,7 +153,7 @@ impl Client {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
                 assert!(status.success(), "lsp exited with {status}");
                 return;
             }
@@ -192,7 +193,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 /// The `file:` URI of an absolute path, as the server writes it.
 pub fn uri(path: &Path) -> String {
     let mut uri = String::from("file://");
-    for byte in path.to_str().unwrap().bytes() {
+    for byte in path.to_str().expect("a UTF-8 path").bytes() {
         match byte {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
                 uri.push(byte as char)
