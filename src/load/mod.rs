@@ -350,7 +350,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
                 continue;
             }
             Err(WalkError::Walk(error)) => {
-                found.push(Found::Problem(walk_error(root, &error)?));
+                found.push(Found::Problem(WalkError::diagnostic(root, &error)?));
                 reusable = false;
                 continue;
             }
@@ -424,41 +424,6 @@ fn is_absolute_url(url: &str) -> bool {
         let host = rest.split('/').next().unwrap_or_default();
         !host.is_empty() && !url.chars().any(char::is_whitespace)
     })
-}
-
-/// Why an entry under content/ could not be visited, in the editor's terms. A folder that
-/// cannot be read fails the build as one environment error: every page below it would
-/// otherwise come back as a cascade of missing link targets.
-fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
-    let Some(path) = error.path() else {
-        bail!("cannot read content/: {error}");
-    };
-    let shown = relative(root, path);
-    if error.loop_ancestor().is_some() {
-        return Ok(Diagnostic::in_file(
-            Code::SymlinkBroken,
-            &shown,
-            format!("`{shown}` is a symbolic link to a folder that contains it"),
-        )
-        .help("remove the link, or point it outside this folder"));
-    }
-    if let Ok(target) = std::fs::read_link(path)
-        && !path.exists()
-    {
-        return Ok(Diagnostic::in_file(
-            Code::SymlinkBroken,
-            &shown,
-            format!(
-                "`{shown}` is a symbolic link to `{}`, which does not exist",
-                target.display()
-            ),
-        )
-        .help("point the link at an existing file, or remove it"));
-    }
-    let reason = error
-        .io_error()
-        .map_or_else(|| error.to_string(), ToString::to_string);
-    bail!("cannot read {shown}: {reason}; check the folder's permissions")
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.

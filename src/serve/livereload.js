@@ -80,24 +80,34 @@
     return node;
   }
 
+  // A box in a shadow root above the page (element `tag`, styled by `style`, with `role`), and a
+  // close button labelled `label`; filled by the caller, then shown with `document.documentElement
+  // .appendChild(host)`.
+  function surface(tag, style, role, label) {
+    var host = document.createElement(tag);
+    var root = host.attachShadow({ mode: "open" });
+    el(root, "style", style);
+    var box = el(root, "div", "");
+    box.setAttribute("role", role);
+    var close = el(box, "button", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", label);
+    close.addEventListener("click", function () { host.remove(); });
+    return { host: host, box: box };
+  }
+
+  function count(n, what) { return n + " " + what + (n === 1 ? "" : "s"); }
+
   // Each problem as the terminal prints it: file:line:col, message, source line, the marker under
   // the whole span, help.
   function show(list) {
     if (overlay) overlay.remove();
     if (panel) panel.remove(); // the failure lists the warnings too
-    overlay = document.createElement("sre-guide-overlay");
-    var root = overlay.attachShadow({ mode: "open" });
-    el(root, "style", STYLE);
-    var box = el(root, "div", "");
-    box.setAttribute("role", "alert");
-    var close = el(box, "button", "×");
-    close.type = "button";
-    close.setAttribute("aria-label", "Close the build errors");
-    close.addEventListener("click", function () { overlay.remove(); });
-    el(box, "h2", "The build failed: " + list.length + " problem" + (list.length === 1 ? "" : "s"));
-    el(box, "p", "Still showing the last good build. Save a fix and this page reloads.");
-    list.forEach(function (d) { el(box, "pre", d.text); });
-    document.documentElement.appendChild(overlay);
+    var shown = surface("sre-guide-overlay", STYLE, "alert", "Close the build errors");
+    el(shown.box, "h2", "The build failed: " + count(list.length, "problem"));
+    el(shown.box, "p", "Still showing the last good build. Save a fix and this page reloads.");
+    list.forEach(function (d) { el(shown.box, "pre", d.text); });
+    overlay = document.documentElement.appendChild(shown.host);
   }
 
   // Warnings do not stop a build: a panel in a corner, closed by default, never over the page.
@@ -105,19 +115,11 @@
     if (panel) panel.remove();
     panel = null;
     if (!list.length) return;
-    panel = document.createElement("sre-guide-warnings");
-    var root = panel.attachShadow({ mode: "open" });
-    el(root, "style", PANEL_STYLE);
-    var box = el(root, "div", "");
-    box.setAttribute("role", "status");
-    var close = el(box, "button", "×");
-    close.type = "button";
-    close.setAttribute("aria-label", "Close the build warnings");
-    close.addEventListener("click", function () { panel.remove(); panel = null; });
-    var details = el(box, "details", "");
-    el(details, "summary", list.length + " warning" + (list.length === 1 ? "" : "s") + " from the build");
+    var shown = surface("sre-guide-warnings", PANEL_STYLE, "status", "Close the build warnings");
+    var details = el(shown.box, "details", "");
+    el(details, "summary", count(list.length, "warning") + " from the build");
     list.forEach(function (d) { el(details, "pre", d.text); });
-    document.documentElement.appendChild(panel);
+    panel = document.documentElement.appendChild(shown.host);
   }
 
   var PANEL_STYLE =
