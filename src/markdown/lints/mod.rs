@@ -37,7 +37,11 @@ pub(super) fn lint(
         match event {
             Event::Html(html) => block.push((html, span.start)),
             Event::End(TagEnd::HtmlBlock) => linter.raw(&RawHtml::new(block.drain(..))),
-            Event::InlineHtml(html) => linter.raw(&RawHtml::new([(html.as_ref(), span.start)])),
+            // One tag each: most (`<em>`, `<br>`) matter to no lint and are not tokenized.
+            Event::InlineHtml(html) if matters(html) => {
+                linter.raw(&RawHtml::new([(html.as_ref(), span.start)]));
+            }
+            Event::InlineHtml(_) => {}
             event => linter.event(event, span),
         }
     }
@@ -45,6 +49,22 @@ pub(super) fn lint(
         linter.raw(&RawHtml::new(block));
     }
     linter.finish();
+}
+
+/// Raw HTML elements a lint reads (an image's `alt`, a heading's level, a link's text, a table's
+/// header cells, text that is code or an abbreviation).
+const READ_ELEMENTS: &[&str] = &[
+    "img", "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "th", "abbr",
+];
+
+/// Whether an inline HTML tag (`<em>`, `</a>`, `<!-- … -->`) is one a lint reads.
+fn matters(tag: &str) -> bool {
+    let name = tag.trim_start_matches(['<', '/']);
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    let name = name[..end].to_ascii_lowercase();
+    READ_ELEMENTS.contains(&name.as_str()) || CODE_ELEMENTS.contains(&name.as_str())
 }
 
 /// A link being read: where it is, where it goes, and its text so far.
@@ -541,6 +561,30 @@ mod tests {
                 "all-caps 11:6 `IMAGE` is written in capitals",
             ]
         );
+    }
+
+    #[test]
+    fn inline_tags_no_lint_reads_are_not_tokenized() {
+        for read in [
+            "<IMG src=x>",
+            "</a>",
+            "<a href=x>",
+            "<h3>",
+            "<abbr title=x>",
+            "<code>",
+            "<th>",
+        ] {
+            assert!(matters(read), "{read}");
+        }
+        for skipped in [
+            "<em>",
+            "</strong>",
+            "<br/>",
+            "<!-- IMG -->",
+            "<span class=a>",
+        ] {
+            assert!(!matters(skipped), "{skipped}");
+        }
     }
 
     #[test]
