@@ -2,6 +2,7 @@
 //! without a code, the list of codes; with `--all`, the whole reference page that
 //! docs/diagnostics.md holds. Reads nothing but the registry.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::diagnostic::{Code, suggest};
@@ -18,15 +19,15 @@ pub(crate) struct ExplainArgs {
 
 pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
     if args.all {
-        print!("{}", crate::diagnostic::codes::reference());
-        return ExitCode::SUCCESS;
+        return print(&crate::diagnostic::codes::reference());
     }
     let Some(written) = &args.code else {
         let width = Code::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);
-        for code in Code::ALL {
-            println!("{:width$}  {}", code.name(), code.summary());
-        }
-        return ExitCode::SUCCESS;
+        let list: String = Code::ALL
+            .iter()
+            .map(|code| format!("{:width$}  {}\n", code.name(), code.summary()))
+            .collect();
+        return print(&list);
     };
     // `error[link-target-missing]` pasted whole works too.
     let name = written
@@ -37,10 +38,7 @@ pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
         .unwrap_or_default()
         .trim_end_matches(']');
     match Code::from_name(name) {
-        Some(code) => {
-            print!("{}", code.explanation());
-            ExitCode::SUCCESS
-        }
+        Some(code) => print(code.explanation()),
         None => {
             let help = suggest(
                 name,
@@ -51,4 +49,11 @@ pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints to stdout; a reader that stops early (`| head`) is not an error.
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    ExitCode::SUCCESS
 }

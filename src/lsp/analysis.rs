@@ -17,6 +17,7 @@ use lsp_types::{
 use crate::build::{self, BuildOptions, Failure};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::lsp::documents::{Documents, Encoding, range, uri_of};
+use crate::lsp::memory::PageCache;
 use crate::model::Site;
 
 /// One diagnostic as published, with the edits that fix it (for code actions).
@@ -42,6 +43,7 @@ pub(crate) fn analyse(
     root: &Path,
     documents: &Documents,
     encoding: Encoding,
+    memory: &PageCache,
 ) -> Result<Analysis, anyhow::Error> {
     let unsaved = documents
         .iter()
@@ -52,7 +54,7 @@ pub(crate) fn analyse(
         base_url: None,
         drafts: false,
     };
-    let mut prepared = match build::prepare_unsaved(&options, None, Some(&unsaved)) {
+    let mut prepared = match build::prepare_unsaved(&options, Some(memory), Some(&unsaved)) {
         Ok(prepared) => prepared,
         Err(Failure::Environment(error)) => return Err(error),
         Err(Failure::Content(found)) => {

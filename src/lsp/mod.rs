@@ -11,6 +11,7 @@ mod analysis;
 mod complete;
 mod context;
 mod documents;
+mod memory;
 mod navigate;
 
 use std::collections::HashMap;
@@ -72,6 +73,7 @@ pub(crate) fn serve(connection: &Connection, root: Option<PathBuf>) -> anyhow::R
             .collect(),
         published: HashMap::new(),
         changed_at: Some(Instant::now()),
+        memory: memory::PageCache::default(),
     };
     server.main_loop(connection)
 }
@@ -144,6 +146,8 @@ pub(crate) struct Server {
     published: HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     /// When a document last changed, while no analysis has seen it.
     changed_at: Option<Instant>,
+    /// Pages parsed by earlier analyses, reused while their file is unchanged.
+    memory: memory::PageCache,
 }
 
 impl Server {
@@ -184,7 +188,7 @@ impl Server {
     fn refresh(&mut self, connection: &Connection) -> anyhow::Result<()> {
         self.changed_at = None;
         let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis::analyse(&self.root, &self.documents, self.encoding)
+            analysis::analyse(&self.root, &self.documents, self.encoding, &self.memory)
         }));
         let analysis = match analysed {
             Ok(Ok(analysis)) => analysis,

@@ -163,7 +163,7 @@ pub(crate) struct PageRef {
 
 /// One `content/**/*.md` file: its front matter, where it is published and what later stages
 /// need of its Markdown (headings, links, word count), but not its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
     /// The source file, named relative to the site root (`content/phases/junior.md`); its text
     /// is let go of once loaded and read again where the page is shown.
@@ -202,7 +202,7 @@ impl Page {
 }
 
 /// The `+++` TOML block at the top of a page; an unknown key is an error.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct FrontMatter {
     /// `title`, required: `"Phase 1: Junior SRE"`. Templates: `page.title`.
     pub(crate) title: String,
