@@ -261,17 +261,23 @@ fn gather(
     diagnostics: &mut Diagnostics,
 ) -> Gathered {
     let root = options.root;
+    let fingerprint = lints.fingerprint();
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
-            Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) if options.unsaved(path).is_none() => {
-                    cache.page(path, content_path, &|| {
-                        load_page(options, path, content_path, lints)
-                    })
-                }
-                _ => load_page(options, path, content_path, lints),
-            }),
+            Found::Page(path, content_path) => {
+                let read = || load_page(options, path, content_path, lints);
+                Some(match options.cache {
+                    Some(cache) if options.unsaved(path).is_none() => {
+                        match cache.page(path, content_path, &read) {
+                            // Linted under other `[lints]`: its diagnostics are stale.
+                            (Some(page), _) if page.linted_with != fingerprint => read(),
+                            remembered => remembered,
+                        }
+                    }
+                    _ => read(),
+                })
+            }
             _ => None,
         })
         .collect::<Vec<_>>()

@@ -187,6 +187,7 @@ pub(crate) fn page(
         toc: rendered.toc,
         links: rendered.links,
         word_count: rendered.word_count,
+        linted_with: lints.fingerprint(),
     })
 }
 

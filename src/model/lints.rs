@@ -4,6 +4,7 @@
 //! configured in one place and the same in every channel.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 
@@ -93,6 +94,20 @@ impl Lints {
         }
     }
 
+    /// A hash of the whole configuration: a page remembered from a load with another one
+    /// (`Page::linted_with`) must be linted again.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut levels: Vec<(Code, LintLevel)> =
+            self.levels.iter().map(|(c, l)| (*c, *l)).collect();
+        levels.sort_by_key(|(code, _)| *code);
+        let mut hasher = DefaultHasher::new();
+        for (code, level) in levels {
+            (code.name(), LintLevel::NAMES[level as usize]).hash(&mut hasher);
+        }
+        self.acronyms.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// Whether `word`, written in capitals, is an acronym the site allows.
     pub(crate) fn is_acronym(&self, word: &str) -> bool {
         self.acronyms.contains(word)
@@ -133,6 +148,26 @@ mod tests {
                 "explanations/all-caps.md does not list `{acronym}`"
             );
         }
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_any_level_or_acronym() {
+        let default = Lints::default().fingerprint();
+        assert_eq!(Lints::default().fingerprint(), default, "stable");
+        let mut allowed = Lints::default();
+        allowed.set(Code::AllCaps, LintLevel::Allow);
+        let mut acronym = Lints::default();
+        acronym.allow_acronym("ONCALL");
+        let mut both = allowed.clone();
+        both.allow_acronym("ONCALL");
+        let prints = [
+            default,
+            allowed.fingerprint(),
+            acronym.fingerprint(),
+            both.fingerprint(),
+        ];
+        let distinct: BTreeSet<u64> = prints.into_iter().collect();
+        assert_eq!(distinct.len(), 4);
     }
 
     #[test]

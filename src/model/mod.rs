@@ -187,6 +187,9 @@ pub(crate) struct Page {
     pub(crate) links: Vec<Link>,
     /// Words in the body's text (code included): `830`. Templates: `page.word_count`.
     pub(crate) word_count: usize,
+    /// The [`lints::Lints::fingerprint`] of the `[lints]` the page was linted with: a page
+    /// remembered from a load under other `[lints]` is read again.
+    pub(crate) linted_with: u64,
 }
 
 impl Page {

@@ -559,3 +559,34 @@ fn the_language_server_reports_lints_in_unsaved_text() {
         .expect("the lints gone with the fix");
     client.shut_down();
 }
+
+/// A change to `[lints]` reaches pages the language server remembers from an earlier analysis
+/// (a closed page's lints go when site.toml, unsaved, allows them).
+#[test]
+fn the_language_server_follows_a_change_to_the_lints_in_site_toml() {
+    use crate::lsp::{Client, uri};
+    let site = note("See [here](first.md).\n");
+    let root = site.root().canonicalize().unwrap();
+    let (mut client, _) = Client::start(&root);
+    let within = std::time::Duration::from_secs(30);
+    let config = site.read("content/site.toml");
+    let open_config = serde_json::json!({"textDocument": {"uri": uri(&root.join("content/site.toml")), "languageId": "toml", "version": 1, "text": config}});
+    client.notify("textDocument/didOpen", open_config);
+    let page = "content/notes/third.md";
+    client
+        .diagnostics_for(&root, page, within, |d| {
+            d[0]["code"] == "link-text-vague" && d.as_array().is_some_and(|d| d.len() == 1)
+        })
+        .expect("the closed page's lint");
+    let allowed = config + "\n[lints]\nlink-text-vague = \"allow\"\n";
+    client.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": uri(&root.join("content/site.toml")), "version": 2}, "contentChanges": [{"text": allowed}]}),
+    );
+    client
+        .diagnostics_for(&root, page, within, |d| {
+            d.as_array().is_some_and(Vec::is_empty)
+        })
+        .expect("the lint gone with `allow`");
+    client.shut_down();
+}
