@@ -54,6 +54,8 @@ pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
 /// Prints to stdout; a reader that stops early (`| head`) is not an error.
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     ExitCode::SUCCESS
 }
