@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Why an entry of the walk was not visited.
 pub(crate) enum WalkError {
@@ -19,6 +19,7 @@ impl WalkError {
     /// what the target holds.
     pub(crate) fn outside(link: &str, target: &str) -> Diagnostic {
         Diagnostic::in_file(
+            Code::SymlinkOutsideSite,
             link,
             format!("`{link}` is a symbolic link to `{target}`, which is outside the site"),
         )

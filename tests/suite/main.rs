@@ -8,10 +8,14 @@
 mod browser;
 mod build;
 mod cli;
+mod explain;
 mod fuzz;
 mod guide;
+mod lsp;
 mod markdown;
+mod message_format;
 mod module_graph;
 mod publish;
+mod schemas;
 mod serve;
 mod support;

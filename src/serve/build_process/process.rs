@@ -427,7 +427,7 @@ impl Sink for FirstPages<'_> {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
+    crate::diagnostic::eprint_all(diagnostics);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 
