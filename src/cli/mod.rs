@@ -221,8 +221,13 @@ fn check(args: CheckArgs) -> ExitCode {
     match build::build_into(&options, &output::Discard) {
         Ok(counts) => {
             reporter.problems(&counts.warnings);
+            let found = match counts.warnings.len() {
+                0 => "no problems".to_string(),
+                1 => "no errors, 1 warning".to_string(),
+                n => format!("no errors, {n} warnings"),
+            };
             reporter.summary(format_args!(
-                "checked {} pages in {} ms: no problems",
+                "checked {} pages in {} ms: {found}",
                 counts.pages,
                 started.elapsed().as_millis()
             ));

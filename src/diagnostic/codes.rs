@@ -102,6 +102,13 @@ codes! {
     QuizRulesOverlap = "quiz-rules-overlap", Data, Error, "two quiz rules route the same number of yes answers";
     QuizRulesGap = "quiz-rules-gap", Data, Error, "no quiz rule routes some number of yes answers";
 
+    AltTextMissing = "alt-text-missing", Lints, Error, "an image has no alternative text";
+    HeadingLevelSkipped = "heading-level-skipped", Lints, Error, "a heading skips a level: an h4 straight after an h2";
+    H1InBody = "h1-in-body", Lints, Error, "a page's body has an h1 of its own, beside the title the template shows as h1";
+    LinkTextVague = "link-text-vague", Lints, Warning, "a link's text does not say where it goes: \"here\", \"read more\", a bare URL";
+    TableHeaderMissing = "table-header-missing", Lints, Error, "a table has no header row";
+    AllCaps = "all-caps", Lints, Warning, "a word of more than four letters is written in capitals";
+
     TemplateSyntax = "template-syntax", Theme, Error, "a template Tera cannot parse";
     TemplateUnknown = "template-unknown", Theme, Error, "a template calls a filter, test or function that does not exist";
     TemplateNotFound = "template-not-found", Theme, Error, "a template includes or imports one the theme does not have";
@@ -145,6 +152,8 @@ pub(crate) enum Group {
     Pages,
     Links,
     Data,
+    /// Accessibility of the content, each configurable in site.toml's `[lints]`.
+    Lints,
     Theme,
     New,
 }
@@ -158,6 +167,7 @@ impl Group {
             Group::Pages => "Pages",
             Group::Links => "Links and page references",
             Group::Data => "Data files",
+            Group::Lints => "Lints: accessible content",
             Group::Theme => "Themes and templates",
             Group::New => "`sre-guide new`",
         }
@@ -168,6 +178,11 @@ impl Code {
     /// The code named `name`, if there is one.
     pub(crate) fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.name() == name)
+    }
+
+    /// Whether site.toml's `[lints]` may set this code's level (`error`, `warning`, `allow`).
+    pub(crate) fn is_lint(self) -> bool {
+        self.group() == Group::Lints
     }
 }
 

@@ -109,10 +109,6 @@ impl Diagnostic {
     }
 
     /// Overrides the code's default severity (a lint set to `warning` in site.toml).
-    #[cfg_attr(
-        not(test),
-        allow(dead_code, reason = "for lints configured in site.toml")
-    )]
     pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

@@ -4,9 +4,11 @@
 //! reports everything; only a missing or unreadable `content/` folder is an environment error.
 
 pub(crate) mod data;
+mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
 pub(crate) mod schemas;
+pub(crate) mod strings;
 pub(crate) mod walk;
 
 use std::collections::BTreeSet;
@@ -21,7 +23,9 @@ use toml::Spanned;
 
 use crate::diagnostic::toml_errors::parse_toml;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
@@ -60,6 +64,11 @@ struct RawConfig {
     /// Seconds one page may take to render before the build fails naming it.
     #[serde(default = "default_timeout")]
     timeout: u64,
+    /// Each content lint's level (`error`, `warning` or `allow`), and the acronyms allowed in
+    /// capitals.
+    #[serde(default)]
+    #[schemars(schema_with = "lints::schema")]
+    lints: lints::RawLints,
 }
 
 /// `[publish]`: files `build` writes for the host.
@@ -146,8 +155,9 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let content = content_folder(options)?;
     let mut diagnostics = Diagnostics::default();
     let config = site_config(options, &content, &mut diagnostics)?;
+    let config = config.unwrap_or_else(empty_config);
     let found = walk_content(options, &content)?;
-    let gathered = gather(options, &found, &mut diagnostics);
+    let gathered = gather(options, &found, &config.lints, &mut diagnostics);
     let Gathered {
         mut pages,
         assets,
@@ -158,7 +168,6 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     report_shared_routes(&pages, &mut diagnostics);
 
-    let config = config.unwrap_or_else(empty_config);
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     site.drafts = drafts;
@@ -242,22 +251,33 @@ struct Gathered {
     drafts: BTreeSet<ContentPath>,
 }
 
-/// Reads everything the walk found. Reading, front matter and Markdown are per-file work: all
-/// cores do it, and the results are merged in walk order, so diagnostics come out as a
-/// sequential load gives them.
-fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics) -> Gathered {
+/// Reads everything the walk found, linting it as `lints` says. Reading, front matter and
+/// Markdown are per-file work: all cores do it, and the results are merged in walk order, so
+/// diagnostics come out as a sequential load gives them.
+fn gather(
+    options: &LoadOptions,
+    found: &[Found],
+    lints: &Lints,
+    diagnostics: &mut Diagnostics,
+) -> Gathered {
     let root = options.root;
+    let fingerprint = lints.fingerprint();
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
-            Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) if options.unsaved(path).is_none() => {
-                    cache.page(path, content_path, &|| {
-                        load_page(options, path, content_path)
-                    })
-                }
-                _ => load_page(options, path, content_path),
-            }),
+            Found::Page(path, content_path) => {
+                let read = || load_page(options, path, content_path, lints);
+                Some(match options.cache {
+                    Some(cache) if options.unsaved(path).is_none() => {
+                        match cache.page(path, content_path, &read) {
+                            // Linted under other `[lints]`: its diagnostics are stale.
+                            (Some(page), _) if page.linted_with != fingerprint => read(),
+                            remembered => remembered,
+                        }
+                    }
+                    _ => read(),
+                })
+            }
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -267,7 +287,10 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
             Found::Data(path, stem) => match read(options, path, diagnostics) {
-                Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
+                Some(file) => {
+                    lint_strings(&file, 0, file.text(), lints, diagnostics);
+                    load_data(stem, &file, &mut gathered.data, diagnostics);
+                }
                 None => {
                     gathered.data.broken.insert(stem.clone());
                 }
@@ -333,7 +356,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
                 continue;
             }
             Err(WalkError::Walk(error)) => {
-                found.push(Found::Problem(walk_error(root, &error)?));
+                found.push(Found::Problem(WalkError::diagnostic(root, &error)?));
                 reusable = false;
                 continue;
             }
@@ -361,15 +384,16 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
     Ok((found, reusable))
 }
 
-/// Reads and parses one page, with the diagnostics it caused; runs on any thread.
+/// Reads, parses and lints one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
     options: &LoadOptions,
     path: &Path,
     content_path: &ContentPath,
+    lints: &Lints,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(options, path, &mut diagnostics).and_then(|file| {
-        let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
+        let mut page = crate::load::page::page(&file, content_path, lints, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
         // the page is rendered or quoted, so memory does not grow with the site's text. An
         // unsaved text has no file to be read again from.
@@ -393,6 +417,7 @@ fn empty_config() -> SiteConfig {
         edit_url: None,
         publish_headers: false,
         timeout: std::time::Duration::from_secs(default_timeout()),
+        lints: Lints::default(),
     }
 }
 
@@ -405,41 +430,6 @@ fn is_absolute_url(url: &str) -> bool {
         let host = rest.split('/').next().unwrap_or_default();
         !host.is_empty() && !url.chars().any(char::is_whitespace)
     })
-}
-
-/// Why an entry under content/ could not be visited, in the editor's terms. A folder that
-/// cannot be read fails the build as one environment error: every page below it would
-/// otherwise come back as a cascade of missing link targets.
-fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
-    let Some(path) = error.path() else {
-        bail!("cannot read content/: {error}");
-    };
-    let shown = relative(root, path);
-    if error.loop_ancestor().is_some() {
-        return Ok(Diagnostic::in_file(
-            Code::SymlinkBroken,
-            &shown,
-            format!("`{shown}` is a symbolic link to a folder that contains it"),
-        )
-        .help("remove the link, or point it outside this folder"));
-    }
-    if let Ok(target) = std::fs::read_link(path)
-        && !path.exists()
-    {
-        return Ok(Diagnostic::in_file(
-            Code::SymlinkBroken,
-            &shown,
-            format!(
-                "`{shown}` is a symbolic link to `{}`, which does not exist",
-                target.display()
-            ),
-        )
-        .help("point the link at an existing file, or remove it"));
-    }
-    let reason = error
-        .io_error()
-        .map_or_else(|| error.to_string(), ToString::to_string);
-    bail!("cannot read {shown}: {reason}; check the folder's permissions")
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
@@ -496,6 +486,8 @@ fn config(
     out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
+    let lints = lints::lints(file, raw.lints, out);
+    lint_strings(file, 0, file.text(), &lints, out);
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
@@ -532,6 +524,7 @@ fn config(
         edit_url: raw.edit_url.map(Spanned::into_inner),
         publish_headers: raw.publish.headers,
         timeout: std::time::Duration::from_secs(raw.timeout),
+        lints,
     })
 }
 

@@ -11,7 +11,9 @@ use toml::Spanned;
 
 use crate::diagnostic::toml_errors::parse_toml;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::strings::lint_strings;
 use crate::markdown;
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};
 use crate::model::{FrontMatter, Page, PageKind};
@@ -109,11 +111,13 @@ impl<'de> serde::de::Visitor<'de> for RawExtraVisitor {
     }
 }
 
-/// Splits `+++` front matter from the body, parses it, and renders the Markdown. A page holding
-/// a control character is reported and left out: it would reach the HTML raw.
+/// Splits `+++` front matter from the body, parses it, and reads the Markdown; both are linted
+/// as `lints` says. A page holding a control character is reported and left out: it would
+/// reach the HTML raw.
 pub(crate) fn page(
     file: &Arc<SourceFile>,
     content_path: &ContentPath,
+    lints: &Lints,
     out: &mut Diagnostics,
 ) -> Option<Page> {
     let text = file.text();
@@ -152,11 +156,12 @@ pub(crate) fn page(
     };
     let front_text = &text[toml_start..toml_end];
     let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
+    lint_strings(file, toml_start, front_text, lints, out);
     let level = raw
         .extra
         .level
         .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
-    let rendered = markdown::read(file, body_start, content_path, out);
+    let rendered = markdown::read(file, body_start, content_path, lints, out);
     Some(Page {
         file: Arc::clone(file),
         path: content_path.clone(),
@@ -182,6 +187,7 @@ pub(crate) fn page(
         toc: rendered.toc,
         links: rendered.links,
         word_count: rendered.word_count,
+        linted_with: lints.fingerprint(),
     })
 }
 
@@ -231,14 +237,14 @@ mod tests {
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
         let mut out = Diagnostics::default();
-        let page = page(&file, &ContentPath::of("a.md"), &mut out);
+        let page = page(&file, &ContentPath::of("a.md"), &Lints::default(), &mut out);
         (page, out.0)
     }
 
     #[test]
     fn front_matter_and_body_are_split() {
         let (page, out) =
-            load_page("+++\ntitle = \"A\"\nweight = 2\n[extra]\nlevel = \"junior\"\n+++\n# Hi\n");
+            load_page("+++\ntitle = \"A\"\nweight = 2\n[extra]\nlevel = \"junior\"\n+++\n## Hi\n");
         assert!(out.is_empty());
         let page = page.expect("loaded");
         assert_eq!(page.front.title, "A");
@@ -254,7 +260,7 @@ mod tests {
                 crate::markdown::Embedding::NONE,
             )
             .expect("in memory")
-            .contains("<h1 id=\"hi\">")
+            .contains("<h2 id=\"hi\">")
         );
     }
 
@@ -381,7 +387,12 @@ mod tests {
                     Some("compensation.toml") => {
                         drop(crate::load::data::compensation(&file, &mut out))
                     }
-                    _ => drop(page(&file, &ContentPath::of("phases/junior.md"), &mut out)),
+                    _ => drop(page(
+                        &file,
+                        &ContentPath::of("phases/junior.md"),
+                        &Lints::default(),
+                        &mut out,
+                    )),
                 }
                 for diagnostic in &out.0 {
                     diagnostic.render(false);

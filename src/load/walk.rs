@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::bail;
+
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Why an entry of the walk was not visited.
@@ -24,6 +26,41 @@ impl WalkError {
             format!("`{link}` is a symbolic link to `{target}`, which is outside the site"),
         )
         .help("sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link")
+    }
+
+    /// Why an entry under content/ could not be visited, in the editor's terms. A folder that
+    /// cannot be read fails the build as one environment error: every page below it would
+    /// otherwise come back as a cascade of missing link targets.
+    pub(crate) fn diagnostic(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
+        let Some(path) = error.path() else {
+            bail!("cannot read content/: {error}");
+        };
+        let shown = relative(root, path);
+        if error.loop_ancestor().is_some() {
+            return Ok(Diagnostic::in_file(
+                Code::SymlinkBroken,
+                &shown,
+                format!("`{shown}` is a symbolic link to a folder that contains it"),
+            )
+            .help("remove the link, or point it outside this folder"));
+        }
+        if let Ok(target) = std::fs::read_link(path)
+            && !path.exists()
+        {
+            return Ok(Diagnostic::in_file(
+                Code::SymlinkBroken,
+                &shown,
+                format!(
+                    "`{shown}` is a symbolic link to `{}`, which does not exist",
+                    target.display()
+                ),
+            )
+            .help("point the link at an existing file, or remove it"));
+        }
+        let reason = error
+            .io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string);
+        bail!("cannot read {shown}: {reason}; check the folder's permissions")
     }
 }
 

@@ -4,6 +4,7 @@
 //! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
 #![warn(clippy::missing_docs_in_private_items)]
 
+pub(crate) mod lints;
 pub(crate) mod source;
 pub(crate) mod url;
 
@@ -136,6 +137,8 @@ pub(crate) struct SiteConfig {
     pub(crate) publish_headers: bool,
     /// How long one page may render (`timeout` in site.toml): past it the build fails.
     pub(crate) timeout: std::time::Duration,
+    /// `[lints]`: each content lint's level, and the acronyms allowed in capitals.
+    pub(crate) lints: lints::Lints,
 }
 
 /// One `[[menu]]` entry of `site.toml`.
@@ -184,6 +187,9 @@ pub(crate) struct Page {
     pub(crate) links: Vec<Link>,
     /// Words in the body's text (code included): `830`. Templates: `page.word_count`.
     pub(crate) word_count: usize,
+    /// The [`lints::Lints::fingerprint`] of the `[lints]` the page was linted with: a page
+    /// remembered from a load under other `[lints]` is read again.
+    pub(crate) linted_with: u64,
 }
 
 impl Page {

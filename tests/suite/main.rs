@@ -11,6 +11,7 @@ mod cli;
 mod explain;
 mod fuzz;
 mod guide;
+mod lints;
 mod lsp;
 mod markdown;
 mod message_format;

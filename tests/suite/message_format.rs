@@ -102,7 +102,8 @@ fn json_on_success_keeps_stdout_for_json_and_reports_warnings_as_objects() {
     assert_eq!(warning["code"], "reading-order-tie");
     assert_eq!(warning["severity"], "warning");
     assert!(
-        out.stderr.starts_with("checked 5 pages in ") && out.stderr.ends_with(" ms: no problems\n"),
+        out.stderr.starts_with("checked 5 pages in ")
+            && out.stderr.ends_with(" ms: no errors, 1 warning\n"),
         "the summary moves to stderr: {}",
         out.stderr
     );

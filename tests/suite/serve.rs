@@ -257,6 +257,52 @@ fn a_first_build_that_fails_still_serves_the_diagnostics() {
     assert!(eventually_contains(&preview, "/", "Back.").status == 200);
 }
 
+/// Lint warnings do not stop a build: the terminal prints them, open pages show them in a panel
+/// beside the page, a page opened later gets them at once, and a change to site.toml's `[lints]`
+/// alone (no page saved) takes them away.
+#[test]
+fn lint_warnings_reach_the_terminal_and_a_panel_beside_open_pages() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let events = preview.events("");
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\nweight = 1\n+++\nNEVER skip [here](second.md).\n",
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&events.wait("warnings")).expect("JSON diagnostics");
+    let shown: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shown.len(), 2, "{report}");
+    assert_eq!(shown[0].0, "all-caps");
+    assert!(
+        shown[0].1.starts_with(
+            "warning[all-caps]: `NEVER` is written in capitals\n --> content/docs/first.md:5:1\n"
+        ),
+        "{}",
+        shown[0].1
+    );
+    assert_eq!(shown[1].0, "link-text-vague");
+    preview.wait_line(EVENT, |l| {
+        l.starts_with("rebuilt ") && l.contains(", 2 warnings")
+    });
+    preview.wait_stderr("warning[link-text-vague]: link text `here`");
+    eventually_contains(&preview, "/docs/first/", "skip");
+    let late = preview.events("");
+    assert!(late.wait("warnings").contains("all-caps"));
+
+    let config = site.read("content/site.toml")
+        + "\n[lints]\nall-caps = \"allow\"\nlink-text-vague = \"allow\"\n";
+    site.write("content/site.toml", &config);
+    let cleared: serde_json::Value =
+        serde_json::from_str(&events.wait("warnings")).expect("JSON diagnostics");
+    assert_eq!(cleared["diagnostics"], serde_json::json!([]));
+}
+
 #[test]
 fn a_stylesheet_change_swaps_the_stylesheet_without_a_reload() {
     let site = site();

@@ -241,7 +241,7 @@ fn a_missing_anchor_suggests_the_nearest_id() {
     Site::fixture("minimal")
         .file(
             "content/notes/third.md",
-            "+++\ntitle = \"Third\"\n+++\nSee [details](first.md#detail) and [here](#nope).\n",
+            "+++\ntitle = \"Third\"\n+++\nSee [details](first.md#detail) and [the end](#nope).\n",
         )
         .run(["check"])
         .code(1)
@@ -250,16 +250,16 @@ fn a_missing_anchor_suggests_the_nearest_id() {
             "error[anchor-missing]: `notes/first.md` has no anchor `#detail`
  --> content/notes/third.md:4:15
   |
-4 | See [details](first.md#detail) and [here](#nope).
+4 | See [details](first.md#detail) and [the end](#nope).
   |               ^^^^^^^^^^^^^^^
   |
   = help: did you mean `#details`?
 ",
             "error[anchor-missing]: `notes/third.md` has no anchor `#nope`
- --> content/notes/third.md:4:43
+ --> content/notes/third.md:4:46
   |
-4 | See [details](first.md#detail) and [here](#nope).
-  |                                           ^^^^^
+4 | See [details](first.md#detail) and [the end](#nope).
+  |                                              ^^^^^
   |
   = help: link to a heading's id (shown by its # link), or set one with `## Heading {#id}`
 ",

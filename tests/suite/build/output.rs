@@ -135,6 +135,9 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
         "content/h.md",
         "+++\ntitle = \"H\"\n+++\n# Top\n## Same\n## Same\n### Deep *em*\n## Custom {#mine}\n## Back to [top](#top)\n",
     );
+    // An h1 in the body gets its id too, once the lint against a second h1 allows it.
+    let config = site.read("content/site.toml") + "\n[lints]\nh1-in-body = \"allow\"\n";
+    let site = site.file("content/site.toml", config);
     site.run(["build"]).code(0);
     let html = site.read("output/h/index.html");
     for expected in [

@@ -299,7 +299,7 @@ pub(crate) fn awkward_site() -> Site {
         )
         .file(
             "content/index.md",
-            "+++\ntitle = \"Home\"\n+++\n# Welcome\n\n\
+            "+++\ntitle = \"Home\"\n+++\n## Welcome\n\n\
              [folder](<w %3F%23%25ü\"'/_index.md>), \
              [page](<w %3F%23%25ü\"'/p w %3F%23%25ü\"'.md#q&a>), \
              [query](q%3Fmark.md?tab=1#top), [hash](hash%23tag.md), [percent](pct%2520x.md), \
