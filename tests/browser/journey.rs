@@ -31,7 +31,7 @@ fn sorted(ids: &[&String]) -> Vec<String> {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_progress_link_is_offered_in_view_adds_by_default_and_replaces_on_request() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -101,7 +101,7 @@ fn a_progress_link_is_offered_in_view_adds_by_default_and_replaces_on_request() 
 #[test]
 #[ignore = "needs Chromium"]
 fn a_reset_checklist_can_be_undone() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let ids = checklist_ids(2);
@@ -140,7 +140,7 @@ fn a_reset_checklist_can_be_undone() {
 #[test]
 #[ignore = "needs Chromium"]
 fn ticks_in_one_tab_show_in_another() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let ids = checklist_ids(0);
     let watcher = chrome.tab();
@@ -172,7 +172,7 @@ fn ticks_in_one_tab_show_in_another() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_journey_is_summed_up_on_cards_the_home_overview_and_the_quiz_result() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -271,7 +271,7 @@ fn the_journey_is_summed_up_on_cards_the_home_overview_and_the_quiz_result() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_javascript_progress_summaries_stay_hidden_and_pages_still_read() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
