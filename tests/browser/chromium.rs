@@ -78,22 +78,25 @@ fn profile() -> Chrome {
 }
 
 impl Chrome {
-    /// A new tab in this profile, ready for the helpers: bounded waits, no pauses between input
-    /// events, and focused as far as the page can tell (tests run side by side, and only one
-    /// tab of the browser can really have the focus).
+    /// A new tab in this profile, in a window of its own, ready for the helpers: bounded waits,
+    /// no pauses between input events, and focused as far as the page can tell (tests run side
+    /// by side, and only one window of the browser can really have the focus).
     pub fn tab(&self) -> Arc<Tab> {
         let tab = browser()
             .new_tab_with_options(Target::CreateTarget {
                 url: "about:blank".to_string(),
                 left: None,
                 top: None,
-                width: None,
-                height: None,
+                width: Some(1024),
+                height: Some(768),
                 window_state: None,
                 browser_context_id: Some(self.context.clone()),
                 enable_begin_frame_control: None,
-                new_window: None,
-                background: None,
+                // A window of its own: the front tab of a window is the only one Chromium
+                // renders, and a page that is not rendered never scrolls to a fragment or to
+                // what takes focus.
+                new_window: Some(true),
+                background: Some(false),
                 for_tab: None,
                 hidden: None,
             })
