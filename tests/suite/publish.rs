@@ -1,6 +1,6 @@
 //! Publishing: `_headers` on request (cache policy and CSP for Netlify and Cloudflare Pages),
 //! robots.txt only at a domain root, sitemap.xml against the sitemaps.org schema, and "Edit this
-//! page" links. The guide under its own CSP in Chromium is `browser/csp.rs`.
+//! page" links. The guide under its own CSP in Chromium is the browser binary's `csp.rs`.
 
 use std::collections::BTreeSet;
 use std::process::Command;
