@@ -10,7 +10,7 @@ mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use report::{MessageFormat, Reporter};
@@ -119,6 +119,24 @@ struct ServeArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// Seconds a client may take to send a whole request head [default: 10]. For tests of the
+    /// limit, which need not wait the real one out.
+    #[arg(long, value_name = "SECONDS", hide = true, value_parser = seconds)]
+    head_timeout: Option<Duration>,
+    /// Seconds a client may leave an answer unread before it is disconnected [default: 10]. For
+    /// tests of the limit, like `--head-timeout`.
+    #[arg(long, value_name = "SECONDS", hide = true, value_parser = seconds)]
+    write_timeout: Option<Duration>,
+}
+
+/// A positive number of seconds, fractions allowed (`0.5`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600"
+        )),
+    }
 }
 
 #[derive(Args)]
@@ -248,6 +266,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         port: args.port,
         bind: args.bind,
         poll: args.poll,
+        timeouts: {
+            let defaults = serve::limits::Timeouts::default();
+            serve::limits::Timeouts {
+                head: args.head_timeout.unwrap_or(defaults.head),
+                write_stall: args.write_timeout.unwrap_or(defaults.write_stall),
+            }
+        },
         on_listening: args
             .open
             .then(|| Box::new(open_in_browser) as serve::OnListening),

@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::guard::Guarded;
 use super::limits::{
-    HEAD_TIMEOUT, MAX_CONNECTIONS, MAX_FIELDS, MAX_HEADERS, MAX_LINE, PING, STREAM_QUEUE,
+    MAX_CONNECTIONS, MAX_FIELDS, MAX_HEADERS, MAX_LINE, PING, STREAM_QUEUE, Timeouts,
 };
 use super::live::Live;
 use super::livereload::EVENTS;
@@ -34,11 +34,15 @@ use super::respond;
 type Slot = Arc<OwnedSemaphorePermit>;
 
 /// Accepts connections until the listener fails; each is served by its own task.
-pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::Error {
+pub(super) async fn accept(
+    listener: TcpListener,
+    live: Arc<Live>,
+    timeouts: Timeouts,
+) -> std::io::Error {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT)
+        .header_read_timeout(timeouts.head)
         .max_headers(MAX_FIELDS)
         // Room for the longest line and headers answered, so longer ones get our 414/431; a head
         // that outgrows this buffer unfinished gets hyper's 431 and the connection closes.
@@ -71,7 +75,10 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
             // Errors here are the client's (a reset, a timeout, a malformed head hyper answered).
             // The service, and with it this connection's slot, is dropped when it ends.
             let _ = http
-                .serve_connection(TokioIo::new(Guarded::new(stream)), service)
+                .serve_connection(
+                    TokioIo::new(Guarded::new(stream, timeouts.write_stall)),
+                    service,
+                )
                 .with_upgrades()
                 .await;
         });

@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 mod changes;
 mod guard;
 mod http;
-mod limits;
+pub(crate) mod limits;
 mod live;
 mod livereload;
 mod reply;
@@ -40,6 +40,8 @@ pub(crate) struct ServeOptions {
     pub(crate) port: u16,
     pub(crate) bind: String,
     pub(crate) poll: bool,
+    /// How long a stalling client is waited for (shortened only by tests of it).
+    pub(crate) timeouts: limits::Timeouts,
     /// Called once with the preview's URL when the server is listening (`serve --open`).
     pub(crate) on_listening: Option<OnListening>,
 }
@@ -98,9 +100,10 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let (stop, mut stopped) = mpsc::unbounded_channel::<anyhow::Result<()>>();
     let server_stop = stop.clone();
     let server_live = Arc::clone(&live);
+    let timeouts = options.timeouts;
     runtime.spawn(async move {
         let outcome = match tokio::net::TcpListener::from_std(listener) {
-            Ok(listener) => http::accept(listener, server_live).await,
+            Ok(listener) => http::accept(listener, server_live, timeouts).await,
             Err(error) => error,
         };
         let _ = server_stop.send(Err(anyhow!("the HTTP server stopped: {outcome}")));

@@ -1,12 +1,12 @@
 //! `sre-guide serve` end to end: the real binary on a free loopback port, driven over raw HTTP and
-//! over its event stream (helpers in `serve/preview.rs`; the real-browser test in
-//! `serve/browser.rs`).
+//! over its event stream (helpers in `support/preview.rs`; the preview in a real browser is the
+//! browser binary's `serve.rs`).
 
-mod browser;
 mod hostile;
 mod identity;
-pub(crate) mod preview;
 mod rebuilds;
+
+pub(crate) use crate::support::preview;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

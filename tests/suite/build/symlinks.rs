@@ -152,10 +152,12 @@ fn a_theme_name_that_climbs_out_of_themes_is_refused() {
     site.file("content/site.toml", config)
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            "error[theme-not-found]: theme `../..` is not the name of a folder under themes/
+        .stderr(str![[r#"
+error[theme-not-found]: theme `../..` is not the name of a folder under themes/
 --> content/site.toml
- = help: write the folder's name alone, e.g. `theme = \"default\"`
-",
-        ));
+ = help: write the folder's name alone, e.g. `theme = "default"`
+
+error: found 1 problem
+
+"#]]);
 }

@@ -125,7 +125,7 @@ fn unsafe_output_folders_are_refused_with_nothing_deleted() {
             target.as_os_str(),
         ])
         .code(2)
-        .stderr(&format!(
+        .stderr(format!(
             "error: refusing to write the site to {why}; nothing was deleted. Pass another --output DIR\n"
         ));
         assert_eq!(site.tree(""), before, "after --output {}", target.display());

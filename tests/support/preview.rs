@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use super::Site;
 
 pub const START: Duration = Duration::from_secs(20);
 pub const EVENT: Duration = Duration::from_secs(10);
