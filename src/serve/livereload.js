@@ -38,7 +38,17 @@
       if (m.files.some(function (f) { return loaded[new URL(f, root).href]; })) on.reload();
       else build = String(m.build);
     },
-    error: function (m) { show(m.diagnostics); }
+    error: function (m) {
+      var n = m.diagnostics.length;
+      show(m.diagnostics, "The build failed: " + n + " problem" + (n === 1 ? "" : "s"),
+        "Still showing the last good build. Save a fix and this page reloads.",
+        "Close the build errors");
+    },
+    // A save waits on a build process that does not answer; the next verdict replaces this.
+    waiting: function (m) {
+      show(m.diagnostics, "Waiting for the build process…", "Still showing the last good build.",
+        "Close this notice");
+    }
   };
 
   function connect() {
@@ -81,7 +91,7 @@
 
   // Each problem as the terminal prints it: file:line:col, message, source line, the marker under
   // the whole span, help.
-  function show(list) {
+  function show(list, heading, note, label) {
     if (overlay) overlay.remove();
     overlay = document.createElement("sre-guide-overlay");
     var root = overlay.attachShadow({ mode: "open" });
@@ -90,10 +100,10 @@
     box.setAttribute("role", "alert");
     var close = el(box, "button", "×");
     close.type = "button";
-    close.setAttribute("aria-label", "Close the build errors");
+    close.setAttribute("aria-label", label);
     close.addEventListener("click", function () { overlay.remove(); });
-    el(box, "h2", "The build failed: " + list.length + " problem" + (list.length === 1 ? "" : "s"));
-    el(box, "p", "Still showing the last good build. Save a fix and this page reloads.");
+    el(box, "h2", heading);
+    el(box, "p", note);
     list.forEach(function (d) { el(box, "pre", d.text); });
     document.documentElement.appendChild(overlay);
   }

@@ -1,13 +1,17 @@
 //! Where `serve` keeps the files it publishes: packed (`pack`, deflated) and appended to one
 //! temporary file, which the system removes when `serve` ends, however it ends. Memory holds
 //! where each file is, not the site, so `serve` stays near `build`'s size at any site size.
-//! Files of older builds stay in the pack until they outweigh the live ones; then the live
-//! ones move to a fresh pack, and the old one goes when the last request reading it is done.
+//! Files of older builds stay in the pack until they outweigh the live ones (`compact`); then
+//! the live ones move to a fresh pack, and the old one goes when the last request reading it is
+//! done. So the disk taken stays within about twice the live files, and when the disk is full
+//! anyway (a small TMPDIR) `serve` compacts at once and builds again.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
@@ -18,6 +22,27 @@ pub(crate) struct Pack {
     file: File,
     /// Its length: where the next file goes.
     end: Mutex<u64>,
+    /// What every pack of its store takes on disk, this one included.
+    disk: Arc<Disk>,
+}
+
+/// The disk all packs of a store take, until each is dropped (and its file goes).
+#[derive(Default)]
+struct Disk {
+    used: AtomicU64,
+    /// Debug builds, for tests: a file (`SRE_GUIDE_TMP_LIMIT`) that holds the size, in bytes,
+    /// of a disk this small: it is full past it.
+    limit: Option<std::path::PathBuf>,
+}
+
+impl Disk {
+    fn limit(&self) -> Option<u64> {
+        std::fs::read_to_string(self.limit.as_ref()?)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
 }
 
 /// A file in a pack.
@@ -42,18 +67,39 @@ pub(crate) struct StoredFile {
 /// The pack new files go to.
 pub(crate) struct Store {
     current: Mutex<Arc<Pack>>,
+    disk: Arc<Disk>,
     /// Garbage a pack may hold beyond its live bytes before they move (`SLACK`).
     slack: u64,
+    /// The live bytes at the last compaction: what a full site takes.
+    live: AtomicU64,
+    /// Debug builds, for tests: each compaction takes at least this long
+    /// (`SRE_GUIDE_SLOW_COMPACTION`, in milliseconds), and every publish compacts.
+    slow: Option<Duration>,
 }
 
-/// Garbage a pack may hold beyond its live bytes before they move to a fresh one.
-const SLACK: u64 = 64 << 20;
+/// Garbage a pack may hold beyond twice its live bytes before they move to a fresh one: small,
+/// so a small temp folder is not filled by garbage.
+const SLACK: u64 = 1 << 20;
 
 impl Store {
     pub(crate) fn new() -> io::Result<Store> {
+        let hook = |name| {
+            cfg!(debug_assertions)
+                .then(|| std::env::var_os(name))
+                .flatten()
+        };
+        let disk = Arc::new(Disk {
+            used: AtomicU64::new(0),
+            limit: hook("SRE_GUIDE_TMP_LIMIT").map(Into::into),
+        });
         Ok(Store {
-            current: Mutex::new(Pack::new()?),
+            current: Mutex::new(Pack::new(&disk)?),
+            disk,
             slack: SLACK,
+            live: AtomicU64::new(0),
+            slow: hook("SRE_GUIDE_SLOW_COMPACTION")
+                .and_then(|ms| ms.to_str()?.parse().ok())
+                .map(Duration::from_millis),
         })
     }
 
@@ -64,27 +110,57 @@ impl Store {
     }
 
     /// Moves `files` (the whole published site) to a fresh pack when the current one holds more
-    /// garbage than live bytes (and more than `SLACK`), so the disk it takes stays bounded.
-    pub(crate) fn compact<K>(&self, files: &mut HashMap<K, Stored>) -> io::Result<()> {
-        let mut current = lock(&self.current);
+    /// garbage than live bytes (and more than `SLACK`), or always when `now`; so the disk it
+    /// takes stays within about twice the live files. Only the caller's thread waits: no lock
+    /// is held while files are copied, and new files still go to the old pack meanwhile.
+    pub(crate) fn compact<K: Clone + Eq + std::hash::Hash>(
+        &self,
+        files: &mut HashMap<K, Stored>,
+        now: bool,
+    ) -> io::Result<()> {
+        let current = Arc::clone(&lock(&self.current));
         let live: u64 = files.values().map(|stored| stored.len).sum();
-        if current.len() <= 2 * live + self.slack {
+        self.live.store(live, Ordering::Relaxed);
+        if !now && self.slow.is_none() && current.len() <= 2 * live + self.slack {
             return Ok(());
         }
-        let fresh = Pack::new()?;
-        for stored in files.values_mut() {
+        if let Some(slow) = self.slow {
+            let _ = writeln!(
+                io::stderr(),
+                "compacting (test hook: {} ms)",
+                slow.as_millis()
+            );
+            std::thread::sleep(slow);
+        }
+        let fresh = Pack::new(&self.disk)?;
+        let mut moved = files.clone();
+        for stored in moved.values_mut() {
             *stored = fresh.append(&stored.packed()?)?;
         }
-        *current = fresh;
+        *files = moved;
+        *lock(&self.current) = fresh;
         Ok(())
+    }
+
+    /// Starts a fresh, empty pack: once the files of the old one are no longer served, its
+    /// disk is given back.
+    pub(crate) fn start_fresh(&self) -> io::Result<()> {
+        *lock(&self.current) = Pack::new(&self.disk)?;
+        Ok(())
+    }
+
+    /// The packed bytes of the site last compacted or checked (see `compact`).
+    pub(crate) fn live_bytes(&self) -> u64 {
+        self.live.load(Ordering::Relaxed)
     }
 }
 
 impl Pack {
-    fn new() -> io::Result<Arc<Pack>> {
+    fn new(disk: &Arc<Disk>) -> io::Result<Arc<Pack>> {
         Ok(Arc::new(Pack {
             file: tempfile::tempfile()?,
             end: Mutex::new(0),
+            disk: Arc::clone(disk),
         }))
     }
 
@@ -95,14 +171,28 @@ impl Pack {
     fn append(self: &Arc<Self>, packed: &[u8]) -> io::Result<Stored> {
         let mut end = lock(&self.end);
         let offset = *end;
+        let grown = packed.len() as u64;
+        if let Some(limit) = self.disk.limit()
+            && self.disk.used.load(Ordering::Relaxed) + grown > limit
+        {
+            return Err(io::ErrorKind::StorageFull.into());
+        }
         write_at(&self.file, packed, offset)?;
-        *end += packed.len() as u64;
+        *end += grown;
+        self.disk.used.fetch_add(grown, Ordering::Relaxed);
         Ok(Stored {
             pack: Arc::clone(self),
             offset,
             len: packed.len() as u64,
             hash: content_hash(packed),
         })
+    }
+}
+
+impl Drop for Pack {
+    fn drop(&mut self) {
+        let len = *self.end.get_mut().unwrap_or_else(PoisonError::into_inner);
+        self.disk.used.fetch_sub(len, Ordering::Relaxed);
     }
 }
 
@@ -220,17 +310,39 @@ mod tests {
 
         // Little garbage: nothing moves.
         let mut live = HashMap::from([("b", b.clone())]);
-        store.compact(&mut live).expect("compact");
+        store.compact(&mut live, false).expect("compact");
         assert!(Arc::ptr_eq(&live["b"].pack, &b.pack));
 
         // Garbage beyond the slack: the live file moves to a fresh pack, and reads the same.
         store.put(&[7; 1_001]).expect("stored");
-        store.compact(&mut live).expect("compact");
+        store.compact(&mut live, false).expect("compact");
         assert!(!Arc::ptr_eq(&live["b"].pack, &b.pack));
         assert_eq!(live["b"].pack.len(), live["b"].len);
         assert_eq!(live["b"].bytes().as_deref(), Some(&b"second file"[..]));
         assert_eq!(live["b"].hash, b.hash);
         // A reader of the old site still reads the old pack.
         assert_eq!(b.bytes().as_deref(), Some(&b"second file"[..]));
+        // Asked to, it compacts whatever the garbage.
+        let before = Arc::clone(&live["b"].pack);
+        store.compact(&mut live, true).expect("compact");
+        assert!(!Arc::ptr_eq(&live["b"].pack, &before));
+        assert_eq!(store.live_bytes(), live["b"].len);
+    }
+
+    #[test]
+    fn the_disk_taken_is_given_back_with_the_pack() {
+        let store = Store::new().expect("a temporary file");
+        let used = || store.disk.used.load(Ordering::Relaxed);
+        let kept = store.put(&[1; 100]).expect("stored");
+        let garbage = store.put(&[2; 300]).expect("stored");
+        assert_eq!(used(), 400);
+        drop(garbage);
+        let mut live = HashMap::from([("a", kept)]);
+        store.compact(&mut live, true).expect("compact");
+        // The old pack goes with the last file that points into it.
+        assert_eq!(used(), 100);
+        store.start_fresh().expect("a fresh pack");
+        drop(live);
+        assert_eq!(used(), 0);
     }
 }

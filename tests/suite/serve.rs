@@ -3,6 +3,7 @@
 //! `serve/browser.rs`).
 
 mod browser;
+mod faults;
 mod hostile;
 mod identity;
 pub(crate) mod preview;

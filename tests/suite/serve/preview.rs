@@ -35,7 +35,18 @@ impl Preview {
     }
 
     pub fn start_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+        let program = std::path::Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        Preview::start_program(program, site, extra, env)
+    }
+
+    /// `start_env` with another copy of the binary.
+    pub fn start_program(
+        program: &std::path::Path,
+        site: &Site,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Preview {
+        let mut child = Command::new(program)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
