@@ -116,9 +116,10 @@ impl Heading {
 }
 
 /// Reads the whole stream once before anything is written, so a heading's id can avoid every id
-/// on the page (footnotes and raw HTML further down, the theme's), and counts the words.
-pub(super) fn plan_headings(
-    events: &[(Event, Range<usize>)],
+/// on the page (footnotes and raw HTML further down, the theme's), and counts the words. It
+/// keeps only what headings need, so a long page's events are never held all at once.
+pub(super) fn plan_headings<'a>(
+    events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>,
     file: &Arc<SourceFile>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Heading>, usize) {
@@ -138,7 +139,7 @@ pub(super) fn plan_headings(
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
                 found.push(Found {
-                    level: *level as u8,
+                    level: level as u8,
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
                     text: String::new(),
                     interactive: false,
@@ -148,13 +149,13 @@ pub(super) fn plan_headings(
             Event::Text(text) | Event::Code(text) => {
                 word_count += text.split_whitespace().count();
                 if let Some(heading) = found.last_mut().filter(|_| in_heading) {
-                    heading.text.push_str(text);
+                    heading.text.push_str(&text);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                raw_html.push_str(html);
+                raw_html.push_str(&html);
                 if let Some(heading) = found.last_mut().filter(|_| in_heading) {
-                    crate::html::start_tags(html, |tag| {
+                    crate::html::start_tags(&html, |tag| {
                         heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
                     });
                 }

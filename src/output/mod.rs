@@ -1,6 +1,7 @@
 //! Where a build's files go: the `Sink`s that take each file as it is rendered — nowhere for
-//! `check` (`write.rs` has the staging folder for `build`, `session.rs` the changed files for
-//! `serve`), and `Output`, files in memory for tests. Nothing here renders or touches the disk.
+//! `check` (`write.rs` has the staging folder for `build`, `serve/build_process/process.rs` the
+//! changed files for `serve`), and `Output`, files in memory for tests. Nothing here renders or
+//! touches the disk.
 
 pub(crate) mod write;
 
@@ -13,6 +14,8 @@ pub(crate) struct Output {
     pub(crate) files: Vec<OutputFile>,
 }
 
+/// One file of an `Output`.
+#[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct OutputFile {
     /// Below the output root, with `/` separators: `phases/junior/index.html`.

@@ -42,11 +42,6 @@ impl Site {
     pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
         self.files.get(path)
     }
-
-    /// The bytes of the file at `path`.
-    pub(super) fn get(&self, path: &str) -> Option<Vec<u8>> {
-        self.stored(path)?.bytes()
-    }
 }
 
 /// The shared heart of the preview: the current state and the open event streams.

@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
 
@@ -53,6 +55,60 @@ pub(crate) struct Stored {
     len: u64,
     /// Of the packed bytes (packing is deterministic): equal files have equal hashes.
     pub(crate) hash: u64,
+    pub(crate) facts: Facts,
+}
+
+/// What `serve` knows of a stored file without inflating it, worked out by the build process
+/// while it holds the bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Facts {
+    /// The file's length, inflated.
+    pub(crate) size: u64,
+    /// Where the reload script goes in an HTML file: before its last `</body>`, or at the end.
+    pub(crate) body_end: u64,
+    /// A hash of the bytes with every fingerprint of a stylesheet's name (`style.1a2b3c4d.css`)
+    /// left out: two versions of a page that differ only in the stylesheets they link have the
+    /// same one.
+    pub(crate) css_blind_hash: u64,
+}
+
+impl Facts {
+    pub(crate) fn of(bytes: &[u8]) -> Facts {
+        let body_end = memchr::memmem::rfind_iter(bytes, b"</")
+            .find(|&at| {
+                bytes[at..]
+                    .get(..7)
+                    .is_some_and(|tag| tag.eq_ignore_ascii_case(b"</body>"))
+            })
+            .unwrap_or(bytes.len());
+        Facts {
+            size: bytes.len() as u64,
+            body_end: body_end as u64,
+            css_blind_hash: css_blind_hash(bytes),
+        }
+    }
+}
+
+/// `Facts::css_blind_hash`: the bytes hashed around each `.` + 8 hex digits before `.css`.
+fn css_blind_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(bytes, b".css") {
+        let Some(start) = at.checked_sub(9) else {
+            continue;
+        };
+        let fingerprint = &bytes[start..at];
+        if start >= from
+            && fingerprint[0] == b'.'
+            && fingerprint[1..].iter().all(u8::is_ascii_hexdigit)
+        {
+            hasher.write(&bytes[from..start]);
+            from = at;
+        }
+    }
+    hasher.write(&bytes[from..]);
+    hasher.finish()
 }
 
 /// Served files by path; successive builds share the files they did not change.
@@ -103,10 +159,10 @@ impl Store {
         })
     }
 
-    /// Appends `packed` to the current pack.
-    pub(crate) fn put(&self, packed: &[u8]) -> io::Result<Stored> {
+    /// Appends `packed` (a file `pack` made, with its `facts`) to the current pack.
+    pub(crate) fn put(&self, packed: &[u8], facts: Facts) -> io::Result<Stored> {
         let pack = Arc::clone(&lock(&self.current));
-        pack.append(packed)
+        pack.append(packed, facts)
     }
 
     /// Moves `files` (the whole published site) to a fresh pack when the current one holds more
@@ -135,7 +191,7 @@ impl Store {
         let fresh = Pack::new(&self.disk)?;
         let mut moved = files.clone();
         for stored in moved.values_mut() {
-            *stored = fresh.append(&stored.packed()?)?;
+            *stored = fresh.copy(stored)?;
         }
         *files = moved;
         *lock(&self.current) = fresh;
@@ -168,24 +224,55 @@ impl Pack {
         *lock(&self.end)
     }
 
-    fn append(self: &Arc<Self>, packed: &[u8]) -> io::Result<Stored> {
+    fn append(self: &Arc<Self>, packed: &[u8], facts: Facts) -> io::Result<Stored> {
         let mut end = lock(&self.end);
         let offset = *end;
-        let grown = packed.len() as u64;
-        if let Some(limit) = self.disk.limit()
-            && self.disk.used.load(Ordering::Relaxed) + grown > limit
-        {
-            return Err(io::ErrorKind::StorageFull.into());
-        }
+        self.room_for(packed.len() as u64)?;
         write_at(&self.file, packed, offset)?;
-        *end += grown;
-        self.disk.used.fetch_add(grown, Ordering::Relaxed);
+        *end += packed.len() as u64;
+        self.disk
+            .used
+            .fetch_add(packed.len() as u64, Ordering::Relaxed);
         Ok(Stored {
             pack: Arc::clone(self),
             offset,
             len: packed.len() as u64,
             hash: content_hash(packed),
+            facts,
         })
+    }
+
+    /// Copies `stored` from its pack to the end of this one, a slice at a time, so a large file
+    /// never sits in memory whole.
+    fn copy(self: &Arc<Self>, stored: &Stored) -> io::Result<Stored> {
+        let mut end = lock(&self.end);
+        let offset = *end;
+        self.room_for(stored.len)?;
+        let mut slice = vec![0; COPY_SLICE.min(stored.len) as usize];
+        let mut done = 0;
+        while done < stored.len {
+            let part = &mut slice[..COPY_SLICE.min(stored.len - done) as usize];
+            stored.read_packed(done, part)?;
+            write_at(&self.file, part, offset + done)?;
+            done += part.len() as u64;
+        }
+        *end += stored.len;
+        self.disk.used.fetch_add(stored.len, Ordering::Relaxed);
+        Ok(Stored {
+            pack: Arc::clone(self),
+            offset,
+            ..stored.clone()
+        })
+    }
+
+    /// Whether the disk has room for `grown` more bytes: a test's small disk may not.
+    fn room_for(&self, grown: u64) -> io::Result<()> {
+        match self.disk.limit() {
+            Some(limit) if self.disk.used.load(Ordering::Relaxed) + grown > limit => {
+                Err(io::ErrorKind::StorageFull.into())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -196,16 +283,33 @@ impl Drop for Pack {
     }
 }
 
+/// Large files are copied (and read to be sent) this much at a time.
+const COPY_SLICE: u64 = 256 * 1024;
+
 impl Stored {
     /// The packed bytes.
+    #[cfg(test)]
     pub(crate) fn packed(&self) -> io::Result<Vec<u8>> {
-        let len = usize::try_from(self.len).map_err(|_| io::ErrorKind::OutOfMemory)?;
-        let mut bytes = vec![0; len];
-        read_at(&self.pack.file, &mut bytes, self.offset)?;
+        let mut bytes = vec![0; self.len as usize];
+        self.read_packed(0, &mut bytes)?;
         Ok(bytes)
     }
 
-    /// The file's bytes; `None` when the pack cannot be read back.
+    /// The file's length packed.
+    pub(crate) fn packed_len(&self) -> u64 {
+        self.len
+    }
+
+    /// Fills `bytes` with the packed bytes from `from` on.
+    pub(crate) fn read_packed(&self, from: u64, bytes: &mut [u8]) -> io::Result<()> {
+        if from + bytes.len() as u64 > self.len {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        read_at(&self.pack.file, bytes, self.offset + from)
+    }
+
+    /// The file's bytes, whole (for tests and small files); `None` when the pack cannot be read.
+    #[cfg(test)]
     pub(crate) fn bytes(&self) -> Option<Vec<u8>> {
         unpack(&self.packed().ok()?)
     }
@@ -298,13 +402,20 @@ mod tests {
             slack: 1_000,
             ..Store::new().expect("a temporary file")
         };
-        let a = store.put(&pack(b"first file")).expect("stored");
-        let b = store.put(&pack(b"second file")).expect("stored");
+        let a = store
+            .put(&pack(b"first file"), Facts::of(b"first file"))
+            .expect("stored");
+        let b = store
+            .put(&pack(b"second file"), Facts::of(b"second file"))
+            .expect("stored");
         assert_eq!(a.bytes().as_deref(), Some(&b"first file"[..]));
         assert_eq!(b.bytes().as_deref(), Some(&b"second file"[..]));
         assert_ne!(a.hash, b.hash);
         assert_eq!(
-            store.put(&pack(b"first file")).expect("stored").hash,
+            store
+                .put(&pack(b"first file"), Facts::of(b"first file"))
+                .expect("stored")
+                .hash,
             a.hash
         );
 
@@ -314,7 +425,7 @@ mod tests {
         assert!(Arc::ptr_eq(&live["b"].pack, &b.pack));
 
         // Garbage beyond the slack: the live file moves to a fresh pack, and reads the same.
-        store.put(&[7; 1_001]).expect("stored");
+        store.put(&[7; 1_001], Facts::default()).expect("stored");
         store.compact(&mut live, false).expect("compact");
         assert!(!Arc::ptr_eq(&live["b"].pack, &b.pack));
         assert_eq!(live["b"].pack.len(), live["b"].len);
@@ -330,11 +441,38 @@ mod tests {
     }
 
     #[test]
+    fn facts_place_the_script_and_see_past_stylesheet_fingerprints() {
+        let page = b"<html><body><p>a</body> x</Body>\n</html>";
+        assert_eq!(
+            Facts::of(page).body_end,
+            25,
+            "before the last </body>, any case"
+        );
+        assert_eq!(Facts::of(b"<p>no body").body_end, 10);
+        assert_eq!(Facts::of(page).size, page.len() as u64);
+        let linking = |name: &str| format!("<link href=\"static/{name}\"><p>text</p>");
+        let blind = |text: String| Facts::of(text.as_bytes()).css_blind_hash;
+        assert_eq!(
+            blind(linking("style.1a2b3c4d.css")),
+            blind(linking("style.99ff0011.css"))
+        );
+        assert_ne!(
+            blind(linking("style.1a2b3c4d.css")),
+            blind(linking("other.1a2b3c4d.css"))
+        );
+        assert_ne!(
+            blind(linking("style.1a2b3c4d.css")),
+            blind(linking("style.1a2b3c4d.js"))
+        );
+        assert_ne!(blind(linking("a.css")), blind(linking("b.css")));
+    }
+
+    #[test]
     fn the_disk_taken_is_given_back_with_the_pack() {
         let store = Store::new().expect("a temporary file");
         let used = || store.disk.used.load(Ordering::Relaxed);
-        let kept = store.put(&[1; 100]).expect("stored");
-        let garbage = store.put(&[2; 300]).expect("stored");
+        let kept = store.put(&[1; 100], Facts::default()).expect("stored");
+        let garbage = store.put(&[2; 300], Facts::default()).expect("stored");
         assert_eq!(used(), 400);
         drop(garbage);
         let mut live = HashMap::from([("a", kept)]);

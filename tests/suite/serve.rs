@@ -6,6 +6,7 @@ mod browser;
 mod faults;
 mod hostile;
 mod identity;
+mod large;
 pub(crate) mod preview;
 mod rebuilds;
 

@@ -16,7 +16,7 @@ use crate::serve::build_process::channel::{self, Reader, Writer};
 use crate::serve::build_process::protocol::{
     self, FrameError, FromBuild, Outcome, Request, ToBuild, Verdict, WireFile,
 };
-use crate::serve::store::{Store, StoredFile, unpack};
+use crate::serve::store::{Facts, Store, StoredFile, unpack};
 
 /// What the process's reader thread hands on: a sign of life, a verdict with its files stored,
 /// or the end of its channel.
@@ -135,7 +135,11 @@ fn read_reports(mut frames: Reader, store: &Store, report: &impl Fn(Report)) -> 
                 report(Report::Alive);
                 continue;
             }
-            Ok(FromBuild::Piece { generation, file }) => (generation, Ok(file)),
+            Ok(FromBuild::Piece {
+                generation,
+                file,
+                facts,
+            }) => (generation, Ok((file, facts))),
             Ok(FromBuild::Verdict {
                 generation,
                 verdict,
@@ -149,7 +153,7 @@ fn read_reports(mut frames: Reader, store: &Store, report: &impl Fn(Report)) -> 
             };
         }
         match frame {
-            Ok(file) => pass.store(store, &file.path, &file.bytes),
+            Ok((file, facts)) => pass.store(store, &file.path, &file.bytes, facts),
             Err(verdict) => {
                 let outcome = std::mem::take(&mut pass).finish(verdict);
                 match outcome {
@@ -193,7 +197,7 @@ struct Pieces {
 }
 
 impl Pieces {
-    fn store(&mut self, store: &Store, path: &str, packed: &[u8]) {
+    fn store(&mut self, store: &Store, path: &str, packed: &[u8], facts: Facts) {
         if path.starts_with(crate::model::url::OG_IMAGE_FOLDER)
             && let Some(bytes) = unpack(packed)
         {
@@ -202,7 +206,7 @@ impl Pieces {
         if self.failed.is_some() {
             return;
         }
-        match store.put(packed) {
+        match store.put(packed, facts) {
             Ok(stored) => self.files.push(StoredFile {
                 path: crate::model::url::OutputPath::received(path.to_string()),
                 stored,

@@ -18,13 +18,13 @@ use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::diagnostic::Diagnostic;
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::serve::build_process::channel::{self, Writer};
 use crate::serve::build_process::memory::PageCache;
 use crate::serve::build_process::protocol::{
-    self, Delta, Fault, FromBuild, HEARTBEAT, Outcome, Request, ToBuild, Verdict, WireFile,
+    self, Delta, Fault, FromBuild, HEARTBEAT, Outcome, PackedFile, Request, ToBuild, Verdict,
+    WireFile,
 };
-use crate::serve::store::pack;
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
 /// pass renders no new page, so only a render that never returns (a runaway template) takes
@@ -203,9 +203,14 @@ impl Frames {
 
     /// Sends one changed file of request `generation` as soon as it is rendered, so the build
     /// process never holds a whole site's files; `serve` keeps them until the request's verdict.
-    fn piece(&self, generation: u64, file: &OutputFile) -> io::Result<()> {
+    fn piece(&self, generation: u64, file: &PackedFile) -> io::Result<()> {
+        let facts = file.facts;
         let file = WireFile::of(file);
-        self.send(&FromBuild::Piece { generation, file })
+        self.send(&FromBuild::Piece {
+            generation,
+            file,
+            facts,
+        })
     }
 
     /// Sends `outcome`: its files as pieces, then the verdict.
@@ -494,10 +499,7 @@ impl Sink for Changes<'_> {
                 .insert(path.to_string(), bytes.clone());
         }
         if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
-            let file = OutputFile {
-                path: path.clone(),
-                bytes: pack(&bytes),
-            };
+            let file = PackedFile::new(path, &bytes);
             self.frames
                 .piece(self.generation, &file)
                 .map_err(|error| anyhow::anyhow!("cannot send `{path}` to `serve`: {error}"))?;
@@ -521,16 +523,13 @@ struct FirstPages<'a> {
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a Requests,
     /// Each file's hash (of its bytes), and the file packed.
-    files: Mutex<Vec<(u64, OutputFile)>>,
+    files: Mutex<Vec<(u64, PackedFile)>>,
 }
 
 impl Sink for FirstPages<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         if self.outputs.contains(path.as_str()) {
-            let file = OutputFile {
-                path: path.clone(),
-                bytes: pack(&bytes),
-            };
+            let file = PackedFile::new(path, &bytes);
             self.files
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)

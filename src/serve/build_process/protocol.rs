@@ -14,7 +14,8 @@ use std::io::{self, Read, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::OverlayDiagnostic;
-use crate::output::OutputFile;
+use crate::model::url::OutputPath;
+use crate::serve::store::{Facts, pack};
 
 /// Opens every frame: a stray write, or a reader out of step, is caught at its first bytes.
 const MAGIC: [u8; 4] = *b"SGbp";
@@ -26,10 +27,28 @@ const VERSION: u8 = 1;
 pub(crate) const MAX_FRAME: u64 = 1 << 30;
 const HEAD: usize = MAGIC.len() + 1 + 8;
 
-/// Files that changed since the build process's previous frame: `OutputFile`s in the build
+/// A file as the build process sends it: packed, with what `serve` must know of it unpacked.
+#[derive(Debug)]
+pub(crate) struct PackedFile {
+    pub(crate) path: OutputPath,
+    pub(crate) packed: Vec<u8>,
+    pub(crate) facts: Facts,
+}
+
+impl PackedFile {
+    pub(crate) fn new(path: &OutputPath, bytes: &[u8]) -> PackedFile {
+        PackedFile {
+            path: path.clone(),
+            packed: pack(bytes),
+            facts: Facts::of(bytes),
+        }
+    }
+}
+
+/// Files that changed since the build process's previous frame: `PackedFile`s in the build
 /// process, `StoredFile`s once `serve` has stored them.
 #[derive(Debug)]
-pub(crate) struct Delta<F = OutputFile> {
+pub(crate) struct Delta<F = PackedFile> {
     /// New and changed files, sorted by path, their bytes `pack`ed.
     pub(crate) files: Vec<F>,
     /// Files no longer published.
@@ -40,7 +59,7 @@ pub(crate) struct Delta<F = OutputFile> {
 
 /// What a build process reports about one request.
 #[derive(Debug)]
-pub(crate) enum Outcome<F = OutputFile> {
+pub(crate) enum Outcome<F = PackedFile> {
     /// The changed pages, rendered before the rest so the browser shows them at once.
     Shown(Delta<F>),
     /// The whole site is built: every other changed file.
@@ -97,6 +116,7 @@ pub(crate) enum FromBuild<'a> {
         generation: u64,
         #[serde(borrow)]
         file: WireFile<'a>,
+        facts: Facts,
     },
     /// The verdict on request `generation`; the files went ahead as pieces.
     Verdict { generation: u64, verdict: Verdict },
@@ -178,10 +198,11 @@ impl Verdict {
 }
 
 impl<'a> WireFile<'a> {
-    pub(crate) fn of(file: &'a OutputFile) -> Self {
+    /// A packed file's path and packed bytes.
+    pub(crate) fn of(file: &'a PackedFile) -> Self {
         WireFile {
             path: Cow::Borrowed(file.path.as_str()),
-            bytes: Cow::Borrowed(&file.bytes),
+            bytes: Cow::Borrowed(&file.packed),
         }
     }
 }
@@ -335,7 +356,6 @@ pub(crate) fn into_previews(files: Vec<WireFile<'_>>) -> HashMap<String, Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::url::OutputPath;
 
     fn frame_of(value: &FromBuild<'_>) -> Vec<u8> {
         encode(value).expect("under the limit")
@@ -343,13 +363,15 @@ mod tests {
 
     #[test]
     fn pieces_and_verdicts_survive_their_frames() {
-        let page = OutputFile {
+        let page = PackedFile {
             path: OutputPath::received("docs/index.html".into()),
-            bytes: vec![0, 255, 10],
+            packed: vec![0, 255, 10],
+            facts: Facts::of(b"<body></body>"),
         };
         let mut stream = frame_of(&FromBuild::Piece {
             generation: 7,
             file: WireFile::of(&page),
+            facts: page.facts,
         });
         let built: Outcome = Outcome::Built {
             delta: Delta {
@@ -366,10 +388,15 @@ mod tests {
         stream.extend(frame_of(&FromBuild::Alive));
         let mut input = stream.as_slice();
         let body = read_body(&mut input).expect("a piece");
-        let Ok(FromBuild::Piece { generation, file }) = decode(&body) else {
+        let Ok(FromBuild::Piece {
+            generation,
+            file,
+            facts,
+        }) = decode(&body)
+        else {
             panic!("not a piece");
         };
-        assert_eq!(generation, 7);
+        assert_eq!((generation, facts.size, facts.body_end), (7, 13, 6));
         assert!(matches!(file.bytes, Cow::Borrowed(_)), "not copied");
         assert_eq!(
             (&*file.path, &*file.bytes),
@@ -379,7 +406,7 @@ mod tests {
         let Ok(FromBuild::Verdict { verdict, .. }) = decode(&body) else {
             panic!("not a verdict");
         };
-        let Outcome::Built { delta, pages } = verdict.into_outcome::<OutputFile>(Vec::new()) else {
+        let Outcome::Built { delta, pages } = verdict.into_outcome::<PackedFile>(Vec::new()) else {
             panic!("not built");
         };
         assert_eq!(
@@ -395,7 +422,7 @@ mod tests {
         let Outcome::Failed(list) =
             decode::<Verdict>(&postcard::to_stdvec(&Verdict::of(&failed)).expect("encoded"))
                 .expect("decoded")
-                .into_outcome::<OutputFile>(Vec::new())
+                .into_outcome::<PackedFile>(Vec::new())
         else {
             panic!("not failed");
         };
