@@ -34,69 +34,16 @@ struct SiteRoot {
 #[derive(Subcommand)]
 enum Command {
     /// Load, check and render the site, then replace the output folder atomically.
-    Build {
-        #[command(flatten)]
-        site: SiteRoot,
-        /// Where to write the site [default: ROOT/output]
-        #[arg(short, long, value_name = "DIR")]
-        output: Option<PathBuf>,
-        /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
-        #[arg(short, long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Include pages marked `draft = true`, each with a "Draft" banner.
-        #[arg(short = 'D', long)]
-        drafts: bool,
-    },
+    Build(BuildArgs),
     /// Run every check a build runs, and write nothing.
-    Check {
-        #[command(flatten)]
-        site: SiteRoot,
-        /// Include pages marked `draft = true`, each with a "Draft" banner.
-        #[arg(short = 'D', long)]
-        drafts: bool,
-    },
+    Check(CheckArgs),
     /// Internal: the build process `serve` starts and talks to (see src/serve/build_process/).
     #[command(hide = true)]
-    BuildProcess {
-        #[arg(long)]
-        root: PathBuf,
-        #[arg(long)]
-        drafts: bool,
-    },
+    BuildProcess(BuildProcessArgs),
     /// Serve a live preview that rebuilds and reloads the browser on every save.
-    Serve {
-        #[command(flatten)]
-        site: SiteRoot,
-        /// The port to listen on; 0 picks a free one.
-        #[arg(short, long, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on. Anything but loopback exposes the preview to the network.
-        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
-        bind: String,
-        /// Poll for changes instead of using OS notifications (network mounts, some VMs).
-        #[arg(long)]
-        poll: bool,
-        /// Open the preview in the default browser (or $BROWSER) once it is listening.
-        #[arg(short = 'O', long)]
-        open: bool,
-        /// Include pages marked `draft = true`, each with a "Draft" banner.
-        #[arg(short = 'D', long)]
-        drafts: bool,
-    },
+    Serve(ServeArgs),
     /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
-    New {
-        /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
-        #[arg(value_name = "PATH")]
-        path: String,
-        /// The page title [default: from the file name]
-        #[arg(short, long)]
-        title: Option<String>,
-        /// One sentence for search results and link previews [default: none]
-        #[arg(short, long, default_value = "", hide_default_value = true)]
-        description: String,
-        #[command(flatten)]
-        site: SiteRoot,
-    },
+    New(NewArgs),
     /// Print a shell completion script (see README: "Shell completions").
     Completions {
         /// The shell to complete for.
@@ -104,130 +51,186 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// Where to write the site [default: ROOT/output]
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
+    #[arg(short, long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct BuildProcessArgs {
+    #[arg(long)]
+    root: PathBuf,
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Anything but loopback exposes the preview to the network.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: String,
+    /// Poll for changes instead of using OS notifications (network mounts, some VMs).
+    #[arg(long)]
+    poll: bool,
+    /// Open the preview in the default browser (or $BROWSER) once it is listening.
+    #[arg(short = 'O', long)]
+    open: bool,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
+    #[arg(value_name = "PATH")]
+    path: String,
+    /// The page title [default: from the file name]
+    #[arg(short, long)]
+    title: Option<String>,
+    /// One sentence for search results and link previews [default: none]
+    #[arg(short, long, default_value = "", hide_default_value = true)]
+    description: String,
+    #[command(flatten)]
+    site: SiteRoot,
+}
+
 /// Runs the command `cli` names and maps its outcome to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Build {
-            site,
-            output,
-            base_url,
-            drafts,
-        } => {
-            let root = site.root;
-            let started = Instant::now();
-            let target = output.unwrap_or_else(|| root.join("output"));
-            let staging = match output::write::Staging::create(&root, &target) {
-                Ok(staging) => staging,
-                Err(error) => return environment_failure(&error),
-            };
-            let options = BuildOptions {
-                root,
-                base_url,
-                drafts,
-            };
-            render::deadline::exit_when_overdue(|late| {
-                print_diagnostics(&[late], "; nothing was written")
-            });
-            // A failed build drops the staging folder, leaving the previous output untouched.
-            match build::build_into(&options, &staging) {
-                Ok(counts) => match staging.commit() {
-                    Ok(()) => {
-                        diagnostic::eprint_all(&counts.warnings, Severity::Warning);
-                        println!(
-                            "built {} pages, {} files in {} ms → {}",
-                            counts.pages,
-                            counts.files,
-                            started.elapsed().as_millis(),
-                            target.display()
-                        );
-                        ExitCode::SUCCESS
-                    }
-                    Err(error) => environment_failure(&error),
-                },
-                Err(failure) => report(failure, "; nothing was written"),
-            }
-        }
-        Command::Check { site, drafts } => {
-            let started = Instant::now();
-            let options = BuildOptions {
-                root: site.root,
-                base_url: None,
-                drafts,
-            };
-            render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
-            match build::build_into(&options, &output::Discard) {
-                Ok(counts) => {
-                    diagnostic::eprint_all(&counts.warnings, Severity::Warning);
-                    println!(
-                        "checked {} pages in {} ms: no problems",
-                        counts.pages,
-                        started.elapsed().as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => report(failure, ""),
-            }
-        }
-        Command::BuildProcess { root, drafts } => {
-            build_process::process::build_process(BuildOptions {
-                root,
-                base_url: None,
-                drafts,
-            })
-        }
-        Command::Serve {
-            site,
-            port,
-            bind,
-            poll,
-            open,
-            drafts,
-        } => {
-            let options = serve::ServeOptions {
-                build: BuildOptions {
-                    root: site.root,
-                    base_url: None,
-                    drafts,
-                },
-                port,
-                bind,
-                poll,
-                on_listening: open.then(|| Box::new(open_in_browser) as serve::OnListening),
-            };
-            match serve::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => environment_failure(&error),
-            }
-        }
-        Command::New {
-            path,
-            title,
-            description,
-            site,
-        } => {
-            let request = new::NewPage {
-                root: &site.root,
-                path: &path,
-                title: title.as_deref(),
-                description: &description,
-            };
-            match new::new_page(&request) {
-                Ok(created) => {
-                    println!("{created}");
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => report(failure, "; nothing was written"),
-            }
-        }
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::BuildProcess(args) => build_process::process::build_process(BuildOptions {
+            root: args.root,
+            base_url: None,
+            drafts: args.drafts,
+        }),
+        Command::Serve(args) => serve(args),
+        Command::New(args) => new(&args),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "sre-guide",
-                &mut std::io::stdout(),
+            let mut stdout = std::io::stdout();
+            clap_complete::generate(shell, &mut Cli::command(), "sre-guide", &mut stdout);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `build`: the pipeline into a staging folder that replaces the output only when all is well.
+fn build(args: BuildArgs) -> ExitCode {
+    let root = args.site.root;
+    let started = Instant::now();
+    let target = args.output.unwrap_or_else(|| root.join("output"));
+    let staging = match output::write::Staging::create(&root, &target) {
+        Ok(staging) => staging,
+        Err(error) => return environment_failure(&error),
+    };
+    let options = BuildOptions {
+        root,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
+    // A failed build drops the staging folder, leaving the previous output untouched.
+    let counts = match build::build_into(&options, &staging) {
+        Ok(counts) => counts,
+        Err(failure) => return report(failure, "; nothing was written"),
+    };
+    if let Err(error) = staging.commit() {
+        return environment_failure(&error);
+    }
+    diagnostic::eprint_all(&counts.warnings, Severity::Warning);
+    println!(
+        "built {} pages, {} files in {} ms → {}",
+        counts.pages,
+        counts.files,
+        started.elapsed().as_millis(),
+        target.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `check`: the whole pipeline into a sink that keeps nothing.
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let options = BuildOptions {
+        root: args.site.root,
+        base_url: None,
+        drafts: args.drafts,
+    };
+    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
+    match build::build_into(&options, &output::Discard) {
+        Ok(counts) => {
+            diagnostic::eprint_all(&counts.warnings, Severity::Warning);
+            println!(
+                "checked {} pages in {} ms: no problems",
+                counts.pages,
+                started.elapsed().as_millis()
             );
             ExitCode::SUCCESS
         }
+        Err(failure) => report(failure, ""),
+    }
+}
+
+/// `serve`: the live preview until Ctrl-C.
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = serve::ServeOptions {
+        build: BuildOptions {
+            root: args.site.root,
+            base_url: None,
+            drafts: args.drafts,
+        },
+        port: args.port,
+        bind: args.bind,
+        poll: args.poll,
+        on_listening: args
+            .open
+            .then(|| Box::new(open_in_browser) as serve::OnListening),
+    };
+    match serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => environment_failure(&error),
+    }
+}
+
+/// `new`: one page with valid front matter, printed by its path.
+fn new(args: &NewArgs) -> ExitCode {
+    let request = new::NewPage {
+        root: &args.site.root,
+        path: &args.path,
+        title: args.title.as_deref(),
+        description: &args.description,
+    };
+    match new::new_page(&request) {
+        Ok(created) => {
+            println!("{created}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(failure, "; nothing was written"),
     }
 }
 

@@ -22,7 +22,7 @@ use destinations::PageLinks;
 use headings::{Heading, nest_toc, plan_headings};
 pub use options::options;
 
-pub(crate) struct Rendered {
+pub(crate) struct RenderedBody {
     /// Empty when the body was only `read`.
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
@@ -39,7 +39,7 @@ pub(crate) fn read(
     body_start: usize,
     content_path: &ContentPath,
     diagnostics: &mut Diagnostics,
-) -> Rendered {
+) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
     let body = Body {
         file,
@@ -121,7 +121,7 @@ pub(crate) fn render_at(
     root: &str,
     embedding: Embedding,
     diagnostics: &mut Diagnostics,
-) -> Option<Rendered> {
+) -> Option<RenderedBody> {
     let text = file.fresh_text()?;
     let body = Body {
         file,
@@ -147,7 +147,7 @@ struct Body<'a> {
 
 /// One pass over the body's events: headings planned, links rewritten and recorded, and the
 /// HTML written when `write_html`.
-fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rendered {
+fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> RenderedBody {
     let Body {
         file,
         text: file_text,
@@ -222,7 +222,7 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
     } else {
         stream.for_each(drop);
     }
-    Rendered {
+    RenderedBody {
         html,
         toc,
         links: page.links,
@@ -235,7 +235,7 @@ mod tests {
     use super::*;
     use crate::model::LinkTarget;
 
-    fn render_str(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
+    fn render_str(markdown: &str) -> (RenderedBody, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");

@@ -6,7 +6,9 @@
 //! it runs again, a gap between the watcher's ticks, and the gap counts as one tick.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::Diagnostic;
@@ -61,38 +63,27 @@ pub(crate) fn adopt(progress: Option<Arc<Progress>>) {
 /// Sets the budget of every later render of this thread's build (`timeout` in site.toml).
 pub(crate) fn set_budget(budget: Duration) {
     if let Some(progress) = current() {
-        *progress
-            .budget
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(budget);
+        *progress.budget.lock() = Some(budget);
     }
 }
 
 /// Marks `page` as rendering with `template` until the guard is dropped.
 pub(crate) fn rendering(page: &str, template: &str) -> Option<Rendering> {
     let progress = current()?;
-    let budget = progress
-        .budget
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .unwrap_or(DEFAULT_BUDGET);
+    let budget = progress.budget.lock().unwrap_or(DEFAULT_BUDGET);
     let id = {
-        let mut next = progress.next.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut next = progress.next.lock();
         *next += 1;
         *next
     };
-    progress
-        .renders
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(Render {
-            id,
-            page: page.to_string(),
-            template: template.to_string(),
-            used: Duration::ZERO,
-            seen: Instant::now(),
-            budget,
-        });
+    progress.renders.lock().push(Render {
+        id,
+        page: page.to_string(),
+        template: template.to_string(),
+        used: Duration::ZERO,
+        seen: Instant::now(),
+        budget,
+    });
     Some(Rendering { progress, id })
 }
 
@@ -106,7 +97,6 @@ impl Drop for Rendering {
         self.progress
             .renders
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .retain(|render| render.id != self.id);
     }
 }
@@ -115,7 +105,7 @@ impl Progress {
     /// Counts the time since the last tick (`gap` ago) towards every render in progress; a gap
     /// past `STOPPED` is time the process did not run, and counts as one tick.
     fn tick(&self, now: Instant, gap: Duration) {
-        let mut renders = self.renders.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut renders = self.renders.lock();
         for render in renders.iter_mut() {
             let since = now.saturating_duration_since(render.seen);
             render.used += if gap > STOPPED {
@@ -129,7 +119,7 @@ impl Progress {
 
     /// The first render past its budget, as the error the editor sees.
     pub(crate) fn overdue(&self) -> Option<Diagnostic> {
-        let renders = self.renders.lock().unwrap_or_else(PoisonError::into_inner);
+        let renders = self.renders.lock();
         let now = Instant::now();
         let late = renders
             .iter()
@@ -209,7 +199,7 @@ mod tests {
         adopt(Some(Arc::clone(&progress)));
         set_budget(Duration::from_secs(1));
         let render = rendering("content/a.md", "page.html");
-        let start = progress.renders.lock().expect("lock")[0].seen;
+        let start = progress.renders.lock()[0].seen;
         // Ticks every 100 ms for 0.5 s, then a 30 s gap (stopped), then ticks again.
         let mut now = start;
         for _ in 0..5 {
@@ -218,14 +208,14 @@ mod tests {
         }
         now += Duration::from_secs(30);
         progress.tick(now, Duration::from_secs(30));
-        let used = progress.renders.lock().expect("lock")[0].used;
+        let used = progress.renders.lock()[0].used;
         assert_eq!(used, TICK * 6, "the stopped 30 s count as one tick");
         // Running on, it is late once it has run past its budget.
         for _ in 0..5 {
             now += TICK;
             progress.tick(now, TICK);
         }
-        let used = progress.renders.lock().expect("lock")[0].used;
+        let used = progress.renders.lock()[0].used;
         assert!(used > Duration::from_secs(1), "{used:?}");
         drop(render);
         adopt(None);

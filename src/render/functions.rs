@@ -4,7 +4,9 @@
 //! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -30,12 +32,22 @@ pub(crate) fn register_safe(tera: &mut Tera) {
     });
 }
 
+/// Registers every template function of this site on `tera`; `url()`'s anchors go to `requests`.
 pub(crate) fn register(
     tera: &mut Tera,
     site: &Arc<Site>,
     theme: &Theme,
     requests: &Arc<Mutex<Vec<AnchorRequest>>>,
 ) {
+    register_url(tera, site, requests);
+    register_asset(tera, theme);
+    register_page_data(tera, site);
+    register_compensation_chart(tera, site);
+}
+
+/// `url(path="phases/junior.md#anchor")`: the relative URL of a page; its anchor is recorded
+/// for the anchor stage, which checks it once every page is rendered.
+fn register_url(tera: &mut Tera, site: &Arc<Site>, requests: &Arc<Mutex<Vec<AnchorRequest>>>) {
     let pages = Arc::clone(site);
     let anchors = Arc::clone(requests);
     tera.register_function(
@@ -59,20 +71,20 @@ pub(crate) fn register(
             if let Some(anchor) = anchor {
                 url = url.fragment(anchor);
                 let template = page_field(state, "template");
-                anchors
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(AnchorRequest {
-                        template,
-                        written: written.clone(),
-                        page: page.path.clone(),
-                        anchor: anchor.to_string(),
-                    });
+                anchors.lock().push(AnchorRequest {
+                    template,
+                    written: written.clone(),
+                    page: page.path.clone(),
+                    anchor: anchor.to_string(),
+                });
             }
             Ok(url.marked())
         },
     );
+}
 
+/// `asset(path="style.css")`: the relative URL of a theme file under its content-hashed name.
+fn register_asset(tera: &mut Tera, theme: &Theme) {
     let assets: BTreeMap<String, OutputPath> = theme
         .assets
         .iter()
@@ -95,7 +107,11 @@ pub(crate) fn register(
             }
         },
     );
+}
 
+/// `page_data(path=…, heading_offset=…, id_prefix=…)`: another page's whole `page` object,
+/// its body rendered for embedding in the page calling it.
+fn register_page_data(tera: &mut Tera, site: &Arc<Site>) {
     let pages = Arc::clone(site);
     let contexts: Mutex<HashMap<(ContentPath, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
@@ -123,7 +139,7 @@ pub(crate) fn register(
                 url::site_path(&pages.config.base_url)
             };
             let key = (path.clone(), root.clone(), offset, prefix.to_string());
-            let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut cache = contexts.lock();
             if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
@@ -142,7 +158,10 @@ pub(crate) fn register(
             Ok(value)
         },
     );
+}
 
+/// `compensation_chart()`: the range chart of `data/compensation.toml`, drawn once per build.
+fn register_compensation_chart(tera: &mut Tera, site: &Site) {
     let chart = compensation_chart(site);
     tera.register_function(
         "compensation_chart",

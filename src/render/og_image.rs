@@ -4,7 +4,9 @@
 //! bytes. Names hash what a card shows; a card already drawn under its name is reused.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 
 use anyhow::Context as _;
 use resvg::{tiny_skia, usvg};
@@ -12,6 +14,7 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
+use crate::html;
 use crate::model::source::hex;
 use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
@@ -32,7 +35,7 @@ pub(crate) struct Card {
 }
 
 /// Cards the templates asked for during one render, by published path.
-pub(crate) type Requests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
+pub(crate) type CardRequests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
 
 /// Registers `og_image(title, phase="")`, which returns the card's absolute URL (from
 /// `base_url`, as link previews need) and records the card to draw.
@@ -41,7 +44,7 @@ pub(crate) fn register(
     font: Option<&Font>,
     site_title: &str,
     base_url: &str,
-    requests: &Requests,
+    requests: &CardRequests,
 ) {
     let digest = font.map(|f| f.digest.clone());
     let site_title = site_title.to_string();
@@ -64,7 +67,6 @@ pub(crate) fn register(
             let url = SiteUrl::file(&path).absolute(&base_url);
             requests
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .insert(path, card);
             Ok(url)
         },
@@ -98,15 +100,15 @@ fn drawn() -> &'static Mutex<HashMap<OutputPath, Arc<Vec<u8>>>> {
 /// previous output when one has the same name (the name hashes all the card shows), else drawn,
 /// across the machine's cores. None for a sink that drops files (`check`).
 pub(crate) fn cards(
-    requests: &Requests,
+    requests: &CardRequests,
     font: Option<&Font>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
-    let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(PoisonError::into_inner));
+    let requests = std::mem::take(&mut *requests.lock());
     let Some(font) = font.filter(|_| sink.keeps_files()) else {
         return Ok(Vec::new());
     };
-    let known = std::mem::take(&mut *drawn().lock().unwrap_or_else(PoisonError::into_inner));
+    let known = std::mem::take(&mut *drawn().lock());
     let mut ready = Vec::new();
     let mut to_draw = Vec::new();
     for (path, card) in requests {
@@ -122,7 +124,7 @@ pub(crate) fn cards(
     }
     ready.extend(draw_all(&to_draw, font)?);
     ready.sort_by(|a, b| a.0.cmp(&b.0));
-    *drawn().lock().unwrap_or_else(PoisonError::into_inner) = ready.iter().cloned().collect();
+    *drawn().lock() = ready.iter().cloned().collect();
     Ok(ready)
 }
 
@@ -276,7 +278,7 @@ fn svg(card: &Card, measure: &Measure) -> String {
         text.push_str(&format!(
             r#"<text x="{MARGIN}" y="{:.1}" font-size="{size}" fill="{TITLE}">{}</text>"#,
             top + i as f32 * line_height,
-            escape(line)
+            html::escape(line)
         ));
     }
     // The home page's title is the site's: say it once.
@@ -288,9 +290,9 @@ fn svg(card: &Card, measure: &Measure) -> String {
     let phase = clipped(&card.phase, 38.0, width, measure).join(" ");
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/><rect width="{WIDTH}" height="14" fill="{ACCENT}"/><text x="{MARGIN}" y="130" font-size="34" fill="{MUTED}">{}</text><rect x="{MARGIN}" y="160" width="120" height="6" fill="{ACCENT}"/>{text}<text x="{MARGIN}" y="{}" font-size="38" fill="{ACCENT}">{}</text></svg>"#,
-        escape(&site),
+        html::escape(&site),
         HEIGHT - 70,
-        escape(&phase),
+        html::escape(&phase),
     )
 }
 
@@ -315,13 +317,6 @@ fn clipped(text: &str, size: f32, width: f32, measure: &Measure) -> Vec<String> 
         line = longer;
     }
     vec![line]
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use tera::Value;
 use crate::markdown::typography::typeset;
 use crate::model::url::{self, ContentPath, Route, SiteUrl};
 use crate::model::{
-    Checklist, ChecklistItem, Dimension, Ladder, PageKind, Question, Quiz, Site, Years,
+    Checklist, ChecklistItem, Dimension, Ladder, PageKind, Phase, Question, Quiz, Site, Years,
 };
 use crate::render::chart::money;
 
@@ -162,48 +162,51 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
         phases: ladder
             .phases
             .iter()
-            .map(|phase| {
-                let index = ladder.levels.iter().position(|l| l.id == phase.level.id);
-                let previous = index
-                    .and_then(|i| i.checked_sub(1))
-                    .map(|i| ladder.levels[i].name.clone());
-                let next = index
-                    .and_then(|i| ladder.levels.get(i + 1))
-                    .map(|l| l.name.clone());
-                PhaseView {
-                    id: phase.id.clone(),
-                    number: phase.number,
-                    level: phase.level.id.clone(),
-                    level_name: name_of(ladder, &phase.level.id),
-                    next_level_name: next.unwrap_or_default(),
-                    title: typeset(&phase.title),
-                    page: phase.page.path.clone(),
-                    url: url_of(&phase.page.path),
-                    baseline: typeset(&phase.baseline.clone().or(previous).unwrap_or_default()),
-                    dimensions: phase
-                        .dimensions
-                        .iter()
-                        .map(|d| Dimension {
-                            name: typeset(&d.name),
-                            before: typeset(&d.before),
-                            now: typeset(&d.now),
-                        })
-                        .collect(),
-                    checklist: Checklist {
-                        kind: phase.checklist.kind,
-                        items: phase
-                            .checklist
-                            .items
-                            .iter()
-                            .map(|item| ChecklistItem {
-                                id: item.id.clone(),
-                                text: typeset(&item.text),
-                            })
-                            .collect(),
-                    },
-                }
+            .map(|phase| phase_view(ladder, phase))
+            .collect(),
+    }
+}
+
+/// One phase as templates see it, with the names of its level, the one before and the next.
+fn phase_view(ladder: &Ladder, phase: &Phase) -> PhaseView {
+    let index = ladder.levels.iter().position(|l| l.id == phase.level.id);
+    let previous = index
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| ladder.levels[i].name.clone());
+    let next = index
+        .and_then(|i| ladder.levels.get(i + 1))
+        .map(|l| l.name.clone());
+    PhaseView {
+        id: phase.id.clone(),
+        number: phase.number,
+        level: phase.level.id.clone(),
+        level_name: name_of(ladder, &phase.level.id),
+        next_level_name: next.unwrap_or_default(),
+        title: typeset(&phase.title),
+        page: phase.page.path.clone(),
+        url: url_of(&phase.page.path),
+        baseline: typeset(&phase.baseline.clone().or(previous).unwrap_or_default()),
+        dimensions: phase
+            .dimensions
+            .iter()
+            .map(|d| Dimension {
+                name: typeset(&d.name),
+                before: typeset(&d.before),
+                now: typeset(&d.now),
             })
             .collect(),
+        checklist: Checklist {
+            kind: phase.checklist.kind,
+            items: phase
+                .checklist
+                .items
+                .iter()
+                .map(|item| ChecklistItem {
+                    id: item.id.clone(),
+                    text: typeset(&item.text),
+                })
+                .collect(),
+        },
     }
 }
 

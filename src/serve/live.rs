@@ -4,8 +4,10 @@
 //! In: published deltas and failures; out: the state requests are answered from, and events.
 
 use std::io::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use parking_lot::{Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -21,7 +23,7 @@ pub(super) struct State {
     /// Identifies the site pages were served from; a page that connects with another id reloads.
     pub(super) build: u64,
     /// The last good site, if any build has succeeded yet.
-    pub(super) site: Option<Arc<Site>>,
+    pub(super) site: Option<Arc<Served>>,
     /// The diagnostics of the latest build, when it failed.
     pub(super) failure: Option<Arc<Failed>>,
 }
@@ -33,11 +35,11 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
-pub(super) struct Site {
+pub(super) struct Served {
     pub(super) files: Files,
 }
 
-impl Site {
+impl Served {
     /// Where the file at `path` is kept.
     pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
         self.files.get(path)
@@ -96,7 +98,7 @@ impl Live {
     }
 
     pub(super) fn current(&self) -> Arc<State> {
-        Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(&self.state.read())
     }
 
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
@@ -146,8 +148,8 @@ impl Live {
         // Pages that did not change need not reload: each is told what did (`catch_up`).
         let catching_up =
             changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
-        let site = Arc::new(Site { files });
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let site = Arc::new(Served { files });
+        let mut clients = self.clients.lock();
         self.swap(State {
             build,
             site: Some(Arc::clone(&site)),
@@ -186,11 +188,11 @@ impl Live {
     /// with `diagnostics` on every open page, and on every page opened until the next verdict.
     fn publish_overlay(&self, event: &'static str, diagnostics: &[OverlayDiagnostic]) {
         #[derive(Serialize)]
-        struct Report<'a> {
+        struct OverlayEvent<'a> {
             event: &'static str,
             diagnostics: &'a [OverlayDiagnostic],
         }
-        let report = Report { event, diagnostics };
+        let report = OverlayEvent { event, diagnostics };
         let failed = Failed {
             json: serde_json::to_string(&report)
                 .unwrap_or_else(|_| r#"{"event":"error","diagnostics":[]}"#.to_string()),
@@ -199,7 +201,7 @@ impl Live {
                 .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
                 .collect(),
         };
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let old = self.current();
         let message = failed.json.clone();
         self.swap(State {
@@ -220,14 +222,14 @@ impl Live {
         };
         let mut files = site.files.clone();
         let site = match self.store.compact(&mut files, true) {
-            Ok(()) => Some(Arc::new(Site { files })),
+            Ok(()) => Some(Arc::new(Served { files })),
             Err(_) => {
                 drop(files);
                 self.store.start_fresh()?;
                 None
             }
         };
-        let _clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let _clients = self.clients.lock();
         self.swap(State {
             build: old.build,
             site,
@@ -237,7 +239,7 @@ impl Live {
     }
 
     fn swap(&self, state: State) {
-        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+        *self.state.write() = Arc::new(state);
     }
 
     /// A new event stream: its first message brings a page up to date (the overlay, or a
@@ -250,7 +252,7 @@ impl Live {
         queue: usize,
     ) -> mpsc::Receiver<Arc<str>> {
         let (sender, receiver) = mpsc::channel(queue);
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let state = self.current();
         let first = match &state.failure {
             Some(failure) => Some(failure.json.clone()),
@@ -271,7 +273,7 @@ impl Live {
 
     /// The routes open pages show (a few), for the next rebuild to render first.
     pub(super) fn viewing(&self) -> Vec<String> {
-        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let clients = self.clients.lock();
         let mut routes: Vec<String> = Vec::new();
         for client in clients.iter().rev().filter(|c| !c.events.is_closed()) {
             if let Some(page) = &client.page

@@ -9,8 +9,10 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -161,7 +163,7 @@ impl Store {
 
     /// Appends `packed` (a file `pack` made, with its `facts`) to the current pack.
     pub(crate) fn put(&self, packed: &[u8], facts: Facts) -> io::Result<Stored> {
-        let pack = Arc::clone(&lock(&self.current));
+        let pack = Arc::clone(&self.current.lock());
         pack.append(packed, facts)
     }
 
@@ -174,7 +176,7 @@ impl Store {
         files: &mut HashMap<K, Stored>,
         now: bool,
     ) -> io::Result<()> {
-        let current = Arc::clone(&lock(&self.current));
+        let current = Arc::clone(&self.current.lock());
         let live: u64 = files.values().map(|stored| stored.len).sum();
         self.live.store(live, Ordering::Relaxed);
         if !now && self.slow.is_none() && current.len() <= 2 * live + self.slack {
@@ -194,14 +196,14 @@ impl Store {
             *stored = fresh.copy(stored)?;
         }
         *files = moved;
-        *lock(&self.current) = fresh;
+        *self.current.lock() = fresh;
         Ok(())
     }
 
     /// Starts a fresh, empty pack: once the files of the old one are no longer served, its
     /// disk is given back.
     pub(crate) fn start_fresh(&self) -> io::Result<()> {
-        *lock(&self.current) = Pack::new(&self.disk)?;
+        *self.current.lock() = Pack::new(&self.disk)?;
         Ok(())
     }
 
@@ -221,11 +223,11 @@ impl Pack {
     }
 
     fn len(&self) -> u64 {
-        *lock(&self.end)
+        *self.end.lock()
     }
 
     fn append(self: &Arc<Self>, packed: &[u8], facts: Facts) -> io::Result<Stored> {
-        let mut end = lock(&self.end);
+        let mut end = self.end.lock();
         let offset = *end;
         self.room_for(packed.len() as u64)?;
         write_at(&self.file, packed, offset)?;
@@ -245,7 +247,7 @@ impl Pack {
     /// Copies `stored` from its pack to the end of this one, a slice at a time, so a large file
     /// never sits in memory whole.
     fn copy(self: &Arc<Self>, stored: &Stored) -> io::Result<Stored> {
-        let mut end = lock(&self.end);
+        let mut end = self.end.lock();
         let offset = *end;
         self.room_for(stored.len)?;
         let mut slice = vec![0; COPY_SLICE.min(stored.len) as usize];
@@ -278,7 +280,7 @@ impl Pack {
 
 impl Drop for Pack {
     fn drop(&mut self) {
-        let len = *self.end.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let len = *self.end.get_mut();
         self.disk.used.fetch_sub(len, Ordering::Relaxed);
     }
 }
@@ -376,10 +378,6 @@ fn write_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -241,7 +241,7 @@ pub(crate) fn load_failures(
 }
 
 /// One problem Tera wrote as text: `error: MESSAGE` / `--> NAME:LINE:COL` / … / `^^^`.
-struct Report {
+struct TextError {
     message: String,
     template: String,
     line: usize,
@@ -249,7 +249,7 @@ struct Report {
     width: usize,
 }
 
-fn reports(text: &str) -> Vec<Report> {
+fn reports(text: &str) -> Vec<TextError> {
     text.split("\n\n")
         .filter_map(|chunk| {
             let mut lines = chunk.lines();
@@ -260,7 +260,7 @@ fn reports(text: &str) -> Vec<Report> {
             let line = parts.next()?.parse().ok()?;
             let template = parts.next()?.to_string();
             let width = chunk.lines().last().map_or(1, |l| l.matches('^').count());
-            Some(Report {
+            Some(TextError {
                 message,
                 template,
                 line,
@@ -271,7 +271,7 @@ fn reports(text: &str) -> Vec<Report> {
         .collect()
 }
 
-fn located(templates: &Templates, report: &Report) -> Diagnostic {
+fn located(templates: &Templates, report: &TextError) -> Diagnostic {
     let help = help_for(templates, &report.message);
     let Some(file) = templates.get(&report.template) else {
         return Diagnostic::in_file(

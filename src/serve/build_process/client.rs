@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -242,7 +244,7 @@ fn previews() -> &'static Mutex<Vec<Preview>> {
 
 /// Applies a pass's changes to the link preview images: `complete` replaces them all.
 fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
-    let mut previews = previews().lock().unwrap_or_else(PoisonError::into_inner);
+    let mut previews = previews().lock();
     if complete {
         previews.clear();
     }
@@ -254,8 +256,5 @@ fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
 }
 
 fn last_previews() -> Vec<Preview> {
-    previews()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
+    previews().lock().clone()
 }

@@ -9,8 +9,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, Write as _};
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+
+use parking_lot::{Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -38,7 +40,7 @@ pub(crate) const OVERTAKEN_RUNAWAY: i32 = 4;
 /// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
 /// and stop that pass.
 #[derive(Clone, Default)]
-pub(crate) struct Requests(Arc<Shared>);
+pub(crate) struct RequestQueue(Arc<Shared>);
 
 #[derive(Default)]
 struct Shared {
@@ -56,9 +58,9 @@ struct Queue {
     running: Option<u64>,
 }
 
-impl Requests {
+impl RequestQueue {
     pub(crate) fn push(&self, request: Request) {
-        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self.0.queue.lock();
         match &mut queue.waiting {
             Some(waiting) => {
                 waiting.generation = request.generation;
@@ -77,7 +79,7 @@ impl Requests {
                 .spawn(move || {
                     while requests.running() == Some(running) {
                         std::thread::sleep(GRACE / 10);
-                        let rendering = *lock(&requests.0.rendering);
+                        let rendering = *requests.0.rendering.lock();
                         if rendering.is_some_and(|since| since.max(overtaken).elapsed() > GRACE) {
                             // Stuck in a render that never returns: `serve` starts a fresh process.
                             std::process::exit(OVERTAKEN_RUNAWAY);
@@ -90,16 +92,12 @@ impl Requests {
 
     /// The generation of the request being built, if any.
     pub(crate) fn running(&self) -> Option<u64> {
-        self.0
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .running
+        self.0.queue.lock().running
     }
 
     /// Waits for the next request; `carried` are the saves of a pass that was overtaken.
     fn next(&self, carried: Vec<String>) -> Request {
-        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self.0.queue.lock();
         loop {
             if let Some(mut request) = queue.waiting.take() {
                 queue.running = Some(request.generation);
@@ -109,20 +107,12 @@ impl Requests {
                 request.changed = changed;
                 return request;
             }
-            queue = self
-                .0
-                .arrived
-                .wait(queue)
-                .unwrap_or_else(PoisonError::into_inner);
+            self.0.arrived.wait(&mut queue);
         }
     }
 
     fn done(&self) {
-        self.0
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .running = None;
+        self.0.queue.lock().running = None;
     }
 
     fn cancelled(&self) -> bool {
@@ -131,9 +121,9 @@ impl Requests {
 
     /// Runs `render`, marked as rendering for the watch on overtaken passes.
     fn rendering<T>(&self, render: impl FnOnce() -> T) -> T {
-        *lock(&self.0.rendering) = Some(Instant::now());
+        *self.0.rendering.lock() = Some(Instant::now());
         let rendered = render();
-        *lock(&self.0.rendering) = None;
+        *self.0.rendering.lock() = None;
         rendered
     }
 }
@@ -156,7 +146,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
         },
         Err(_) => return ExitCode::from(3),
     };
-    let requests = Requests::default();
+    let requests = RequestQueue::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
         loop {
@@ -198,7 +188,7 @@ pub(crate) struct Frames(Mutex<Writer>);
 
 impl Frames {
     fn send(&self, frame: &FromBuild<'_>) -> io::Result<()> {
-        protocol::write(&mut *lock(&self.0), frame)
+        protocol::write(&mut *self.0.lock(), frame)
     }
 
     /// Sends one changed file of request `generation` as soon as it is rendered, so the build
@@ -248,7 +238,7 @@ impl Frames {
             }
             Fault::HugeLength | Fault::RandomBytes => {
                 let bytes = protocol::corrupt(fault);
-                let _ = lock(&self.0).write_all(&bytes);
+                let _ = self.0.lock().write_all(&bytes);
             }
         }
     }
@@ -259,7 +249,7 @@ impl Frames {
 pub(crate) fn serve_requests(
     options: BuildOptions,
     reusable: HashMap<String, Vec<u8>>,
-    requests: &Requests,
+    requests: &RequestQueue,
     frames: &Frames,
 ) -> ExitCode {
     let mut session = Session {
@@ -314,7 +304,7 @@ struct Session {
 }
 
 impl Session {
-    fn pass(&mut self, request: &Request, requests: &Requests, frames: &Frames) -> Pass {
+    fn pass(&mut self, request: &Request, requests: &RequestQueue, frames: &Frames) -> Pass {
         if cfg!(debug_assertions)
             && let Some(Fault::Panic(message)) = &request.fault
         {
@@ -352,8 +342,8 @@ impl Session {
         }
         match result {
             Ok(counts) => {
-                let seen = into_inner(sink.seen);
-                let new_previews = into_inner(sink.new_previews);
+                let seen = sink.seen.into_inner();
+                let new_previews = sink.new_previews.into_inner();
                 let mut removed: Vec<String> = self
                     .published
                     .keys()
@@ -388,7 +378,7 @@ impl Session {
         &mut self,
         prepared: &Prepared,
         request: &Request,
-        requests: &Requests,
+        requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) {
         if request
@@ -441,7 +431,7 @@ impl Session {
             return; // the full pass reports it
         }
         let mut files = Vec::new();
-        for (hash, file) in into_inner(sink.files) {
+        for (hash, file) in sink.files.into_inner() {
             if self.published.get(file.path.as_str()) != Some(&hash) {
                 self.published.insert(file.path.to_string(), hash);
                 files.push(file);
@@ -466,21 +456,13 @@ fn outcome_of(failure: Failure) -> Outcome {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn into_inner<T>(mutex: Mutex<T>) -> T {
-    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
 struct Changes<'a> {
     generation: u64,
     frames: &'a Frames,
     published: &'a HashMap<String, u64>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     seen: Mutex<HashMap<String, u64>>,
     new_previews: Mutex<HashMap<String, Vec<u8>>>,
 }
@@ -488,14 +470,10 @@ struct Changes<'a> {
 impl Sink for Changes<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         let hash = content_hash(&bytes);
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_string(), hash);
+        self.seen.lock().insert(path.to_string(), hash);
         if path.starts_with(crate::model::url::OG_IMAGE_FOLDER) {
             self.new_previews
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_string(), bytes.clone());
         }
         if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
@@ -521,7 +499,7 @@ struct FirstPages<'a> {
     first: &'a HashSet<&'a str>,
     outputs: &'a HashSet<String>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
     files: Mutex<Vec<(u64, PackedFile)>>,
 }
@@ -530,10 +508,7 @@ impl Sink for FirstPages<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         if self.outputs.contains(path.as_str()) {
             let file = PackedFile::new(path, &bytes);
-            self.files
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push((content_hash(&bytes), file));
+            self.files.lock().push((content_hash(&bytes), file));
         }
         Ok(())
     }
@@ -580,7 +555,7 @@ mod tests {
 
     #[test]
     fn requests_that_queue_up_are_one_and_a_newer_one_stops_the_pass() {
-        let requests = Requests::default();
+        let requests = RequestQueue::default();
         requests.push(request(1, &["content/a.md"]));
         requests.push(request(2, &["content/b.md"]));
         let first = requests.next(vec!["content/stopped.md".into()]);

@@ -283,6 +283,10 @@ pub(crate) fn read_body(input: &mut impl Read) -> Result<Vec<u8>, FrameError> {
             Ok(0) => return Err(FrameError::Cut),
             Ok(read) => filled += read,
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            // The other side went away with bytes of ours unread: it is gone all the same.
+            Err(error) if filled == 0 && error.kind() == io::ErrorKind::ConnectionReset => {
+                return Err(FrameError::Closed);
+            }
             Err(error) => return Err(FrameError::Io(error)),
         }
         // Checked as soon as they arrive, so garbage is refused without waiting for more.
