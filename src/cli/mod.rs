@@ -64,6 +64,9 @@ struct BuildArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// How long to wait while another build writes the same output folder, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    lock_timeout: u64,
 }
 
 #[derive(Args)]
@@ -144,7 +147,8 @@ fn build(args: BuildArgs) -> ExitCode {
     let root = args.site.root;
     let started = Instant::now();
     let target = args.output.unwrap_or_else(|| root.join("output"));
-    let staging = match output::write::Staging::create(&root, &target) {
+    let patience = std::time::Duration::from_secs(args.lock_timeout);
+    let staging = match output::write::Staging::create(&root, &target, patience) {
         Ok(staging) => staging,
         Err(error) => return environment_failure(&error),
     };

@@ -18,10 +18,15 @@ pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
     if let Some(refused) = refused(live, request) {
         return refused;
     }
-    if request.uri().scheme().is_some() {
+    // An absolute-form target (`GET http://localhost:1111/docs/ HTTP/1.1`, RFC 9112 §3.2.2) is
+    // answered as its path; its host took the Host header's place in `refused`.
+    if let Some(scheme) = request.uri().scheme_str()
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
         return text(
             400,
-            "400 bad request: the target must be a path, not a full URL\n",
+            "400 bad request: the target must be a path or an http URL\n",
         );
     }
     let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
@@ -291,9 +296,13 @@ fn first_build_failed(listing: &str) -> String {
     )
 }
 
-/// Whether the request's Host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
-/// `[::1]`, with any port. A request without a Host header (HTTP/1.0 tools) is let through.
+/// Whether the request's host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
+/// `[::1]`, with any port. The host is an absolute-form target's, else the Host header's (RFC
+/// 9112 §3.2.2); a request without either (HTTP/1.0 tools) is let through.
 fn host_is_loopback<B>(request: &Request<B>) -> bool {
+    if let Some(authority) = request.uri().authority() {
+        return loopback_name(&authority.host().to_ascii_lowercase());
+    }
     let Some(host) = request.headers().get(header::HOST) else {
         return true;
     };
