@@ -1,7 +1,8 @@
 //! Rules that span files: pages named in `site.toml` and the data files exist, levels named by
 //! pages and compensation exist in the ladder, templates named by pages exist in the theme.
-//! Takes the loaded site and returns a `CheckedSite` — the only value `render` accepts — with
-//! every entry that failed a check left out, beside the diagnostics. Writes nothing.
+//! Takes the loaded [`Site`] and returns a [`CheckedSite`] — the only value
+//! [`render`](crate::render) accepts — with every entry that failed a check left out, beside the
+//! diagnostics. Writes nothing.
 
 pub(crate) mod anchors;
 pub(crate) mod links;

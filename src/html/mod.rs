@@ -1,7 +1,8 @@
 //! HTML text → its tags and text as a browser's tokenizer reads them (html5ever's tokenizer, with
-//! attribute values and text entity-decoded), for every stage that reads HTML: ids (`links`),
-//! raw HTML in Markdown headings, the search index and the `_headers` style hashes. No tree is
-//! built and no input fails: hostile or broken markup gives whatever tokens a browser would see.
+//! attribute values and text entity-decoded), for every stage that reads HTML: ids for the anchor
+//! stage ([`ids`]), raw HTML in Markdown headings, the search index and the `_headers` style
+//! hashes. No tree is built and no input fails: hostile or broken markup gives whatever tokens a
+//! browser would see.
 
 pub(crate) mod ids;
 

@@ -1,8 +1,8 @@
 //! The guide's typed data files `data/ladder.toml` and `data/compensation.toml` (the quiz has
-//! its own stage, `quiz.rs`), and the id and page-reference helpers all three share.
-//! Raw serde shapes stay private here; only checked `model` types leave. Rules that need one file
-//! only (unique ids, min ≤ max, ordered tenures) are
-//! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
+//! its own stage, [`crate::load::quiz`]), and the id and page-reference helpers all three share.
+//! Raw serde shapes stay private here; only checked [`model`](crate::model) types leave. Rules that
+//! need one file only (unique ids, min ≤ max, ordered tenures) are checked here; rules across files
+//! (levels and pages that must exist) are [`crate::check`]'s.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

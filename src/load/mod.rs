@@ -1,7 +1,7 @@
-//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`, or unchanged from
-//! `serve`'s `PageMemory`), every `data/*.toml`, and lists the other files as assets. Whatever
-//! an editor can get wrong becomes a diagnostic and loading goes on, so one run reports
-//! everything; only a missing or unreadable `content/` folder is an environment error.
+//! `content/` → [`Site`]: reads `site.toml`, every page (through [`page`], or
+//! unchanged from `serve`'s [`PageMemory`]), every `data/*.toml`, and lists the other files as
+//! assets. Whatever an editor can get wrong becomes a diagnostic and loading goes on, so one run
+//! reports everything; only a missing or unreadable `content/` folder is an environment error.
 
 pub(crate) mod data;
 pub(crate) mod page;
@@ -81,7 +81,8 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) cache: Option<&'a dyn PageMemory>,
 }
 
-/// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
+/// Pages remembered from earlier loads, for `serve`
+/// ([`crate::serve::build_process::memory`]).
 pub(crate) trait PageMemory: Sync {
     /// The page at `content_path` (file `path`), remembered or else `read`.
     fn page(
@@ -269,7 +270,7 @@ pub(crate) enum Found {
     Asset(PathBuf, ContentPath),
 }
 
-/// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
+/// Walks `content/` (sequentially: [`walk`] decides which paths may be read) and sorts what it
 /// finds; reads nothing. A folder that cannot be read is an environment error. Also says
 /// whether the watcher's reports keep the result true: not when the walk met a problem or a
 /// symbolic link (a save to a link's target is reported under the target's path).

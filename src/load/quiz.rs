@@ -1,7 +1,7 @@
-//! `data/quiz.toml` → `Quiz`: the "Where are you now?" questions and the routing key. The raw
-//! serde shape stays here; the checks are the ones a reader's result depends on: unique question
-//! ids, no empty question, and every yes-count from 0 to the number of questions routed by
-//! exactly one rule. Whether a rule's page exists is `check.rs`'s job.
+//! `data/quiz.toml` → [`Quiz`]: the "Where are you now?" questions and the
+//! routing key. The raw serde shape stays here; the checks are the ones a reader's result depends
+//! on: unique question ids, no empty question, and every yes-count from 0 to the number of
+//! questions routed by exactly one rule. Whether a rule's page exists is [`crate::check`]'s job.
 
 use std::sync::Arc;
 

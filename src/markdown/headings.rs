@@ -66,7 +66,7 @@ pub(super) struct Heading {
 }
 
 impl Heading {
-    /// The same heading inside another page, its id prefixed (see `markdown::Embedding`).
+    /// The same heading inside another page, its id prefixed (see [`Embedding`](crate::markdown::Embedding)).
     pub(super) fn prefixed(mut self, prefix: &str) -> Heading {
         self.id.insert_str(0, prefix);
         self

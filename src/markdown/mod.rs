@@ -1,7 +1,8 @@
 //! Markdown body → HTML by pulldown-cmark's own writer, with two documented changes to its event
-//! stream: headings get unique ids and self-links, and links to pages and content files get
-//! percent-encoded URLs relative to the page shown. Also the toc and every internal link with
-//! its span. Pure: no I/O; whether a link target exists is `links.rs`'s job.
+//! stream: headings get unique ids and self-links ([`headings`]), and links to pages and content
+//! files get percent-encoded URLs relative to the page shown ([`destinations`]). Also the toc and
+//! every internal link with its span. Pure: no I/O; whether a link target exists is
+//! [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! The render time budget. In: which page each render thread is on (`rendering`), and the budget
+//! The render time budget. In: which page each render thread is on ([`rendering`]), and the budget
 //! (`timeout` in site.toml). Out: a diagnostic naming the page and its template once one runs
 //! past it. It cannot stop a render: Tera 2 has no way to interrupt one (its loops and macros
 //! check nothing between steps) and Rust cannot kill a thread, so callers abandon the build.

@@ -1,7 +1,10 @@
-//! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
-//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in
-//! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
-//! relative per page at the end, so one template context serves every depth.
+//! [`CheckedSite`] + [`Theme`] → every output file, handed to a [`Sink`] as it is made: every page
+//! through its template, the quiz result pages, the 404 page, sitemap.xml, robots.txt, `_headers`
+//! on request ([`host_headers`]), theme and content assets. Never touches the filesystem itself.
+//! Template URLs carry [`crate::model::url`]'s root marker ([`ROOT_MARKER`]) and are made relative
+//! per page as Tera writes it ([`Resolving`]), so one template context serves every depth. What
+//! templates see: [`context`] (`site`, `page`, `menu`), [`view`] (`data`, `level`, `phase`,
+//! `result`) and the functions of [`functions`], [`og_image`] and [`search`].
 
 pub(crate) mod chart;
 pub(crate) mod context;
@@ -221,7 +224,7 @@ fn site_files(
     }
     let sitemap = sitemap(site, &writer.paths.lock());
     writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
-    // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
+    // Crawlers read only /robots.txt: a site under a subpath cannot own it (docs/publishing.md).
     if url::site_path(&site.config.base_url) == "/" {
         let robots = format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",

@@ -2,6 +2,7 @@
 //! card (site title, page title, optional phase), drawn after the pages by resvg with the one
 //! font file the theme ships in `fonts/`, never a system font, so every machine draws the same
 //! bytes. Names hash what a card shows; a card already drawn under its name is reused.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -20,17 +21,24 @@ use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
 use crate::theme::font::Font;
 
+/// A card's width in pixels: the size link previews (`summary_large_image`) show best.
 pub(crate) const WIDTH: u32 = 1200;
+/// A card's height in pixels.
 pub(crate) const HEIGHT: u32 = 630;
 /// Bumped whenever the layout below changes, so old cards are not reused under new names.
 const LAYOUT_VERSION: &str = "og-card-2";
+/// Space left and right of the text, in pixels.
 const MARGIN: f32 = 80.0;
 
 /// What one card shows.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Card {
+    /// `site.toml`'s `title`, at the top (left out when it is also the page's title).
     pub(crate) site_title: String,
+    /// The template's `title` argument: `"Phase 1: Junior SRE"`.
     pub(crate) title: String,
+    /// The template's `phase` argument (`"Phase 1 · Owning a failure from end to end"`), at the
+    /// foot; empty when not given.
     pub(crate) phase: String,
 }
 
@@ -38,7 +46,10 @@ pub(crate) struct Card {
 pub(crate) type CardRequests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
 
 /// Registers `og_image(title, phase="")`, which returns the card's absolute URL (from
-/// `base_url`, as link previews need) and records the card to draw.
+/// `base_url`, as link previews need) and records the card to draw:
+/// `og_image(title=page.title, phase="Phase 1 · …")` →
+/// `"https://example.org/guide/static/og/3f2a9c0e1b7d4a56.png"`. Without a font in the theme's
+/// `fonts/` the call is a template error.
 pub(crate) fn register(
     tera: &mut Tera,
     font: Option<&Font>,
@@ -183,6 +194,7 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((word(16), word(20)))
 }
 
+/// How resvg lays out text: with the theme's one font and nothing else.
 fn options(font: &Font) -> usvg::Options<'static> {
     let mut db = usvg::fontdb::Database::new();
     db.load_font_data(font.bytes.as_ref().clone());
@@ -193,6 +205,7 @@ fn options(font: &Font) -> usvg::Options<'static> {
     }
 }
 
+/// One card as PNG bytes.
 fn draw(card: &Card, font: &Font, options: &usvg::Options) -> anyhow::Result<Vec<u8>> {
     let svg = svg(card, &Measure::new(&font.bytes));
     let tree = usvg::Tree::from_str(&svg, options).context("laying out a link preview image")?;
@@ -211,16 +224,19 @@ fn draw(card: &Card, font: &Font, options: &usvg::Options) -> anyhow::Result<Vec
 /// Text widths from the font's advance widths (no kerning: lines come out slightly wide,
 /// never too long).
 struct Measure<'a> {
+    /// The font, or `None` if skrifa cannot read it (widths are then estimated).
     font: Option<skrifa::FontRef<'a>>,
 }
 
 impl<'a> Measure<'a> {
+    /// Measures with the font file `bytes`.
     fn new(bytes: &'a [u8]) -> Self {
         Measure {
             font: skrifa::FontRef::new(bytes).ok(),
         }
     }
 
+    /// The width of `text` set at `size` pixels, in pixels.
     fn width(&self, text: &str, size: f32) -> f32 {
         let Some(font) = &self.font else {
             return text.chars().count() as f32 * size * 0.6;
@@ -296,9 +312,13 @@ fn svg(card: &Card, measure: &Measure) -> String {
     )
 }
 
+/// The card's background colour.
 const BACKGROUND: &str = "#0f2537";
+/// The colour of the page title.
 const TITLE: &str = "#ffffff";
+/// The colour of the site title.
 const MUTED: &str = "#b8cde0";
+/// The colour of the phase, the top band and the rule under the site title.
 const ACCENT: &str = "#f4b860";
 
 /// The first line of `text` that fits, ending in "…" when words had to go.

@@ -1,7 +1,8 @@
-//! `Site` → the search index: one entry per heading of every page's Markdown (its title and the
+//! [`Site`] → the search index: one entry per heading of every page's Markdown (its title and the
 //! text below it, paragraphs, lists and tables), one per page for the text before its first
 //! heading, and one per checklist item of the ladder. Published as compact JSON under a content-
 //! hashed name that `search_index()` gives templates; the theme's search.js loads it on first use.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use serde::Serialize;
 use tera::{Kwargs, State, Tera};
@@ -13,7 +14,9 @@ use crate::theme::Theme;
 
 /// The published index: its path below the output root and its bytes.
 pub(crate) struct Index {
+    /// `static/search-index.<hash>.json`: `static/search-index.1a2b3c4d.json`.
     pub(crate) path: OutputPath,
+    /// The compact JSON itself.
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -21,7 +24,10 @@ pub(crate) struct Index {
 /// title, text]` (an empty anchor is the top of the page). Arrays, not objects, to keep it small.
 #[derive(Serialize)]
 struct Json<'a> {
+    /// Every page as `[route, title]`: `["phases/junior/", "Phase 1: Junior SRE"]`.
     pages: Vec<(&'a str, &'a str)>,
+    /// Every entry as `[page index, anchor, title, text]`:
+    /// `[3, "junior-what-counts", "Own a failure end to end", "…"]`.
     entries: Vec<(usize, String, String, String)>,
 }
 
@@ -35,6 +41,7 @@ pub(crate) fn index(site: &Site, theme: &Theme) -> Option<Index> {
     used.then(|| build(site))
 }
 
+/// The index of every page's headings and text and every checklist item.
 fn build(site: &Site) -> Index {
     let mut json = Json {
         pages: Vec::new(),
@@ -84,7 +91,9 @@ fn build(site: &Site) -> Index {
     Index { path, bytes }
 }
 
-/// Registers `search_index()`: the index's URL relative to the page.
+/// Registers `search_index()`: the index's URL relative to the page, as every template URL
+/// marked (`"../../static/search-index.1a2b3c4d.json"` on `phases/junior/`). The index is built
+/// only when some template's text names `search_index(` ([`index`]).
 pub(crate) fn register(tera: &mut Tera, index: Option<&Index>) {
     let url = index.map_or(String::new(), |index| SiteUrl::file(&index.path).marked());
     tera.register_function(
@@ -96,8 +105,11 @@ pub(crate) fn register(tera: &mut Tera, index: Option<&Index>) {
 /// A heading's anchor and title, and the text up to the next heading.
 #[derive(Debug, Default, PartialEq)]
 struct Section {
+    /// The heading's id (`"junior-what-counts"`); empty for the text before the first heading.
     anchor: String,
+    /// The heading's text, whitespace squeezed.
     title: String,
+    /// The text up to the next heading, whitespace squeezed.
     text: String,
 }
 
@@ -153,6 +165,7 @@ fn sections(html: &str) -> Vec<Section> {
     sections
 }
 
+/// Whether a tag name is a heading's (`h1`–`h6`).
 fn is_heading(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
@@ -162,7 +175,7 @@ fn is_inline(name: &str) -> bool {
     matches!(
         name,
         "a" | "abbr"
-            | ""
+            | "b"
             | "cite"
             | "code"
             | "em"
@@ -174,7 +187,7 @@ fn is_inline(name: &str) -> bool {
             | "small"
             | "span"
             | "strong"
-            | "su"
+            | "sub"
             | "sup"
             | "time"
             | "u"
@@ -208,6 +221,12 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn inline_elements_keep_words_whole() {
+        let text = &sections("<p>H<sub>2</sub>O is <b>bold</b>ly w<i>r</i>itten</p>")[0].text;
+        assert_eq!(text, "H2O is boldly written");
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The shared heart of the preview: what is served now (`State`, swapped whole, so a request
+//! The shared heart of the preview: what is served now ([`State`], swapped whole, so a request
 //! sees one consistent build) and the open event streams. Publishing a build's files or its
-//! failure swaps the state and tells every open page what to do (`changes.rs` decides what).
-//! In: published deltas and failures; out: the state requests are answered from, and events.
+//! failure swaps the state and tells every open page what to do ([`changes`](super::changes)
+//! decides what). In: published deltas and failures; out: the state requests are answered from, and
+//! events.
 
 use std::io::Write as _;
 use std::sync::Arc;

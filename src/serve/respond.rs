@@ -1,7 +1,7 @@
-//! Answering one request from the current `State`. In: a request's method, target and headers.
-//! Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe path. The path is
-//! decoded once and only ever used as a key into the in-memory files: nothing here reads the
-//! filesystem. Event streams and limits are `http.rs`.
+//! Answering one request from the current [`State`]. In: a request's method,
+//! target and headers. Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe
+//! path. The path is decoded once and only ever used as a key into the stored files: nothing here
+//! reads the site's folders. Event streams and limits are [`http`](super::http)'s.
 
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};

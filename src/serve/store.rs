@@ -1,4 +1,4 @@
-//! Where `serve` keeps the files it publishes: packed (`pack`, deflated) and appended to one
+//! Where `serve` keeps the files it publishes: packed ([`pack`], deflated) and appended to one
 //! temporary file, which the system removes when `serve` ends, however it ends. Memory holds
 //! where each file is, not the site, so `serve` stays near `build`'s size at any site size.
 //! Files of older builds stay in the pack until they outweigh the live ones (`compact`); then

@@ -11,8 +11,9 @@ use crate::model::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
 
-/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
-/// parses a template, so `theme.rs` registers placeholders; `render` registers the real ones.
+/// The functions templates may call (see docs/templates.md). Tera checks calls when it parses a
+/// template, so [`crate::theme`] registers placeholders; [`crate::render`] registers the real
+/// ones.
 /// Listed here, beside Tera's own filters and tests, for did-you-mean on a misspelt call.
 pub(crate) const FUNCTIONS: [&str; 6] = [
     "url",

@@ -1,7 +1,8 @@
-//! Content paths → routes → output files and URLs: the one place that makes them (the two path
-//! types live in `url/paths.rs`). Every URL the build writes is percent-encoded here (RFC 3986);
-//! template URLs carry `ROOT_MARKER` until the page they land on is known. Pure string work: no
-//! I/O (`Resolving` writes into memory), and whether a target exists is not its job.
+//! Content paths → routes → output files and URLs: the one place that makes them (the three path
+//! types, [`ContentPath`], [`Route`] and [`OutputPath`], live in [`paths`]). Every URL the build
+//! writes is percent-encoded here (RFC 3986) as a [`SiteUrl`]; template URLs carry
+//! [`ROOT_MARKER`] until the page they land on is known. Pure string work: no I/O ([`Resolving`]
+//! writes into memory), and whether a target exists is not its job.
 
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -10,7 +11,9 @@ mod paths;
 pub(crate) use paths::{ContentPath, Generated, OG_IMAGE_FOLDER, OutputPath, Route, relative_root};
 
 /// Stands in for the relative path to the site root in URLs that templates receive, so one
-/// template context serves every page depth; `Resolving` replaces it as the page is written.
+/// template context serves every page depth; [`Resolving`] replaces it as the page is written.
+/// A template sees `"\u{1}phases/junior/index.html"`; the page `faq/` gets
+/// `"../phases/junior/index.html"`.
 pub(crate) const ROOT_MARKER: char = '\u{1}';
 
 /// A path segment keeps only RFC 3986's unreserved characters: `:` would read as a scheme in a
@@ -121,11 +124,14 @@ pub(crate) fn fragment_of_id(id: &str) -> String {
 /// engine writes, so the page is made in one pass instead of rendered and then rewritten. The
 /// marker cannot come from content (`markdown` replaces it on input), only from template URLs.
 pub(crate) struct Resolving<'a> {
+    /// The page written so far, markers already replaced.
     pub(crate) bytes: Vec<u8>,
+    /// The page's relative root (`"../../"`), written in place of each marker.
     root: &'a [u8],
 }
 
 impl<'a> Resolving<'a> {
+    /// An empty page whose markers become `root`, with room for `capacity` bytes.
     pub(crate) fn new(root: &'a str, capacity: usize) -> Self {
         Resolving {
             bytes: Vec::with_capacity(capacity),
@@ -151,7 +157,7 @@ impl std::io::Write for Resolving<'_> {
     }
 }
 
-/// JSON escapes the marker as `\u0001`; this puts it back so `resolve_markers` finds it.
+/// JSON escapes the marker as `\u0001`; this puts it back so [`Resolving`] finds it.
 pub(crate) fn unescape_markers_in_json(json: &str) -> String {
     json.replace("\\u0001", &ROOT_MARKER.to_string())
 }
@@ -181,6 +187,7 @@ pub(crate) fn edit_url(template: &str, source: &str) -> String {
     }
 }
 
+/// Percent-encodes each `/`-separated segment of `path` (RFC 3986 unreserved characters kept).
 fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for (i, segment) in path.split('/').enumerate() {

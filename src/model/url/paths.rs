@@ -1,5 +1,5 @@
-//! The three kinds of path the build handles: a `ContentPath` (a file below `content/`), a
-//! `Route` (where a page is published) and an `OutputPath` (a published file below the output
+//! The three kinds of path the build handles: a [`ContentPath`] (a file below `content/`), a
+//! [`Route`] (where a page is published) and an [`OutputPath`] (a published file below the output
 //! root). Each is made here and only here, from the walk, a content path, a route, a theme or
 //! content asset or a named generated file. Pure: no I/O.
 
@@ -129,7 +129,8 @@ impl OutputPath {
     }
 
     /// A path another sre-guide process made with the constructors above and sent over the
-    /// serve worker's pipe (`worker.rs`); nothing else may call this.
+    /// build process's channel ([`crate::serve::build_process::protocol`]); nothing else may call
+    /// this.
     pub(crate) fn received(path: String) -> OutputPath {
         OutputPath(path)
     }
@@ -148,9 +149,12 @@ fn fingerprint(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes)[..4])
 }
 
+/// Lets a path type read as the `str` it wraps: `as_str`, `Deref`, `Borrow`, `AsRef`,
+/// comparison with `str` and `Display`.
 macro_rules! reads_as_str {
     ($($path:ty),*) => {$(
         impl $path {
+            /// The path as text: `"phases/junior.md"`.
             pub(crate) fn as_str(&self) -> &str {
                 &self.0
             }

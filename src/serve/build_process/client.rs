@@ -1,7 +1,7 @@
 //! `serve`'s side of the build process: starts it (`sre-guide build-process`), hands it requests
-//! and reads its frames (`protocol.rs`) on a thread of its own, storing each file as it arrives,
-//! and keeps the last good build's link preview images for the next process. In: requests; out:
-//! `Report`s for the rebuild coordinator.
+//! and reads its frames ([`protocol`]) on a thread of its own, storing each file
+//! as it arrives, and keeps the last good build's link preview images for the next process. In:
+//! requests; out: [`Report`]s for the rebuild coordinator ([`coordinate`](super::coordinate)).
 
 use std::borrow::Cow;
 use std::io;

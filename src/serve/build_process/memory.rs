@@ -1,4 +1,4 @@
-//! `serve`'s memory of loaded pages: each page file's parsed `Page` and diagnostics, kept with
+//! `serve`'s memory of loaded pages: each page file's parsed [`Page`] and diagnostics, kept with
 //! the file's size and modification time and lent to the next build while both are unchanged
 //! (moved, not copied: the build gives its pages back), so a save re-reads and re-renders the
 //! Markdown of the saved files only. A path the watcher reports changed is forgotten whatever

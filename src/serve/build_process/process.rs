@@ -1,9 +1,9 @@
-//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
-//! site across saves. In: requests (the saved paths, the routes browsers show) on its channel
-//! (`channel.rs`). Out, on the same channel: per request, those pages' files first, then every
+//! `sre-guide build-process`: the build process `serve` starts ([`client`](super::client)), which
+//! remembers the site across saves. In: requests (the saved paths, the routes browsers show) on
+//! its [`channel`]. Out, on the same channel: per request, those pages' files first, then every
 //! other file whose bytes changed since the last frame, or the build's problems (printed to
-//! stderr as `build` prints them); and `Alive` every `HEARTBEAT`. Unchanged Markdown is never
-//! re-read; a newer request stops the current pass between pages.
+//! stderr as `build` prints them); and [`FromBuild::Alive`] every [`HEARTBEAT`]. Unchanged
+//! Markdown is never re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write as _};

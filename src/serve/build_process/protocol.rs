@@ -2,9 +2,9 @@
 //! (`MAGIC`), a version byte, the body's length (8 bytes, little-endian, at most `MAX_FRAME`)
 //! and the body: a serde value in postcard. To the process: the link preview images of the last
 //! good build, then one `Request` per burst of saves. From it: `Alive` while it lives, each
-//! changed file as it is rendered (a piece), then the request's `Outcome`. A frame that breaks
-//! any of these rules is refused before a byte of it is kept (`FrameError`). Encoding and
-//! decoding only; the channel they travel on is `channel.rs`.
+//! changed file as it is rendered (a piece), then the request's [`Outcome`]. A frame that breaks
+//! any of these rules is refused before a byte of it is kept ([`FrameError`]). Encoding and
+//! decoding only; the channel they travel on is [`channel`](super::channel)'s.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
