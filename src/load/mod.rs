@@ -277,6 +277,7 @@ pub(crate) enum Found {
 fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)> {
     let mut found = Vec::new();
     let mut reusable = true;
+    let mut looped = Vec::new();
     for entry in crate::load::walk::below(root, content) {
         let entry = match entry {
             Ok(entry) => entry,
@@ -286,8 +287,16 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
                 continue;
             }
             Err(WalkError::Walk(error)) => {
-                found.push(Found::Problem(walk_error(root, &error)?));
                 reusable = false;
+                // A loop of links is met once per link: reported once.
+                let a_loop = error.path().and_then(crate::load::walk::link_loop);
+                if let Some(a_loop) = &a_loop {
+                    if a_loop.links.iter().any(|link| looped.contains(link)) {
+                        continue;
+                    }
+                    looped.extend(a_loop.links.iter().cloned());
+                }
+                found.push(Found::Problem(walk_error(root, &error, a_loop)?));
                 continue;
             }
         };
@@ -360,11 +369,25 @@ fn is_absolute_url(url: &str) -> bool {
 /// Why an entry under content/ could not be visited, in the editor's terms. A folder that
 /// cannot be read fails the build as one environment error: every page below it would
 /// otherwise come back as a cascade of missing link targets.
-fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
+fn walk_error(
+    root: &Path,
+    error: &walkdir::Error,
+    a_loop: Option<crate::load::walk::LinkLoop>,
+) -> anyhow::Result<Diagnostic> {
     let Some(path) = error.path() else {
         bail!("cannot read content/: {error}");
     };
     let shown = relative(root, path);
+    if let Some(a_loop) = a_loop {
+        return Ok(Diagnostic::in_file(
+            &shown,
+            format!(
+                "`{shown}` is a symbolic link loop ({})",
+                a_loop.chain.join(" → ")
+            ),
+        )
+        .help("point one of these links at a file, or remove them"));
+    }
     if error.loop_ancestor().is_some() {
         return Ok(Diagnostic::in_file(
             &shown,

@@ -110,6 +110,51 @@ pub(crate) fn inside(root: &Path, path: &Path) -> Result<(), WalkError> {
     })
 }
 
+/// A chain of symbolic links that leads back to itself.
+pub(crate) struct LinkLoop {
+    /// The first link's name, then each link's target as written: `a.md → b.md → a.md`.
+    pub(crate) chain: Vec<String>,
+    /// Every link of the loop, as a path (to report one loop once, whichever link the walk met).
+    pub(crate) links: Vec<PathBuf>,
+}
+
+/// The loop of symbolic links `path` starts, if it starts one (followed at most 40 links, as the
+/// system does).
+pub(crate) fn link_loop(path: &Path) -> Option<LinkLoop> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let mut found = LinkLoop {
+        chain: vec![name],
+        links: vec![lexical(path)],
+    };
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        let target = std::fs::read_link(&current).ok()?;
+        found.chain.push(target.display().to_string());
+        let next = lexical(&current.parent()?.join(&target));
+        if found.links.contains(&next) {
+            return Some(found);
+        }
+        found.links.push(next.clone());
+        current = next;
+    }
+    None
+}
+
+/// `path` with `.` and `a/..` taken out, as written (links not followed).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Dotfiles, editor backups and swap files (`*~`, Vim's `.x.swp` and `4913`, Emacs's `.#x` and
 /// `#x#`) are never part of the site: the walk skips them and a save of one rebuilds nothing.
 pub(crate) fn is_ignored(name: &str) -> bool {
