@@ -113,11 +113,20 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         mut pages,
         assets,
         data,
-        unloadable,
+        mut unloadable,
         drafts,
     } = gathered;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    report_shared_routes(&pages, &mut diagnostics);
+    // Pages that share a route are reported once and neither is rendered: which one the site
+    // would show is not the editor's choice yet. Links to either still resolve.
+    let shared = report_shared_routes(&pages, &mut diagnostics);
+    pages.retain(|page| {
+        let keep = !shared.contains(&page.route.to_string());
+        if !keep {
+            unloadable.insert(page.path.clone());
+        }
+        keep
+    });
 
     let config = config.unwrap_or_else(empty_config);
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
@@ -160,7 +169,7 @@ fn site_config(
             diagnostics.push(WalkError::outside(&link, &target));
             None
         }
-        Err(WalkError::Walk(error)) => return Err(error.into()),
+        Err(error) => return Err(error.into()),
     };
     Ok(match readable {
         Some(file) => config(&file, options.base_url, diagnostics),
@@ -283,6 +292,11 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
             Ok(entry) => entry,
             Err(WalkError::Outside { link, target }) => {
                 found.push(Found::Problem(WalkError::outside(&link, &target)));
+                reusable = false;
+                continue;
+            }
+            Err(WalkError::NotUtf8(shown)) => {
+                found.push(Found::Problem(WalkError::not_utf8(&shown)));
                 reusable = false;
                 continue;
             }
@@ -524,10 +538,13 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diag
     data.raw.insert(stem.to_string(), json);
 }
 
-fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
+/// Reports each route two pages share, once per later page; returns the shared routes.
+fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) -> BTreeSet<String> {
     let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
+    let mut shared = BTreeSet::new();
     for page in pages {
         if let Some(first) = by_route.insert(&page.route, page) {
+            shared.insert(page.route.to_string());
             out.push(
                 Diagnostic::at(
                     &page.file,
@@ -541,6 +558,7 @@ fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
             );
         }
     }
+    shared
 }
 
 #[cfg(test)]

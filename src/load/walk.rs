@@ -12,6 +12,9 @@ pub(crate) enum WalkError {
     Outside { link: String, target: String },
     /// walkdir's own errors: a dangling link, a link loop, an unreadable folder.
     Walk(walkdir::Error),
+    /// A file or folder whose name is not UTF-8 (it could not become a URL): its path below the
+    /// root, the name's bytes escaped (`content/bad\xffname.md`).
+    NotUtf8(String),
 }
 
 impl WalkError {
@@ -26,9 +29,23 @@ impl WalkError {
     }
 }
 
+impl WalkError {
+    /// A name that is not UTF-8, in the editor's terms: its bytes, and what to do.
+    pub(crate) fn not_utf8(shown: &str) -> Diagnostic {
+        Diagnostic::in_file(
+            shown,
+            format!("`{shown}` has a name that is not UTF-8 text, so it cannot be published"),
+        )
+        .help("rename it: a page's or file's name becomes its URL, which must be UTF-8")
+    }
+}
+
 impl From<WalkError> for anyhow::Error {
     fn from(error: WalkError) -> Self {
         match error {
+            WalkError::NotUtf8(shown) => {
+                anyhow::anyhow!("{shown} has a name that is not UTF-8 text; rename it")
+            }
             WalkError::Outside { link, target } => anyhow::anyhow!(
                 "{link} is a symbolic link to {target}, which is outside the site; copy it into the site or remove the link"
             ),
@@ -67,6 +84,12 @@ impl Iterator for Walk {
                     self.entries.skip_current_dir();
                 }
                 continue;
+            }
+            if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+                if entry.file_type().is_dir() {
+                    self.entries.skip_current_dir();
+                }
+                return Some(Err(WalkError::NotUtf8(escaped(&self.root, entry.path()))));
             }
             // Below the start, only a link can lead out; the start itself may also lie behind a
             // link in its parents (`themes/default -> /elsewhere`).
@@ -178,6 +201,25 @@ pub(crate) fn relative(base: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `path` relative to `base`, `/`-separated, each byte that is not UTF-8 written `\xNN`.
+pub(crate) fn escaped(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|part| {
+            let mut shown = String::new();
+            for chunk in part.as_os_str().as_encoded_bytes().utf8_chunks() {
+                shown.push_str(chunk.valid());
+                for byte in chunk.invalid() {
+                    shown.push_str(&format!("\\x{byte:02x}"));
+                }
+            }
+            shown
+        })
+        .collect();
+    parts.join("/")
 }
 
 #[cfg(test)]

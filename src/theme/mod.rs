@@ -155,6 +155,11 @@ fn files(
                 refused.push((path, WalkError::outside(&link, &target)));
                 continue;
             }
+            Err(WalkError::NotUtf8(shown)) => {
+                let path = shown.strip_prefix(&below).unwrap_or(&shown).to_string();
+                refused.push((path, WalkError::not_utf8(&shown)));
+                continue;
+            }
             Err(error) => return Err(error.into()),
         };
         if entry.file_type().is_file() {

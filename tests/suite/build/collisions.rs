@@ -101,3 +101,33 @@ fn under_a_subpath_a_content_robots_txt_is_the_site_s_own() {
     site.run(["build"]).code(0);
     assert_eq!(site.read("output/robots.txt"), "User-agent: *\n");
 }
+
+#[test]
+fn names_that_are_not_utf8_are_errors_that_show_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("minimal");
+    for name in [&b"bad\xffname.md"[..], b"bad\xfename.md", b"pic\xe9.png"] {
+        let path = site
+            .path("content/notes")
+            .join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "+++\ntitle = \"Bad\"\n+++\nHi\n").expect("write");
+    }
+    let one = |name: &str| {
+        format!(
+            "error: `content/notes/{name}` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/{name}
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+"
+        )
+    };
+    // Two such names are told apart, and neither is published under a lossy name.
+    site.run(["build"]).code(1).stderr(&format!(
+        "{}{}{}{}",
+        one("bad\\xfename.md"),
+        one("bad\\xffname.md"),
+        one("pic\\xe9.png"),
+        build_count_line(3)
+    ));
+    assert!(!site.path("output").exists());
+}

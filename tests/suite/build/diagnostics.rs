@@ -286,9 +286,22 @@ fn a_link_outside_content_is_an_error() {
 
 #[test]
 fn two_sources_for_one_url_name_both_files() {
+    // Neither is rendered (their template would fail: a second error), and a link to one of
+    // them is not a second error either.
     Site::fixture("minimal")
-        .file("content/a.md", "+++\ntitle = \"A\"\n+++\n")
-        .file("content/a/_index.md", "+++\ntitle = \"A again\"\n+++\n")
+        .file(
+            "themes/default/templates/boom.html",
+            "{{ page.nothing.here }}",
+        )
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\ntemplate = \"boom.html\"\n+++\n",
+        )
+        .file(
+            "content/a/_index.md",
+            "+++\ntitle = \"A again\"\ntemplate = \"boom.html\"\n+++\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [A](a.md).\n")
         .run(["check"])
         .code(1)
         .stderr(&only(

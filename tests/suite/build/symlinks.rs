@@ -166,7 +166,10 @@ fn a_template_linking_outside_is_the_one_error() {
     let target = secret.path().join("passwd");
     let site = Site::fixture("minimal")
         .remove("themes/default/templates/page.html")
-        .symlink(&target.to_string_lossy(), "themes/default/templates/page.html");
+        .symlink(
+            &target.to_string_lossy(),
+            "themes/default/templates/page.html",
+        );
     // Not also "template `page.html` is not in the theme" for every page that uses it.
     let out = site.run(["check"]).code(1);
     assert_eq!(
