@@ -8,6 +8,7 @@
 mod browser;
 mod build;
 mod cli;
+mod docs_examples;
 mod fuzz;
 mod guide;
 mod markdown;
