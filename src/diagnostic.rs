@@ -187,6 +187,69 @@ pub(crate) fn eprint_all(diagnostics: &[Diagnostic], severity: Severity) {
     }
 }
 
+/// Problems of one kind printed before the rest of that kind is summed up in one line.
+pub(crate) const PER_KIND: usize = 50;
+
+/// `eprint_all`, but after the first `per_kind` problems of a kind (the same message, its
+/// quoted parts aside: "link target `…` does not exist"), one line with how many more there are.
+/// The editor fixes the first ones and sees the rest go; `--all-errors` prints them all.
+pub(crate) fn eprint_first(diagnostics: &[Diagnostic], severity: Severity, per_kind: usize) {
+    let (shown, more) = first_of_each_kind(diagnostics, per_kind);
+    let color = use_color();
+    for diagnostic in shown {
+        eprintln!("{}\n", diagnostic.render_as(severity, color));
+    }
+    for (kind, count) in more {
+        let s = if count == 1 { "" } else { "s" };
+        eprintln!(
+            "note: {count} more problem{s} like \"{kind}\" not shown; `--all-errors` shows them\n"
+        );
+    }
+}
+
+/// The problems to show (the first `per_kind` of each kind, in order), and each kind with more,
+/// with how many more, in the order the kinds first appear.
+fn first_of_each_kind(
+    diagnostics: &[Diagnostic],
+    per_kind: usize,
+) -> (Vec<&Diagnostic>, Vec<(String, usize)>) {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for diagnostic in diagnostics {
+        let kind = kind_of(&diagnostic.message);
+        let at = match seen.iter().position(|(seen, _)| *seen == kind) {
+            Some(at) => at,
+            None => {
+                seen.push((kind, 0));
+                seen.len() - 1
+            }
+        };
+        seen[at].1 += 1;
+        if seen[at].1 <= per_kind {
+            shown.push(diagnostic);
+        }
+    }
+    let more = seen
+        .into_iter()
+        .filter(|(_, count)| *count > per_kind)
+        .map(|(kind, count)| (kind, count - per_kind))
+        .collect();
+    (shown, more)
+}
+
+/// A message with what it quotes left out: `` link target `a.md` does not exist `` →
+/// `` link target `…` does not exist ``.
+fn kind_of(message: &str) -> String {
+    let mut kind = String::new();
+    for (index, part) in message.split('`').enumerate() {
+        if index > 0 {
+            kind.push('`');
+        }
+        kind.push_str(if index % 2 == 1 { "…" } else { part });
+    }
+    kind
+}
+
 /// Colour only on a terminal, and never when NO_COLOR is set (<https://no-color.org>).
 fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -476,5 +539,25 @@ mod tests {
         assert_eq!(suggest("qqq", ["staff"], "add it"), "add it");
         let anchor = suggest_as("intro", ["intro-1"], |near| format!("#{near}"), "");
         assert_eq!(anchor, "did you mean `#intro-1`?");
+    }
+
+    #[test]
+    fn past_fifty_of_a_kind_one_line_counts_the_rest() {
+        let many: Vec<Diagnostic> = (0..120)
+            .map(|n| {
+                Diagnostic::in_file("content/a.md", format!("anchor `#a{n}` is not on the page"))
+            })
+            .chain((0..3).map(|n| Diagnostic::in_file("content/b.md", format!("no `{n}`"))))
+            .collect();
+        assert_eq!(
+            kind_of("anchor `#a1` is not on `x`"),
+            "anchor `…` is not on `…`"
+        );
+        assert_eq!(kind_of("no quotes"), "no quotes");
+        let (shown, more) = first_of_each_kind(&many, 50);
+        assert_eq!(shown.len(), 53);
+        assert_eq!(shown[49].message, "anchor `#a49` is not on the page");
+        assert_eq!(shown[50].message, "no `0`");
+        assert_eq!(more, [("anchor `…` is not on the page".to_string(), 70)]);
     }
 }

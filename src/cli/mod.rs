@@ -67,6 +67,9 @@ struct BuildArgs {
     /// How long to wait while another build writes the same output folder, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     lock_timeout: u64,
+    /// Print every problem (by default, past 50 of one kind a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
 }
 
 #[derive(Args)]
@@ -76,6 +79,9 @@ struct CheckArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// Print every problem (by default, past 50 of one kind a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
 }
 
 #[derive(Args)]
@@ -157,11 +163,13 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
+    render::deadline::exit_when_overdue(|late| {
+        print_diagnostics(&[late], "; nothing was written", true);
+    });
     // A failed build drops the staging folder, leaving the previous output untouched.
     let counts = match build::build_into(&options, &staging) {
         Ok(counts) => counts,
-        Err(failure) => return report(failure, "; nothing was written"),
+        Err(failure) => return report(failure, "; nothing was written", args.all_errors),
     };
     if let Err(error) = staging.commit() {
         return environment_failure(&error);
@@ -185,7 +193,7 @@ fn check(args: CheckArgs) -> ExitCode {
         base_url: None,
         drafts: args.drafts,
     };
-    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
+    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], "", true));
     match build::build_into(&options, &output::Discard) {
         Ok(counts) => {
             diagnostic::eprint_all(&counts.warnings, Severity::Warning);
@@ -196,7 +204,7 @@ fn check(args: CheckArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(failure) => report(failure, ""),
+        Err(failure) => report(failure, "", args.all_errors),
     }
 }
 
@@ -234,7 +242,7 @@ fn new(args: &NewArgs) -> ExitCode {
             println!("{created}");
             ExitCode::SUCCESS
         }
-        Err(failure) => report(failure, "; nothing was written"),
+        Err(failure) => report(failure, "; nothing was written", true),
     }
 }
 
@@ -245,19 +253,24 @@ fn open_in_browser(url: &str) {
     }
 }
 
-/// Every problem, then the count line; `outcome` finishes it: what became of the output.
-fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
-    diagnostic::eprint_all(diagnostics, Severity::Error);
+/// The problems (past the first fifty of a kind, a count, unless `--all-errors`), then the
+/// count line; `outcome` finishes it: what became of the output.
+fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str, all: bool) {
+    if all {
+        diagnostic::eprint_all(diagnostics, Severity::Error);
+    } else {
+        diagnostic::eprint_first(diagnostics, Severity::Error, diagnostic::PER_KIND);
+    }
     let count = diagnostics.len();
     let plural = if count == 1 { "" } else { "s" };
     eprintln!("error: found {count} problem{plural}{outcome}");
 }
 
 /// `outcome` finishes the count line: what became of the output.
-fn report(failure: Failure, outcome: &str) -> ExitCode {
+fn report(failure: Failure, outcome: &str, all: bool) -> ExitCode {
     match failure {
         Failure::Content(diagnostics) => {
-            print_diagnostics(&diagnostics, outcome);
+            print_diagnostics(&diagnostics, outcome, all);
             ExitCode::from(1)
         }
         Failure::Environment(error) => environment_failure(&error),

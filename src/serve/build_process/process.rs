@@ -529,7 +529,9 @@ impl Sink for FirstPages<'_> {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
+    // The terminal gets the first of each kind; the overlay, every one.
+    let per_kind = crate::diagnostic::PER_KIND;
+    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::Severity::Error, per_kind);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 

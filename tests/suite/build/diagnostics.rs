@@ -496,3 +496,42 @@ fn diagnostics_are_plain_text_without_a_terminal() {
         .code(1);
     assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
 }
+
+#[test]
+fn past_fifty_problems_of_a_kind_one_line_counts_the_rest_and_all_errors_shows_them() {
+    let links: String = (0..60)
+        .map(|n| format!("[l{n}](missing-{n}.md)\n"))
+        .collect();
+    let site = Site::fixture("minimal")
+        .file(
+            "content/many.md",
+            format!("+++\ntitle = \"Many\"\n+++\n{links}"),
+        )
+        .file(
+            "content/other.md",
+            "+++\ntitle = \"Other\"\ntemplate = \"nope.html\"\n+++\n",
+        );
+    let all = site.run(["check", "--all-errors"]).code(1);
+    let reports: Vec<&str> = all.stderr.split("\n\n").collect();
+    assert_eq!(reports.len(), 62, "60 links, 1 template, the count line");
+    assert_eq!(reports[61], "error: found 61 problems\n");
+    // Capped: the first 50 links as `--all-errors` prints them, the template problem, then one
+    // line for the other 10 links, and the same count.
+    let expected = format!(
+        "{}\n\n{}\n\nnote: 10 more problems like \"link target `…` does not exist\" not shown; \
+         `--all-errors` shows them\n\n{}",
+        reports[..50].join("\n\n"),
+        reports[60],
+        reports[61]
+    );
+    assert!(
+        reports[60].contains("template `nope.html`"),
+        "{}",
+        reports[60]
+    );
+    site.run(["check"]).code(1).stderr(&expected);
+    site.run(["build"])
+        .code(1)
+        .stderr_contains("note: 10 more problems like")
+        .stderr_contains("error: found 61 problems; nothing was written");
+}
