@@ -78,6 +78,12 @@ struct BuildArgs {
     /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     message_format: MessageFormat,
+    /// Print every problem (by default, past 50 of one code a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
+    /// How long to wait while another build writes the same output folder, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    lock_timeout: u64,
 }
 
 #[derive(Args)]
@@ -90,6 +96,9 @@ struct CheckArgs {
     /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     message_format: MessageFormat,
+    /// Print every problem (by default, past 50 of one code a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
 }
 
 #[derive(Args)]
@@ -189,11 +198,12 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// `build`: the pipeline into a staging folder that replaces the output only when all is well.
 fn build(args: BuildArgs) -> ExitCode {
-    let reporter = Reporter::new(args.message_format, &args.site.root);
+    let reporter = Reporter::new(args.message_format, &args.site.root).all_errors(args.all_errors);
     let root = args.site.root;
     let started = Instant::now();
     let target = args.output.unwrap_or_else(|| root.join("output"));
-    let staging = match output::write::Staging::create(&root, &target) {
+    let patience = std::time::Duration::from_secs(args.lock_timeout);
+    let staging = match output::write::Staging::create(&root, &target, patience) {
         Ok(staging) => staging,
         Err(error) => return environment_failure(&error),
     };
@@ -227,7 +237,7 @@ fn build(args: BuildArgs) -> ExitCode {
 
 /// `check`: the whole pipeline into a sink that keeps nothing.
 fn check(args: CheckArgs) -> ExitCode {
-    let reporter = Reporter::new(args.message_format, &args.site.root);
+    let reporter = Reporter::new(args.message_format, &args.site.root).all_errors(args.all_errors);
     let started = Instant::now();
     let options = BuildOptions {
         root: args.site.root,

@@ -8,7 +8,6 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::upgrade::Upgraded;
@@ -27,7 +26,7 @@ use super::limits::{
 };
 use super::live::Live;
 use super::livereload::EVENTS;
-use super::reply::Reply;
+use super::reply::{Body, Reply};
 use super::respond;
 
 /// One of the `MAX_CONNECTIONS`; free again when every holder has dropped it.
@@ -219,7 +218,7 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Repl
             drop(slot);
         }
     });
-    let mut reply = Response::new(Full::new(Bytes::new()));
+    let mut reply = Response::new(Body::empty());
     *reply.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = reply.headers_mut();
     headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));

@@ -32,7 +32,7 @@ use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Outcome;
 use crate::serve::store::Store;
-use build_process::coordinate::{self, Rebuilt};
+use build_process::coordinate::{self, Rebuilt, Update};
 use live::{Live, Published};
 
 pub(crate) struct ServeOptions {
@@ -74,13 +74,10 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
         root: root.clone(),
         ..options.build
     });
-    let publishing = Arc::clone(&live);
-    let viewed = Arc::clone(&live);
     let rebuilds = coordinate::start(
         build,
         Arc::clone(&live.store),
-        move || viewed.viewing(),
-        move |rebuilt| publish(&publishing, rebuilt),
+        Publishing(Arc::clone(&live)),
     )?;
     // Watch before the first build, so an edit made while it runs is not lost.
     let _watching = watch::start(options.poll, &root, rebuilds.clone())?;
@@ -115,20 +112,20 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     .context("cannot install the Ctrl-C handler")?;
 
     if !address.ip().is_loopback() {
-        eprintln!(
+        say_err(&format!(
             "warning: listening on {}: the preview is reachable from the network",
             address.ip()
-        );
+        ));
     }
     let url = format!("http://{address}/");
-    println!("serving {url} (Ctrl-C to stop)");
+    say(&format!("serving {url} (Ctrl-C to stop)"));
     if let Some(on_listening) = options.on_listening {
         on_listening(&url);
     }
     let outcome = runtime.block_on(stopped.recv()).unwrap_or(Ok(()));
     runtime.shutdown_background();
     if outcome.is_ok() {
-        println!("stopped");
+        say("stopped");
     }
     outcome
 }
@@ -150,6 +147,35 @@ fn listen(bind: &str, port: u16) -> anyhow::Result<TcpListener> {
         }
         _ => anyhow!("cannot listen on {address}: {error}"),
     })
+}
+
+/// The rebuild coordinator's way into the preview.
+struct Publishing(Arc<Live>);
+
+impl coordinate::Publisher for Publishing {
+    fn viewing(&self) -> Vec<String> {
+        self.0.viewing()
+    }
+
+    fn publish(&mut self, update: Update) {
+        match update {
+            Update::Rebuilt(rebuilt) => publish(&self.0, rebuilt),
+            Update::Waiting(message) => {
+                say_err(&format!("warning: {message}"));
+                self.0.publish_waiting(&message);
+            }
+            Update::Warning(message) => say_err(&format!("warning: {message}")),
+        }
+    }
+
+    fn reclaim(&mut self) -> std::io::Result<()> {
+        say_err(&format!(
+            "warning: no room left for the preview's files in {}: it gives back the space its \
+             old files take and builds again",
+            std::env::temp_dir().display()
+        ));
+        self.0.reclaim()
+    }
 }
 
 /// Serves a build's outcome and prints one line (or the diagnostics).
@@ -187,7 +213,9 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 1 => ", 1 warning".to_string(),
                 n => format!(", {n} warnings"),
             };
-            println!("{verb} {pages} pages in {ms} ms{warned}{note}{cause}");
+            say(&format!(
+                "{verb} {pages} pages in {ms} ms{warned}{note}{cause}"
+            ));
         }
         Outcome::Failed(overlay) => {
             // The build process has printed the diagnostics.
@@ -195,22 +223,41 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
             live.publish_failure(&overlay);
             let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
-            println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
+            say(&format!(
+                "build failed: {count} problem{s}{cause}; the page shows them until fixed"
+            ));
         }
         Outcome::Environment(message) => {
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!("error: {message}");
-            println!("build failed{cause}; the page shows the error until fixed");
+            say_err(&format!("error: {message}"));
+            say(&format!(
+                "build failed{cause}; the page shows the error until fixed"
+            ));
         }
         Outcome::Internal(panic) => {
             let message = format!("internal error while building: {panic}");
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!(
+            say_err(&format!(
                 "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
-            );
-            println!("build failed{cause}; the page shows the error until fixed");
+            ));
+            say(&format!(
+                "build failed{cause}; the page shows the error until fixed"
+            ));
         }
     }
+}
+
+/// Prints a line on stdout. A closed stdout (`serve | head -1`, a terminal gone) does not stop
+/// the preview: the line is dropped, where `println!` would panic.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// `say` for stderr.
+fn say_err(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// ` · content/faq.md (+2 more)`, or nothing for the first build.

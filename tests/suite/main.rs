@@ -7,6 +7,7 @@
 
 mod build;
 mod cli;
+mod docs_examples;
 mod explain;
 mod fuzz;
 mod guide;

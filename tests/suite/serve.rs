@@ -2,8 +2,10 @@
 //! over its event stream (helpers in `support/preview.rs`; the preview in a real browser is the
 //! browser binary's `serve.rs`).
 
+mod faults;
 mod hostile;
 mod identity;
+mod large;
 mod rebuilds;
 
 pub(crate) use crate::support::preview;
@@ -156,10 +158,11 @@ fn never_serves_anything_outside_the_site() {
         "/Cargo.toml",
         "/etc/passwd",
         "http://evil.example/etc/passwd",
+        "http://localhost/../Cargo.toml",
     ] {
         let reply = preview.get(target);
         assert!(
-            reply.status == 400 || reply.status == 404,
+            [400, 403, 404].contains(&reply.status),
             "{target}: {}",
             reply.status
         );

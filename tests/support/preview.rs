@@ -35,7 +35,34 @@ impl Preview {
     }
 
     pub fn start_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+        let program = std::path::Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        Preview::start_program(program, site, extra, env)
+    }
+
+    /// `start` for a site whose first build takes longer than `START` (a huge page).
+    pub fn start_within(site: &Site, wait: Duration) -> Preview {
+        let program = std::path::Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        Preview::launch(program, site, &[], &[], wait)
+    }
+
+    /// `start_env` with another copy of the binary.
+    pub fn start_program(
+        program: &std::path::Path,
+        site: &Site,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Preview {
+        Preview::launch(program, site, extra, env, START)
+    }
+
+    fn launch(
+        program: &std::path::Path,
+        site: &Site,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        wait: Duration,
+    ) -> Preview {
+        let mut child = Command::new(program)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
@@ -75,7 +102,7 @@ impl Preview {
             stdout,
             stderr,
         };
-        let line = preview.wait_line(START, |l| l.starts_with("serving http://"));
+        let line = preview.wait_line(wait, |l| l.starts_with("serving http://"));
         preview.address = line["serving http://".len()..]
             .split('/')
             .next()

@@ -102,3 +102,33 @@ fn under_a_subpath_a_content_robots_txt_is_the_site_s_own() {
     site.run(["build"]).code(0);
     assert_eq!(site.read("output/robots.txt"), "User-agent: *\n");
 }
+
+#[test]
+fn names_that_are_not_utf8_are_errors_that_show_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("minimal");
+    for name in [&b"bad\xffname.md"[..], b"bad\xfename.md", b"pic\xe9.png"] {
+        let path = site
+            .path("content/notes")
+            .join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "+++\ntitle = \"Bad\"\n+++\nHi\n").expect("write");
+    }
+    // Two such names are told apart, and neither is published under a lossy name.
+    site.run(["build"]).code(1).stderr(str![[r#"
+error[not-utf8]: `content/notes/bad\xfename.md` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/bad\xfename.md
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error[not-utf8]: `content/notes/bad\xffname.md` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/bad\xffname.md
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error[not-utf8]: `content/notes/pic\xe9.png` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/pic\xe9.png
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error: found 3 problems; nothing was written
+
+"#]]);
+    assert!(!site.path("output").exists());
+}

@@ -312,9 +312,22 @@ error: found 1 problem
 
 #[test]
 fn two_sources_for_one_url_name_both_files() {
+    // Neither is rendered (their template would fail: a second error), and a link to one of
+    // them is not a second error either.
     Site::fixture("minimal")
-        .file("content/a.md", "+++\ntitle = \"A\"\n+++\n")
-        .file("content/a/_index.md", "+++\ntitle = \"A again\"\n+++\n")
+        .file(
+            "themes/default/templates/boom.html",
+            "{{ page.nothing.here }}",
+        )
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\ntemplate = \"boom.html\"\n+++\n",
+        )
+        .file(
+            "content/a/_index.md",
+            "+++\ntitle = \"A again\"\ntemplate = \"boom.html\"\n+++\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [A](a.md).\n")
         .run(["check"])
         .code(1)
         .stderr(str![[r#"
@@ -521,4 +534,43 @@ fn diagnostics_are_plain_text_without_a_terminal() {
         .run(["check"])
         .code(1);
     assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+}
+
+#[test]
+fn past_fifty_problems_of_a_code_one_line_counts_the_rest_and_all_errors_shows_them() {
+    let links: String = (0..60)
+        .map(|n| format!("[l{n}](missing-{n}.md)\n"))
+        .collect();
+    let site = Site::fixture("minimal")
+        .file(
+            "content/many.md",
+            format!("+++\ntitle = \"Many\"\n+++\n{links}"),
+        )
+        .file(
+            "content/other.md",
+            "+++\ntitle = \"Other\"\ntemplate = \"nope.html\"\n+++\n",
+        );
+    let all = site.run(["check", "--all-errors"]).code(1);
+    let reports: Vec<&str> = all.stderr.split("\n\n").collect();
+    assert_eq!(reports.len(), 62, "60 links, 1 template, the count line");
+    assert_eq!(reports[61], "error: found 61 problems\n");
+    // Capped: the first 50 links as `--all-errors` prints them, the template problem, then one
+    // line for the other 10 links, and the same count.
+    let expected = format!(
+        "{}\n\n{}\n\nnote: 10 more [link-target-missing] problems not shown; `--all-errors` \
+         shows them\n\n{}",
+        reports[..50].join("\n\n"),
+        reports[60],
+        reports[61]
+    );
+    assert!(
+        reports[60].contains("template `nope.html`"),
+        "{}",
+        reports[60]
+    );
+    site.run(["check"]).code(1).stderr(expected);
+    site.run(["build"])
+        .code(1)
+        .stderr_contains("note: 10 more [link-target-missing] problems not shown")
+        .stderr_contains("error: found 61 problems; nothing was written");
 }

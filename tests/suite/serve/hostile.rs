@@ -308,3 +308,35 @@ fn a_huge_websocket_message_closes_that_stream_only() {
     prompt_get(&preview, "after a huge WebSocket message");
     assert!(preview.rss_mb() < 100, "RSS {} MB", preview.rss_mb());
 }
+
+#[test]
+fn absolute_form_targets_for_the_preview_are_answered_as_their_path() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let ask = |target: &str, host: &str| {
+        let mut stream = preview.connect();
+        let request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer
+    };
+    let address = preview.address.clone();
+    // RFC 9112 §3.2.2: the target's host counts, not the Host header.
+    for host in [address.as_str(), "elsewhere.example"] {
+        let page = ask(&format!("http://{address}/docs/first/"), host);
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert!(page.contains("The first page says hello."));
+    }
+    let localhost = ask("http://localhost/docs/first/?x=1", &address);
+    assert!(localhost.starts_with("HTTP/1.1 200"), "{localhost}");
+    // Another host, through a loopback Host header: refused as DNS rebinding is.
+    let foreign = ask("http://evil.example/docs/first/", &address);
+    assert!(foreign.starts_with("HTTP/1.1 403"), "{foreign}");
+    let ftp = ask(&format!("ftp://{address}/docs/first/"), &address);
+    assert!(ftp.starts_with("HTTP/1.1 400"), "{ftp}");
+    assert!(
+        ftp.contains("the target must be a path or an http URL"),
+        "{ftp}"
+    );
+}

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use super::preview::{EVENT, Edit, Preview, eventually_contains, site};
 
 /// Loops 10^10 times: a template that will not finish in any test's lifetime.
-const RUNAWAY: &str = "{% extends \"base.html\" %}{% block content %}\
+pub(super) const RUNAWAY: &str = "{% extends \"base.html\" %}{% block content %}\
     {% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\
     {% endblock content %}";
-const FIXED: &str = "{% extends \"base.html\" %}{% block content %}<h1>Fixed {{ page.title }}</h1>\
+pub(super) const FIXED: &str = "{% extends \"base.html\" %}{% block content %}<h1>Fixed {{ page.title }}</h1>\
     {{ page.content | safe }}{% endblock content %}";
 
 #[test]
@@ -60,7 +60,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 }
 
 /// The ids of the processes whose parent is `pid`, from /proc.
-fn children(pid: u32) -> Vec<u32> {
+pub(super) fn children(pid: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -127,7 +127,7 @@ fn build_and_check_stop_a_runaway_render_with_exit_1() {
 #[test]
 fn a_panicking_rebuild_is_reported_and_the_next_save_retries() {
     let site = site();
-    let preview = Preview::start_env(&site, &[], &[("SRE_GUIDE_PANIC_ON", "second.md")]);
+    let preview = Preview::start_env(&site, &[], &[("SRE_GUIDE_FAULT_ON", "panic:second.md")]);
     let events = preview.events("");
     site.write(
         "content/docs/second.md",
