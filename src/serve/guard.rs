@@ -1,7 +1,8 @@
 //! The byte-level guard on each connection, in front of hyper. In: the accepted socket. Out: the
 //! same bytes, except that a request line past [`MAX_LINE`] is answered 414 and the connection
 //! dropped (hyper would buffer up to its limit and answer 431), and a write the client has not
-//! read for [`WRITE_STALL`] fails. It parses nothing else: hyper reads the requests.
+//! read for [`WRITE_STALL`] fails. It parses nothing else: hyper reads the requests; it tells the
+//! connection's budget ticket when a request's bytes arrive, so an idle one can be told apart.
 
 use std::future::Future;
 use std::io;
@@ -12,6 +13,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
+use super::budget::Ticket;
 use super::limits::{MAX_LINE, WRITE_STALL};
 
 const TOO_LONG: &[u8] = b"HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n\
@@ -22,14 +24,17 @@ pub(super) struct Guarded {
     stream: TcpStream,
     stalled: Option<Pin<Box<Sleep>>>,
     lines: LineWatch,
+    /// The connection's place in the budget, given back with the connection.
+    ticket: Ticket,
 }
 
 impl Guarded {
-    pub(super) fn new(stream: TcpStream) -> Self {
+    pub(super) fn new(stream: TcpStream, ticket: Ticket) -> Self {
         Guarded {
             stream,
             stalled: None,
             lines: LineWatch::default(),
+            ticket,
         }
     }
 
@@ -98,10 +103,13 @@ impl AsyncRead for Guarded {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let read = Pin::new(&mut self.stream).poll_read(cx, buf);
-        if matches!(read, Poll::Ready(Ok(()))) && !self.lines.accept(&buf.filled()[before..]) {
-            // Best effort: the answer fits any socket buffer; the connection ends either way.
-            let _ = self.stream.try_write(TOO_LONG);
-            return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+        if matches!(read, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            if !self.lines.accept(&buf.filled()[before..]) {
+                // Best effort: the answer fits any socket buffer; the connection ends either way.
+                let _ = self.stream.try_write(TOO_LONG);
+                return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+            }
+            self.ticket.read();
         }
         read
     }

@@ -3,6 +3,7 @@
 //! `serve/browser.rs`).
 
 mod browser;
+mod budgets;
 mod faults;
 mod hostile;
 mod identity;
