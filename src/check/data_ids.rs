@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::Span;
 use crate::model::url::ContentPath;
 use crate::model::{Page, Site, TocEntry};
@@ -25,6 +25,7 @@ pub(super) fn check(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeS
             clashing.insert(page.path.clone());
             out.push(
                 Diagnostic::at(
+                    Code::RepeatedId,
                     &ladder.file,
                     span.clone(),
                     format!(

@@ -6,6 +6,7 @@
 pub(crate) mod data;
 pub(crate) mod page;
 pub(crate) mod quiz;
+pub(crate) mod schemas;
 pub(crate) mod walk;
 
 use std::collections::BTreeSet;
@@ -14,30 +15,46 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::walk::{WalkError, relative};
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 
-#[derive(Deserialize)]
+/// `content/site.toml`: what every page of the site needs.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "site.toml")]
 struct RawConfig {
+    /// The site's name: every page's `<title>`, the header, link previews.
     title: String,
+    /// One sentence about the site, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// Where the site will be published, as an absolute URL ending in `/`:
+    /// `https://example.org/guide/`. Only canonical links, `og:url`, `sitemap.xml` and
+    /// `robots.txt` use it; `--base-url` overrides it.
+    #[schemars(with = "String", regex(pattern = r"^https?://[^/\s]+"))]
     base_url: Spanned<String>,
+    /// The language of the pages, as an HTML `lang` tag: `en`, `en-GB`, `de`.
     #[serde(default = "default_language")]
     language: String,
+    /// The folder under `themes/` whose templates render the site.
     #[serde(default = "default_theme")]
+    #[schemars(regex(pattern = r"^[^/\\.][^/\\]*$"))]
     theme: String,
+    /// The site's main navigation, in order.
     #[serde(default)]
     menu: Vec<RawMenuItem>,
     /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    #[schemars(with = "Option<String>", regex(pattern = r"^https?://[^/\s]+"))]
     edit_url: Option<Spanned<String>>,
+    /// What `build` publishes beside the pages.
     #[serde(default)]
     publish: RawPublish,
     /// Seconds one page may take to render before the build fails naming it.
@@ -45,7 +62,8 @@ struct RawConfig {
     timeout: u64,
 }
 
-#[derive(Deserialize, Default)]
+/// `[publish]`: files `build` writes for the host.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPublish {
     /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
@@ -65,11 +83,20 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-#[derive(Deserialize)]
+/// One `[[menu]]` entry: a link to a page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMenuItem {
+    /// The link's text.
     title: String,
+    /// The page, by its path below `content/`: `phases/_index.md`.
+    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
     page: Spanned<String>,
+}
+
+/// The JSON Schema of `content/site.toml`, from the type it is read into.
+pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawConfig>()
 }
 
 pub(crate) struct LoadOptions<'a> {
@@ -79,6 +106,18 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) drafts: bool,
     /// `serve`'s pages of earlier builds, reused while their file is unchanged.
     pub(crate) cache: Option<&'a dyn PageMemory>,
+    /// Texts that stand in for files on disk (`lsp`: an editor's unsaved buffers).
+    pub(crate) unsaved: Option<&'a Unsaved>,
+}
+
+/// Unsaved texts of files under `content/`, by the path the walk finds them at (the site root
+/// joined with `content/…`). A file must exist on disk to be found; its text is read from here.
+pub(crate) type Unsaved = std::collections::HashMap<PathBuf, String>;
+
+impl LoadOptions<'_> {
+    fn unsaved(&self, path: &Path) -> Option<&str> {
+        self.unsaved?.get(path).map(String::as_str)
+    }
 }
 
 /// Pages remembered from earlier loads, for `serve`
@@ -164,7 +203,7 @@ fn site_config(
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::load::walk::inside(root, &config_path) {
-        Ok(()) => read(root, &config_path, diagnostics),
+        Ok(()) => read(options, &config_path, diagnostics),
         Err(WalkError::Outside { link, target }) => {
             diagnostics.push(WalkError::outside(&link, &target));
             None
@@ -175,10 +214,12 @@ fn site_config(
         Some(file) => config(&file, options.base_url, diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
-                Diagnostic::in_file("content/site.toml", "the site has no `content/site.toml`")
-                    .help(
-                        "create it with at least `title = \"…\"` and `base_url = \"https://…/\"`",
-                    ),
+                Diagnostic::in_file(
+                    Code::SiteTomlMissing,
+                    "content/site.toml",
+                    "the site has no `content/site.toml`",
+                )
+                .help("create it with at least `title = \"…\"` and `base_url = \"https://…/\"`"),
             );
             None
         }
@@ -219,10 +260,12 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
         .par_iter()
         .filter_map(|found| match found {
             Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => {
-                    cache.page(path, content_path, &|| load_page(root, path, content_path))
+                Some(cache) if options.unsaved(path).is_none() => {
+                    cache.page(path, content_path, &|| {
+                        load_page(options, path, content_path)
+                    })
                 }
-                None => load_page(root, path, content_path),
+                _ => load_page(options, path, content_path),
             }),
             _ => None,
         })
@@ -232,7 +275,7 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
     for found in found {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
-            Found::Data(path, stem) => match read(root, path, diagnostics) {
+            Found::Data(path, stem) => match read(options, path, diagnostics) {
                 Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
                 None => {
                     gathered.data.broken.insert(stem.clone());
@@ -259,8 +302,12 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
                     bytes,
                 }),
                 Err(error) => diagnostics.push(
-                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        relative(root, path),
+                        format!("cannot read: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 ),
             },
         }
@@ -339,16 +386,19 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
 
 /// Reads and parses one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
-    root: &Path,
+    options: &LoadOptions,
     path: &Path,
     content_path: &ContentPath,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics).and_then(|file| {
+    let page = read(options, path, &mut diagnostics).and_then(|file| {
         let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
-        // the page is rendered or quoted, so memory does not grow with the site's text.
-        page.file = file.let_go(path);
+        // the page is rendered or quoted, so memory does not grow with the site's text. An
+        // unsaved text has no file to be read again from.
+        if options.unsaved(path).is_none() {
+            page.file = file.let_go(path);
+        }
         Some(page)
     });
     (page, diagnostics)
@@ -394,6 +444,7 @@ fn walk_error(
     let shown = relative(root, path);
     if let Some(a_loop) = a_loop {
         return Ok(Diagnostic::in_file(
+            Code::SymlinkBroken,
             &shown,
             format!(
                 "`{shown}` is a symbolic link loop ({})",
@@ -404,6 +455,7 @@ fn walk_error(
     }
     if error.loop_ancestor().is_some() {
         return Ok(Diagnostic::in_file(
+            Code::SymlinkBroken,
             &shown,
             format!("`{shown}` is a symbolic link to a folder that contains it"),
         )
@@ -413,6 +465,7 @@ fn walk_error(
         && !path.exists()
     {
         return Ok(Diagnostic::in_file(
+            Code::SymlinkBroken,
             &shown,
             format!(
                 "`{shown}` is a symbolic link to `{}`, which does not exist",
@@ -428,15 +481,24 @@ fn walk_error(
 }
 
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let shown = relative(root, path);
+fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = relative(options.root, path);
+    if let Some(text) = options.unsaved(path) {
+        let mut text = text.to_string();
+        crate::model::source::blank_byte_order_mark(&mut text);
+        return Some(SourceFile::new(shown, text));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
             if path.exists() {
                 out.push(
-                    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        &shown,
+                        format!("cannot read `{shown}`: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 );
             }
             return None;
@@ -453,9 +515,13 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
             let file = SourceFile::new(&shown, text);
             let offset = crate::model::source::floor_char_boundary(file.text(), valid);
             out.push(
-                Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
-                    "save it as UTF-8; binary files that are not pages belong outside .md names",
-                ),
+                Diagnostic::at(
+                    Code::NotUtf8,
+                    &file,
+                    offset..offset,
+                    "this file is not valid UTF-8 text",
+                )
+                .help("save it as UTF-8; binary files that are not pages belong outside .md names"),
             );
             None
         }
@@ -470,7 +536,7 @@ fn config(
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
-            Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
                 .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
         );
     }
@@ -482,7 +548,7 @@ fn config(
         && !is_absolute_url(edit_url.get_ref())
     {
         out.push(
-            Diagnostic::at(file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
                 .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
         );
     }
@@ -547,6 +613,7 @@ fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) -> BTreeSet<Strin
             shared.insert(page.route.to_string());
             out.push(
                 Diagnostic::at(
+                    Code::OutputClash,
                     &page.file,
                     0..0,
                     format!(

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Why an entry of the walk was not visited.
 pub(crate) enum WalkError {
@@ -22,6 +22,7 @@ impl WalkError {
     /// what the target holds.
     pub(crate) fn outside(link: &str, target: &str) -> Diagnostic {
         Diagnostic::in_file(
+            Code::SymlinkOutsideSite,
             link,
             format!("`{link}` is a symbolic link to `{target}`, which is outside the site"),
         )
@@ -33,6 +34,7 @@ impl WalkError {
     /// A name that is not UTF-8, in the editor's terms: its bytes, and what to do.
     pub(crate) fn not_utf8(shown: &str) -> Diagnostic {
         Diagnostic::in_file(
+            Code::NotUtf8,
             shown,
             format!("`{shown}` has a name that is not UTF-8 text, so it cannot be published"),
         )

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, ROOT_MARKER, Route};
 use crate::model::{Link, Page, TocEntry};
@@ -103,6 +103,7 @@ pub(crate) fn body_html(
     .map(|rendered| rendered.html)
     .ok_or_else(|| {
         Diagnostic::in_file(
+            Code::FileChanged,
             &page.file.path,
             format!(
                 "`{}` changed while the site was being built",

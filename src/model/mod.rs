@@ -160,7 +160,7 @@ pub(crate) struct PageRef {
 
 /// One `content/**/*.md` file: its front matter, where it is published and what later stages
 /// need of its Markdown (headings, links, word count), but not its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
     /// The source file, named relative to the site root (`content/phases/junior.md`); its text
     /// is let go of once loaded and read again where the page is shown.
@@ -199,7 +199,7 @@ impl Page {
 }
 
 /// The `+++` TOML block at the top of a page; an unknown key is an error.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct FrontMatter {
     /// `title`, required: `"Phase 1: Junior SRE"`. Templates: `page.title`.
     pub(crate) title: String,
@@ -223,7 +223,7 @@ pub(crate) struct FrontMatter {
 
 /// What a page is for, from front matter `kind`: special pages are found by it, never by the
 /// name of their template.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum PageKind {
     /// An ordinary page (`kind = "page"`, the default).
@@ -246,6 +246,9 @@ pub(crate) struct TocEntry {
     pub(crate) title: String,
     /// The headings nested below this one (an `###` under an `##`).
     pub(crate) children: Vec<TocEntry>,
+    /// Where the heading is written in the page's file (for editors; templates never see it).
+    #[serde(skip)]
+    pub(crate) span: Span,
 }
 
 /// A link or image in a page's body that names something of the site, resolved.

@@ -218,9 +218,10 @@ fn a_broken_edit_shows_the_overlay_and_the_fix_reloads() {
     assert_eq!(first["column"], 1);
     assert_eq!(first["source_line"], "titel = 1");
     assert_eq!(first["help"], "did you mean `title`?");
+    assert_eq!(first["code"], "unknown-key");
     // The overlay shows each problem as the terminal does, the marker under the whole span.
     let text = first["text"].as_str().expect("the terminal layout");
-    assert!(text.starts_with("error: "), "{text}");
+    assert!(text.starts_with("error[unknown-key]: "), "{text}");
     assert!(text.contains("--> content/docs/first.md:3:1\n"), "{text}");
     assert!(text.contains("3 | titel = 1\n"), "{text}");
     assert!(text.contains("| ^^^^^\n"), "{text}");

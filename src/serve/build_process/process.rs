@@ -529,9 +529,8 @@ impl Sink for FirstPages<'_> {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    // The terminal gets the first of each kind; the overlay, every one.
-    let per_kind = crate::diagnostic::PER_KIND;
-    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::Severity::Error, per_kind);
+    // The terminal gets the first of each code; the overlay, every one.
+    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::PER_KIND);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 

@@ -71,7 +71,7 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `notes/draft.md` is a draft; `--drafts` includes it
+            "error[link-to-draft]: `notes/draft.md` is a draft; `--drafts` includes it
  --> content/notes/teaser.md:4:19
   |
 4 | Soon: [the draft](draft.md).
@@ -162,7 +162,7 @@ fn a_duplicate_explicit_heading_id_is_an_error() {
         )
         .run(["check"])
         .code(1)
-        .stderr_contains("error: heading id `x` is used twice on this page\n --> content/h.md:5:")
+        .stderr_contains("error[heading-id-conflict]: heading id `x` is used twice on this page\n --> content/h.md:5:")
         .stderr_contains("= help: give this heading another `{#id}`");
 }
 
@@ -216,7 +216,7 @@ fn an_unknown_asset_in_a_template_suggests_the_nearest() {
         .run(["check"])
         .code(1)
         .stderr_contains(
-            "error: asset(): the theme has no static/ap.js
+            "error[template-render]: asset(): the theme has no static/ap.js
  --> themes/default/templates/base.html:9:17",
         )
         .stderr_contains("= help: did you mean `app.js`?");

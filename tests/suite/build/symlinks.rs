@@ -22,7 +22,7 @@ fn outside() -> tempfile::TempDir {
 /// The one error an outside link gives, with the outside folder shown as `$OUTSIDE`.
 fn outside_link_error(link: &str, target: &str) -> String {
     format!(
-        "error: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
+        "error[symlink-outside-site]: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
 --> {link}
  = help: sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link
 "
@@ -153,7 +153,7 @@ fn a_theme_name_that_climbs_out_of_themes_is_refused() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: theme `../..` is not the name of a folder under themes/
+            "error[theme-not-found]: theme `../..` is not the name of a folder under themes/
 --> content/site.toml
  = help: write the folder's name alone, e.g. `theme = \"default\"`
 ",
@@ -188,7 +188,7 @@ fn a_symlink_loop_is_named_with_its_chain_once() {
         .symlink("b.md", "content/notes/a.md")
         .symlink("a.md", "content/notes/b.md");
     site.run(["check"]).code(1).stderr(&only(
-        "error: `content/notes/a.md` is a symbolic link loop (a.md → b.md → a.md)
+        "error[symlink-broken]: `content/notes/a.md` is a symbolic link loop (a.md → b.md → a.md)
 --> content/notes/a.md
  = help: point one of these links at a file, or remove them
 ",
@@ -198,11 +198,11 @@ fn a_symlink_loop_is_named_with_its_chain_once() {
         .symlink("../content/c.md", "content/b.md")
         .symlink("b.md", "content/c.md");
     site.run(["check"]).code(1).stderr(&format!(
-        "error: `content/b.md` is a symbolic link loop (b.md → ../content/c.md → b.md)
+        "error[symlink-broken]: `content/b.md` is a symbolic link loop (b.md → ../content/c.md → b.md)
 --> content/b.md
  = help: point one of these links at a file, or remove them
 
-error: `content/self.md` is a symbolic link loop (self.md → ./self.md)
+error[symlink-broken]: `content/self.md` is a symbolic link loop (self.md → ./self.md)
 --> content/self.md
  = help: point one of these links at a file, or remove them
 
@@ -212,7 +212,7 @@ error: `content/self.md` is a symbolic link loop (self.md → ./self.md)
     // A link to nothing is still called that.
     let dangling = Site::fixture("minimal").symlink("gone.md", "content/notes/a.md");
     dangling.run(["check"]).code(1).stderr(&only(
-        "error: `content/notes/a.md` is a symbolic link to `gone.md`, which does not exist
+        "error[symlink-broken]: `content/notes/a.md` is a symbolic link to `gone.md`, which does not exist
 --> content/notes/a.md
  = help: point the link at an existing file, or remove it
 ",
