@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::preview::{Edit, Preview, site};
+use super::preview::{Edit, Preview, heavy, site};
 
 /// A normal GET must be answered this fast, whatever the other clients hold.
 const PROMPT: Duration = Duration::from_secs(1);
@@ -144,6 +144,7 @@ fn five_hundred_twenty_open_event_streams_do_not_delay_a_get() {
 
 #[test]
 fn a_flood_of_ten_thousand_upgrade_attempts_does_not_delay_a_get() {
+    let _alone = heavy();
     allow_files(16_384);
     let site = site();
     let preview = Preview::start(&site);
