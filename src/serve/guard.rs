@@ -1,8 +1,9 @@
 //! The byte-level guard on each connection, in front of hyper. In: the accepted socket. Out: the
 //! same bytes, except that a request line past [`MAX_LINE`] is answered 414 and the connection
 //! dropped (hyper would buffer up to its limit and answer 431), and a write the client has not
-//! read for the write-stall timeout ([`Timeouts::write_stall`](super::limits::Timeouts)) fails. It parses
-//! nothing else: hyper reads the requests.
+//! read for the write-stall timeout ([`Timeouts::write_stall`](super::limits::Timeouts)) fails. It
+//! parses nothing else: hyper reads the requests; it tells the connection's budget ticket when a
+//! request's bytes arrive, so an idle one can be told apart.
 
 use std::future::Future;
 use std::io;
@@ -14,6 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
+use super::budget::Ticket;
 use super::limits::MAX_LINE;
 
 const TOO_LONG: &[u8] = b"HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n\
@@ -25,15 +27,18 @@ pub(super) struct Guarded {
     write_stall: Duration,
     stalled: Option<Pin<Box<Sleep>>>,
     lines: LineWatch,
+    /// The connection's place in the budget, given back with the connection.
+    ticket: Ticket,
 }
 
 impl Guarded {
-    pub(super) fn new(stream: TcpStream, write_stall: Duration) -> Self {
+    pub(super) fn new(stream: TcpStream, write_stall: Duration, ticket: Ticket) -> Self {
         Guarded {
             stream,
             write_stall,
             stalled: None,
             lines: LineWatch::default(),
+            ticket,
         }
     }
 
@@ -102,10 +107,13 @@ impl AsyncRead for Guarded {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let read = Pin::new(&mut self.stream).poll_read(cx, buf);
-        if matches!(read, Poll::Ready(Ok(()))) && !self.lines.accept(&buf.filled()[before..]) {
-            // Best effort: the answer fits any socket buffer; the connection ends either way.
-            let _ = self.stream.try_write(TOO_LONG);
-            return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+        if matches!(read, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            if !self.lines.accept(&buf.filled()[before..]) {
+                // Best effort: the answer fits any socket buffer; the connection ends either way.
+                let _ = self.stream.try_write(TOO_LONG);
+                return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+            }
+            self.ticket.read();
         }
         read
     }

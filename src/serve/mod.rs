@@ -12,13 +12,15 @@ pub(crate) mod build_process;
 pub(crate) mod store;
 pub(crate) mod watch;
 
-use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, anyhow};
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::mpsc;
 
+mod budget;
 mod changes;
 mod guard;
 mod http;
@@ -33,6 +35,7 @@ use crate::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Outcome;
 use crate::serve::store::Store;
 use build_process::coordinate::{self, Rebuilt, Update};
+use limits::BACKLOG;
 use live::{Live, Published};
 
 pub(crate) struct ServeOptions {
@@ -59,7 +62,18 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
             options.build.root.display()
         )
     })?;
-    let listener = listen(&options.bind, options.port)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .max_blocking_threads(2)
+        .thread_name("http")
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("cannot start the HTTP server's threads")?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        listen(&options.bind, options.port)?
+    };
     let address = listener
         .local_addr()
         .context("cannot read the address the server listens on")?;
@@ -83,26 +97,12 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     let _watching = watch::start(options.poll, &root, rebuilds.clone())?;
     rebuilds.first_build();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .max_blocking_threads(2)
-        .thread_name("http")
-        .enable_io()
-        .enable_time()
-        .build()
-        .context("cannot start the HTTP server's threads")?;
-    listener
-        .set_nonblocking(true)
-        .context("cannot make the listening socket non-blocking")?;
     let (stop, mut stopped) = mpsc::unbounded_channel::<anyhow::Result<()>>();
     let server_stop = stop.clone();
     let server_live = Arc::clone(&live);
     let timeouts = options.timeouts;
     runtime.spawn(async move {
-        let outcome = match tokio::net::TcpListener::from_std(listener) {
-            Ok(listener) => http::accept(listener, server_live, timeouts).await,
-            Err(error) => error,
-        };
+        let outcome = http::accept(listener, server_live, timeouts).await;
         let _ = server_stop.send(Err(anyhow!("the HTTP server stopped: {outcome}")));
     });
     // Ctrl-C (and SIGTERM) end the wait below; returning from `run` ends the process cleanly.
@@ -130,23 +130,40 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     outcome
 }
 
-/// Binds the listening socket ourselves, so "port in use" is an error that names the port.
+/// Binds the listening socket ourselves, so "port in use" is an error that names the port, with
+/// a backlog of `BACKLOG` (the standard library's 128 overflows under a burst of connections,
+/// and a dropped connection attempt is retried only after a second). Inside the runtime.
 fn listen(bind: &str, port: u16) -> anyhow::Result<TcpListener> {
     let address: SocketAddr = (bind, port)
         .to_socket_addrs()
         .with_context(|| format!("`--bind {bind}` is not an address to listen on"))?
         .next()
         .with_context(|| format!("`--bind {bind}` resolves to no address"))?;
-    TcpListener::bind(address).map_err(|error| match error.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow!(
-            "port {port} on {bind} is already in use; choose another with `--port <PORT>` \
+    let socket = match address {
+        SocketAddr::V4(_) => TcpSocket::new_v4(),
+        SocketAddr::V6(_) => TcpSocket::new_v6(),
+    }
+    .context("cannot open a socket to listen on")?;
+    // As the standard library does on Unix: a port a previous `serve` left is taken at once.
+    #[cfg(unix)]
+    socket
+        .set_reuseaddr(true)
+        .context("cannot set up the socket to listen on")?;
+    let bound = socket.bind(address);
+    bound
+        .and_then(|()| socket.listen(BACKLOG))
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow!(
+                "port {port} on {bind} is already in use; choose another with `--port <PORT>` \
              (`--port 0` picks a free one)"
-        ),
-        std::io::ErrorKind::AddrNotAvailable => {
-            anyhow!("cannot listen on {bind}: no network interface has that address; see `--bind`")
-        }
-        _ => anyhow!("cannot listen on {address}: {error}"),
-    })
+            ),
+            std::io::ErrorKind::AddrNotAvailable => {
+                anyhow!(
+                    "cannot listen on {bind}: no network interface has that address; see `--bind`"
+                )
+            }
+            _ => anyhow!("cannot listen on {address}: {error}"),
+        })
 }
 
 /// The rebuild coordinator's way into the preview.

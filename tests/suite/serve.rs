@@ -2,6 +2,7 @@
 //! over its event stream (helpers in `support/preview.rs`; the preview in a real browser is the
 //! browser binary's `serve.rs`).
 
+mod budgets;
 mod faults;
 mod hostile;
 mod identity;

@@ -13,6 +13,17 @@ use std::time::{Duration, Instant};
 use super::Site;
 
 pub const START: Duration = Duration::from_secs(20);
+
+/// Held by the tests that load the machine most (a flood of connections, a 100 MB page), so they
+/// never run at the same time and each measures the server, not the other test.
+pub static HEAVY: Mutex<()> = Mutex::new(());
+
+/// Takes `HEAVY`, whatever another heavy test's panic left it as.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 pub const EVENT: Duration = Duration::from_secs(10);
 pub const IO: Duration = Duration::from_secs(10);
 

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use super::preview::{Preview, site};
+use super::preview::{Preview, heavy, site};
 
 /// ~100 MB of HTML paragraphs, deflating about as real pages do.
 fn huge_page() -> Vec<u8> {
@@ -46,6 +46,7 @@ fn huge_page() -> Vec<u8> {
 
 #[test]
 fn four_concurrent_gets_of_a_100_mb_page_keep_serve_under_300_mb() {
+    let _alone = heavy();
     let page = huge_page();
     let site = site().file("content/docs/huge.html", &page);
     let preview = Preview::start_within(&site, Duration::from_secs(120));
