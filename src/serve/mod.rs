@@ -174,6 +174,18 @@ impl coordinate::Publisher for Publishing {
         self.0.viewing()
     }
 
+    fn previews(&self) -> Vec<(String, Vec<u8>)> {
+        let state = self.0.current();
+        let Some(site) = &state.site else {
+            return Vec::new();
+        };
+        site.files
+            .iter()
+            .filter(|(path, _)| path.starts_with(crate::model::url::OG_IMAGE_FOLDER))
+            .filter_map(|(path, stored)| Some((path.clone(), stored.bytes()?)))
+            .collect()
+    }
+
     fn publish(&mut self, update: Update) {
         match update {
             Update::Rebuilt(rebuilt) => publish(&self.0, rebuilt),
