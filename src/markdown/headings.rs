@@ -9,9 +9,9 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::ids::ids_in;
 use crate::model::TocEntry;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::ids::ids_in;
 use crate::model::source::SourceFile;
 use crate::model::url;
 
@@ -201,7 +201,7 @@ fn scan<'a>(events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>) -> Scan
             Event::Html(html) | Event::InlineHtml(html) => {
                 scan.raw_html.push_str(&html);
                 if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
-                    crate::html::start_tags(&html, |tag| {
+                    crate::model::html::start_tags(&html, |tag| {
                         heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
                     });
                 }

@@ -25,8 +25,8 @@ use tera::{Context, Tera};
 
 use crate::check::CheckedSite;
 use crate::check::anchors::AnchorRequest;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
 use crate::model::url::{
     self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
 };
@@ -554,7 +554,8 @@ fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
-        let loc = crate::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
+        let loc =
+            crate::model::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");

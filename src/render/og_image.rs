@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
-use crate::html;
+use crate::model::html;
 use crate::model::source::hex;
 use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
@@ -356,7 +356,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::diagnostic::Diagnostics;
+    use crate::model::diagnostic::Diagnostics;
 
     fn theme_font() -> Font {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");

@@ -31,7 +31,7 @@ mod reply;
 mod respond;
 
 use crate::build::BuildOptions;
-use crate::diagnostic::OverlayDiagnostic;
+use crate::model::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Outcome;
 use crate::serve::store::Store;
 use build_process::coordinate::{self, Rebuilt, Update};

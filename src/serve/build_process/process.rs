@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
 use crate::output::Sink;
@@ -359,7 +359,7 @@ impl Session {
                 self.published = seen;
                 self.sent_any = true;
                 // Printed as `build` prints them; the preview shows them beside the page.
-                crate::diagnostic::eprint_all(&counts.warnings);
+                crate::model::diagnostic::eprint_all(&counts.warnings);
                 send(&Outcome::Built {
                     delta,
                     pages: counts.pages,
@@ -514,7 +514,7 @@ impl Sink for FirstPages<'_> {
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
     // The terminal gets the first of each code; the overlay, every one.
-    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::PER_KIND);
+    crate::model::diagnostic::eprint_first(diagnostics, crate::model::diagnostic::PER_KIND);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 
