@@ -23,10 +23,6 @@ use std::time::{Duration, Instant};
 use nix::sys::resource::{UsageWho, getrusage};
 use nix::sys::time::TimeValLike as _;
 
-// The same SplitMix64 as the tests, so every run generates the same site.
-#[path = "../tests/suite/rng.rs"]
-mod rng;
-
 #[path = "build/corpus.rs"]
 mod corpus;
 

@@ -19,9 +19,6 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-#[path = "../tests/suite/rng.rs"]
-mod rng;
-
 #[path = "build/corpus.rs"]
 mod corpus;
 

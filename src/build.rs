@@ -9,7 +9,7 @@ use crate::check::CheckedSite;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::theme::Theme;
-use crate::{anchors, check, links, load, render, theme};
+use crate::{check, check::anchors, check::links, load, render, theme};
 
 pub(crate) struct BuildOptions {
     pub(crate) root: PathBuf,
@@ -104,7 +104,7 @@ pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts,
     Ok(Counts {
         pages: site.site().pages.len(),
         files: rendered.files,
-        warnings: crate::context::reading_order_warnings(site.site()),
+        warnings: crate::check::reading_order::warnings(site.site()),
     })
 }
 
@@ -112,7 +112,7 @@ pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts,
 mod tests {
     use super::*;
     use crate::output::Discard;
-    use crate::rng::Rng;
+    use fastrand::Rng;
     use toml::Value;
 
     /// A step into a TOML value: a key of a table or an index of an array.
@@ -161,14 +161,14 @@ mod tests {
             .iter()
             .filter(|path| at(root, path).is_some_and(|v| v.is_table() || v.is_array()))
             .collect();
-        let path = if rng.below(2) == 0 {
-            containers[rng.below(containers.len())].clone()
+        let path = if rng.usize(..2) == 0 {
+            containers[rng.usize(..containers.len())].clone()
         } else {
-            all[rng.below(all.len())].clone()
+            all[rng.usize(..all.len())].clone()
         };
         if let (Some(Step::Key(key)), Some(parent)) =
             (path.last(), at(root, &path[..path.len().saturating_sub(1)]))
-            && rng.below(5) == 0
+            && rng.usize(..5) == 0
             && let Some(table) = parent.as_table_mut()
         {
             table.remove(key);
@@ -186,20 +186,20 @@ mod tests {
                     table.clear();
                 }
             }
-            Value::Array(items) => match rng.below(4) {
+            Value::Array(items) => match rng.usize(..4) {
                 0 => items.clear(),
                 1 if !items.is_empty() => {
-                    let keep = items.swap_remove(rng.below(items.len()));
+                    let keep = items.swap_remove(rng.usize(..items.len()));
                     *items = vec![keep];
                 }
                 2 if !items.is_empty() => {
-                    let copy = items[rng.below(items.len())].clone();
+                    let copy = items[rng.usize(..items.len())].clone();
                     items.push(copy);
                 }
                 _ => items.reverse(),
             },
             _ => {
-                *value = match rng.below(9) {
+                *value = match rng.usize(..9) {
                     0 => Value::Integer(i64::MAX),
                     1 => Value::Integer(-1),
                     2 => Value::Integer(0),
@@ -247,7 +247,7 @@ mod tests {
             "content/data/quiz.toml",
             "content/phases/junior.md",
         ];
-        let mut rng = Rng::new(0xda7a);
+        let mut rng = Rng::with_seed(0xda7a);
         let (mut built, mut diagnosed) = (0, 0);
         for round in 0..64 {
             let file = FILES[round % FILES.len()];
@@ -261,7 +261,7 @@ mod tests {
                 None => (None, original.as_str()),
             };
             let mut value: Value = toml::from_str(toml_text).expect("the guide's TOML parses");
-            for _ in 0..1 + rng.below(4) {
+            for _ in 0..1 + rng.usize(..4) {
                 mutate(&mut rng, &mut value);
             }
             let text = toml::to_string(&value).expect("TOML out");

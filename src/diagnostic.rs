@@ -8,7 +8,7 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use serde::{Deserialize, Serialize};
 
-use crate::source::{SourceFile, Span};
+use crate::model::source::{SourceFile, Span};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
@@ -194,8 +194,9 @@ fn use_color() -> bool {
 /// A span annotate-snippets can draw: on char boundaries, inside the text, at least one character
 /// wide where the text allows (an empty span at end of file still gets a caret).
 fn clamp_span(text: &str, span: &Span) -> Span {
-    let start = crate::source::floor_char_boundary(text, span.start.min(text.len()));
-    let mut end = crate::source::floor_char_boundary(text, span.end.min(text.len())).max(start);
+    let start = crate::model::source::floor_char_boundary(text, span.start.min(text.len()));
+    let mut end =
+        crate::model::source::floor_char_boundary(text, span.end.min(text.len())).max(start);
     if end == start {
         end = text[start..]
             .chars()

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use crate::rng::Rng;
+use fastrand::Rng;
 
 /// Up to 10,000 pages the site has 10 sections (the corpus the README's table was measured on);
 /// above that, sections of 1,000 pages, so a page's sibling list — and the work and bytes per
@@ -107,7 +107,7 @@ const WORDS: &[&str] = &[
 fn sentence(rng: &mut Rng, words: usize) -> String {
     let mut out = String::new();
     for i in 0..words {
-        let word = WORDS[rng.below(WORDS.len())];
+        let word = WORDS[rng.usize(..WORDS.len())];
         if i == 0 {
             let mut chars = word.chars();
             if let Some(first) = chars.next() {
@@ -127,7 +127,7 @@ fn paragraph(rng: &mut Rng, words: usize) -> String {
     let mut out = String::new();
     let mut left = words;
     while left > 0 {
-        let n = left.min(8 + rng.below(10));
+        let n = left.min(8 + rng.usize(..10));
         if !out.is_empty() {
             out.push(' ');
         }
@@ -175,7 +175,7 @@ fn page_body(rng: &mut Rng, i: usize, pages: usize) -> String {
 /// Writes the same content for sre-guide (`content/` + `themes/bench/`) and for Hugo
 /// (`hugo/content/` + `hugo/layouts/`): Hugo reads `+++` TOML front matter as well.
 pub(crate) fn generate(dir: &Path, pages: usize) -> Corpus {
-    let mut rng = Rng::new(0xbe7c_4000 + pages as u64);
+    let mut rng = Rng::with_seed(0xbe7c_4000 + pages as u64);
     let content = dir.join("content");
     let hugo_content = dir.join("hugo/content");
     let sections = sections_for(pages);
@@ -209,7 +209,7 @@ pub(crate) fn generate(dir: &Path, pages: usize) -> Corpus {
             "+++\ntitle = \"Page {i}: {title}\"\ndescription = \"{description}\"\nweight = {weight}\n[extra]\nsection = \"s{section:02}\"\n+++\n{body}",
             title = sentence(&mut rng, 4).trim_end_matches('.'),
             description = sentence(&mut rng, 12),
-            weight = rng.below(100),
+            weight = rng.usize(..100),
         );
         write_both(&format!("{}.md", page_path(i, pages)), &text);
     }

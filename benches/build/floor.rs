@@ -10,10 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pulldown_cmark::{Parser, html};
 
-/// The options of `src/markdown.rs`, from the same file.
-#[path = "../../src/markdown/options.rs"]
-mod markdown_options;
-use markdown_options::options;
+/// The options the build itself uses.
+use sre_guide::markdown::options;
 
 /// Builds `content` into `output` on `available_parallelism` threads; each thread takes the next
 /// file from a shared counter, so a slow file never leaves a core idle.

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, LinkType, Tag};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::source::SourceFile;
+use crate::model::url::{ContentPath, OutputPath, Route, SiteUrl};
 use crate::model::{Link, LinkTarget};
-use crate::source::SourceFile;
-use crate::url::{ContentPath, OutputPath, Route, SiteUrl};
 
 /// Rewrites the page's link destinations and records its internal links.
 pub(super) struct PageLinks<'a> {

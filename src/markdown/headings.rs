@@ -10,10 +10,10 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::html_ids;
+use crate::html::ids::ids_in;
 use crate::model::TocEntry;
-use crate::source::SourceFile;
-use crate::url;
+use crate::model::source::SourceFile;
+use crate::model::url;
 
 /// Ids the default theme gives its own elements; a heading's slug never takes one, and a
 /// `{#id}` naming one is an error.
@@ -171,7 +171,7 @@ pub(super) fn plan_headings(
         }
     }
 
-    let in_html = html_ids::ids_in(&raw_html);
+    let in_html = ids_in(&raw_html);
     let mut taken: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
     taken.extend(footnotes.iter().cloned());
     taken.extend(in_html.iter().cloned());
@@ -297,7 +297,7 @@ mod tests {
         for entry in std::fs::read_dir(templates).expect("templates") {
             let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
             fixed.extend(
-                html_ids::ids_in(&without_tera_tags(&text))
+                ids_in(&without_tera_tags(&text))
                     .into_iter()
                     .filter(|id| !id.contains('{')),
             );

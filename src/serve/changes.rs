@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::Files;
+use crate::serve::store::Files;
 
 pub(super) fn reload(build: u64) -> String {
     serde_json::json!({ "event": "reload", "build": build }).to_string()
@@ -55,8 +55,8 @@ pub(super) fn changed(old: &Files, new: &Files) -> Changed {
 /// shown ahead of the rest.
 pub(super) fn catch_up(page: Option<&str>, changed: &Changed, files: &Files, build: u64) -> String {
     let own = page
-        .and_then(crate::url::Route::requested)
-        .map(|route| crate::url::OutputPath::page(&route).to_string());
+        .and_then(crate::model::url::Route::requested)
+        .map(|route| crate::model::url::OutputPath::page(&route).to_string());
     let unchanged =
         own.is_some_and(|own| files.contains_key(&own) && !changed.paths.contains(&own));
     if !unchanged || changed.files.len() > NAMED_FILES {
@@ -148,7 +148,7 @@ fn basename(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Store, pack};
+    use crate::serve::store::{Store, pack};
 
     fn output(files: &[(&str, &str)]) -> Files {
         static STORE: std::sync::OnceLock<Store> = std::sync::OnceLock::new();

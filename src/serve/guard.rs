@@ -7,17 +7,12 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
-use super::http::MAX_LINE;
-
-/// A client that stops reading what it asked for is disconnected after this long, so it cannot
-/// hold a connection slot (or an event stream's queue) for ever.
-const WRITE_STALL: Duration = Duration::from_secs(10);
+use super::limits::{MAX_LINE, WRITE_STALL};
 
 const TOO_LONG: &[u8] = b"HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n\
     Cache-Control: no-cache\r\nConnection: close\r\nContent-Length: 64\r\n\r\n\

@@ -21,26 +21,14 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::guard::Guarded;
-use super::{EVENTS, Live, respond};
+use super::limits::{
+    HEAD_TIMEOUT, MAX_CONNECTIONS, MAX_FIELDS, MAX_HEADERS, MAX_LINE, PING, STREAM_QUEUE,
+};
+use super::live::Live;
+use super::livereload::EVENTS;
+use super::reply::Reply;
+use super::respond;
 
-/// The longest request line answered (nginx's default): longer gets 414.
-pub(super) const MAX_LINE: usize = 8 * 1024;
-/// All header fields together: more gets 431.
-pub(super) const MAX_HEADERS: usize = 16 * 1024;
-/// Header fields per request: more gets 431 (hyper's own check).
-const MAX_FIELDS: usize = 100;
-/// A client that has not sent a whole request head by then is disconnected.
-pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
-/// Open connections (pages, tools, event streams) at once; more wait in the listen backlog, so
-/// memory and file descriptors stay bounded whatever clients do.
-const MAX_CONNECTIONS: usize = 512;
-/// Messages queued for one event stream; a page that falls this far behind is dropped (it
-/// reconnects and catches up from the current state).
-const STREAM_QUEUE: usize = 16;
-/// Proxies drop silent connections; a ping keeps event streams open and finds dead ones.
-const PING: Duration = Duration::from_secs(15);
-
-pub(super) type Reply = Response<Full<Bytes>>;
 /// One of the `MAX_CONNECTIONS`; free again when every holder has dropped it.
 type Slot = Arc<OwnedSemaphorePermit>;
 

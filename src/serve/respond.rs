@@ -9,10 +9,11 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
-use super::http::Reply;
-use super::{EVENTS, LIVERELOAD_JS, Live, SCRIPT, State};
-use crate::source::content_hash;
-use crate::url::{Generated, OutputPath, Route};
+use super::live::{Live, State};
+use super::livereload::{EVENTS, LIVERELOAD_JS, SCRIPT};
+use super::reply::Reply;
+use crate::model::source::content_hash;
+use crate::model::url::{Generated, OutputPath, Route};
 
 pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
     if let Some(refused) = refused(live, request) {

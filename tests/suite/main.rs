@@ -13,6 +13,5 @@ mod guide;
 mod markdown;
 mod module_graph;
 mod publish;
-mod rng;
 mod serve;
 mod support;

@@ -53,10 +53,8 @@ fn bare_site() -> Site {
         )
 }
 
-/// The options sre-guide documents for Markdown: the very definition `src/markdown.rs` uses.
-#[path = "../../src/markdown/options.rs"]
-mod markdown_options;
-use markdown_options::options;
+/// The options sre-guide documents for Markdown: the very definition the build uses.
+use sre_guide::markdown::options;
 
 /// Addition 1, written out by hand: what each internal destination of the corpus becomes on a
 /// page at `corpus/<case>/` (two folders below the root). Anything else stays as written.

@@ -26,7 +26,7 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         let relative = file.strip_prefix(src).unwrap();
         let module = relative.iter().next().unwrap().to_string_lossy();
         let module = module.trim_end_matches(".rs").to_string();
-        if module == "main" {
+        if module == "main" || module == "lib" {
             continue;
         }
         let text = std::fs::read_to_string(file).unwrap();
@@ -91,7 +91,7 @@ fn cycle_from(
 #[test]
 fn modules_import_each_other_without_cycles() {
     let graph = module_graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
-    assert!(graph.len() > 20, "found only {:?}", graph.keys());
+    assert!(graph.len() > 10, "found only {:?}", graph.keys());
     assert!(graph["build"].contains("render"), "{:?}", graph["build"]);
     let mut done = BTreeSet::new();
     for module in graph.keys() {

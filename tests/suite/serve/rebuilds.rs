@@ -219,7 +219,7 @@ fn a_killed_serve_leaves_no_build_running() {
             .flatten()
             .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
             .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
-            .any(|cmdline| cmdline.contains("serve-build") && cmdline.contains(&root))
+            .any(|cmdline| cmdline.contains("build-process") && cmdline.contains(&root))
     };
     let deadline = Instant::now() + EVENT;
     while !building() {

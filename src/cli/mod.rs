@@ -1,0 +1,266 @@
+//! The command line: `build`, `check`, `serve`, `new` and `completions`. Parses flags, runs the
+//! pipeline, prints diagnostics (all of them, in the rustc layout) and maps the outcome to an exit
+//! code: 0 ok, 1 content errors, 2 environment or internal failure.
+
+pub(crate) mod new;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::build::{self, BuildOptions, Failure};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::serve::{self, build_process};
+use crate::{diagnostic, output, render};
+
+/// Builds the SRE career guide (or any tree of Markdown pages) into a static site.
+#[derive(Parser)]
+#[command(name = "sre-guide", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The folder a command works on; every command takes it the same way.
+#[derive(Args)]
+struct SiteRoot {
+    /// The site root: the folder holding content/ and themes/.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, check and render the site, then replace the output folder atomically.
+    Build(BuildArgs),
+    /// Run every check a build runs, and write nothing.
+    Check(CheckArgs),
+    /// Internal: the build process `serve` starts and talks to (see src/serve/build_process/).
+    #[command(hide = true)]
+    BuildProcess(BuildProcessArgs),
+    /// Serve a live preview that rebuilds and reloads the browser on every save.
+    Serve(ServeArgs),
+    /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
+    New(NewArgs),
+    /// Print a shell completion script (see README: "Shell completions").
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// Where to write the site [default: ROOT/output]
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Override site.toml's base_url (only canonical URLs, the sitemap and robots.txt use it).
+    #[arg(short, long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct BuildProcessArgs {
+    #[arg(long)]
+    root: PathBuf,
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteRoot,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Anything but loopback exposes the preview to the network.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: String,
+    /// Poll for changes instead of using OS notifications (network mounts, some VMs).
+    #[arg(long)]
+    poll: bool,
+    /// Open the preview in the default browser (or $BROWSER) once it is listening.
+    #[arg(short = 'O', long)]
+    open: bool,
+    /// Include pages marked `draft = true`, each with a "Draft" banner.
+    #[arg(short = 'D', long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
+    #[arg(value_name = "PATH")]
+    path: String,
+    /// The page title [default: from the file name]
+    #[arg(short, long)]
+    title: Option<String>,
+    /// One sentence for search results and link previews [default: none]
+    #[arg(short, long, default_value = "", hide_default_value = true)]
+    description: String,
+    #[command(flatten)]
+    site: SiteRoot,
+}
+
+/// Runs the command `cli` names and maps its outcome to an exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::BuildProcess(args) => build_process::process::build_process(BuildOptions {
+            root: args.root,
+            base_url: None,
+            drafts: args.drafts,
+        }),
+        Command::Serve(args) => serve(args),
+        Command::New(args) => new(&args),
+        Command::Completions { shell } => {
+            let mut stdout = std::io::stdout();
+            clap_complete::generate(shell, &mut Cli::command(), "sre-guide", &mut stdout);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `build`: the pipeline into a staging folder that replaces the output only when all is well.
+fn build(args: BuildArgs) -> ExitCode {
+    let root = args.site.root;
+    let started = Instant::now();
+    let target = args.output.unwrap_or_else(|| root.join("output"));
+    let staging = match output::write::Staging::create(&root, &target) {
+        Ok(staging) => staging,
+        Err(error) => return environment_failure(&error),
+    };
+    let options = BuildOptions {
+        root,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
+    // A failed build drops the staging folder, leaving the previous output untouched.
+    let counts = match build::build_into(&options, &staging) {
+        Ok(counts) => counts,
+        Err(failure) => return report(failure, "; nothing was written"),
+    };
+    if let Err(error) = staging.commit() {
+        return environment_failure(&error);
+    }
+    diagnostic::eprint_all(&counts.warnings, Severity::Warning);
+    println!(
+        "built {} pages, {} files in {} ms → {}",
+        counts.pages,
+        counts.files,
+        started.elapsed().as_millis(),
+        target.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `check`: the whole pipeline into a sink that keeps nothing.
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let options = BuildOptions {
+        root: args.site.root,
+        base_url: None,
+        drafts: args.drafts,
+    };
+    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
+    match build::build_into(&options, &output::Discard) {
+        Ok(counts) => {
+            diagnostic::eprint_all(&counts.warnings, Severity::Warning);
+            println!(
+                "checked {} pages in {} ms: no problems",
+                counts.pages,
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(failure, ""),
+    }
+}
+
+/// `serve`: the live preview until Ctrl-C.
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = serve::ServeOptions {
+        build: BuildOptions {
+            root: args.site.root,
+            base_url: None,
+            drafts: args.drafts,
+        },
+        port: args.port,
+        bind: args.bind,
+        poll: args.poll,
+        on_listening: args
+            .open
+            .then(|| Box::new(open_in_browser) as serve::OnListening),
+    };
+    match serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => environment_failure(&error),
+    }
+}
+
+/// `new`: one page with valid front matter, printed by its path.
+fn new(args: &NewArgs) -> ExitCode {
+    let request = new::NewPage {
+        root: &args.site.root,
+        path: &args.path,
+        title: args.title.as_deref(),
+        description: &args.description,
+    };
+    match new::new_page(&request) {
+        Ok(created) => {
+            println!("{created}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report(failure, "; nothing was written"),
+    }
+}
+
+/// `serve --open`: a browser that cannot be started is worth a warning, not the preview.
+fn open_in_browser(url: &str) {
+    if let Err(error) = opener::open_browser(url) {
+        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
+    }
+}
+
+/// Every problem, then the count line; `outcome` finishes it: what became of the output.
+fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
+    diagnostic::eprint_all(diagnostics, Severity::Error);
+    let count = diagnostics.len();
+    let plural = if count == 1 { "" } else { "s" };
+    eprintln!("error: found {count} problem{plural}{outcome}");
+}
+
+/// `outcome` finishes the count line: what became of the output.
+fn report(failure: Failure, outcome: &str) -> ExitCode {
+    match failure {
+        Failure::Content(diagnostics) => {
+            print_diagnostics(&diagnostics, outcome);
+            ExitCode::from(1)
+        }
+        Failure::Environment(error) => environment_failure(&error),
+    }
+}
+
+fn environment_failure(error: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {error:#}");
+    ExitCode::from(2)
+}

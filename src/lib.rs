@@ -1,0 +1,29 @@
+//! sre-guide turns `content/` (Markdown pages and TOML data) and a theme (`themes/<name>/`) into a
+//! static site, and previews it live. The modules are the pipeline, in the order a build runs them:
+//!
+//! - shared values, no stage: [`model`] (the site as data, its source files, paths and URLs),
+//!   [`diagnostic`] (problems an editor can fix), [`html`] (reading markup as browsers do);
+//! - [`markdown`]: a page body → HTML and what later stages need of it;
+//! - [`load`]: `content/` → `Site`;
+//! - [`theme`]: `themes/<name>/` → `Theme`;
+//! - [`check`]: `Site` → `CheckedSite` (cross-file rules, links before rendering, anchors after);
+//! - [`render`]: `CheckedSite` + `Theme` → every output file, handed to a sink;
+//! - [`output`]: the sinks — the staging folder swapped in atomically, or nothing for `check`;
+//! - [`build`]: the stages above in a straight line, shared by every command;
+//! - [`serve`]: the live preview, its store, watcher and long-lived build process;
+//! - [`cli`]: the commands, one function each; `src/main.rs` only parses and calls [`cli::run`].
+//!
+//! A stage imports only shared values and earlier stages, never a later stage or a command.
+
+pub(crate) mod build;
+pub(crate) mod check;
+pub mod cli;
+pub(crate) mod diagnostic;
+pub(crate) mod html;
+pub(crate) mod load;
+pub mod markdown;
+pub(crate) mod model;
+pub(crate) mod output;
+pub(crate) mod render;
+pub(crate) mod serve;
+pub(crate) mod theme;

@@ -1,0 +1,544 @@
+//! The guide's typed data files `data/ladder.toml` and `data/compensation.toml` (the quiz has
+//! its own stage, `quiz.rs`), and the id and page-reference helpers all three share.
+//! Raw serde shapes stay private here; only checked `model` types leave. Rules that need one file
+//! only (unique ids, min ≤ max, ordered tenures) are
+//! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::model::source::{SourceFile, Span};
+use crate::model::url::ContentPath;
+use crate::model::{
+    Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
+    Milestone, PageRef, PayRange, Phase, Years,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLadder {
+    levels: Vec<RawLevel>,
+    #[serde(default)]
+    milestones: Vec<RawMilestone>,
+    #[serde(default)]
+    phases: Vec<RawPhase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    id: Spanned<String>,
+    name: String,
+    tenure: Spanned<RawYears>,
+    unlocks: String,
+    plateau: String,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct RawYears {
+    min: u32,
+    max: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMilestone {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    years: Spanned<RawYears>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    id: Spanned<String>,
+    number: Spanned<u32>,
+    level: Spanned<String>,
+    page: Spanned<String>,
+    title: String,
+    baseline: Option<String>,
+    #[serde(default)]
+    dimensions: Vec<RawDimension>,
+    checklist: RawChecklist,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    name: String,
+    before: String,
+    now: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    kind: RawChecklistKind,
+    items: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawChecklistKind {
+    Exit,
+    Operating,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    text: Spanned<String>,
+}
+
+/// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An
+/// entry with a problem is reported and left out, and so is whatever refers to a left-out level
+/// (silently: its problem is already reported).
+pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Ladder> {
+    let raw: RawLadder = parse_toml(file, 0, file.text(), out)?;
+    let mut ids = UniqueIds::new(file, "level");
+    let mut previous: Option<(RawYears, String)> = None;
+    let mut levels = Vec::new();
+    let mut declared = Vec::new();
+    let mut left_out = BTreeSet::new();
+    for level in raw.levels {
+        let mut keep = ids.check(&level.id, out);
+        let span = level.tenure.span();
+        let tenure = *level.tenure.get_ref();
+        if let Some(max) = tenure.max.filter(|max| *max < tenure.min) {
+            keep = false;
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span.clone(),
+                    format!(
+                        "tenure of `{}` ends ({max}) before it starts ({})",
+                        level.id.get_ref(),
+                        tenure.min
+                    ),
+                )
+                .help("write the smaller number as `min` and the larger as `max`"),
+            );
+        }
+        if let Some((before, before_id)) = &previous {
+            let problem = match before.max {
+                None => Some(
+                    Diagnostic::at(file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
+                        .help(format!("give `{before_id}` a tenure `max`, or move the open-ended level last")),
+                ),
+                Some(_) if tenure.min < before.min => Some(
+                    Diagnostic::at(file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
+                        .help("list levels from the most junior to the most senior"),
+                ),
+                Some(before_max) if tenure.min < before_max => Some(
+                    Diagnostic::at(file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
+                        .help(format!("start `{}` at {before_max} years or later", level.id.get_ref())),
+                ),
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                out.push(problem);
+                keep = false;
+            }
+        }
+        previous = Some((tenure, level.id.get_ref().clone()));
+        declared.push(level.id.get_ref().clone());
+        if !keep {
+            left_out.insert(level.id.into_inner());
+            continue;
+        }
+        levels.push(Level {
+            id: level.id.into_inner(),
+            name: level.name,
+            tenure: years(tenure),
+            unlocks: level.unlocks,
+            plateau: level.plateau,
+        });
+    }
+    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
+    // A reference to a level that was never written is reported; one to a level left out for
+    // its own problem is dropped quietly.
+    let level_ref = |spanned: Spanned<String>, out: &mut Diagnostics| {
+        let span = spanned.span();
+        let id = spanned.into_inner();
+        if !declared.contains(&id.as_str()) {
+            out.push(unknown_level(file, span, &id, &declared));
+            return None;
+        }
+        if left_out.contains(&id) {
+            return None;
+        }
+        Some(LevelRef {
+            id,
+            file: Arc::clone(file),
+            span,
+        })
+    };
+
+    let mut milestones = Vec::new();
+    for milestone in raw.milestones {
+        let span = milestone.years.span();
+        let raw_years = *milestone.years.get_ref();
+        let ordered = raw_years.max.is_none_or(|max| max >= raw_years.min);
+        if !ordered {
+            out.push(
+                Diagnostic::at(file, span, "milestone years end before they start")
+                    .help("write the smaller number as `min`"),
+            );
+        }
+        let from = level_ref(milestone.from, out);
+        let to = level_ref(milestone.to, out);
+        if let (Some(from), Some(to), true) = (from, to, ordered) {
+            milestones.push(Milestone {
+                from,
+                to,
+                years: years(raw_years),
+                note: milestone.note,
+            });
+        }
+    }
+
+    let mut phase_ids = UniqueIds::new(file, "phase");
+    let mut item_ids = UniqueIds::new(file, "checklist item");
+    let mut numbers: HashMap<u32, String> = HashMap::new();
+    let mut phases = Vec::new();
+    for phase in raw.phases {
+        let mut keep = phase_ids.check(&phase.id, out);
+        if let Some(other) = numbers.insert(*phase.number.get_ref(), phase.id.get_ref().clone()) {
+            keep = false;
+            out.push(
+                Diagnostic::at(
+                    file,
+                    phase.number.span(),
+                    format!(
+                        "phase number {} is already used by `{other}`",
+                        phase.number.get_ref()
+                    ),
+                )
+                .help("number phases 1, 2, 3, … once each"),
+            );
+        }
+        let mut items = Vec::new();
+        for item in phase.checklist.items {
+            let id_fine = item_ids.check(&item.id, out);
+            let has_text = require_text(
+                file,
+                &item.text,
+                "checklist item has no text",
+                "write what the reader should have done",
+                out,
+            );
+            if id_fine && has_text {
+                items.push(ChecklistItem {
+                    id: item.id.into_inner(),
+                    text: item.text.into_inner(),
+                });
+            }
+        }
+        let Some(level) = level_ref(phase.level, out) else {
+            continue;
+        };
+        if !keep {
+            continue;
+        }
+        phases.push(Phase {
+            id: phase.id.into_inner(),
+            number: phase.number.into_inner(),
+            level,
+            page: page_ref(file, phase.page),
+            title: phase.title,
+            baseline: phase.baseline,
+            dimensions: phase
+                .dimensions
+                .into_iter()
+                .map(|d| Dimension {
+                    name: d.name,
+                    before: d.before,
+                    now: d.now,
+                })
+                .collect(),
+            checklist: Checklist {
+                kind: match phase.checklist.kind {
+                    RawChecklistKind::Exit => ChecklistKind::Exit,
+                    RawChecklistKind::Operating => ChecklistKind::Operating,
+                },
+                items,
+            },
+        });
+    }
+    phases.sort_by_key(|phase| phase.number);
+    Some(Ladder {
+        levels,
+        milestones,
+        phases,
+        left_out,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompensation {
+    currency: String,
+    region: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    ranges: Vec<Spanned<RawRange>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRange {
+    level: Spanned<String>,
+    min: u64,
+    max: u64,
+}
+
+/// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
+pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Compensation> {
+    let raw: RawCompensation = parse_toml(file, 0, file.text(), out)?;
+    let mut levels = UniqueIds::new(file, "range for level");
+    let mut ranges = Vec::new();
+    for spanned in raw.ranges {
+        let span = spanned.span();
+        let range = spanned.into_inner();
+        let unique = levels.check(&range.level, out);
+        if range.min > range.max {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span,
+                    format!(
+                        "range for `{}` has min {} above max {}",
+                        range.level.get_ref(),
+                        range.min,
+                        range.max
+                    ),
+                )
+                .help("swap `min` and `max`"),
+            );
+            continue;
+        }
+        if !unique {
+            continue;
+        }
+        ranges.push(PayRange {
+            level: LevelRef {
+                id: range.level.get_ref().clone(),
+                file: Arc::clone(file),
+                span: range.level.span(),
+            },
+            min: range.min,
+            max: range.max,
+        });
+    }
+    Some(Compensation {
+        currency: raw.currency,
+        region: raw.region,
+        note: raw.note,
+        ranges,
+    })
+}
+
+fn years(raw: RawYears) -> Years {
+    Years {
+        min: raw.min,
+        max: raw.max,
+    }
+}
+
+/// A level id that the ladder does not have, wherever it is written (the ladder itself, a
+/// page's front matter, compensation.toml): one message, one help.
+pub(crate) fn unknown_level(
+    file: &Arc<SourceFile>,
+    span: Span,
+    id: &str,
+    ids: &[&str],
+) -> Diagnostic {
+    let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
+    diagnostic.help(crate::diagnostic::suggest(
+        id,
+        ids.iter().copied(),
+        format!(
+            "use one of the level ids in data/ladder.toml: {}",
+            quoted(ids)
+        ),
+    ))
+}
+
+pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
+    let span = page.span();
+    PageRef {
+        path: ContentPath::of(page.get_ref()),
+        file: Arc::clone(file),
+        span,
+    }
+}
+
+fn quoted(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reports a blank `text`: an entry the reader would see as empty. `true` when it has text.
+pub(crate) fn require_text(
+    file: &Arc<SourceFile>,
+    text: &Spanned<String>,
+    message: &str,
+    help: &str,
+    out: &mut Diagnostics,
+) -> bool {
+    let blank = text.get_ref().trim().is_empty();
+    if blank {
+        out.push(Diagnostic::at(file, text.span(), message).help(help));
+    }
+    !blank
+}
+
+/// Reports an id that is malformed or seen before in the same file.
+pub(crate) struct UniqueIds<'a> {
+    file: &'a Arc<SourceFile>,
+    what: &'static str,
+    seen: HashMap<String, usize>,
+}
+
+impl<'a> UniqueIds<'a> {
+    pub(crate) fn new(file: &'a Arc<SourceFile>, what: &'static str) -> Self {
+        UniqueIds {
+            file,
+            what,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Reports a malformed or repeated id; `true` when the id is fine (the entry may be kept).
+    pub(crate) fn check(&mut self, id: &Spanned<String>, out: &mut Diagnostics) -> bool {
+        let value = id.get_ref();
+        let mut fine = true;
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            out.push(
+                Diagnostic::at(
+                    self.file,
+                    id.span(),
+                    format!("{} id `{value}` is not a stable id", self.what),
+                )
+                .help("use lowercase letters, digits and `-` only, e.g. `led-three-incidents`"),
+            );
+            fine = false;
+        }
+        if let Some(first) = self.seen.insert(value.clone(), id.span().start) {
+            let (line, _) = self.file.line_col(first);
+            out.push(
+                Diagnostic::at(
+                    self.file,
+                    id.span(),
+                    format!("{} id `{value}` is used twice", self.what),
+                )
+                .help(format!(
+                    "it is first used on line {line}; ids must be unique"
+                )),
+            );
+            fine = false;
+        }
+        fine
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<T>(
+        parse: fn(&Arc<SourceFile>, &mut Diagnostics) -> Option<T>,
+        text: &str,
+    ) -> (Option<T>, Vec<String>) {
+        let file = SourceFile::new("content/data/x.toml", text);
+        let mut out = Diagnostics::default();
+        let value = parse(&file, &mut out);
+        let messages = out.0.iter().map(Diagnostic::located).collect();
+        (value, messages)
+    }
+
+    const LEVELS: &str = "[[levels]]\nid = \"junior\"\nname = \"J\"\ntenure = { min = 0, max = 2 }\nunlocks = \"u\"\nplateau = \"p\"\n\n[[levels]]\nid = \"mid\"\nname = \"M\"\ntenure = { min = 2, max = 4 }\nunlocks = \"u\"\nplateau = \"p\"\n";
+
+    #[test]
+    fn a_valid_ladder_passes() {
+        let (ladder, messages) = run(ladder, LEVELS);
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(
+            ladder.expect("parsed").levels[1].tenure,
+            Years {
+                min: 2,
+                max: Some(4)
+            }
+        );
+    }
+
+    #[test]
+    fn overlapping_tenures_point_at_the_later_level() {
+        let text = LEVELS.replace("min = 2, max = 4", "min = 1, max = 4");
+        let (_, messages) = run(ladder, &text);
+        assert_eq!(
+            messages,
+            ["11:10 tenure of `mid` (1) overlaps `junior` (up to 2 years)"]
+        );
+    }
+
+    #[test]
+    fn unknown_level_in_a_phase_is_reported_with_a_suggestion() {
+        let text = format!(
+            "{LEVELS}\n[[phases]]\nid = \"phase-1\"\nnumber = 1\nlevel = \"juinor\"\npage = \"p.md\"\ntitle = \"t\"\n[phases.checklist]\nkind = \"exit\"\nitems = [{{ id = \"a\", text = \"x\" }}, {{ id = \"a\", text = \"\" }}]\n"
+        );
+        let file = SourceFile::new("content/data/ladder.toml", text);
+        let mut out = Diagnostics::default();
+        ladder(&file, &mut out);
+        let messages: Vec<&str> = out.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "checklist item id `a` is used twice",
+                "checklist item has no text",
+                "no level has the id `juinor`"
+            ]
+        );
+        assert_eq!(out.0[2].help.as_deref(), Some("did you mean `junior`?"));
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_did_you_mean() {
+        let (_, messages) = run(
+            compensation,
+            "currency = \"USD\"\nregion = \"US\"\nnotes = \"x\"\n",
+        );
+        assert_eq!(
+            messages,
+            ["3:1 unknown field `notes`, expected one of `currency`, `region`, `note`, `ranges`"]
+        );
+    }
+
+    #[test]
+    fn min_above_max_is_reported() {
+        let (_, messages) = run(
+            compensation,
+            "currency = \"USD\"\nregion = \"US\"\n[[ranges]]\nlevel = \"junior\"\nmin = 5\nmax = 4\n",
+        );
+        assert_eq!(messages.len(), 1);
+        assert!(
+            messages[0].ends_with("range for `junior` has min 5 above max 4"),
+            "{messages:?}"
+        );
+    }
+}

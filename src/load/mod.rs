@@ -1,0 +1,501 @@
+//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`, or unchanged from
+//! `serve`'s `PageMemory`), every `data/*.toml`, and lists the other files as assets. Whatever
+//! an editor can get wrong becomes a diagnostic and loading goes on, so one run reports
+//! everything; only a missing or unreadable `content/` folder is an environment error.
+
+pub(crate) mod data;
+pub(crate) mod page;
+pub(crate) mod quiz;
+pub(crate) mod walk;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::bail;
+use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::load::walk::{WalkError, relative};
+use crate::model::source::SourceFile;
+use crate::model::url::ContentPath;
+use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    menu: Vec<RawMenuItem>,
+    /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    publish: RawPublish,
+    /// Seconds one page may take to render before the build fails naming it.
+    #[serde(default = "default_timeout")]
+    timeout: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPublish {
+    /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
+    #[serde(default)]
+    headers: bool,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_timeout() -> u64 {
+    30
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMenuItem {
+    title: String,
+    page: Spanned<String>,
+}
+
+pub(crate) struct LoadOptions<'a> {
+    pub(crate) root: &'a Path,
+    pub(crate) base_url: Option<&'a str>,
+    /// Keep `draft = true` pages in the site (`--drafts`).
+    pub(crate) drafts: bool,
+    /// `serve`'s pages of earlier builds, reused while their file is unchanged.
+    pub(crate) cache: Option<&'a dyn PageMemory>,
+}
+
+/// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
+pub(crate) trait PageMemory: Sync {
+    /// The page at `content_path` (file `path`), remembered or else `read`.
+    fn page(
+        &self,
+        path: &Path,
+        content_path: &str,
+        read: &dyn Fn() -> (Option<Page>, Diagnostics),
+    ) -> (Option<Page>, Diagnostics);
+
+    /// What the previous walk of `content/` found, while no file can have been added, removed
+    /// or renamed since (the watcher says so); `None` walks again.
+    fn walked(&self) -> Option<Arc<[Found]>>;
+
+    /// Remembers what this load's walk found, for `walked`.
+    fn remember_walk(&self, found: Arc<[Found]>);
+}
+
+/// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
+/// could be read, so later checks can still run on the rest.
+pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)> {
+    let root = options.root;
+    if let Some(url) = options.base_url
+        && !is_absolute_url(url)
+    {
+        bail!(
+            "--base-url `{url}` is not an absolute http(s) URL; e.g. --base-url https://example.org/guide/"
+        );
+    }
+    let content = root.join("content");
+    if !content.is_dir() {
+        bail!(
+            "no `content/` folder in {}; run sre-guide in a site root or pass --root DIR",
+            root.display()
+        );
+    }
+    let mut diagnostics = Diagnostics::default();
+    let config_path = content.join("site.toml");
+    // Read before the walk, so checked here: its text would be quoted in TOML errors.
+    let readable = match crate::load::walk::inside(root, &config_path) {
+        Ok(()) => read(root, &config_path, &mut diagnostics),
+        Err(WalkError::Outside { link, target }) => {
+            diagnostics.push(WalkError::outside(&link, &target));
+            None
+        }
+        Err(WalkError::Walk(error)) => return Err(error.into()),
+    };
+    let config = match readable {
+        Some(file) => config(&file, options.base_url, &mut diagnostics),
+        None if !config_path.exists() => {
+            diagnostics.push(
+                Diagnostic::in_file("content/site.toml", "the site has no `content/site.toml`")
+                    .help(
+                        "create it with at least `title = \"…\"` and `base_url = \"https://…/\"`",
+                    ),
+            );
+            None
+        }
+        None => None,
+    };
+
+    let found = match options.cache.and_then(PageMemory::walked) {
+        Some(found) => found,
+        None => {
+            let (found, reusable) = found_below(root, &content)?;
+            let found: Arc<[Found]> = found.into();
+            if let (Some(cache), true) = (options.cache, reusable) {
+                cache.remember_walk(Arc::clone(&found));
+            }
+            found
+        }
+    };
+    // Reading, front matter and Markdown are per-file work: all cores do it, and the results
+    // are merged below in walk order, so diagnostics come out as a sequential load gives them.
+    let mut loaded = found
+        .par_iter()
+        .filter_map(|found| match found {
+            Found::Page(path, content_path) => Some(match options.cache {
+                Some(cache) => {
+                    cache.page(path, content_path, &|| load_page(root, path, content_path))
+                }
+                None => load_page(root, path, content_path),
+            }),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let mut unloadable = std::collections::BTreeSet::new();
+    let mut drafts = std::collections::BTreeSet::new();
+    let mut data = Data::default();
+    for found in found.iter() {
+        match found {
+            Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
+            Found::Data(path, stem) => match read(root, path, &mut diagnostics) {
+                Some(file) => load_data(stem, &file, &mut data, &mut diagnostics),
+                None => {
+                    data.broken.insert(stem.clone());
+                }
+            },
+            Found::Page(_, content_path) => {
+                let (page, page_diagnostics) = loaded
+                    .next()
+                    .expect("one loaded result for each page, in the same order");
+                diagnostics.extend(page_diagnostics.0);
+                match page {
+                    Some(page) if page.front.draft && !options.drafts => {
+                        drafts.insert(content_path.clone());
+                    }
+                    Some(page) => pages.push(page),
+                    None => {
+                        unloadable.insert(content_path.clone());
+                    }
+                }
+            }
+            Found::Asset(path, content_path) => match std::fs::read(path) {
+                Ok(bytes) => assets.push(Asset {
+                    path: content_path.clone(),
+                    bytes,
+                }),
+                Err(error) => diagnostics.push(
+                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
+                        .help("check the file's permissions"),
+                ),
+            },
+        }
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    report_shared_routes(&pages, &mut diagnostics);
+
+    let config = config.unwrap_or_else(empty_config);
+    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
+    site.unloadable = unloadable;
+    site.drafts = drafts;
+    Ok((site, diagnostics))
+}
+
+/// One file the walk of `content/` found, or a problem it met, in walk order.
+pub(crate) enum Found {
+    Problem(Diagnostic),
+    /// `data/<stem>.toml`.
+    Data(PathBuf, String),
+    /// A `.md` page and its path below `content/`.
+    Page(PathBuf, ContentPath),
+    /// Any other file, published as is.
+    Asset(PathBuf, ContentPath),
+}
+
+/// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
+/// finds; reads nothing. A folder that cannot be read is an environment error. Also says
+/// whether the watcher's reports keep the result true: not when the walk met a problem or a
+/// symbolic link (a save to a link's target is reported under the target's path).
+fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)> {
+    let mut found = Vec::new();
+    let mut reusable = true;
+    for entry in crate::load::walk::below(root, content) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(WalkError::Outside { link, target }) => {
+                found.push(Found::Problem(WalkError::outside(&link, &target)));
+                reusable = false;
+                continue;
+            }
+            Err(WalkError::Walk(error)) => {
+                found.push(Found::Problem(walk_error(root, &error)?));
+                reusable = false;
+                continue;
+            }
+        };
+        reusable &= !entry.path_is_symlink();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let content_path = ContentPath::of(&relative(content, &path));
+        if content_path == "site.toml" {
+            continue;
+        }
+        if let Some(stem) = content_path
+            .strip_prefix("data/")
+            .and_then(|p| p.strip_suffix(".toml"))
+        {
+            found.push(Found::Data(path, stem.to_string()));
+        } else if content_path.is_page() {
+            found.push(Found::Page(path, content_path));
+        } else if !content_path.starts_with("data/") {
+            found.push(Found::Asset(path, content_path));
+        }
+    }
+    Ok((found, reusable))
+}
+
+/// Reads and parses one page, with the diagnostics it caused; runs on any thread.
+pub(crate) fn load_page(
+    root: &Path,
+    path: &Path,
+    content_path: &ContentPath,
+) -> (Option<Page>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let page = read(root, path, &mut diagnostics).and_then(|file| {
+        let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
+        // Later stages need the page's metadata, not its text: the text is read again where
+        // the page is rendered or quoted, so memory does not grow with the site's text.
+        page.file = file.let_go(path);
+        Some(page)
+    });
+    (page, diagnostics)
+}
+
+/// What stands in for a `site.toml` that could not be read.
+fn empty_config() -> SiteConfig {
+    SiteConfig {
+        title: String::new(),
+        description: String::new(),
+        base_url: "/".into(),
+        language: default_language(),
+        theme: default_theme(),
+        menu: Vec::new(),
+        edit_url: None,
+        publish_headers: false,
+        timeout: std::time::Duration::from_secs(default_timeout()),
+    }
+}
+
+/// `https://host/…` or `http://host/…`: what canonical links and the sitemap need.
+fn is_absolute_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty() && !url.chars().any(char::is_whitespace)
+    })
+}
+
+/// Why an entry under content/ could not be visited, in the editor's terms. A folder that
+/// cannot be read fails the build as one environment error: every page below it would
+/// otherwise come back as a cascade of missing link targets.
+fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
+    let Some(path) = error.path() else {
+        bail!("cannot read content/: {error}");
+    };
+    let shown = relative(root, path);
+    if error.loop_ancestor().is_some() {
+        return Ok(Diagnostic::in_file(
+            &shown,
+            format!("`{shown}` is a symbolic link to a folder that contains it"),
+        )
+        .help("remove the link, or point it outside this folder"));
+    }
+    if let Ok(target) = std::fs::read_link(path)
+        && !path.exists()
+    {
+        return Ok(Diagnostic::in_file(
+            &shown,
+            format!(
+                "`{shown}` is a symbolic link to `{}`, which does not exist",
+                target.display()
+            ),
+        )
+        .help("point the link at an existing file, or remove it"));
+    }
+    let reason = error
+        .io_error()
+        .map_or_else(|| error.to_string(), ToString::to_string);
+    bail!("cannot read {shown}: {reason}; check the folder's permissions")
+}
+
+/// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
+fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = relative(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            if path.exists() {
+                out.push(
+                    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {error}"))
+                        .help("check the file's permissions"),
+                );
+            }
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            crate::model::source::blank_byte_order_mark(&mut text);
+            Some(SourceFile::new(shown, text))
+        }
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let file = SourceFile::new(&shown, text);
+            let offset = crate::model::source::floor_char_boundary(file.text(), valid);
+            out.push(
+                Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
+                    "save it as UTF-8; binary files that are not pages belong outside .md names",
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn config(
+    file: &Arc<SourceFile>,
+    base_url: Option<&str>,
+    out: &mut Diagnostics,
+) -> Option<SiteConfig> {
+    let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
+    if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
+        out.push(
+            Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
+                .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
+        );
+    }
+    let mut base_url = base_url.unwrap_or(raw.base_url.get_ref()).to_string();
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    if let Some(edit_url) = &raw.edit_url
+        && !is_absolute_url(edit_url.get_ref())
+    {
+        out.push(
+            Diagnostic::at(file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
+                .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
+        );
+    }
+    let menu = raw
+        .menu
+        .into_iter()
+        .map(|item| MenuItem {
+            title: item.title,
+            page: data::page_ref(file, item.page),
+        })
+        .collect();
+    Some(SiteConfig {
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        language: raw.language,
+        theme: raw.theme,
+        menu,
+        edit_url: raw.edit_url.map(Spanned::into_inner),
+        publish_headers: raw.publish.headers,
+        timeout: std::time::Duration::from_secs(raw.timeout),
+    })
+}
+
+fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
+    let Some(table) = parse_toml::<toml::Table>(file, 0, file.text(), out) else {
+        data.broken.insert(stem.to_string());
+        return;
+    };
+    // The typed schemas parse the text again: only the text deserializer carries the spans their
+    // diagnostics point at. The files are small; the table is what templates get as `data.<stem>`.
+    let typed = match stem {
+        "ladder" => {
+            data.ladder = data::ladder(file, out);
+            data.ladder.is_some()
+        }
+        "compensation" => {
+            data.compensation = data::compensation(file, out);
+            data.compensation.is_some()
+        }
+        "quiz" => {
+            data.quiz = crate::load::quiz::parse(file, out);
+            data.quiz.is_some()
+        }
+        _ => true,
+    };
+    if !typed {
+        // Its raw table lacks what the typed view derives; templates would only echo that.
+        data.broken.insert(stem.to_string());
+        return;
+    }
+    let json = serde_json::to_value(&table).expect("a TOML table is always representable as JSON");
+    data.raw.insert(stem.to_string(), json);
+}
+
+fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
+    let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
+    for page in pages {
+        if let Some(first) = by_route.insert(&page.route, page) {
+            out.push(
+                Diagnostic::at(
+                    &page.file,
+                    0..0,
+                    format!(
+                        "`{}` and `{}` are both published at /{}",
+                        first.file.path, page.file.path, page.route
+                    ),
+                )
+                .help("rename or remove one of them"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_absolute() {
+        assert!(is_absolute_url("https://example.org/guide/"));
+        assert!(is_absolute_url("http://localhost:1111"));
+        for bad in [
+            "/guide/",
+            "example.org",
+            "https://",
+            "https:// x",
+            "ftp://x/",
+        ] {
+            assert!(!is_absolute_url(bad), "{bad}");
+        }
+    }
+}

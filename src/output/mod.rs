@@ -1,0 +1,58 @@
+//! Where a build's files go: the `Sink`s that take each file as it is rendered — nowhere for
+//! `check` (`write.rs` has the staging folder for `build`, `session.rs` the changed files for
+//! `serve`), and `Output`, files in memory for tests. Nothing here renders or touches the disk.
+
+pub(crate) mod write;
+
+use crate::model::url::OutputPath;
+
+/// The files a build publishes, sorted by path (tests write them).
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    pub(crate) files: Vec<OutputFile>,
+}
+
+#[derive(Debug)]
+pub(crate) struct OutputFile {
+    /// Below the output root, with `/` separators: `phases/junior/index.html`.
+    pub(crate) path: OutputPath,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Where rendered files go as they are made: memory for `serve`, the staging folder for `build`,
+/// nowhere for `check`. Render threads call it concurrently, so a big site is never held whole.
+pub(crate) trait Sink: Sync {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// The file the previous build published at `path`, for reusing costly files (link preview
+    /// images) whose name hashes what they show.
+    fn previous(&self, _path: &OutputPath) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// False to pass over the page at `path` (below `content/`): `serve` rendering changed
+    /// pages first, or stopping a pass a newer save overtook.
+    fn renders(&self, _path: &str) -> bool {
+        true
+    }
+
+    /// False when files other than pages are dropped unseen (`check`, and `serve` rendering
+    /// changed pages first), so costly and site-wide ones need not be made.
+    fn keeps_files(&self) -> bool {
+        true
+    }
+}
+
+/// Drops every file, for `check`.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &OutputPath, _: Vec<u8>) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn keeps_files(&self) -> bool {
+        false
+    }
+}

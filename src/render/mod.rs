@@ -1,0 +1,520 @@
+//! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
+//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in
+//! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
+//! relative per page at the end, so one template context serves every depth.
+
+pub(crate) mod chart;
+pub(crate) mod context;
+pub(crate) mod deadline;
+pub(crate) mod functions;
+pub(crate) mod host_headers;
+pub(crate) mod og_image;
+pub(crate) mod search;
+pub(crate) mod view;
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tera::{Context, Tera};
+
+use crate::check::CheckedSite;
+use crate::check::anchors::AnchorRequest;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
+use crate::model::url::{
+    self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
+};
+use crate::model::{LinkTarget, Page, PageKind, Site};
+use crate::output::Sink;
+use crate::render::context::{
+    Crumb, PageContext, SiteContext, menu, page_context, page_url, template_of,
+};
+use crate::theme::Theme;
+
+/// Forwards to the sink, remembering what was written (for the sitemap) and the first failure.
+struct Writer<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<OutputPath>>,
+    failure: Mutex<Option<anyhow::Error>>,
+    /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
+    styles: Option<Mutex<BTreeSet<String>>>,
+}
+
+impl Writer<'_> {
+    fn put(&self, path: OutputPath, bytes: Vec<u8>) {
+        if let Some(styles) = &self.styles
+            && path.ends_with(".html")
+        {
+            let mut styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+            host_headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
+        }
+        if let Err(error) = self.sink.put(&path, bytes) {
+            self.failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(error);
+        }
+        self.paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path);
+    }
+}
+
+/// What rendering produced: the files, template failures, and what the anchor stage checks. The
+/// caller decides what the diagnostics mean (a site with other problems may fail to render for
+/// their sake; its anchor problems are still worth reporting).
+pub(crate) struct Rendered {
+    /// How many files went to the sink.
+    pub(crate) files: usize,
+    pub(crate) templates: Diagnostics,
+    /// The ids of each rendered page.
+    pub(crate) ids: PageIds,
+    /// The anchors templates asked `url()` for.
+    pub(crate) anchor_requests: Vec<AnchorRequest>,
+}
+
+pub(crate) fn site(
+    checked: &CheckedSite,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> anyhow::Result<Rendered> {
+    let site = checked.site();
+    crate::render::deadline::set_budget(site.config.timeout);
+    let mut tera = theme.tera.clone();
+    let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
+    functions::register(&mut tera, site, theme, &requests);
+    let cards = crate::render::og_image::Requests::default();
+    let (title, base_url) = (&site.config.title, &site.config.base_url);
+    crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
+    let search_index = crate::render::search::index(site, theme);
+    crate::render::search::register(&mut tera, search_index.as_ref());
+    let data = crate::render::view::data(site);
+    tera.global_context().insert(
+        "site",
+        &SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            language: &site.config.language,
+            base_url: &site.config.base_url,
+        },
+    );
+    tera.global_context().insert_value("data", data);
+    tera.global_context()
+        .insert("root", &ROOT_MARKER.to_string());
+
+    let writer = Writer {
+        sink,
+        paths: Mutex::default(),
+        failure: Mutex::default(),
+        styles: site.config.publish_headers.then(Mutex::default),
+    };
+    let mut out = Diagnostics::default();
+    let mut ids = PageIds::new();
+    let linked = linked_into(site);
+    let mut unread = Vec::new();
+    for (page, result) in site
+        .pages
+        .iter()
+        .zip(render_pages(checked, &tera, theme, &writer, &linked))
+    {
+        match result {
+            Ok(PageRender::PassedOver) => {}
+            Ok(PageRender::Rendered(Some(found))) => {
+                ids.insert(page.path.clone(), found.ids);
+                // Like a template failure, most likely an echo when other problems exist.
+                out.extend(repeated_ids(page, &found.repeated));
+            }
+            Ok(PageRender::Rendered(None)) => unread.push(page),
+            Err(diagnostic) => out.push(diagnostic),
+        }
+    }
+    extra_pages(site, &tera, theme, &writer, &mut out);
+    // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
+    // render that page again (it renders the same) to read its ids.
+    let asked: HashSet<ContentPath> = requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|request| request.page.clone())
+        .collect();
+    for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
+        if let Ok(html) = render_guarded(site, &tera, theme, page) {
+            let html = String::from_utf8_lossy(&html);
+            ids.insert(page.path.clone(), page_ids(&html).ids);
+        }
+    }
+
+    for (path, png) in crate::render::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
+        writer.put(path, png.to_vec());
+    }
+    if sink.keeps_files() {
+        site_files(site, theme, search_index, &writer);
+    }
+    if let Some(error) = writer
+        .failure
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(error);
+    }
+    Ok(Rendered {
+        files: writer
+            .paths
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len(),
+        templates: Diagnostics(
+            merge_repeats(out)
+                .0
+                .into_iter()
+                .filter_map(|diagnostic| checked.explain(diagnostic))
+                .collect(),
+        ),
+        ids,
+        anchor_requests: std::mem::take(
+            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
+        ),
+    })
+}
+
+/// The files that come from the whole site rather than one page: the search index, static
+/// files, the sitemap, robots.txt and `_headers`. Made only for a sink that keeps them.
+fn site_files(
+    site: &Site,
+    theme: &Theme,
+    search_index: Option<crate::render::search::Index>,
+    writer: &Writer,
+) {
+    if let Some(index) = search_index {
+        writer.put(index.path, index.bytes);
+    }
+    for file in theme.assets.values() {
+        writer.put(file.published.clone(), file.bytes.clone());
+    }
+    for asset in &site.assets {
+        writer.put(OutputPath::content_asset(&asset.path), asset.bytes.clone());
+    }
+    let sitemap = sitemap(
+        site,
+        &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
+    );
+    writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
+    // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
+    if url::site_path(&site.config.base_url) == "/" {
+        let robots = format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            SiteUrl::file(&OutputPath::generated(Generated::Sitemap))
+                .absolute(&site.config.base_url)
+        );
+        writer.put(
+            OutputPath::generated(Generated::Robots),
+            robots.into_bytes(),
+        );
+    }
+    if let Some(styles) = &writer.styles {
+        let paths = writer
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.put(
+            OutputPath::generated(Generated::Headers),
+            host_headers::file(&paths, theme, &styles).into_bytes(),
+        );
+    }
+}
+
+/// One page's render: passed over (its template is missing, already reported), or rendered, with
+/// its ids when they were read.
+enum PageRender {
+    PassedOver,
+    Rendered(Option<FoundIds>),
+}
+
+/// The pages a Markdown link points into (`page.md#anchor`, `#anchor`): their ids are read.
+fn linked_into(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .flat_map(|page| {
+            page.links
+                .iter()
+                .filter(|link| link.anchor.is_some())
+                .filter_map(move |link| match &link.target {
+                    LinkTarget::SamePage => Some(page.path.as_str()),
+                    LinkTarget::Page(path) => Some(path.as_str()),
+                    LinkTarget::Asset(_) => None,
+                })
+        })
+        .collect()
+}
+
+/// Renders every page, split across the machine's cores; results keep the pages' order. A page's
+/// ids are read (tokenized) when a link in `linked` points into it or when the quick scan cannot
+/// prove them unique; otherwise they are not needed.
+fn render_pages(
+    checked: &CheckedSite,
+    tera: &Tera,
+    theme: &Theme,
+    writer: &Writer,
+    linked: &HashSet<&str>,
+) -> Vec<Result<PageRender, Diagnostic>> {
+    let site = checked.site();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = site.pages.len().div_ceil(threads).max(1);
+    let progress = crate::render::deadline::current();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = site
+            .pages
+            .chunks(chunk)
+            .map(|pages| {
+                let progress = progress.clone();
+                scope.spawn(move || {
+                    crate::render::deadline::adopt(progress);
+                    pages
+                        .iter()
+                        .map(|page| {
+                            if !checked.renders(page) || !writer.sink.renders(&page.path) {
+                                return Ok(PageRender::PassedOver);
+                            }
+                            let html = render_guarded(site, tera, theme, page)?;
+                            let ids = (linked.contains(page.path.as_str())
+                                || !surely_unique(&html))
+                            .then(|| page_ids(&String::from_utf8_lossy(&html)));
+                            writer.put(OutputPath::page(&page.route), html);
+                            Ok(PageRender::Rendered(ids))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("pages render under catch_unwind"))
+            .collect()
+    })
+}
+
+/// Renders one page, its URLs made relative to it; a panic inside the template engine becomes a
+/// diagnostic for that page instead of taking the whole build down.
+fn render_guarded(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<Vec<u8>, Diagnostic> {
+    let render = std::panic::AssertUnwindSafe(|| render_page(site, tera, theme, page));
+    std::panic::catch_unwind(render).unwrap_or_else(|_| {
+        Err(Diagnostic::in_file(
+            &page.file.path,
+            format!("the template engine crashed while rendering `{}`", page.file.path),
+        )
+        .help("this is a bug in sre-guide or Tera; simplify the page's template to work around it, and report it"))
+    })
+}
+
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = Context::new();
+    let root = page.route.relative_root();
+    let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
+    context.insert("page", &page_context(site, page, &content));
+    context.insert("menu", &menu(site, &page.route));
+    if let Some((level_id, _)) = &page.front.level
+        && let Some(ladder) = &site.data.ladder
+    {
+        let views = crate::render::view::ladder(site, ladder);
+        if let Some(level) = views.levels.iter().find(|l| l.id == *level_id) {
+            context.insert("level", level);
+        }
+        if let Some(phase) = views.phases.iter().find(|p| p.level == *level_id) {
+            context.insert("phase", phase);
+        }
+    }
+    let template = template_of(page);
+    render_template(tera, theme, template, &context, &page.file.path, &root)
+}
+
+/// Renders `template` with its URLs made relative to `root` as it is written.
+fn render_template(
+    tera: &Tera,
+    theme: &Theme,
+    template: &str,
+    context: &Context,
+    for_page: &str,
+    root: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    // Pages of a site are much alike in size: start each where the last one ended, so the
+    // buffer is rarely grown (and copied) while the page is written.
+    static LAST_SIZE: AtomicUsize = AtomicUsize::new(16 * 1024);
+    let _timed = crate::render::deadline::rendering(for_page, template);
+    let mut page = Resolving::new(root, LAST_SIZE.load(Ordering::Relaxed) * 9 / 8);
+    match tera.render_to(template, context, &mut page) {
+        Ok(()) => {
+            LAST_SIZE.store(page.bytes.len(), Ordering::Relaxed);
+            Ok(page.bytes)
+        }
+        Err(error) => {
+            let mut diagnostic =
+                crate::theme::tera_errors::render_error(&theme.templates, &error, template);
+            diagnostic.context = Some(format!("while rendering {for_page}"));
+            Err(diagnostic)
+        }
+    }
+}
+
+/// A page whose rendered HTML has an id twice, most often a heading that took an id its
+/// template also gives an element (a checklist item, a level). Reported at the page: the
+/// template's half has no line in it.
+fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for id in repeated {
+        out.push(
+            Diagnostic::in_file(
+                &page.file.path,
+                format!("the page has two elements with the id `{id}`"),
+            )
+            .help(
+                "ids must be unique on a page: give a heading with it another one with \
+                 `## Heading {#other-id}`, or change the template or the data that repeats it",
+            ),
+        );
+    }
+    out
+}
+
+/// One template mistake fails every page using the template; report it once, naming one page
+/// and how many others.
+fn merge_repeats(diagnostics: Diagnostics) -> Diagnostics {
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for diagnostic in diagnostics.0 {
+        let key = |d: &Diagnostic| (d.path().to_string(), d.span().cloned(), d.message.clone());
+        match merged
+            .iter_mut()
+            .find(|(seen, _)| key(seen) == key(&diagnostic))
+        {
+            Some((_, count)) => *count += 1,
+            None => merged.push((diagnostic, 1)),
+        }
+    }
+    Diagnostics(
+        merged
+            .into_iter()
+            .map(|(mut diagnostic, count)| {
+                if count > 1 {
+                    let others = count - 1;
+                    let plural = if others == 1 { "" } else { "s" };
+                    diagnostic.context = diagnostic
+                        .context
+                        .map(|c| format!("{c} and {others} other page{plural}"));
+                }
+                diagnostic
+            })
+            .collect(),
+    )
+}
+
+/// The quiz's static result pages and the 404 page.
+fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &mut Diagnostics) {
+    if let Some(quiz) = &site.data.quiz
+        && theme.renders("quiz-result.html")
+    {
+        let views = crate::render::view::quiz(site, quiz);
+        for quiz_page in site.pages.iter().filter(|p| p.front.kind == PageKind::Quiz) {
+            for rule in &views.rules {
+                let route = quiz_page.route.below(&rule.id);
+                let mut context = Context::new();
+                let (title, description) =
+                    crate::render::view::result_summary(rule, quiz.questions.len());
+                let mut page = page_context(site, quiz_page, "");
+                page.title = &title;
+                page.description = &description;
+                page.content = "";
+                page.toc = &[];
+                page.permalink = SiteUrl::folder(&route).absolute(&site.config.base_url);
+                page.route = &*route;
+                page.template = "quiz-result.html";
+                let mut crumbs = page.breadcrumbs;
+                crumbs.push(Crumb {
+                    title: &quiz_page.front.title,
+                    url: page_url(&quiz_page.route),
+                });
+                page.breadcrumbs = crumbs;
+                context.insert("page", &page);
+                context.insert("menu", &menu(site, &quiz_page.route));
+                context.insert("result", rule);
+                match render_template(
+                    tera,
+                    theme,
+                    "quiz-result.html",
+                    &context,
+                    &quiz_page.file.path,
+                    &route.relative_root(),
+                ) {
+                    Ok(html) => writer.put(OutputPath::page(&route), html),
+                    Err(diagnostic) => out.push(diagnostic),
+                }
+            }
+        }
+    }
+    if theme.renders("404.html") {
+        // A 404 page is served at any depth, so its links start from the site's path.
+        let root = url::site_path(&site.config.base_url);
+        let not_found = OutputPath::generated(Generated::NotFound);
+        let toc = Vec::new();
+        let extra = serde_json::Value::Object(Default::default());
+        let page = PageContext {
+            title: "Page not found",
+            description: "",
+            template: "404.html",
+            weight: 0,
+            draft: false,
+            extra: &extra,
+            route: &not_found,
+            source: "",
+            permalink: SiteUrl::file(&not_found).absolute(&site.config.base_url),
+            content: "",
+            toc: &toc,
+            word_count: 0,
+            reading_minutes: 0,
+            is_section: false,
+            pages: Vec::new(),
+            previous: None,
+            next: None,
+            breadcrumbs: Vec::new(),
+            edit_url: None,
+        };
+        let mut context = Context::new();
+        context.insert("page", &page);
+        context.insert("menu", &menu(site, &not_found));
+        match render_template(tera, theme, "404.html", &context, &not_found, &root) {
+            Ok(html) => writer.put(not_found, html),
+            Err(diagnostic) => out.push(diagnostic),
+        }
+    }
+}
+
+fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
+    routes.sort_unstable();
+    for route in routes {
+        let mut loc = String::new();
+        let url = SiteUrl::folder(&route).absolute(&site.config.base_url);
+        pulldown_cmark_escape::escape_html(&mut loc, &url)
+            .expect("writing to a String cannot fail");
+        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}

@@ -1,0 +1,510 @@
+//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
+//! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
+//! those pages' files first, then every other file whose bytes changed since the last frame, or
+//! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
+//! re-read; a newer request stops the current pass between pages.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::build::{self, BuildOptions, Failure, Prepared};
+use crate::diagnostic::Diagnostic;
+use crate::model::source::content_hash;
+use crate::model::url::OutputPath;
+use crate::output::{OutputFile, Sink};
+use crate::serve::build_process::memory::PageCache;
+use crate::serve::build_process::protocol::{
+    Delta, Outcome, Request, read_request, read_reusable, send, send_piece,
+};
+use crate::serve::store::pack;
+
+/// How long an overtaken pass may go on rendering before the process ends itself: a stopped
+/// pass renders no new page, so only a render that never returns (a runaway template) takes
+/// longer, and `serve` then starts a fresh process. Loading and checking are not limited: they
+/// end by themselves, and the pass then stops before rendering.
+const GRACE: Duration = Duration::from_millis(1500);
+
+/// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
+/// and stop that pass.
+#[derive(Clone, Default)]
+pub(crate) struct Requests(Arc<Shared>);
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    arrived: Condvar,
+    cancelled: AtomicBool,
+    /// Since when the running pass renders, if it does.
+    rendering: Mutex<Option<Instant>>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Option<Request>,
+    /// The generation of the pass running now.
+    running: Option<u64>,
+}
+
+impl Requests {
+    pub(crate) fn push(&self, request: Request) {
+        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        match &mut queue.waiting {
+            Some(waiting) => {
+                waiting.generation = request.generation;
+                waiting.changed.extend(request.changed);
+                waiting.viewing = request.viewing;
+                waiting.panic = request.panic.or(waiting.panic.take());
+            }
+            None => queue.waiting = Some(request),
+        }
+        if let Some(running) = queue.running {
+            self.0.cancelled.store(true, Ordering::Relaxed);
+            let requests = self.clone();
+            let overtaken = Instant::now();
+            let _ = std::thread::Builder::new()
+                .name("overtaken".into())
+                .spawn(move || {
+                    while requests.running() == Some(running) {
+                        std::thread::sleep(GRACE / 10);
+                        let rendering = *lock(&requests.0.rendering);
+                        if rendering.is_some_and(|since| since.max(overtaken).elapsed() > GRACE) {
+                            // Stuck in a render that never returns: `serve` starts a fresh process.
+                            std::process::exit(4);
+                        }
+                    }
+                });
+        }
+        self.0.arrived.notify_one();
+    }
+
+    /// The generation of the request being built, if any.
+    pub(crate) fn running(&self) -> Option<u64> {
+        self.0
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .running
+    }
+
+    /// Waits for the next request; `carried` are the saves of a pass that was overtaken.
+    fn next(&self, carried: Vec<String>) -> Request {
+        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(mut request) = queue.waiting.take() {
+                queue.running = Some(request.generation);
+                self.0.cancelled.store(false, Ordering::Relaxed);
+                let mut changed = carried;
+                changed.append(&mut request.changed);
+                request.changed = changed;
+                return request;
+            }
+            queue = self
+                .0
+                .arrived
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn done(&self) {
+        self.0
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .running = None;
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Runs `render`, marked as rendering for the watch on overtaken passes.
+    fn rendering<T>(&self, render: impl FnOnce() -> T) -> T {
+        *lock(&self.0.rendering) = Some(Instant::now());
+        let rendered = render();
+        *lock(&self.0.rendering) = None;
+        rendered
+    }
+}
+
+/// The build process: answers requests until its parent goes away (stdin closes), so a killed
+/// `serve` leaves no build running.
+pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
+    let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
+    let requests = Requests::default();
+    let reader = requests.clone();
+    let _ = thread::Builder::new().name("parent".into()).spawn(move || {
+        while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
+            reader.push(request);
+        }
+        std::process::exit(3);
+    });
+    let rendering = requests.clone();
+    crate::render::deadline::exit_when_overdue(move |late| {
+        send(rendering.running().unwrap_or_default(), &failed(&[late]));
+    });
+    serve_requests(options, reusable, &requests, send)
+}
+
+/// Answers requests until the process ends. A panic is reported and ends the process: what it
+/// remembers may be torn, so `serve` starts a fresh one on the next save.
+pub(crate) fn serve_requests(
+    options: BuildOptions,
+    reusable: HashMap<String, Vec<u8>>,
+    requests: &Requests,
+    mut send: impl FnMut(u64, &Outcome),
+) -> ExitCode {
+    let mut session = Session {
+        options,
+        pages: PageCache::default(),
+        published: HashMap::new(),
+        previews: reusable,
+        sent_any: false,
+    };
+    let mut carried = Vec::new();
+    loop {
+        let request = requests.next(std::mem::take(&mut carried));
+        let generation = request.generation;
+        let pass = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            session.pass(&request, requests, &mut |outcome| send(generation, outcome))
+        }));
+        requests.done();
+        match pass {
+            Ok(Pass::Done) => {}
+            Ok(Pass::Overtaken) => carried = request.changed,
+            Err(payload) => {
+                send(
+                    generation,
+                    &Outcome::Internal(panic_message(payload.as_ref())),
+                );
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+}
+
+enum Pass {
+    Done,
+    /// A newer request arrived: nothing more is sent for this one.
+    Overtaken,
+}
+
+struct Session {
+    options: BuildOptions,
+    pages: PageCache,
+    /// A hash of every file `serve` holds from this process, by path.
+    published: HashMap<String, u64>,
+    /// Link preview images (costly to draw) of the last good build, offered to the next.
+    previews: HashMap<String, Vec<u8>>,
+    /// Whether any files were sent: the first build sends the whole site.
+    sent_any: bool,
+}
+
+impl Session {
+    fn pass(
+        &mut self,
+        request: &Request,
+        requests: &Requests,
+        send: &mut dyn FnMut(&Outcome),
+    ) -> Pass {
+        if cfg!(debug_assertions)
+            && let Some(message) = &request.panic
+        {
+            panic!("{message}");
+        }
+        self.pages.begin(&self.options.root, &request.changed);
+        let mut prepared = match build::prepare(&self.options, Some(&self.pages)) {
+            Ok(prepared) => prepared,
+            Err(failure) => {
+                send(&outcome_of(failure));
+                return Pass::Done;
+            }
+        };
+        self.pages.sweep();
+        if self.sent_any && prepared.diagnostics.0.is_empty() && !requests.cancelled() {
+            self.show_changed_first(&prepared, request, requests, send);
+        }
+        let sink = Changes {
+            generation: request.generation,
+            published: &self.published,
+            previews: &self.previews,
+            requests,
+            seen: Mutex::default(),
+            new_previews: Mutex::default(),
+        };
+        let result = requests.rendering(|| build::finish(&mut prepared, &sink));
+        if let Some(site) = prepared.site.into_site() {
+            self.pages.give_back(site.pages);
+        }
+        if requests.cancelled() {
+            return Pass::Overtaken;
+        }
+        match result {
+            Ok(counts) => {
+                let seen = into_inner(sink.seen);
+                let new_previews = into_inner(sink.new_previews);
+                let mut removed: Vec<String> = self
+                    .published
+                    .keys()
+                    .filter(|path| !seen.contains_key(*path))
+                    .cloned()
+                    .collect();
+                removed.sort();
+                // The changed files went ahead, one frame each (`send_piece`).
+                let delta = Delta {
+                    files: Vec::new(),
+                    removed,
+                    complete: !self.sent_any,
+                };
+                self.published = seen;
+                self.previews = new_previews;
+                self.sent_any = true;
+                send(&Outcome::Built {
+                    delta,
+                    pages: counts.pages,
+                });
+            }
+            Err(failure) => send(&outcome_of(failure)),
+        }
+        Pass::Done
+    }
+
+    /// Renders the saved pages and those browsers show alone, and sends those that changed,
+    /// before the rest of the site: the browser shows an edit without waiting for every other
+    /// page (Hugo's fast render mode). The full pass that follows sends whatever else changed.
+    /// Not for a theme's static files: a stylesheet swap needs its new file and the pages at once.
+    fn show_changed_first(
+        &mut self,
+        prepared: &Prepared,
+        request: &Request,
+        requests: &Requests,
+        send: &mut dyn FnMut(&Outcome),
+    ) {
+        if request
+            .changed
+            .iter()
+            .any(|path| path.starts_with("themes/") && path.contains("/static/"))
+        {
+            return;
+        }
+        let saved: HashSet<&str> = request
+            .changed
+            .iter()
+            .filter_map(|path| path.strip_prefix("content/"))
+            .filter(|path| path.ends_with(".md"))
+            .collect();
+        let first: HashSet<&str> = prepared
+            .site
+            .site()
+            .pages
+            .iter()
+            .filter(|page| {
+                saved.contains(page.path.as_str())
+                    || request.viewing.iter().any(|route| **route == *page.route)
+            })
+            .map(|page| page.path.as_str())
+            .collect();
+        let outputs: HashSet<String> = prepared
+            .site
+            .site()
+            .pages
+            .iter()
+            .filter(|page| first.contains(page.path.as_str()))
+            .map(|page| OutputPath::page(&page.route).to_string())
+            .collect();
+        if outputs.is_empty() {
+            return;
+        }
+        let sink = FirstPages {
+            first: &first,
+            outputs: &outputs,
+            previews: &self.previews,
+            requests,
+            files: Mutex::default(),
+        };
+        let render = || crate::render::site(&prepared.site, &prepared.theme, &sink);
+        let Ok(rendered) = requests.rendering(render) else {
+            return;
+        };
+        if !rendered.templates.0.is_empty() || requests.cancelled() {
+            return; // the full pass reports it
+        }
+        let mut files = Vec::new();
+        for (hash, file) in into_inner(sink.files) {
+            if self.published.get(file.path.as_str()) != Some(&hash) {
+                self.published.insert(file.path.to_string(), hash);
+                files.push(file);
+            }
+        }
+        if files.is_empty() {
+            return;
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        send(&Outcome::Shown(Delta {
+            files,
+            removed: Vec::new(),
+            complete: false,
+        }));
+    }
+}
+
+fn outcome_of(failure: Failure) -> Outcome {
+    match failure {
+        Failure::Content(diagnostics) => failed(&diagnostics),
+        Failure::Environment(error) => Outcome::Environment(format!("{error:#}")),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
+struct Changes<'a> {
+    generation: u64,
+    published: &'a HashMap<String, u64>,
+    previews: &'a HashMap<String, Vec<u8>>,
+    requests: &'a Requests,
+    seen: Mutex<HashMap<String, u64>>,
+    new_previews: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl Sink for Changes<'_> {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let hash = content_hash(&bytes);
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), hash);
+        if path.starts_with(crate::model::url::OG_IMAGE_FOLDER) {
+            self.new_previews
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), bytes.clone());
+        }
+        if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
+            let file = OutputFile {
+                path: path.clone(),
+                bytes: pack(&bytes),
+            };
+            send_piece(self.generation, &file);
+        }
+        Ok(())
+    }
+
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
+        self.previews.get(path.as_str()).cloned()
+    }
+
+    fn renders(&self, _path: &str) -> bool {
+        !self.requests.cancelled()
+    }
+}
+
+/// Keeps only the files of the pages rendered first.
+struct FirstPages<'a> {
+    first: &'a HashSet<&'a str>,
+    outputs: &'a HashSet<String>,
+    previews: &'a HashMap<String, Vec<u8>>,
+    requests: &'a Requests,
+    /// Each file's hash (of its bytes), and the file packed.
+    files: Mutex<Vec<(u64, OutputFile)>>,
+}
+
+impl Sink for FirstPages<'_> {
+    fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
+        if self.outputs.contains(path.as_str()) {
+            let file = OutputFile {
+                path: path.clone(),
+                bytes: pack(&bytes),
+            };
+            self.files
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((content_hash(&bytes), file));
+        }
+        Ok(())
+    }
+
+    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
+        self.previews.get(path.as_str()).cloned()
+    }
+
+    fn renders(&self, path: &str) -> bool {
+        self.first.contains(path) && !self.requests.cancelled()
+    }
+
+    /// Only the pages count here: the full pass that follows makes every other file.
+    fn keeps_files(&self) -> bool {
+        false
+    }
+}
+
+/// Prints the problems as `build` does and keeps what the overlay shows.
+fn failed(diagnostics: &[Diagnostic]) -> Outcome {
+    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
+    Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(generation: u64, changed: &[&str]) -> Request {
+        Request {
+            generation,
+            changed: changed.iter().map(|path| path.to_string()).collect(),
+            ..Request::default()
+        }
+    }
+
+    #[test]
+    fn requests_that_queue_up_are_one_and_a_newer_one_stops_the_pass() {
+        let requests = Requests::default();
+        requests.push(request(1, &["content/a.md"]));
+        requests.push(request(2, &["content/b.md"]));
+        let first = requests.next(vec!["content/stopped.md".into()]);
+        assert_eq!(first.generation, 2);
+        assert_eq!(
+            first.changed,
+            ["content/stopped.md", "content/a.md", "content/b.md"]
+        );
+        assert_eq!(requests.running(), Some(2));
+        assert!(!requests.cancelled());
+        requests.push(request(3, &["content/c.md"]));
+        assert!(requests.cancelled(), "a newer request stops the pass");
+        requests.done();
+        let next = requests.next(Vec::new());
+        assert_eq!((next.generation, next.changed.len()), (3, 1));
+        assert!(!requests.cancelled());
+    }
+
+    #[test]
+    fn panic_messages_are_kept_whatever_their_type() {
+        let text = std::panic::catch_unwind(|| panic!("plain")).expect_err("panicked");
+        assert_eq!(panic_message(text.as_ref()), "plain");
+        let formatted =
+            std::panic::catch_unwind(|| panic!("{} {}", "formatted", 1)).expect_err("panicked");
+        assert_eq!(panic_message(formatted.as_ref()), "formatted 1");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7)).expect_err("panicked");
+        assert_eq!(panic_message(other.as_ref()), "no message");
+    }
+}

@@ -1,0 +1,250 @@
+//! The shared heart of the preview: what is served now (`State`, swapped whole, so a request
+//! sees one consistent build) and the open event streams. Publishing a build's files or its
+//! failure swaps the state and tells every open page what to do (`changes.rs` decides what).
+//! In: published deltas and failures; out: the state requests are answered from, and events.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::diagnostic::OverlayDiagnostic;
+use crate::serve::build_process::protocol::Delta;
+use crate::serve::changes::{Change, catch_up, changed, compare, reload};
+use crate::serve::store::{Files, Store, Stored, StoredFile};
+
+/// What is served now. Swapped whole, so a request sees one consistent build.
+pub(super) struct State {
+    /// Identifies the site pages were served from; a page that connects with another id reloads.
+    pub(super) build: u64,
+    /// The last good site, if any build has succeeded yet.
+    pub(super) site: Option<Arc<Site>>,
+    /// The diagnostics of the latest build, when it failed.
+    pub(super) failure: Option<Arc<Failed>>,
+}
+
+pub(super) struct Failed {
+    /// What the overlay shows: `{"event": "error", "diagnostics": [OverlayDiagnostic…]}`.
+    json: String,
+    /// One `file:line:col: message` line per problem, for the page shown before any good build.
+    pub(super) listing: String,
+}
+
+pub(super) struct Site {
+    pub(super) files: Files,
+}
+
+impl Site {
+    /// Where the file at `path` is kept.
+    pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
+        self.files.get(path)
+    }
+
+    /// The bytes of the file at `path`.
+    pub(super) fn get(&self, path: &str) -> Option<Vec<u8>> {
+        self.stored(path)?.bytes()
+    }
+}
+
+/// The shared heart of the preview: the current state and the open event streams.
+pub(super) struct Live {
+    state: RwLock<Arc<State>>,
+    /// Where published files are kept.
+    pub(super) store: Arc<Store>,
+    /// Open event streams, each with the page it is open on (its route, as the page says);
+    /// publishing and subscribing both hold this lock, so no event is missed.
+    clients: Mutex<Vec<Client>>,
+    next_build: AtomicU64,
+    /// The newest request's saved pages were published ahead of its verdict.
+    pub(super) shown: AtomicBool,
+    /// Bound to loopback: answer only requests addressed to a loopback name, so a web page
+    /// elsewhere cannot read the preview through a DNS name rebound to 127.0.0.1.
+    pub(super) loopback_only: bool,
+}
+
+/// Most pages a rebuild renders first because browsers show them.
+const VIEWED_FIRST: usize = 16;
+
+struct Client {
+    events: mpsc::Sender<Arc<str>>,
+    page: Option<String>,
+}
+
+/// What a published build changed, as the watcher reports it.
+pub(super) enum Published {
+    Unchanged,
+    Stylesheets,
+    Reload,
+}
+
+impl Live {
+    pub(super) fn new(loopback_only: bool, store: Arc<Store>) -> Self {
+        // Ids start from the clock, so a page left open across a restart of `serve` reloads.
+        let start = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64);
+        Live {
+            state: RwLock::new(Arc::new(State {
+                build: start,
+                site: None,
+                failure: None,
+            })),
+            store,
+            clients: Mutex::new(Vec::new()),
+            next_build: AtomicU64::new(start + 1),
+            shown: AtomicBool::new(false),
+            loopback_only,
+        }
+    }
+
+    pub(super) fn current(&self) -> Arc<State> {
+        Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
+    /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
+    pub(super) fn publish_site(&self, delta: Delta<StoredFile>, good: bool) -> Published {
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = self.current();
+        let mut files = match &old.site {
+            Some(site) if !delta.complete => site.files.clone(),
+            _ => Files::new(),
+        };
+        for path in &delta.removed {
+            files.remove(path);
+        }
+        for file in delta.files {
+            files.insert(file.path.to_string(), file.stored);
+        }
+        let changed = old.site.as_ref().map(|site| changed(&site.files, &files));
+        let change = match (&old.site, &changed) {
+            (Some(site), Some(changed)) => compare(&site.files, &files, changed),
+            _ => Change::Reload,
+        };
+        if let Err(error) = self.store.compact(&mut files) {
+            // The files stay where they are: only the disk they take is not given back.
+            eprintln!("warning: cannot compact the preview's temporary file: {error}");
+        }
+        let (published, build, message) = match change {
+            Change::None if old.failure.is_none() || !good => {
+                (Published::Unchanged, old.build, None)
+            }
+            Change::Css(changes) if old.failure.is_none() => {
+                let build = self.next_build.fetch_add(1, Ordering::Relaxed);
+                let json =
+                    serde_json::json!({ "event": "css", "build": build, "changes": changes });
+                (Published::Stylesheets, build, Some(json.to_string()))
+            }
+            _ => {
+                let build = self.next_build.fetch_add(1, Ordering::Relaxed);
+                (Published::Reload, build, None)
+            }
+        };
+        // Pages that did not change need not reload: each is told what did (`catch_up`).
+        let catching_up =
+            changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
+        let site = Arc::new(Site { files });
+        self.swap(State {
+            build,
+            site: Some(Arc::clone(&site)),
+            failure: if good { None } else { old.failure.clone() },
+        });
+        match (message, catching_up) {
+            (Some(message), _) => broadcast(&mut clients, &message),
+            (None, Some(changed)) => clients.retain(|client| {
+                let event = catch_up(client.page.as_deref(), &changed, &site.files, build);
+                client.events.try_send(event.into()).is_ok()
+            }),
+            (None, None) if matches!(published, Published::Reload) => {
+                broadcast(&mut clients, &reload(build));
+            }
+            (None, None) => {}
+        }
+        published
+    }
+
+    /// Keeps serving the last good site and shows `diagnostics` on every open page.
+    pub(super) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            event: &'static str,
+            diagnostics: &'a [OverlayDiagnostic],
+        }
+        let report = Report {
+            event: "error",
+            diagnostics,
+        };
+        let failed = Failed {
+            json: serde_json::to_string(&report)
+                .unwrap_or_else(|_| r#"{"event":"error","diagnostics":[]}"#.to_string()),
+            listing: diagnostics
+                .iter()
+                .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
+                .collect(),
+        };
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = self.current();
+        let message = failed.json.clone();
+        self.swap(State {
+            build: old.build,
+            site: old.site.clone(),
+            failure: Some(Arc::new(failed)),
+        });
+        broadcast(&mut clients, &message);
+    }
+
+    fn swap(&self, state: State) {
+        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+    }
+
+    /// A new event stream: its first message brings a page up to date (the overlay, or a
+    /// reload when the page comes from another build); then every event, in order. A stream that
+    /// falls `queue` messages behind is dropped, so a stalled page never holds memory.
+    pub(super) fn subscribe(
+        &self,
+        page_build: Option<u64>,
+        page: Option<String>,
+        queue: usize,
+    ) -> mpsc::Receiver<Arc<str>> {
+        let (sender, receiver) = mpsc::channel(queue);
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = self.current();
+        let first = match &state.failure {
+            Some(failure) => Some(failure.json.clone()),
+            None if page_build.is_some_and(|build| build != state.build) => {
+                Some(reload(state.build))
+            }
+            None => None,
+        };
+        if let Some(first) = first {
+            let _ = sender.try_send(first.into());
+        }
+        clients.push(Client {
+            events: sender,
+            page,
+        });
+        receiver
+    }
+
+    /// The routes open pages show (a few), for the next rebuild to render first.
+    pub(super) fn viewing(&self) -> Vec<String> {
+        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut routes: Vec<String> = Vec::new();
+        for client in clients.iter().rev().filter(|c| !c.events.is_closed()) {
+            if let Some(page) = &client.page
+                && !routes.contains(page)
+                && routes.len() < VIEWED_FIRST
+            {
+                routes.push(page.clone());
+            }
+        }
+        routes
+    }
+}
+
+fn broadcast(clients: &mut Vec<Client>, message: &str) {
+    let message: Arc<str> = message.into();
+    clients.retain(|client| client.events.try_send(Arc::clone(&message)).is_ok());
+}
