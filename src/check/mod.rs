@@ -256,6 +256,13 @@ fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSe
     if site.config.publish_headers {
         generated.push(Generated::Headers);
     }
+    if site.config.offline {
+        generated.push(Generated::ServiceWorker);
+    }
+    for stem in site.data.typed_stems() {
+        generated.push(Generated::Data(stem));
+        generated.push(Generated::DataSchema(stem));
+    }
     for file in generated {
         claims.push(Claim {
             output: OutputPath::generated(file),

@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -18,84 +19,151 @@ use crate::model::{
     Milestone, PageRef, PayRange, Phase, Years,
 };
 
-#[derive(Deserialize)]
+/// `data/ladder.toml`: the SRE level ladder, its career timeline and the four phases.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Ladder")]
 struct RawLadder {
+    /// The levels in order, lowest first.
     levels: Vec<RawLevel>,
+    /// The career timeline: typical years between two levels.
     #[serde(default)]
     milestones: Vec<RawMilestone>,
+    /// One phase per level a reader works through, with its comparison and checklist.
     #[serde(default)]
     phases: Vec<RawPhase>,
 }
 
-#[derive(Deserialize)]
+/// One level of the ladder.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Level")]
 struct RawLevel {
+    /// Stable id, `[a-z0-9-]`: phases, milestones and pay ranges refer to the level by it.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// Its name as shown ("Junior SRE").
     name: String,
+    /// Typical years in SRE at this level.
+    #[schemars(with = "RawYears")]
     tenure: Spanned<RawYears>,
+    /// What unlocks advancement from this level.
     unlocks: String,
+    /// The most common plateau at this level.
     plateau: String,
 }
 
-#[derive(Deserialize, Clone, Copy)]
+/// A span of years: `max` absent for an open end ("10+").
+#[derive(Deserialize, JsonSchema, Clone, Copy)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Years")]
 struct RawYears {
     min: u32,
     max: Option<u32>,
 }
 
-#[derive(Deserialize)]
+/// A move between two levels on the career timeline.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Milestone")]
 struct RawMilestone {
+    /// The level moved from (a level id).
+    #[schemars(with = "String")]
     from: Spanned<String>,
+    /// The level moved to (a level id).
+    #[schemars(with = "String")]
     to: Spanned<String>,
+    /// How many years the move typically takes.
+    #[schemars(with = "RawYears")]
     years: Spanned<RawYears>,
+    /// A remark shown with the move.
     #[serde(default)]
     note: String,
 }
 
-#[derive(Deserialize)]
+/// A phase: what it takes to work at one level and move to the next.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Phase")]
 struct RawPhase {
+    /// Stable id (`phase-1`).
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// Its number, from 1.
+    #[schemars(with = "u32")]
     number: Spanned<u32>,
+    /// The level this phase is about (a level id).
+    #[schemars(with = "String")]
     level: Spanned<String>,
+    /// The phase's page, as a path below `content/` (`phases/junior.md`).
+    #[schemars(with = "String")]
     page: Spanned<String>,
+    /// The phase's title.
     title: String,
+    /// The header of the comparison's "before" column; the previous level's name when absent.
     baseline: Option<String>,
+    /// The comparison with the level before, dimension by dimension.
     #[serde(default)]
     dimensions: Vec<RawDimension>,
+    /// What to have in hand before moving on, or what the level looks like.
     checklist: RawChecklist,
 }
 
-#[derive(Deserialize)]
+/// One row of a phase's comparison.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Dimension")]
 struct RawDimension {
+    /// What is compared ("Scope").
     name: String,
+    /// How it looks before this phase.
     before: String,
+    /// How it looks at this phase's level.
     now: String,
 }
 
-#[derive(Deserialize)]
+/// A phase's checklist.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Checklist")]
 struct RawChecklist {
+    /// `exit`: before you move on; `operating`: what working at the level looks like.
     kind: RawChecklistKind,
+    /// The items, in order.
     items: Vec<RawItem>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "ChecklistKind")]
 enum RawChecklistKind {
     Exit,
     Operating,
 }
 
-#[derive(Deserialize)]
+/// One checklist item.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Item")]
 struct RawItem {
+    /// Stable id, `[a-z0-9-]`: a reader's ticks and notes are kept under it.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// What the item asks for.
+    #[schemars(with = "String")]
     text: Spanned<String>,
+}
+
+/// The JSON Schema of a typed data file (`ladder`, `compensation` or `quiz`), derived from the
+/// serde types that read its TOML, so it describes the file exactly as the build accepts it.
+pub(crate) fn schema(stem: &str) -> Option<serde_json::Value> {
+    let schema = match stem {
+        "ladder" => schemars::schema_for!(RawLadder),
+        "compensation" => schemars::schema_for!(RawCompensation),
+        "quiz" => crate::load::quiz::schema(),
+        _ => return None,
+    };
+    Some(schema.to_value())
 }
 
 /// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An
@@ -282,22 +350,35 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
     })
 }
 
-#[derive(Deserialize)]
+/// `data/compensation.toml`: a pay range per level.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Compensation")]
 struct RawCompensation {
+    /// The currency of every figure (ISO 4217, "USD").
     currency: String,
+    /// The market the figures describe.
     region: String,
+    /// What the figures are, and what they are not.
     #[serde(default)]
     note: String,
+    /// One range per level; a level without one has no published range.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRange>")]
     ranges: Vec<Spanned<RawRange>>,
 }
 
-#[derive(Deserialize)]
+/// A level's pay range.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Range")]
 struct RawRange {
+    /// The level (a level id of the ladder).
+    #[schemars(with = "String")]
     level: Spanned<String>,
+    /// The lowest base salary of the range.
     min: u64,
+    /// The highest base salary of the range.
     max: u64,
 }
 

@@ -42,6 +42,26 @@ struct RawConfig {
     /// Seconds one page may take to render before the build fails naming it.
     #[serde(default = "default_timeout")]
     timeout: u64,
+    #[serde(default)]
+    offline: RawOffline,
+    #[serde(default)]
+    search: RawSearch,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOffline {
+    /// Publish `sw.js`, a service worker that stores every file of the build for offline reading.
+    #[serde(default)]
+    enabled: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    /// Groups of words search treats as one: `[["salary", "pay"], ["oncall", "on-call"]]`.
+    #[serde(default)]
+    synonyms: Vec<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -303,6 +323,8 @@ fn empty_config() -> SiteConfig {
         edit_url: None,
         publish_headers: false,
         timeout: std::time::Duration::from_secs(default_timeout()),
+        offline: false,
+        search_synonyms: Vec::new(),
     }
 }
 
@@ -427,7 +449,44 @@ fn config(
         edit_url: raw.edit_url.map(Spanned::into_inner),
         publish_headers: raw.publish.headers,
         timeout: std::time::Duration::from_secs(raw.timeout),
+        offline: raw.offline.enabled,
+        search_synonyms: synonyms(file, raw.search.synonyms, out),
     })
+}
+
+/// `[search] synonyms`, each word trimmed and lower-cased as search compares them; a group that
+/// does not name two different words is a mistake worth pointing at.
+fn synonyms(
+    file: &Arc<SourceFile>,
+    groups: Vec<Spanned<Vec<String>>>,
+    out: &mut Diagnostics,
+) -> Vec<Vec<String>> {
+    let mut kept = Vec::new();
+    for group in groups {
+        let span = group.span();
+        let mut words: Vec<String> = Vec::new();
+        for word in group.into_inner() {
+            let word = word.trim().to_lowercase();
+            if !word.is_empty() && !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        if words.len() < 2 {
+            out.push(
+                Diagnostic::at(
+                    file,
+                    span,
+                    "a synonym group needs two different words or more",
+                )
+                .help(
+                    "list words a reader may type for the same thing, e.g. `[\"salary\", \"pay\"]`",
+                ),
+            );
+            continue;
+        }
+        kept.push(words);
+    }
+    kept
 }
 
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {

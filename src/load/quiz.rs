@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -13,30 +14,57 @@ use crate::load::data::{UniqueIds, page_ref, require_text};
 use crate::model::source::SourceFile;
 use crate::model::{Question, Quiz, Rule};
 
-#[derive(Deserialize)]
+/// `data/quiz.toml`: the "Where are you now?" questions and the routing key.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Quiz")]
 struct RawQuiz {
+    /// Yes-or-no questions, in order.
     questions: Vec<RawQuestion>,
+    /// Where a count of yes answers sends the reader; together the rules cover every count from
+    /// 0 to the number of questions exactly once.
+    #[schemars(with = "Vec<RawRule>")]
     rules: Vec<Spanned<RawRule>>,
 }
 
-#[derive(Deserialize)]
+/// One question.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Question")]
 struct RawQuestion {
+    /// Stable id, `[a-z0-9-]`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// The question.
+    #[schemars(with = "String")]
     text: Spanned<String>,
+    /// A line that helps answer it.
     #[serde(default)]
     hint: String,
 }
 
-#[derive(Deserialize)]
+/// One routing rule: a range of yes answers and where it leads.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
 struct RawRule {
+    /// Stable id, `[a-z0-9-]`; also the slug of the rule's result page.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// The fewest yes answers that lead here.
     min: u32,
+    /// The most yes answers that lead here.
     max: u32,
+    /// Where to start, as a page path below `content/` (`phases/junior.md`).
+    #[schemars(with = "String")]
     page: Spanned<String>,
+    /// Where the reader likely is ("Junior SRE or early Mid-level").
     label: String,
+}
+
+/// The JSON Schema of `data/quiz.toml`, from the types above.
+pub(crate) fn schema() -> schemars::Schema {
+    schemars::schema_for!(RawQuiz)
 }
 
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be

@@ -19,6 +19,8 @@ pub(crate) struct SiteContext<'a> {
     pub(crate) description: &'a str,
     pub(crate) language: &'a str,
     pub(crate) base_url: &'a str,
+    /// `[offline] enabled`: the build publishes `sw.js` for the theme to register.
+    pub(crate) offline: bool,
 }
 
 #[derive(Serialize, Clone)]

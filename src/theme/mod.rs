@@ -116,6 +116,11 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
 
 fn tera_with_functions() -> tera::Tera {
     let mut tera = tera::Tera::new();
+    // `{{ id | fragment }}`: an element's id as the URL fragment that reaches it, percent-encoded
+    // ("50%" -> "#50%25") as the Markdown self-links write theirs. Pure, so the real one.
+    tera.register_filter("fragment", |id: &str, _: tera::Kwargs, _: &tera::State| {
+        crate::model::url::fragment_of_id(id)
+    });
     for name in FUNCTIONS {
         tera.register_function(
             name,

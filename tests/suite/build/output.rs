@@ -139,13 +139,13 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
     let html = site.read("output/h/index.html");
     for expected in [
         // A heading's text links to the heading itself...
-        "<h1 id=\"top\"><a href=\"#top\">Top</a></h1>",
-        "<h2 id=\"same\"><a href=\"#same\">Same</a></h2>",
-        "<h2 id=\"same-2\"><a href=\"#same-2\">Same</a></h2>",
-        "<h3 id=\"deep-em\"><a href=\"#deep-em\">Deep <em>em</em></a></h3>",
-        "<h2 id=\"mine\"><a href=\"#mine\">Custom</a></h2>",
+        "<h1 id=\"top\"><a href=\"#top\" tabindex=\"-1\">Top</a></h1>",
+        "<h2 id=\"same\"><a href=\"#same\" tabindex=\"-1\">Same</a></h2>",
+        "<h2 id=\"same-2\"><a href=\"#same-2\" tabindex=\"-1\">Same</a></h2>",
+        "<h3 id=\"deep-em\"><a href=\"#deep-em\" tabindex=\"-1\">Deep <em>em</em></a></h3>",
+        "<h2 id=\"mine\"><a href=\"#mine\" tabindex=\"-1\">Custom</a></h2>",
         // ...unless it holds a link already: links cannot nest, so a separate "#" follows.
-        "<h2 id=\"back-to-top\">Back to <a href=\"#top\">top</a> <a class=\"self-link\" href=\"#back-to-top\" aria-label=\"Link to this section\">#</a></h2>",
+        "<h2 id=\"back-to-top\">Back to <a href=\"#top\">top</a>&nbsp;<a class=\"self-link\" href=\"#back-to-top\" tabindex=\"-1\" aria-label=\"Link to this section\">#</a></h2>",
         // The toc: h2s at the top, the h3 under the h2 before it; the h1 is the page title.
         "<li><a href=\"#same\">Same</a></li>\n<li><a href=\"#same-2\">Same</a> <a href=\"#deep-em\">Deep em</a></li>\n<li><a href=\"#mine\">Custom</a></li>",
     ] {

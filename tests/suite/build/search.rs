@@ -34,8 +34,13 @@ fn a_theme_that_names_the_index_gets_one_with_every_heading() {
     let files = index_files(&site);
     assert_eq!(files.len(), 1, "{files:?}");
     let (path, bytes) = &files[0];
-    assert!(path.ends_with(".json"));
-    let index: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    assert!(path.ends_with(".js"));
+    let script = std::str::from_utf8(bytes).unwrap();
+    let json = script
+        .strip_prefix("window.sreSearchIndex=")
+        .and_then(|rest| rest.strip_suffix(";\n"))
+        .expect("a script that hands over the index");
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
     let pages = index["pages"].as_array().unwrap();
     let third = pages
         .iter()
@@ -50,8 +55,8 @@ fn a_theme_that_names_the_index_gets_one_with_every_heading() {
     assert_eq!(
         entries,
         [
-            &serde_json::json!([third, "", "Third", "Opening words."]),
-            &serde_json::json!([third, "toil", "Toil & trouble", "Why it happens."]),
+            &serde_json::json!([third, "", "Third", "Opening words.", 1]),
+            &serde_json::json!([third, "toil", "Toil & trouble", "Why it happens.", 2]),
         ]
     );
     // Each page names the index relative to itself.
