@@ -3,17 +3,18 @@
    every file of the build; a publish is picked up on the next visit. Pages opened from disk
    have no service worker, and need none. */
 (function () {
-  var status = document.querySelector("[data-offline-status]"), sw = navigator.serviceWorker;
-  if (!status || !sw || location.protocol === "file:") return;
-  var url = status.getAttribute("data-sw");
+  var say = document.querySelector("[data-offline-status]"), sw = navigator.serviceWorker;
+  if (!say || !sw || location.protocol === "file:") return;
+  var url = say.getAttribute("data-sw");
   function ask() { if (sw.controller) sw.controller.postMessage("status"); }
-  sw.addEventListener("message", function (e) {
+  sw.onmessage = function (e) {
     var d = e.data || {};
     if (d.files && d.stored >= d.files) {
-      status.textContent = "Ready offline: this browser keeps all " + d.files + " files of the guide, so every page opens without a network.";
-      status.hidden = false;
+      say.textContent = "Ready offline: all " + d.files + " files of this guide are stored in this browser.";
+      say.hidden = false;
     }
-  });
-  sw.addEventListener("controllerchange", ask);
-  sw.register(url, { scope: url.replace(/sw\.js$/, "") }).then(function () { return sw.ready; }).then(ask, function () {});
+  };
+  sw.oncontrollerchange = ask;
+  // Its scope is the folder it is in: "sw.js" is 5 characters.
+  sw.register(url, { scope: url.slice(0, -5) }).then(function () { return sw.ready; }).then(ask, ask);
 })();
