@@ -21,8 +21,12 @@ use crate::support::{Chrome, Site, chrome};
 mod axe;
 mod checklists;
 mod csp;
+mod defects;
+mod evidence;
 mod journey;
 mod layout;
+mod offline;
+mod packet;
 mod quiz;
 mod reader;
 mod search;
@@ -236,6 +240,16 @@ fn wait_until(tab: &Tab, expr: &str, what: &str) {
 /// A real (trusted) mouse click in the middle of the element, as few DevTools round trips as it
 /// takes: one to find and scroll to it, two for the button going down and up.
 fn click(tab: &Tab, selector: &str) {
+    click_box(tab, selector, "getBoundingClientRect()");
+}
+
+/// A click on the middle of the first line of an inline element (a label that wraps): the
+/// middle of its bounding box may fall beside its text.
+fn click_first_line(tab: &Tab, selector: &str) {
+    click_box(tab, selector, "getClientRects()[0]");
+}
+
+fn click_box(tab: &Tab, selector: &str, rect: &str) {
     let selector_json = serde_json::to_string(selector).expect("JSON");
     let started = Instant::now();
     let point = loop {
@@ -244,8 +258,8 @@ fn click(tab: &Tab, selector: &str) {
             &format!(
                 "(() => {{ const e = document.querySelector({selector_json}); if (!e) return null; \
                    e.scrollIntoView({{ block: 'center', inline: 'center', behavior: 'instant' }}); \
-                   const r = e.getBoundingClientRect(); \
-                   return r.width && r.height ? [r.left + r.width / 2, r.top + r.height / 2] : null; }})()"
+                   const r = e.{rect}; \
+                   return r && r.width && r.height ? [r.left + r.width / 2, r.top + r.height / 2] : null; }})()"
             ),
         );
         if let Some([x, y]) = point.as_array().map(|a| [a[0].as_f64(), a[1].as_f64()]) {

@@ -7,7 +7,10 @@ use std::path::Path;
 use crate::support::{Site, tree};
 
 mod collisions;
+mod data_files;
 mod diagnostics;
+mod fragments;
+mod offline;
 mod og_image;
 mod output;
 mod pipeline;

@@ -32,7 +32,7 @@ fn build_writes_pretty_urls_and_prints_one_summary_line() {
             "static/",
             "static/app.2846f686.js",
             "static/logo.svg",
-            "static/style.10553ac4.css",
+            "static/style.0cbb43e2.css",
         ]
     );
     let first = site.read("output/notes/first/index.html");
@@ -170,7 +170,7 @@ fn a_duplicate_explicit_heading_id_is_an_error() {
 fn css_and_js_get_content_hashed_names_and_asset_returns_them() {
     let site = Site::fixture("minimal");
     site.run(["build"]).code(0);
-    let css = "static/style.10553ac4.css";
+    let css = "static/style.0cbb43e2.css";
     // Stylesheets are published minified: the same rules without comments and spare spaces.
     let source = site.read("themes/default/static/style.css");
     let published = site.read(&format!("output/{css}"));
@@ -242,6 +242,6 @@ fn sitemap_robots_and_404_are_generated() {
     let not_found = site.read("output/404.html");
     assert!(not_found.contains("<h1>Page not found</h1>"), "{not_found}");
     // Served at any depth, so its links start from the site's path, not from the page.
-    assert!(not_found.contains("href=\"/guide/static/style.10553ac4.css\""));
+    assert!(not_found.contains("href=\"/guide/static/style.0cbb43e2.css\""));
     assert!(not_found.contains("<a href=\"/guide/index.html\">Home</a>"));
 }

@@ -130,7 +130,7 @@
       var c = R.preview(pending), t = c.total;
       uploadStatus.textContent = "The file holds " + plural(t.ticks, "tick") + ", " + plural(t.ratings, "rating") + " and " +
         plural(t.notes, "note") + ". Adding it brings " + plural(c.ticks, "new tick") + ", " + plural(c.ratings, "new rating") +
-        " and " + plural(c.notes, "new note") + (c.kept ? "; " + plural(c.kept, "rating") + " of yours stay as they are." : ".") +
+        " and " + plural(c.notes, "new note") + (c.kept ? "; your own rating stays on " + plural(c.kept, "item") + "." : ".") +
         " Replacing makes this browser match the file.";
       choice.hidden = false;
       q("[data-take]").focus();
