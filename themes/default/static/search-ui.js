@@ -161,7 +161,7 @@
     var n = found.length, shown = Math.min(n, MAX);
     status.textContent = n === 0 ? "No results for “" + query + "”." :
       (n > shown ? "Top " + shown + " of " + n : n) + " result" + (n === 1 ? "" : "s") +
-      " for “" + query + "”; arrow keys move through them.";
+      " for “" + query + "”.";
   }
 
   function results() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
