@@ -195,9 +195,37 @@ fn a_note_and_a_rating_survive_a_reload_and_show_in_another_tab() {
     assert_no_errors(&errors);
 }
 
+/// The dates of the item's notes, in the order shown.
+fn notes_of(tab: &Tab, id: &str) -> Vec<String> {
+    serde_json::from_value(js(
+        tab,
+        &format!(
+            "[...document.querySelectorAll('{} [data-notes] li')].map(li => li.querySelector('time').textContent)",
+            panel_of(id)
+        ),
+    ))
+    .expect("dates")
+}
+
+/// The panel's undo, status line and where focus is.
+fn after_delete(tab: &Tab, id: &str) -> Value {
+    js(
+        tab,
+        &format!(
+            "(() => {{ const p = document.querySelector('{}'); return {{ \
+               undo: !p.querySelector('[data-undo-note]').hidden, \
+               focused: document.activeElement.matches('[data-undo-note]') ? 'undo' \
+                 : document.activeElement.closest('[data-notes] li') ? 'note' : 'elsewhere', \
+               status: p.querySelector('[data-note-status]').textContent, \
+               role: p.querySelector('[data-note-status]').getAttribute('role') }}; }})()",
+            panel_of(id)
+        ),
+    )
+}
+
 #[test]
 #[ignore = "needs Chromium"]
-fn a_deleted_note_comes_back_with_undo() {
+fn a_deleted_note_comes_back_in_its_place_with_undo() {
     let server = Server::start(site());
     let chrome = chrome();
     let tab = steady(chrome.tab());
@@ -206,87 +234,42 @@ fn a_deleted_note_comes_back_with_undo() {
     open(&tab, &server.at(MID_LEVEL));
     panels_ready(&tab);
     record(&tab, id, "sometimes", &NOTE);
-    let second = Note {
-        date: "2025-04-01",
-        text: "Closed the follow-up the post-mortem asked for",
-        link: "",
-        impact: "",
-    };
+    let (panel, second) = (panel_of(id), "2025-04-01");
     js(
         &tab,
-        &format!(
-            "document.querySelector('{} [data-field=date]').value = '{}'",
-            panel_of(id),
-            second.date
-        ),
+        &format!("document.querySelector('{panel} [data-field=date]').value = '{second}'"),
     );
     type_into(
         &tab,
-        &format!("{} [data-field=text]", panel_of(id)),
-        second.text,
+        &format!("{panel} [data-field=text]"),
+        "Closed the follow-up",
     );
-    click(&tab, &format!("{} [data-add-note]", panel_of(id)));
-    let notes = |tab: &Tab| -> Vec<String> {
-        serde_json::from_value(js(
-            tab,
-            &format!(
-                "[...document.querySelectorAll('{} [data-notes] li')].map(li => li.querySelector('time').textContent)",
-                panel_of(id)
-            ),
-        ))
-        .expect("dates")
-    };
-    wait_until(
-        &tab,
-        &format!(
-            "document.querySelectorAll('{} [data-notes] li').length === 2",
-            panel_of(id)
-        ),
-        "two notes",
-    );
-    // Delete the first: it goes, the undo takes focus and is announced.
-    click(
-        &tab,
-        &format!("{} [data-notes] li:first-child button", panel_of(id)),
-    );
-    assert_eq!(notes(&tab), [second.date]);
-    let after = js(
-        &tab,
-        &format!(
-            "(() => {{ const p = document.querySelector('{}'); return {{ \
-               focused: document.activeElement === p.querySelector('[data-undo-note]'), \
-               status: p.querySelector('[data-note-status]').textContent, \
-               role: p.querySelector('[data-note-status]').getAttribute('role') }}; }})()",
-            panel_of(id)
-        ),
-    );
+    click(&tab, &format!("{panel} [data-add-note]"));
+    assert_eq!(notes_of(&tab, id), [NOTE.date, second]);
+    // Delete the first: it goes, the undo takes focus and the deletion is announced.
+    click(&tab, &format!("{panel} [data-notes] li:first-child button"));
+    assert_eq!(notes_of(&tab, id), [second]);
     assert_eq!(
-        after,
-        json!({ "focused": true, "status": "Note deleted.", "role": "status" })
+        after_delete(&tab, id),
+        json!({ "undo": true, "focused": "undo", "status": "Note deleted.", "role": "status" })
+    );
+    // Undo: the note returns to its place, focus to it, and it is kept.
+    click(&tab, &format!("{panel} [data-undo-note]"));
+    assert_eq!(notes_of(&tab, id), [NOTE.date, second]);
+    assert_eq!(
+        after_delete(&tab, id),
+        json!({ "undo": false, "focused": "note", "status": "Note restored.", "role": "status" })
     );
     reload(&tab);
     panels_ready(&tab);
-    assert_eq!(notes(&tab), [second.date], "the deletion is kept");
-    // Undo, before a reload: the note returns to its place, and stays.
+    assert_eq!(notes_of(&tab, id), [NOTE.date, second]);
+    // A deletion left alone is kept; after a reload there is nothing to undo.
     open_panel(&tab, id);
-    click(
-        &tab,
-        &format!("{} [data-notes] li:first-child button", panel_of(id)),
-    );
-    assert_eq!(notes(&tab), Vec::<String>::new());
-    click(&tab, &format!("{} [data-undo-note]", panel_of(id)));
-    assert_eq!(notes(&tab), [second.date]);
+    click(&tab, &format!("{panel} [data-notes] li:first-child button"));
     reload(&tab);
     panels_ready(&tab);
-    assert_eq!(notes(&tab), [second.date]);
-    // The first deletion is long confirmed; the undo is gone after a reload.
-    assert!(js_bool(
-        &tab,
-        &format!(
-            "document.querySelector('{} [data-undo-note]').hidden",
-            panel_of(id)
-        )
-    ));
+    assert_eq!(notes_of(&tab, id), [second]);
+    assert_eq!(after_delete(&tab, id)["undo"], json!(false));
     assert_no_errors(&errors);
 }
 

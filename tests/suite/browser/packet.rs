@@ -84,6 +84,14 @@ fn downloaded(dir: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
+/// What the upload says about the chosen file.
+fn upload_status(tab: &Tab) -> String {
+    js_str(
+        tab,
+        "document.querySelector('[data-upload-status]').textContent",
+    )
+}
+
 fn upload(tab: &Tab, file: &std::path::Path) {
     tab.find_element("#packet-file")
         .expect("the file field")
@@ -106,20 +114,43 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
-    let (mid, senior) = (checklist_ids(1), checklist_ids(2));
+    let mid = checklist_ids(1);
     open(&tab, &server.at(MID_LEVEL));
     panels_ready(&tab);
     record(&tab, &mid[0], "consistently", &NOTE);
     tick(&tab, &mid[1]);
-
     open(&tab, &server.at(PACKET));
     packet_ready(&tab);
     hold(&tab, "phase-2");
-    let before_senior = format!("Before you move to {}", next_level_name(1));
+    the_packet_shows_it_under_phase_2(&tab);
+    // The choice is remembered.
+    reload(&tab);
+    packet_ready(&tab);
+    assert_eq!(sections(&tab)[0][0], json!("phase-2"));
+    the_markdown_holds_it(&tab);
+    let folder = tempfile::tempdir().expect("a download folder");
+    let file = the_download_holds_it(&tab, folder.path(), &schema);
+    assert_no_errors(&errors);
+
+    // A fresh profile: nothing recorded until the file is uploaded, then all of it.
+    let context = chrome.browser.new_context().expect("a new browser context");
+    let fresh = steady(prepare(context.new_tab().expect("a tab")));
+    let fresh_errors = watch_errors(&fresh);
+    the_upload_restores_it(&fresh, &server, &file);
+    assert_no_errors(&fresh_errors);
+}
+
+/// The note and rating on Phase 2's first item, its second ticked, seen on the packet page.
+fn the_packet_shows_it_under_phase_2(tab: &Tab) {
+    let (mid, senior) = (checklist_ids(1), checklist_ids(2));
     assert_eq!(
-        sections(&tab),
+        sections(tab),
         json!([
-            ["phase-2", "The level you hold now", before_senior],
+            [
+                "phase-2",
+                "The level you hold now",
+                format!("Before you move to {}", next_level_name(1))
+            ],
             [
                 "phase-3",
                 "The next level",
@@ -128,10 +159,11 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
         ])
     );
     // Under the right expectation: the Phase 2 checklist's item, with its rating and note.
-    let line = item_line(&tab, "phase-2", &mid[0]);
+    let line = item_line(tab, "phase-2", &mid[0]);
+    let item = item_text(1, 0);
     for part in [
         "In progress, consistently",
-        &item_text(1, 0),
+        &item,
         NOTE.date,
         NOTE.text,
         NOTE.link,
@@ -142,12 +174,12 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
             "the packet's line lacks {part:?}: {line}"
         );
     }
-    assert!(item_line(&tab, "phase-2", &mid[1]).starts_with("Done:"));
-    assert!(item_line(&tab, "phase-2", &mid[2]).starts_with("Missing:"));
-    assert!(item_line(&tab, "phase-3", &senior[0]).starts_with("Missing:"));
+    assert!(item_line(tab, "phase-2", &mid[1]).starts_with("Done:"));
+    assert!(item_line(tab, "phase-2", &mid[2]).starts_with("Missing:"));
+    assert!(item_line(tab, "phase-3", &senior[0]).starts_with("Missing:"));
     assert_eq!(
         js_str(
-            &tab,
+            tab,
             "document.querySelector('[data-phase=\"phase-2\"] [data-missing]').textContent"
         ),
         format!(
@@ -156,22 +188,24 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
             mid.len()
         )
     );
-    // The choice is remembered.
-    reload(&tab);
-    packet_ready(&tab);
-    assert_eq!(sections(&tab)[0][0], json!("phase-2"));
+}
 
-    // Copied as Markdown: the note and rating under the checklist they belong to.
-    click(&tab, "[data-copy]");
+/// Copied as Markdown: the note and rating under the checklist they belong to, in order.
+fn the_markdown_holds_it(tab: &Tab) {
+    click(tab, "[data-copy]");
     wait_until(
-        &tab,
+        tab,
         "document.getElementById('packet-markdown').value.length > 0",
         "the Markdown",
     );
-    let markdown = js_str(&tab, "document.getElementById('packet-markdown').value");
+    let markdown = js_str(tab, "document.getElementById('packet-markdown').value");
+    assert!(
+        markdown.starts_with("# My packet: Phase 2: Mid-level SRE → Phase 3: Senior SRE\n"),
+        "{markdown}"
+    );
     let expected = [
         "## Phase 2: Mid-level SRE (the level I hold now)".to_string(),
-        format!("### {before_senior}"),
+        format!("### Before you move to {}", next_level_name(1)),
         format!("- [ ] {} (consistently)", item_text(1, 0)),
         format!(
             "  - {} · {} · {} · Impact: {}",
@@ -187,19 +221,21 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
             .unwrap_or_else(|| panic!("the Markdown lacks {line:?} (in order):\n{markdown}"));
         at += found + line.len();
     }
-    assert!(
-        markdown.starts_with("# My packet: Phase 2: Mid-level SRE → Phase 3: Senior SRE\n"),
-        "{markdown}"
-    );
+}
 
-    // Downloaded: the whole record, as its schema says.
-    let folder = tempfile::tempdir().expect("a download folder");
-    downloads_into(&tab, folder.path());
-    click(&tab, "[data-download]");
-    let file = downloaded(folder.path());
+/// Downloaded into `folder`: the whole record, as its schema says. Returns the file.
+fn the_download_holds_it(
+    tab: &Tab,
+    folder: &std::path::Path,
+    schema: &Value,
+) -> std::path::PathBuf {
+    let mid = checklist_ids(1);
+    downloads_into(tab, folder);
+    click(tab, "[data-download]");
+    let file = downloaded(folder);
     let record: Value =
         serde_json::from_slice(&std::fs::read(&file).expect("read the download")).expect("JSON");
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let validator = jsonschema::validator_for(schema).expect("a valid schema");
     let problems: Vec<String> = validator
         .iter_errors(&record)
         .map(|e| e.to_string())
@@ -208,8 +244,10 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
         problems.is_empty(),
         "the file breaks its schema: {problems:?}\n{record:#}"
     );
-    assert_eq!(record["format"], json!("sre-guide-evidence"));
-    assert_eq!(record["version"], json!(1));
+    assert_eq!(
+        [&record["format"], &record["version"]],
+        [&json!("sre-guide-evidence"), &json!(1)]
+    );
     assert_eq!(
         record["items"][&mid[0]]["rating"],
         json!("consistently"),
@@ -226,53 +264,50 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
         ]
     );
     assert_eq!(record["items"][&mid[1]], json!({ "done": true }));
-    assert_no_errors(&errors);
+    file
+}
 
-    // A fresh profile: nothing recorded until the file is uploaded, then all of it.
-    let context = chrome.browser.new_context().expect("a new browser context");
-    let fresh = steady(prepare(context.new_tab().expect("a tab")));
-    let fresh_errors = watch_errors(&fresh);
-    open(&fresh, &server.at(PACKET));
-    packet_ready(&fresh);
-    hold(&fresh, "phase-2");
-    assert!(item_line(&fresh, "phase-2", &mid[0]).starts_with("Missing:"));
-    click(&fresh, "details.upload summary");
-    upload(&fresh, &file);
-    let preview = js_str(
-        &fresh,
-        "document.querySelector('[data-upload-status]').textContent",
-    );
+/// In a fresh profile: the upload says what it brings, changes nothing until the reader adds
+/// it (the default), and then the packet and the phase page show everything.
+fn the_upload_restores_it(fresh: &Tab, server: &Server, file: &std::path::Path) {
+    let mid = checklist_ids(1);
+    open(fresh, &server.at(PACKET));
+    packet_ready(fresh);
+    hold(fresh, "phase-2");
+    assert!(item_line(fresh, "phase-2", &mid[0]).starts_with("Missing:"));
+    click(fresh, "details.upload summary");
+    upload(fresh, file);
+    let preview = upload_status(fresh);
     assert!(
         preview.contains("1 tick, 1 rating and 1 note")
             && preview.contains("brings 1 new tick, 1 new rating and 1 new note"),
         "the upload says what it holds and changes: {preview}"
     );
     assert!(
-        item_line(&fresh, "phase-2", &mid[0]).starts_with("Missing:"),
+        item_line(fresh, "phase-2", &mid[0]).starts_with("Missing:"),
         "nothing changes before the reader agrees"
     );
     assert!(
-        js_bool(&fresh, "document.activeElement.matches('[data-take]')"),
+        js_bool(fresh, "document.activeElement.matches('[data-take]')"),
         "adding is the default"
     );
-    click(&fresh, "[data-take]");
-    let line = item_line(&fresh, "phase-2", &mid[0]);
+    click(fresh, "[data-take]");
+    let line = item_line(fresh, "phase-2", &mid[0]);
     assert!(
         line.contains(NOTE.text) && line.contains("consistently"),
         "{line}"
     );
-    open(&fresh, &server.at(MID_LEVEL));
-    panels_ready(&fresh);
+    open(fresh, &server.at(MID_LEVEL));
+    panels_ready(fresh);
     super::evidence::assert_recorded(
-        &super::evidence::shown(&fresh, &mid[0]),
+        &super::evidence::shown(fresh, &mid[0]),
         "consistently",
         &NOTE,
     );
     assert!(js_bool(
-        &fresh,
+        fresh,
         &format!("document.getElementById('check-{}').checked", mid[1])
     ));
-    assert_no_errors(&fresh_errors);
 }
 
 #[test]
@@ -303,10 +338,7 @@ fn an_upload_adds_by_default_keeping_the_readers_own_and_replaces_on_request() {
     hold(&tab, "phase-2");
     click(&tab, "details.upload summary");
     upload(&tab, &file);
-    let preview = js_str(
-        &tab,
-        "document.querySelector('[data-upload-status]').textContent",
-    );
+    let preview = upload_status(&tab);
     assert!(
         preview.contains("your own rating stays on 1 item"),
         "a different rating of the reader's is kept, and it says so: {preview}"
@@ -322,10 +354,7 @@ fn an_upload_adds_by_default_keeping_the_readers_own_and_replaces_on_request() {
     assert!(item_line(&tab, "phase-2", &mid[3]).starts_with("Done:"));
     // The same file again adds nothing twice.
     upload(&tab, &file);
-    let again = js_str(
-        &tab,
-        "document.querySelector('[data-upload-status]').textContent",
-    );
+    let again = upload_status(&tab);
     assert!(
         again.contains("brings 0 new ticks, 0 new ratings and 0 new notes"),
         "{again}"
