@@ -1,7 +1,9 @@
-//! The pipeline as a straight line: load → theme → check → links → render → anchors. `build`,
-//! `check` and `serve` all call `build`, so they can never disagree about what a site is; only
-//! what happens to the rendered files differs (written to disk, discarded, or served from memory).
-//! `serve` runs the stages itself (`prepare`, then `finish`) to render saved pages first.
+//! The pipeline as a straight line: [`load`] → [`theme`] → [`check`] → [`links`] → [`render`] →
+//! [`anchors`]. `build`, `check` and `serve` all call it, so they can never disagree about what a
+//! site is; only what happens to the rendered files differs (written to disk, discarded, or served
+//! from memory). `build` and `check` call [`build_into`]; `serve`'s build process
+//! ([`crate::serve::build_process::process`]) runs the two halves itself ([`prepare`], then
+//! [`finish`]) to render saved pages first.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,7 @@
 //! Problems an editor can fix, as values: a message, where it is (file and byte span), and how to
-//! fix it. Stages collect them; `main` prints them all in the rustc layout and `serve` shows them as
-//! an overlay. Nothing here decides whether a build fails except `Diagnostics::into_result`.
+//! fix it. Stages collect them; the commands ([`crate::cli`], through [`eprint_all`]) print them
+//! all in the rustc layout and `serve` shows them as an overlay. Nothing here decides whether a
+//! build fails except [`Diagnostics::into_result`].
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -186,7 +187,7 @@ pub(crate) fn eprint_all(diagnostics: &[Diagnostic], severity: Severity) {
     }
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+/// Colour only on a terminal, and never when NO_COLOR is set (<https://no-color.org>).
 fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

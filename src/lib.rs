@@ -4,16 +4,25 @@
 //! - shared values, no stage: [`model`] (the site as data, its source files, paths and URLs),
 //!   [`diagnostic`] (problems an editor can fix), [`html`] (reading markup as browsers do);
 //! - [`markdown`]: a page body → HTML and what later stages need of it;
-//! - [`load`]: `content/` → `Site`;
-//! - [`theme`]: `themes/<name>/` → `Theme`;
-//! - [`check`]: `Site` → `CheckedSite` (cross-file rules, links before rendering, anchors after);
-//! - [`render`]: `CheckedSite` + `Theme` → every output file, handed to a sink;
+//! - [`load`]: `content/` → [`Site`](model::Site);
+//! - [`theme`]: `themes/<name>/` → [`Theme`](theme::Theme);
+//! - [`check`]: `Site` → [`CheckedSite`](check::CheckedSite) (cross-file rules, links before
+//!   rendering, anchors after);
+//! - [`render`]: `CheckedSite` + `Theme` → every output file, handed to a
+//!   [`Sink`](output::Sink);
 //! - [`output`]: the sinks — the staging folder swapped in atomically, or nothing for `check`;
 //! - [`build`]: the stages above in a straight line, shared by every command;
 //! - [`serve`]: the live preview, its store, watcher and long-lived build process;
 //! - [`cli`]: the commands, one function each; `src/main.rs` only parses and calls [`cli::run`].
 //!
-//! A stage imports only shared values and earlier stages, never a later stage or a command.
+//! A stage imports only shared values and earlier stages, never a later stage or a command
+//! (`tests/suite/module_graph.rs` checks it). docs/architecture.md tells the whole story; what
+//! templates see is [`render::context`], [`render::view`] and the template functions.
+#![warn(missing_docs)]
+// Public only for the binary, the tests and the benches: the docs that matter are the private
+// ones (`cargo doc --document-private-items`, run in CI), so links into `pub(crate)` items are
+// wanted. A link that resolves to nothing still fails the docs build.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub(crate) mod build;
 pub(crate) mod check;

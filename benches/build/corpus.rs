@@ -11,9 +11,9 @@ use std::path::Path;
 
 use fastrand::Rng;
 
-/// Up to 10,000 pages the site has 10 sections (the corpus the README's table was measured on);
-/// above that, sections of 1,000 pages, so a page's sibling list — and the work and bytes per
-/// page — stay as at 10,000 pages instead of growing with the site.
+/// Up to 10,000 pages the site has 10 sections (the corpus docs/performance.md's tables were
+/// measured on); above that, sections of 1,000 pages, so a page's sibling list — and the work and
+/// bytes per page — stay as at 10,000 pages instead of growing with the site.
 const PAGES_PER_SECTION: usize = 1_000;
 const MIN_SECTIONS: usize = 10;
 

@@ -1,6 +1,7 @@
 //! Every internal link names something that exists, checked before rendering: a linked page (a
 //! draft is named as one) or a file under content/. In: the loaded site; out: diagnostics with a
-//! did-you-mean written the way the link was. Anchors are checked after rendering (`anchors.rs`).
+//! did-you-mean written the way the link was. Anchors are checked after rendering
+//! ([`crate::check::anchors`]).
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! Rules that span files: pages named in `site.toml` and the data files exist, levels named by
 //! pages and compensation exist in the ladder, templates named by pages exist in the theme.
-//! Takes the loaded site and returns a `CheckedSite` — the only value `render` accepts — with
-//! every entry that failed a check left out, beside the diagnostics. Writes nothing.
+//! Takes the loaded [`Site`] and returns a [`CheckedSite`] — the only value
+//! [`render`](crate::render) accepts — with every entry that failed a check left out, beside the
+//! diagnostics. Writes nothing.
 
 pub(crate) mod anchors;
 pub(crate) mod links;
@@ -30,8 +31,11 @@ pub(crate) struct CheckedSite {
     clashing_assets: BTreeSet<ContentPath>,
     /// Levels taken off pages because the ladder lacks them (reported), by page index: put
     /// back by `into_site`, so `serve` remembers each page as its file says.
-    unknown_levels: Vec<(usize, (String, Span))>,
+    unknown_levels: Vec<TakenLevel>,
 }
+
+/// A level taken off a page (its index in `site.pages`): the id written and its span.
+type TakenLevel = (usize, (String, Span));
 
 impl CheckedSite {
     pub(crate) fn site(&self) -> &Arc<Site> {
@@ -95,29 +99,59 @@ pub(crate) fn site(
     found: &Diagnostics,
 ) -> (CheckedSite, Diagnostics) {
     let mut out = Diagnostics::default();
+    drop_missing_references(&mut site, &mut out);
+    let clashing_assets = one_source_per_output(&mut site, theme, &mut out);
+    let (unrendered, unknown_levels) = check_pages(&mut site, theme, &mut out);
+    let mut left_out: BTreeSet<String> = site.unloadable.iter().map(ContentPath::in_site).collect();
+    for diagnostic in found.0.iter().chain(&out.0) {
+        let path = diagnostic.path();
+        if path.starts_with("content/data/") || path == "content/site.toml" {
+            left_out.insert(path.to_string());
+        }
+    }
+    let checked = CheckedSite {
+        site: Arc::new(site),
+        unrendered,
+        left_out,
+        clashing_assets,
+        unknown_levels,
+    };
+    (checked, out)
+}
+
+/// Leaves out the menu entries, phases and quiz rules naming a page the site lacks, and the
+/// pay ranges naming a level the ladder lacks (each reported).
+fn drop_missing_references(site: &mut Site, out: &mut Diagnostics) {
     let menu = std::mem::take(&mut site.config.menu);
     site.config.menu = menu
         .into_iter()
-        .filter(|item| page_exists(&site, &item.page, &mut out))
+        .filter(|item| page_exists(site, &item.page, out))
         .collect();
     if let Some(mut ladder) = site.data.ladder.take() {
         ladder
             .phases
-            .retain(|phase| page_exists(&site, &phase.page, &mut out));
+            .retain(|phase| page_exists(site, &phase.page, out));
         site.data.ladder = Some(ladder);
     }
     if let Some(mut compensation) = site.data.compensation.take() {
         compensation
             .ranges
-            .retain(|range| level_exists(&site, &range.level, &mut out));
+            .retain(|range| level_exists(site, &range.level, out));
         site.data.compensation = Some(compensation);
     }
     if let Some(mut quiz) = site.data.quiz.take() {
-        quiz.rules
-            .retain(|rule| page_exists(&site, &rule.page, &mut out));
+        quiz.rules.retain(|rule| page_exists(site, &rule.page, out));
         site.data.quiz = Some(quiz);
     }
-    let clashing_assets = one_source_per_output(&mut site, theme, &mut out);
+}
+
+/// Each page's level and template: the pages that cannot be rendered (their template is not in
+/// the theme), and the levels taken off pages because the ladder lacks them (both reported).
+fn check_pages(
+    site: &mut Site,
+    theme: &Theme,
+    out: &mut Diagnostics,
+) -> (BTreeSet<ContentPath>, Vec<TakenLevel>) {
     let has_templates = !theme.templates.is_empty();
     let mut unrendered = BTreeSet::new();
     let mut unknown_levels = Vec::new();
@@ -128,7 +162,7 @@ pub(crate) fn site(
                 file: page.file.clone(),
                 span: span.clone(),
             };
-            if !level_exists(&site, &level, &mut out) {
+            if !level_exists(site, &level, out) {
                 unknown_levels.push(index);
             }
         }
@@ -166,21 +200,7 @@ pub(crate) fn site(
         .into_iter()
         .filter_map(|index| Some((index, site.pages[index].front.level.take()?)))
         .collect();
-    let mut left_out: BTreeSet<String> = site.unloadable.iter().map(ContentPath::in_site).collect();
-    for diagnostic in found.0.iter().chain(&out.0) {
-        let path = diagnostic.path();
-        if path.starts_with("content/data/") || path == "content/site.toml" {
-            left_out.insert(path.to_string());
-        }
-    }
-    let checked = CheckedSite {
-        site: Arc::new(site),
-        unrendered,
-        left_out,
-        clashing_assets,
-        unknown_levels,
-    };
-    (checked, out)
+    (unrendered, unknown_levels)
 }
 
 /// Something that writes one output file: where it comes from, and where to report it.
@@ -246,8 +266,9 @@ fn one_source_per_output(
     dropped.into_iter().map(|asset: Asset| asset.path).collect()
 }
 
-/// Reports every output claimed twice; returns the content files left out for it.
-fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSet<OutputPath> {
+/// Every output file the site would write and where it comes from, the content files last:
+/// the claims, and the index of the first content file's.
+fn claims<'a>(site: &'a Site, theme: &'a Theme) -> (Vec<Claim<'a>>, usize) {
     let mut claims = Vec::with_capacity(site.pages.len() + theme.assets.len() + site.assets.len());
     let mut generated = vec![Generated::Sitemap];
     if crate::model::url::site_path(&site.config.base_url) == "/" {
@@ -303,6 +324,12 @@ fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSe
             source: Source::ContentAsset(&asset.path),
         });
     }
+    (claims, first_asset)
+}
+
+/// Reports every output claimed twice; returns the content files left out for it.
+fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSet<OutputPath> {
+    let (claims, first_asset) = claims(site, theme);
     // An exact match is named before one that differs only in case.
     let mut exact: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
     let mut folded: HashMap<Cow<str>, usize> = HashMap::with_capacity(claims.len());

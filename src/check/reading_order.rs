@@ -1,7 +1,8 @@
 //! The order a reader goes through the site (what Previous and Next follow): the menu first, a
 //! section standing for its pages by weight, then every other page by section and weight; and
 //! the warnings for siblings that only their file names order. In: the loaded site; out: page
-//! indices and warnings. Reads nothing, writes nothing.
+//! indices and warnings. Reads nothing, writes nothing. Templates see the result as `page.previous`
+//! and `page.next` ([`crate::render::context`]).
 
 use std::collections::HashSet;
 

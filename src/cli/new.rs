@@ -1,6 +1,7 @@
 //! `sre-guide new`: a content path and a title → one new page (or section, `…/_index.md`) with
-//! valid front matter, weighted after the last page of its section. Reads the site through `load`
-//! to find the section; writes that one file and never overwrites or touches anything else.
+//! valid front matter, weighted after the last page of its section. Reads the site through
+//! [`load`] to find the section; writes that one file and never overwrites or touches
+//! anything else.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,6 @@
-//! The ids a browser finds in HTML, read with `html.rs`'s tokenizer (no tree): headings check
+//! The ids a browser finds in HTML, read with [`crate::html`]'s tokenizer (no tree): headings check
 //! their ids against the raw HTML a page holds, and the anchor stage against each rendered page.
-//! Tokenizing is most of a big page's cost, so `surely_unique` first proves, without it, that a
+//! Tokenizing is most of a big page's cost, so [`surely_unique`] first proves, without it, that a
 //! page no link points into has no id twice. Pure functions over text; nothing here reports.
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -1,7 +1,8 @@
 //! HTML text → its tags and text as a browser's tokenizer reads them (html5ever's tokenizer, with
-//! attribute values and text entity-decoded), for every stage that reads HTML: ids (`links`),
-//! raw HTML in Markdown headings, the search index and the `_headers` style hashes. No tree is
-//! built and no input fails: hostile or broken markup gives whatever tokens a browser would see.
+//! attribute values and text entity-decoded), for every stage that reads HTML: ids for the anchor
+//! stage ([`ids`]), raw HTML in Markdown headings, the search index and the `_headers` style
+//! hashes. No tree is built and no input fails: hostile or broken markup gives whatever tokens a
+//! browser would see.
 
 pub(crate) mod ids;
 
@@ -27,7 +28,7 @@ pub(crate) enum Piece<'a> {
 /// `<style>` and the other raw-text elements is text, as a browser's parser reads it: markup
 /// inside a script is never a tag.
 pub(crate) fn walk(html: &str, visit: impl FnMut(Piece<'_>)) {
-    let sink = Sink(RefCell::new(visit));
+    let sink = Tokens(RefCell::new(visit));
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -52,9 +53,9 @@ pub(crate) fn attribute<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
         .map(|attribute| &*attribute.value)
 }
 
-struct Sink<F>(RefCell<F>);
+struct Tokens<F>(RefCell<F>);
 
-impl<F: FnMut(Piece<'_>)> TokenSink for Sink<F> {
+impl<F: FnMut(Piece<'_>)> TokenSink for Tokens<F> {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
@@ -80,6 +81,14 @@ impl<F: FnMut(Piece<'_>)> TokenSink for Sink<F> {
         }
         TokenSinkResult::Continue
     }
+}
+
+/// Text made safe inside HTML or XML, as element text or a quoted attribute value: `&`, `<`,
+/// `>` and `"` as entities (pulldown-cmark's escaper, which Markdown bodies go through too).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The guide's typed data files `data/ladder.toml` and `data/compensation.toml` (the quiz has
-//! its own stage, `quiz.rs`), and the id and page-reference helpers all three share.
-//! Raw serde shapes stay private here; only checked `model` types leave. Rules that need one file
-//! only (unique ids, min ≤ max, ordered tenures) are
-//! checked here; rules across files (levels and pages that must exist) are `check.rs`'s.
+//! its own stage, [`crate::load::quiz`]), and the id and page-reference helpers all three share.
+//! Raw serde shapes stay private here; only checked [`model`](crate::model) types leave. Rules that
+//! need one file only (unique ids, min ≤ max, ordered tenures) are checked here; rules across files
+//! (levels and pages that must exist) are [`crate::check`]'s.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -171,55 +171,80 @@ pub(crate) fn schema(stem: &str) -> Option<serde_json::Value> {
 /// (silently: its problem is already reported).
 pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Ladder> {
     let raw: RawLadder = parse_toml(file, 0, file.text(), out)?;
+    let (levels, known) = levels(file, raw.levels, out);
+    let milestones = milestones(&known, raw.milestones, out);
+    let phases = phases(&known, raw.phases, out);
+    Some(Ladder {
+        levels,
+        milestones,
+        phases,
+        left_out: known.left_out,
+    })
+}
+
+/// The levels as written, for resolving references to them: every declared id, and those left
+/// out for a problem of their own.
+struct KnownLevels<'a> {
+    file: &'a Arc<SourceFile>,
+    declared: Vec<String>,
+    left_out: BTreeSet<String>,
+}
+
+impl KnownLevels<'_> {
+    /// A reference to a level that was never written is reported; one to a level left out for
+    /// its own problem is dropped quietly.
+    fn resolve(&self, spanned: Spanned<String>, out: &mut Diagnostics) -> Option<LevelRef> {
+        let span = spanned.span();
+        let id = spanned.into_inner();
+        if !self.declared.contains(&id) {
+            let declared: Vec<&str> = self.declared.iter().map(String::as_str).collect();
+            out.push(unknown_level(self.file, span, &id, &declared));
+            return None;
+        }
+        if self.left_out.contains(&id) {
+            return None;
+        }
+        Some(LevelRef {
+            id,
+            file: Arc::clone(self.file),
+            span,
+        })
+    }
+}
+
+/// The levels in order, each checked on its own and against the one before it.
+fn levels<'a>(
+    file: &'a Arc<SourceFile>,
+    raw: Vec<RawLevel>,
+    out: &mut Diagnostics,
+) -> (Vec<Level>, KnownLevels<'a>) {
     let mut ids = UniqueIds::new(file, "level");
     let mut previous: Option<(RawYears, String)> = None;
     let mut levels = Vec::new();
-    let mut declared = Vec::new();
-    let mut left_out = BTreeSet::new();
-    for level in raw.levels {
+    let mut known = KnownLevels {
+        file,
+        declared: Vec::new(),
+        left_out: BTreeSet::new(),
+    };
+    for level in raw {
         let mut keep = ids.check(&level.id, out);
         let span = level.tenure.span();
         let tenure = *level.tenure.get_ref();
-        if let Some(max) = tenure.max.filter(|max| *max < tenure.min) {
+        let id = level.id.get_ref();
+        let problems = [
+            tenure_reversed(file, &span, id, tenure),
+            previous
+                .as_ref()
+                .and_then(|before| tenure_after(file, &span, id, tenure, before)),
+        ];
+        for problem in problems.into_iter().flatten() {
+            out.push(problem);
             keep = false;
-            out.push(
-                Diagnostic::at(
-                    file,
-                    span.clone(),
-                    format!(
-                        "tenure of `{}` ends ({max}) before it starts ({})",
-                        level.id.get_ref(),
-                        tenure.min
-                    ),
-                )
-                .help("write the smaller number as `min` and the larger as `max`"),
-            );
         }
-        if let Some((before, before_id)) = &previous {
-            let problem = match before.max {
-                None => Some(
-                    Diagnostic::at(file, span.clone(), format!("level `{}` follows `{before_id}`, whose tenure has no end", level.id.get_ref()))
-                        .help(format!("give `{before_id}` a tenure `max`, or move the open-ended level last")),
-                ),
-                Some(_) if tenure.min < before.min => Some(
-                    Diagnostic::at(file, span.clone(), format!("levels are out of order: `{}` starts at {} years, before `{before_id}` ({} years)", level.id.get_ref(), tenure.min, before.min))
-                        .help("list levels from the most junior to the most senior"),
-                ),
-                Some(before_max) if tenure.min < before_max => Some(
-                    Diagnostic::at(file, span.clone(), format!("tenure of `{}` ({}) overlaps `{before_id}` (up to {before_max} years)", level.id.get_ref(), tenure.min))
-                        .help(format!("start `{}` at {before_max} years or later", level.id.get_ref())),
-                ),
-                Some(_) => None,
-            };
-            if let Some(problem) = problem {
-                out.push(problem);
-                keep = false;
-            }
-        }
-        previous = Some((tenure, level.id.get_ref().clone()));
-        declared.push(level.id.get_ref().clone());
+        previous = Some((tenure, id.clone()));
+        known.declared.push(id.clone());
         if !keep {
-            left_out.insert(level.id.into_inner());
+            known.left_out.insert(level.id.into_inner());
             continue;
         }
         levels.push(Level {
@@ -230,39 +255,90 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
             plateau: level.plateau,
         });
     }
-    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
-    // A reference to a level that was never written is reported; one to a level left out for
-    // its own problem is dropped quietly.
-    let level_ref = |spanned: Spanned<String>, out: &mut Diagnostics| {
-        let span = spanned.span();
-        let id = spanned.into_inner();
-        if !declared.contains(&id.as_str()) {
-            out.push(unknown_level(file, span, &id, &declared));
-            return None;
-        }
-        if left_out.contains(&id) {
-            return None;
-        }
-        Some(LevelRef {
-            id,
-            file: Arc::clone(file),
-            span,
-        })
-    };
+    (levels, known)
+}
 
+/// A tenure whose `max` is below its `min`.
+fn tenure_reversed(
+    file: &Arc<SourceFile>,
+    span: &Span,
+    id: &str,
+    tenure: RawYears,
+) -> Option<Diagnostic> {
+    let max = tenure.max.filter(|max| *max < tenure.min)?;
+    Some(
+        Diagnostic::at(
+            file,
+            span.clone(),
+            format!(
+                "tenure of `{id}` ends ({max}) before it starts ({})",
+                tenure.min
+            ),
+        )
+        .help("write the smaller number as `min` and the larger as `max`"),
+    )
+}
+
+/// A level that cannot follow the one `before` it: that one has no end, starts later, or
+/// overlaps it.
+fn tenure_after(
+    file: &Arc<SourceFile>,
+    span: &Span,
+    id: &str,
+    tenure: RawYears,
+    (before, before_id): &(RawYears, String),
+) -> Option<Diagnostic> {
+    let problem = match before.max {
+        None => Diagnostic::at(
+            file,
+            span.clone(),
+            format!("level `{id}` follows `{before_id}`, whose tenure has no end"),
+        )
+        .help(format!(
+            "give `{before_id}` a tenure `max`, or move the open-ended level last"
+        )),
+        Some(_) if tenure.min < before.min => Diagnostic::at(
+            file,
+            span.clone(),
+            format!(
+                "levels are out of order: `{id}` starts at {} years, before `{before_id}` ({} years)",
+                tenure.min, before.min
+            ),
+        )
+        .help("list levels from the most junior to the most senior"),
+        Some(before_max) if tenure.min < before_max => Diagnostic::at(
+            file,
+            span.clone(),
+            format!(
+                "tenure of `{id}` ({}) overlaps `{before_id}` (up to {before_max} years)",
+                tenure.min
+            ),
+        )
+        .help(format!("start `{id}` at {before_max} years or later")),
+        Some(_) => return None,
+    };
+    Some(problem)
+}
+
+/// The career timeline's moves; one naming an unknown level, or with years reversed, is left out.
+fn milestones(
+    known: &KnownLevels,
+    raw: Vec<RawMilestone>,
+    out: &mut Diagnostics,
+) -> Vec<Milestone> {
     let mut milestones = Vec::new();
-    for milestone in raw.milestones {
+    for milestone in raw {
         let span = milestone.years.span();
         let raw_years = *milestone.years.get_ref();
         let ordered = raw_years.max.is_none_or(|max| max >= raw_years.min);
         if !ordered {
             out.push(
-                Diagnostic::at(file, span, "milestone years end before they start")
+                Diagnostic::at(known.file, span, "milestone years end before they start")
                     .help("write the smaller number as `min`"),
             );
         }
-        let from = level_ref(milestone.from, out);
-        let to = level_ref(milestone.to, out);
+        let from = known.resolve(milestone.from, out);
+        let to = known.resolve(milestone.to, out);
         if let (Some(from), Some(to), true) = (from, to, ordered) {
             milestones.push(Milestone {
                 from,
@@ -272,12 +348,17 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
             });
         }
     }
+    milestones
+}
 
+/// The phases by number; ids, numbers and checklist item ids unique across the file.
+fn phases(known: &KnownLevels, raw: Vec<RawPhase>, out: &mut Diagnostics) -> Vec<Phase> {
+    let file = known.file;
     let mut phase_ids = UniqueIds::new(file, "phase");
     let mut item_ids = UniqueIds::new(file, "checklist item");
     let mut numbers: HashMap<u32, String> = HashMap::new();
     let mut phases = Vec::new();
-    for phase in raw.phases {
+    for phase in raw {
         let mut keep = phase_ids.check(&phase.id, out);
         if let Some(other) = numbers.insert(*phase.number.get_ref(), phase.id.get_ref().clone()) {
             keep = false;
@@ -293,24 +374,8 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
                 .help("number phases 1, 2, 3, … once each"),
             );
         }
-        let mut items = Vec::new();
-        for item in phase.checklist.items {
-            let id_fine = item_ids.check(&item.id, out);
-            let has_text = require_text(
-                file,
-                &item.text,
-                "checklist item has no text",
-                "write what the reader should have done",
-                out,
-            );
-            if id_fine && has_text {
-                items.push(ChecklistItem {
-                    id: item.id.into_inner(),
-                    text: item.text.into_inner(),
-                });
-            }
-        }
-        let Some(level) = level_ref(phase.level, out) else {
+        let items = checklist_items(file, phase.checklist.items, &mut item_ids, out);
+        let Some(level) = known.resolve(phase.level, out) else {
             continue;
         };
         if !keep {
@@ -342,12 +407,34 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
         });
     }
     phases.sort_by_key(|phase| phase.number);
-    Some(Ladder {
-        levels,
-        milestones,
-        phases,
-        left_out,
-    })
+    phases
+}
+
+/// A phase's checklist items with a unique id and some text; the others are reported.
+fn checklist_items(
+    file: &Arc<SourceFile>,
+    raw: Vec<RawItem>,
+    ids: &mut UniqueIds,
+    out: &mut Diagnostics,
+) -> Vec<ChecklistItem> {
+    let mut items = Vec::new();
+    for item in raw {
+        let id_fine = ids.check(&item.id, out);
+        let has_text = require_text(
+            file,
+            &item.text,
+            "checklist item has no text",
+            "write what the reader should have done",
+            out,
+        );
+        if id_fine && has_text {
+            items.push(ChecklistItem {
+                id: item.id.into_inner(),
+                text: item.text.into_inner(),
+            });
+        }
+    }
+    items
 }
 
 /// `data/compensation.toml`: a pay range per level.

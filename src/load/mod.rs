@@ -1,13 +1,14 @@
-//! `content/` → `Site`: reads `site.toml`, every page (through `page.rs`, or unchanged from
-//! `serve`'s `PageMemory`), every `data/*.toml`, and lists the other files as assets. Whatever
-//! an editor can get wrong becomes a diagnostic and loading goes on, so one run reports
-//! everything; only a missing or unreadable `content/` folder is an environment error.
+//! `content/` → [`Site`]: reads `site.toml`, every page (through [`page`], or
+//! unchanged from `serve`'s [`PageMemory`]), every `data/*.toml`, and lists the other files as
+//! assets. Whatever an editor can get wrong becomes a diagnostic and loading goes on, so one run
+//! reports everything; only a missing or unreadable `content/` folder is an environment error.
 
 pub(crate) mod data;
 pub(crate) mod page;
 pub(crate) mod quiz;
 pub(crate) mod walk;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -100,7 +101,8 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) cache: Option<&'a dyn PageMemory>,
 }
 
-/// Pages remembered from earlier loads (`page_cache.rs`, for `serve`).
+/// Pages remembered from earlier loads, for `serve`
+/// ([`crate::serve::build_process::memory`]).
 pub(crate) trait PageMemory: Sync {
     /// The page at `content_path` (file `path`), remembered or else `read`.
     fn page(
@@ -122,6 +124,30 @@ pub(crate) trait PageMemory: Sync {
 /// could be read, so later checks can still run on the rest.
 pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)> {
     let root = options.root;
+    let content = content_folder(options)?;
+    let mut diagnostics = Diagnostics::default();
+    let config = site_config(options, &content, &mut diagnostics)?;
+    let found = walk_content(options, &content)?;
+    let gathered = gather(options, &found, &mut diagnostics);
+    let Gathered {
+        mut pages,
+        assets,
+        data,
+        unloadable,
+        drafts,
+    } = gathered;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    report_shared_routes(&pages, &mut diagnostics);
+
+    let config = config.unwrap_or_else(empty_config);
+    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
+    site.unloadable = unloadable;
+    site.drafts = drafts;
+    Ok((site, diagnostics))
+}
+
+/// The site's `content/` folder, once the options are known to be usable.
+fn content_folder(options: &LoadOptions) -> anyhow::Result<PathBuf> {
     if let Some(url) = options.base_url
         && !is_absolute_url(url)
     {
@@ -129,26 +155,35 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             "--base-url `{url}` is not an absolute http(s) URL; e.g. --base-url https://example.org/guide/"
         );
     }
-    let content = root.join("content");
+    let content = options.root.join("content");
     if !content.is_dir() {
         bail!(
             "no `content/` folder in {}; run sre-guide in a site root or pass --root DIR",
-            root.display()
+            options.root.display()
         );
     }
-    let mut diagnostics = Diagnostics::default();
+    Ok(content)
+}
+
+/// `content/site.toml`, checked; `None` (with a diagnostic) when it is missing or unusable.
+fn site_config(
+    options: &LoadOptions,
+    content: &Path,
+    diagnostics: &mut Diagnostics,
+) -> anyhow::Result<Option<SiteConfig>> {
+    let root = options.root;
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::load::walk::inside(root, &config_path) {
-        Ok(()) => read(root, &config_path, &mut diagnostics),
+        Ok(()) => read(root, &config_path, diagnostics),
         Err(WalkError::Outside { link, target }) => {
             diagnostics.push(WalkError::outside(&link, &target));
             None
         }
         Err(WalkError::Walk(error)) => return Err(error.into()),
     };
-    let config = match readable {
-        Some(file) => config(&file, options.base_url, &mut diagnostics),
+    Ok(match readable {
+        Some(file) => config(&file, options.base_url, diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
                 Diagnostic::in_file("content/site.toml", "the site has no `content/site.toml`")
@@ -159,21 +194,38 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             None
         }
         None => None,
-    };
+    })
+}
 
-    let found = match options.cache.and_then(PageMemory::walked) {
-        Some(found) => found,
-        None => {
-            let (found, reusable) = found_below(root, &content)?;
-            let found: Arc<[Found]> = found.into();
-            if let (Some(cache), true) = (options.cache, reusable) {
-                cache.remember_walk(Arc::clone(&found));
-            }
-            found
-        }
-    };
-    // Reading, front matter and Markdown are per-file work: all cores do it, and the results
-    // are merged below in walk order, so diagnostics come out as a sequential load gives them.
+/// What is below `content/`, in walk order: walked now, or the walk `serve` remembers.
+fn walk_content(options: &LoadOptions, content: &Path) -> anyhow::Result<Arc<[Found]>> {
+    if let Some(found) = options.cache.and_then(PageMemory::walked) {
+        return Ok(found);
+    }
+    let (found, reusable) = found_below(options.root, content)?;
+    let found: Arc<[Found]> = found.into();
+    if let (Some(cache), true) = (options.cache, reusable) {
+        cache.remember_walk(Arc::clone(&found));
+    }
+    Ok(found)
+}
+
+/// What the walk found, read: pages (drafts set aside), data, assets, and the pages that could
+/// not be loaded at all.
+#[derive(Default)]
+struct Gathered {
+    pages: Vec<Page>,
+    assets: Vec<Asset>,
+    data: Data,
+    unloadable: BTreeSet<ContentPath>,
+    drafts: BTreeSet<ContentPath>,
+}
+
+/// Reads everything the walk found. Reading, front matter and Markdown are per-file work: all
+/// cores do it, and the results are merged in walk order, so diagnostics come out as a
+/// sequential load gives them.
+fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics) -> Gathered {
+    let root = options.root;
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
@@ -187,19 +239,14 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         })
         .collect::<Vec<_>>()
         .into_iter();
-
-    let mut pages = Vec::new();
-    let mut assets = Vec::new();
-    let mut unloadable = std::collections::BTreeSet::new();
-    let mut drafts = std::collections::BTreeSet::new();
-    let mut data = Data::default();
-    for found in found.iter() {
+    let mut gathered = Gathered::default();
+    for found in found {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
-            Found::Data(path, stem) => match read(root, path, &mut diagnostics) {
-                Some(file) => load_data(stem, &file, &mut data, &mut diagnostics),
+            Found::Data(path, stem) => match read(root, path, diagnostics) {
+                Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
                 None => {
-                    data.broken.insert(stem.clone());
+                    gathered.data.broken.insert(stem.clone());
                 }
             },
             Found::Page(_, content_path) => {
@@ -209,16 +256,16 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
                 diagnostics.extend(page_diagnostics.0);
                 match page {
                     Some(page) if page.front.draft && !options.drafts => {
-                        drafts.insert(content_path.clone());
+                        gathered.drafts.insert(content_path.clone());
                     }
-                    Some(page) => pages.push(page),
+                    Some(page) => gathered.pages.push(page),
                     None => {
-                        unloadable.insert(content_path.clone());
+                        gathered.unloadable.insert(content_path.clone());
                     }
                 }
             }
             Found::Asset(path, content_path) => match std::fs::read(path) {
-                Ok(bytes) => assets.push(Asset {
+                Ok(bytes) => gathered.assets.push(Asset {
                     path: content_path.clone(),
                     bytes,
                 }),
@@ -229,14 +276,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
             },
         }
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    report_shared_routes(&pages, &mut diagnostics);
-
-    let config = config.unwrap_or_else(empty_config);
-    let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
-    site.unloadable = unloadable;
-    site.drafts = drafts;
-    Ok((site, diagnostics))
+    gathered
 }
 
 /// One file the walk of `content/` found, or a problem it met, in walk order.
@@ -250,7 +290,7 @@ pub(crate) enum Found {
     Asset(PathBuf, ContentPath),
 }
 
-/// Walks `content/` (sequentially: `walk.rs` decides which paths may be read) and sorts what it
+/// Walks `content/` (sequentially: [`walk`] decides which paths may be read) and sorts what it
 /// finds; reads nothing. A folder that cannot be read is an environment error. Also says
 /// whether the watcher's reports keep the result true: not when the walk met a problem or a
 /// symbolic link (a save to a link's target is reported under the target's path).

@@ -1,6 +1,7 @@
-//! One `content/**/*.md` file → `Page`: splits the `+++` TOML front matter from the body,
-//! parses and checks the front matter, refuses control characters, and renders the Markdown
-//! through `markdown.rs`. Problems become diagnostics at file:line:col; reads no files itself.
+//! One `content/**/*.md` file → [`Page`]: splits the `+++` TOML front matter from the body, parses
+//! and checks the front matter, refuses control characters, and reads the Markdown body for what
+//! later stages need ([`markdown::read`]). Problems become diagnostics at file:line:col; reads no
+//! files itself.
 
 use std::sync::Arc;
 

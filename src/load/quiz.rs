@@ -1,7 +1,7 @@
-//! `data/quiz.toml` → `Quiz`: the "Where are you now?" questions and the routing key. The raw
-//! serde shape stays here; the checks are the ones a reader's result depends on: unique question
-//! ids, no empty question, and every yes-count from 0 to the number of questions routed by
-//! exactly one rule. Whether a rule's page exists is `check.rs`'s job.
+//! `data/quiz.toml` → [`Quiz`]: the "Where are you now?" questions and the
+//! routing key. The raw serde shape stays here; the checks are the ones a reader's result depends
+//! on: unique question ids, no empty question, and every yes-count from 0 to the number of
+//! questions routed by exactly one rule. Whether a rule's page exists is [`crate::check`]'s job.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
 use crate::load::data::{UniqueIds, page_ref, require_text};
-use crate::model::source::SourceFile;
+use crate::model::source::{SourceFile, Span};
 use crate::model::{Question, Quiz, Rule};
 
 /// `data/quiz.toml`: the "Where are you now?" questions and the routing key.
@@ -71,12 +71,47 @@ pub(crate) fn schema() -> schemars::Schema {
 /// routed by exactly one rule. Questions and rules with a problem are reported and left out.
 pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Quiz> {
     let raw: RawQuiz = parse_toml(file, 0, file.text(), out)?;
-    let mut ids = UniqueIds::new(file, "question");
-    let mut questions = Vec::new();
     // Yes-counts are checked against every question written, so a question left out for its own
     // problem does not make the rules look wrong as well.
     let count = raw.questions.len() as u32;
-    for question in raw.questions {
+    let questions = questions(file, raw.questions, out);
+    let mut key = RoutingKey {
+        file,
+        count,
+        covered_by: vec![None; count as usize + 1],
+    };
+    let mut rule_ids = UniqueIds::new(file, "rule");
+    let mut rules = Vec::new();
+    let mut last_span = 0..0;
+    for spanned in raw.rules {
+        let span = spanned.span();
+        last_span = span.clone();
+        let rule = spanned.into_inner();
+        let id_fine = rule_ids.check(&rule.id, out);
+        if key.route(&rule, &span, out) && id_fine {
+            rules.push(Rule {
+                id: rule.id.into_inner(),
+                min: rule.min,
+                max: rule.max,
+                page: page_ref(file, rule.page),
+                label: rule.label,
+            });
+        }
+    }
+    key.report_gaps(last_span, out);
+    rules.sort_by_key(|rule| rule.min);
+    Some(Quiz { questions, rules })
+}
+
+/// The questions with a unique id and some text; the others are reported.
+fn questions(
+    file: &Arc<SourceFile>,
+    raw: Vec<RawQuestion>,
+    out: &mut Diagnostics,
+) -> Vec<Question> {
+    let mut ids = UniqueIds::new(file, "question");
+    let mut questions = Vec::new();
+    for question in raw {
         let id_fine = ids.check(&question.id, out);
         let has_text = require_text(
             file,
@@ -85,27 +120,33 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             "write the question, or remove the [[questions]] entry",
             out,
         );
-        if !(id_fine && has_text) {
-            continue;
+        if id_fine && has_text {
+            questions.push(Question {
+                id: question.id.into_inner(),
+                text: question.text.into_inner(),
+                hint: question.hint,
+            });
         }
-        questions.push(Question {
-            id: question.id.into_inner(),
-            text: question.text.into_inner(),
-            hint: question.hint,
-        });
     }
-    let mut rule_ids = UniqueIds::new(file, "rule");
-    let mut covered_by: Vec<Option<String>> = vec![None; count as usize + 1];
-    let mut rules = Vec::new();
-    let mut last_span = 0..0;
-    for spanned in raw.rules {
-        let span = spanned.span();
-        last_span = span.clone();
-        let rule = spanned.into_inner();
-        let mut keep = rule_ids.check(&rule.id, out);
-        let id = rule.id.get_ref().clone();
+    questions
+}
+
+/// Which rule routes each count of yes answers, from 0 to the number of questions.
+struct RoutingKey<'a> {
+    file: &'a Arc<SourceFile>,
+    count: u32,
+    covered_by: Vec<Option<String>>,
+}
+
+impl RoutingKey<'_> {
+    /// Records the counts `rule` routes; false when it has a problem (reported): its range is
+    /// reversed, reaches past the number of questions, or routes a count another rule routes.
+    fn route(&mut self, rule: &RawRule, span: &Span, out: &mut Diagnostics) -> bool {
+        let (file, count) = (self.file, self.count);
+        let id = rule.id.get_ref();
+        let mut fine = true;
         if rule.min > rule.max {
-            keep = false;
+            fine = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -116,7 +157,7 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             );
         }
         if rule.max > count {
-            keep = false;
+            fine = false;
             out.push(
                 Diagnostic::at(
                     file,
@@ -130,38 +171,35 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             );
         }
         for yes in rule.min..=rule.max.min(count) {
-            match &covered_by[yes as usize] {
+            match &self.covered_by[yes as usize] {
                 Some(other) => {
-                    keep = false;
+                    fine = false;
                     out.push(
                         Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
                             .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
                     );
                 }
-                None => covered_by[yes as usize] = Some(id.clone()),
+                None => self.covered_by[yes as usize] = Some(id.clone()),
             }
         }
-        if !keep {
-            continue;
-        }
-        rules.push(Rule {
-            id: rule.id.into_inner(),
-            min: rule.min,
-            max: rule.max,
-            page: page_ref(file, rule.page),
-            label: rule.label,
-        });
+        fine
     }
-    let gaps: Vec<String> = covered_by
-        .iter()
-        .enumerate()
-        .filter(|(_, rule)| rule.is_none())
-        .map(|(yes, _)| yes.to_string())
-        .collect();
-    if !gaps.is_empty() {
+
+    /// One problem, at the last rule, naming every count no rule routes.
+    fn report_gaps(&self, last_span: Span, out: &mut Diagnostics) {
+        let gaps: Vec<String> = self
+            .covered_by
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.is_none())
+            .map(|(yes, _)| yes.to_string())
+            .collect();
+        if gaps.is_empty() {
+            return;
+        }
         out.push(
             Diagnostic::at(
-                file,
+                self.file,
                 last_span,
                 format!(
                     "no rule routes a reader with {} yes answers",
@@ -174,8 +212,6 @@ pub(crate) fn parse(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Qui
             )),
         );
     }
-    rules.sort_by_key(|rule| rule.min);
-    Some(Quiz { questions, rules })
 }
 
 #[cfg(test)]

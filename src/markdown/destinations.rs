@@ -17,7 +17,7 @@ pub(super) struct PageLinks<'a> {
     pub(super) file: &'a Arc<SourceFile>,
     /// The file's text, which the spans index.
     pub(super) text: &'a str,
-    /// Put before the fragment of a same-page link (see `Embedding`).
+    /// Put before the fragment of a same-page link (see [`Embedding`](crate::markdown::Embedding)).
     pub(super) id_prefix: &'a str,
     pub(super) content_path: &'a ContentPath,
     pub(super) root: &'a str,

@@ -84,7 +84,7 @@ pub(super) struct Heading {
 }
 
 impl Heading {
-    /// The same heading inside another page, its id prefixed (see `markdown::Embedding`).
+    /// The same heading inside another page, its id prefixed (see [`Embedding`](crate::markdown::Embedding)).
     pub(super) fn prefixed(mut self, prefix: &str) -> Heading {
         self.id.insert_str(0, prefix);
         self
@@ -144,22 +144,64 @@ pub(super) fn plan_headings(
     file: &Arc<SourceFile>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Heading>, usize) {
-    struct Found {
-        level: u8,
-        explicit: Option<(String, Range<usize>)>,
-        text: String,
-        interactive: bool,
-    }
-    let mut found: Vec<Found> = Vec::new();
+    let scan = scan(events);
+    let in_html = ids_in(&scan.raw_html);
+    let mut taken: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
+    taken.extend(scan.footnotes.iter().cloned());
+    taken.extend(in_html.iter().cloned());
+    taken.extend(check_written_ids(&scan, &in_html, file, diagnostics));
+
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let headings = scan
+        .found
+        .into_iter()
+        .map(|f| {
+            let id = match f.explicit {
+                Some((id, _)) => id,
+                None => unique_slug(&f.text, &mut taken, &mut next_suffix),
+            };
+            Heading {
+                level: f.level,
+                id,
+                text: f.text.trim().to_string(),
+                interactive: f.interactive,
+            }
+        })
+        .collect();
+    (headings, scan.word_count)
+}
+
+/// A heading as the body's events show it, before it has an id.
+struct HeadingSeen {
+    level: u8,
+    /// The `{#id}` written, with its span.
+    explicit: Option<(String, Range<usize>)>,
+    text: String,
+    interactive: bool,
+}
+
+/// What one pass over a page's events finds for planning its ids.
+struct Scan {
+    found: Vec<HeadingSeen>,
+    /// Every raw HTML fragment of the page, for the ids written in it.
+    raw_html: String,
+    footnotes: HashSet<String>,
+    word_count: usize,
+}
+
+fn scan(events: &[(Event, Range<usize>)]) -> Scan {
+    let mut scan = Scan {
+        found: Vec::new(),
+        raw_html: String::new(),
+        footnotes: HashSet::new(),
+        word_count: 0,
+    };
     let mut in_heading = false;
-    let mut raw_html = String::new();
-    let mut footnotes: HashSet<String> = HashSet::new();
-    let mut word_count = 0;
     for (event, span) in events {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
-                found.push(Found {
+                scan.found.push(HeadingSeen {
                     level: *level as u8,
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
                     text: String::new(),
@@ -168,40 +210,45 @@ pub(super) fn plan_headings(
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Text(text) | Event::Code(text) => {
-                word_count += text.split_whitespace().count();
-                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                scan.word_count += text.split_whitespace().count();
+                if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
                     heading.text.push_str(text);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                raw_html.push_str(html);
-                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                scan.raw_html.push_str(html);
+                if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
                     crate::html::start_tags(html, |tag| {
                         heading.interactive |= is_interactive(tag);
                     });
                 }
             }
             Event::Start(Tag::Link { .. }) | Event::FootnoteReference(_) => {
-                if let Some(heading) = found.last_mut().filter(|_| in_heading) {
+                if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
                     heading.interactive = true;
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                footnotes.insert(label.to_string());
+                scan.footnotes.insert(label.to_string());
             }
             _ => {}
         }
     }
+    scan
+}
 
-    let in_html = ids_in(&raw_html);
-    let mut taken: HashSet<String> = THEME_IDS.iter().map(|id| id.to_string()).collect();
-    taken.extend(footnotes.iter().cloned());
-    taken.extend(in_html.iter().cloned());
+/// Reports each written `{#id}` that another id on the page already has; returns them all.
+fn check_written_ids(
+    scan: &Scan,
+    in_html: &HashSet<String>,
+    file: &Arc<SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
     let mut explicit: HashSet<&str> = HashSet::new();
-    for (id, span) in found.iter().filter_map(|f| f.explicit.as_ref()) {
+    for (id, span) in scan.found.iter().filter_map(|f| f.explicit.as_ref()) {
         let problem = if THEME_IDS.contains(&id.as_str()) {
             Some(format!("heading id `{id}` is an id the theme uses"))
-        } else if footnotes.contains(id) {
+        } else if scan.footnotes.contains(id) {
             Some(format!("heading id `{id}` is also a footnote's id"))
         } else if in_html.contains(id) {
             Some(format!(
@@ -219,25 +266,7 @@ pub(super) fn plan_headings(
             );
         }
     }
-    taken.extend(explicit.iter().map(|id| id.to_string()));
-
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let headings = found
-        .into_iter()
-        .map(|f| {
-            let id = match f.explicit {
-                Some((id, _)) => id,
-                None => unique_slug(&f.text, &mut taken, &mut next_suffix),
-            };
-            Heading {
-                level: f.level,
-                id,
-                text: f.text.trim().to_string(),
-                interactive: f.interactive,
-            }
-        })
-        .collect();
-    (headings, word_count)
+    explicit.into_iter().map(str::to_string).collect()
 }
 
 /// The first heading with a slug keeps it; later ones get `-2`, `-3`, … in order, skipping ids

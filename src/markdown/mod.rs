@@ -1,7 +1,8 @@
 //! Markdown body → HTML by pulldown-cmark's own writer, with two documented changes to its event
-//! stream: headings get unique ids and self-links, and links to pages and content files get
-//! percent-encoded URLs relative to the page shown. Also the toc and every internal link with
-//! its span. Pure: no I/O; whether a link target exists is `links.rs`'s job.
+//! stream: headings get unique ids and self-links ([`headings`]), and links to pages and content
+//! files get percent-encoded URLs relative to the page shown ([`destinations`]). Also the toc and
+//! every internal link with its span. Pure: no I/O; whether a link target exists is
+//! [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use destinations::PageLinks;
 use headings::{Heading, nest_toc, plan_headings};
 pub use options::options;
 
-pub(crate) struct Rendered {
+pub(crate) struct RenderedBody {
     /// Empty when the body was only `read`.
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
@@ -40,7 +41,7 @@ pub(crate) fn read(
     body_start: usize,
     content_path: &ContentPath,
     diagnostics: &mut Diagnostics,
-) -> Rendered {
+) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
     let body = Body {
         file,
@@ -122,7 +123,7 @@ pub(crate) fn render_at(
     root: &str,
     embedding: Embedding,
     diagnostics: &mut Diagnostics,
-) -> Option<Rendered> {
+) -> Option<RenderedBody> {
     let text = file.fresh_text()?;
     let body = Body {
         file,
@@ -148,7 +149,7 @@ struct Body<'a> {
 
 /// One pass over the body's events: headings planned, links rewritten and recorded, and the
 /// HTML written when `write_html`.
-fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rendered {
+fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> RenderedBody {
     let Body {
         file,
         text: file_text,
@@ -219,7 +220,7 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
     } else {
         stream.for_each(drop);
     }
-    Rendered {
+    RenderedBody {
         html,
         toc,
         links: page.links,
@@ -232,7 +233,7 @@ mod tests {
     use super::*;
     use crate::model::LinkTarget;
 
-    fn render_str(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
+    fn render_str(markdown: &str) -> (RenderedBody, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");

@@ -1,5 +1,8 @@
-//! The site as plain data: what `load` produces and every later stage reads. No I/O, no parsing.
-//! Relations between pages are content paths (`phases/junior.md`), never references.
+//! The site as plain data: what [`load`](crate::load) produces and every later stage reads. No
+//! I/O, no parsing. Relations between pages are content paths (`phases/junior.md`), never
+//! references. Templates never see these types directly: [`crate::render::context`] (`site`,
+//! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
+#![warn(clippy::missing_docs_in_private_items)]
 
 pub(crate) mod source;
 pub(crate) mod url;
@@ -13,12 +16,18 @@ use serde::Serialize;
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::{ContentPath, Route};
 
+/// The whole site as loaded from `content/`: configuration, pages, data files and assets, with
+/// the indexes every later stage looks pages up by. Only a
+/// [`CheckedSite`](crate::check::CheckedSite) that wraps one can be rendered.
 #[derive(Debug)]
 pub(crate) struct Site {
+    /// The site root: the folder holding `content/` and `themes/` (`--root`, default `.`).
     pub(crate) root: PathBuf,
+    /// `content/site.toml`.
     pub(crate) config: SiteConfig,
     /// Sorted by content path; drafts are already left out of a build.
     pub(crate) pages: Vec<Page>,
+    /// `content/data/*.toml`: the three typed files and every data file as parsed.
     pub(crate) data: Data,
     /// Files under `content/` that are not pages or data, copied as they are.
     pub(crate) assets: Vec<Asset>,
@@ -33,7 +42,8 @@ pub(crate) struct Site {
     pub(crate) unloadable: BTreeSet<ContentPath>,
     /// Content paths of draft pages, left out of the site; a link to one says so.
     pub(crate) drafts: BTreeSet<ContentPath>,
-    /// Previous/next in reading order, worked out once on first use (see `context`).
+    /// Previous/next in reading order, worked out once on first use (see
+    /// [`crate::render::context`] and [`crate::check::reading_order`]).
     pub(crate) reading: std::sync::OnceLock<HashMap<usize, Neighbours>>,
 }
 
@@ -78,6 +88,7 @@ impl Site {
         }
     }
 
+    /// The page published at `route` (`"phases/junior/"`, `""` for the home page), if any.
     pub(crate) fn page_at(&self, route: &str) -> Option<&Page> {
         self.by_route.get(route).map(|&index| &self.pages[index])
     }
@@ -91,26 +102,37 @@ impl Site {
             .map(|&index| &self.pages[index])
     }
 
+    /// The page at content path `path` (`"phases/junior.md"`), if it loaded.
     pub(crate) fn page(&self, path: &str) -> Option<&Page> {
         self.by_path.get(path).map(|&index| &self.pages[index])
     }
 }
 
-/// A page's previous and next page in reading order (indices into `Site::pages`).
+/// A page's previous and next page in reading order (indices into [`Site::pages`]).
 pub(crate) type Neighbours = (Option<usize>, Option<usize>);
 
+/// `content/site.toml`: the site's name, where it is published, its theme and menu.
 #[derive(Debug)]
 pub(crate) struct SiteConfig {
+    /// The site's title: `"SRE Career Guide"`. Templates see it as `site.title`.
     pub(crate) title: String,
+    /// One sentence about the site, for meta descriptions. Templates: `site.description`.
     pub(crate) description: String,
-    /// Always ends with `/`.
+    /// Where the site's root is published, subpath included, always ending with `/`
+    /// (`"https://example.org/guide/"`; `--base-url` overrides it). Only canonical links,
+    /// `og:url`, link-preview images, `sitemap.xml` and `robots.txt` use it. Templates:
+    /// `site.base_url`.
     pub(crate) base_url: String,
+    /// The language of every page, for `<html lang>`: `"en"`. Templates: `site.language`.
     pub(crate) language: String,
+    /// The theme's folder name below `themes/`: `"default"`.
     pub(crate) theme: String,
+    /// `[[menu]]`, in order: what templates see as `menu`.
     pub(crate) menu: Vec<MenuItem>,
     /// "Edit this page" link template (`{path}` → `content/…md`); no link without it.
     pub(crate) edit_url: Option<String>,
-    /// `[publish] headers = true`: publish a `_headers` file (see `headers.rs`).
+    /// `[publish] headers = true`: publish a `_headers` file (see
+    /// [`crate::render::host_headers`]).
     pub(crate) publish_headers: bool,
     /// How long one page may render (`timeout` in site.toml): past it the build fails.
     pub(crate) timeout: std::time::Duration,
@@ -120,38 +142,56 @@ pub(crate) struct SiteConfig {
     pub(crate) search_synonyms: Vec<Vec<String>>,
 }
 
+/// One `[[menu]]` entry of `site.toml`.
 #[derive(Debug)]
 pub(crate) struct MenuItem {
+    /// The text of the menu link: `"Phases"`.
     pub(crate) title: String,
+    /// The page it links to, by content path (`page = "phases/_index.md"`); checked to exist.
     pub(crate) page: PageRef,
 }
 
 /// A reference to a page by content path, with where it was written (for "does not exist").
 #[derive(Debug, Clone)]
 pub(crate) struct PageRef {
+    /// The page named: `phases/junior.md`.
     pub(crate) path: ContentPath,
+    /// The file that names it (`content/site.toml`, `content/data/ladder.toml`, …).
     pub(crate) file: Arc<SourceFile>,
+    /// Where in `file` the path is written.
     pub(crate) span: Span,
 }
 
+/// One `content/**/*.md` file: its front matter, where it is published and what later stages
+/// need of its Markdown (headings, links, word count), but not its text.
 #[derive(Debug)]
 pub(crate) struct Page {
+    /// The source file, named relative to the site root (`content/phases/junior.md`); its text
+    /// is let go of once loaded and read again where the page is shown.
     pub(crate) file: Arc<SourceFile>,
     /// Relative to `content/`: `phases/junior.md`.
     pub(crate) path: ContentPath,
     /// The URL path below the site root: `phases/junior/`, `""` for the home page.
     pub(crate) route: Route,
+    /// The page's `+++` front matter.
     pub(crate) front: FrontMatter,
     /// Where the Markdown body starts in `file`. The body's HTML is not kept: it is rendered
-    /// again where a page is shown (`markdown::body_html`), so memory holds metadata, not text
-    /// twice over.
+    /// again where a page is shown ([`crate::markdown::body_html`]), so memory holds metadata,
+    /// not text twice over.
     pub(crate) body_start: usize,
+    /// The table of contents: the page's `##`–`######` headings, nested by level. Templates:
+    /// `page.toc`.
     pub(crate) toc: Vec<TocEntry>,
+    /// Every link and image in the body that is not external (`https:`, `mailto:`, `//host`,
+    /// autolinks): to an anchor of this page, another page or a file of `content/`; checked by
+    /// [`crate::check::links`] and [`crate::check::anchors`].
     pub(crate) links: Vec<Link>,
+    /// Words in the body's text (code included): `830`. Templates: `page.word_count`.
     pub(crate) word_count: usize,
 }
 
 impl Page {
+    /// Whether this is a section's own page (`_index.md` at any depth).
     pub(crate) fn is_section(&self) -> bool {
         self.path.is_section()
     }
@@ -162,16 +202,26 @@ impl Page {
     }
 }
 
+/// The `+++` TOML block at the top of a page; an unknown key is an error.
 #[derive(Debug)]
 pub(crate) struct FrontMatter {
+    /// `title`, required: `"Phase 1: Junior SRE"`. Templates: `page.title`.
     pub(crate) title: String,
+    /// `description`, for the meta description and summaries; empty when absent.
     pub(crate) description: String,
+    /// `template`, a file below the theme's `templates/` (`"phase.html"`) with where it is
+    /// written; `None` uses `page.html`, or `section.html` for an `_index.md`.
     pub(crate) template: Option<(String, Span)>,
+    /// `weight`, the order within its section (ascending, ties by path); `0` when absent.
     pub(crate) weight: i64,
+    /// `draft = true`: left out of the site unless `--drafts` is given.
     pub(crate) draft: bool,
+    /// `[extra]`, any table, as parsed (`{"level": "junior"}`); `{}` when absent. Templates:
+    /// `page.extra`.
     pub(crate) extra: serde_json::Value,
     /// `[extra] level`, kept with its span because it must name a ladder level.
     pub(crate) level: Option<(String, Span)>,
+    /// `kind`: `"page"` (the default) or `"quiz"`.
     pub(crate) kind: PageKind,
 }
 
@@ -180,29 +230,42 @@ pub(crate) struct FrontMatter {
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum PageKind {
+    /// An ordinary page (`kind = "page"`, the default).
     #[default]
     Page,
     /// The "Where are you now?" quiz: it also gets one static result page per rule.
     Quiz,
 }
 
+/// One heading in a page's table of contents, as templates see it in `page.toc`:
+/// `{level: 2, id: "junior-what-counts", title: "Own a failure end to end", children: […]}`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TocEntry {
+    /// The heading's level, `2`–`6` (`2` for `##`; `#` headings are not listed).
     pub(crate) level: u8,
+    /// The heading's id on the page, written `{#id}` or made from its text: `"junior-what-counts"`.
     pub(crate) id: String,
+    /// The heading's text without its markup (smart punctuation applied): `"Own a failure end to
+    /// end"`.
     pub(crate) title: String,
+    /// The headings nested below this one (an `###` under an `##`).
     pub(crate) children: Vec<TocEntry>,
 }
 
+/// A link or image in a page's body that names something of the site, resolved.
 #[derive(Debug, Clone)]
 pub(crate) struct Link {
+    /// What it points at: this page, another page or a file.
     pub(crate) target: LinkTarget,
+    /// The fragment after `#` as written (`certifications` in `faq.md#certifications`).
     pub(crate) anchor: Option<String>,
     /// The link's destination as written, for messages.
     pub(crate) written: String,
+    /// Where the destination is written in the page's file.
     pub(crate) span: Span,
 }
 
+/// What a [`Link`] resolves to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum LinkTarget {
     /// `#anchor` on the same page.
@@ -213,17 +276,25 @@ pub(crate) enum LinkTarget {
     Asset(ContentPath),
 }
 
+/// A file under `content/` that is neither a page nor data (an image, a PDF), published as it
+/// is at the same path.
 #[derive(Debug, Clone)]
 pub(crate) struct Asset {
-    /// Relative to `content/`.
+    /// Relative to `content/`: `img/ladder.png`.
     pub(crate) path: ContentPath,
+    /// The file's contents.
     pub(crate) bytes: Vec<u8>,
 }
 
+/// Everything under `content/data/`. Templates see it as `data` (shaped by
+/// [`crate::render::view::data`]).
 #[derive(Debug, Default)]
 pub(crate) struct Data {
+    /// `data/ladder.toml`, typed and checked; `None` when absent or unreadable.
     pub(crate) ladder: Option<Ladder>,
+    /// `data/compensation.toml`, typed and checked; `None` when absent or unreadable.
     pub(crate) compensation: Option<Compensation>,
+    /// `data/quiz.toml`, typed and checked; `None` when absent or unreadable.
     pub(crate) quiz: Option<Quiz>,
     /// Every `data/*.toml` by stem, as parsed, for templates.
     pub(crate) raw: BTreeMap<String, serde_json::Value>,
@@ -248,10 +319,14 @@ impl Data {
     }
 }
 
+/// `data/ladder.toml`: the career levels, the moves between them and one phase per level.
 #[derive(Debug)]
 pub(crate) struct Ladder {
+    /// `[[levels]]`, lowest first.
     pub(crate) levels: Vec<Level>,
+    /// `[[milestones]]`: the career timeline, in the order written.
     pub(crate) milestones: Vec<Milestone>,
+    /// `[[phases]]`, in the order written.
     pub(crate) phases: Vec<Phase>,
     /// Ids of levels left out for a problem of their own (already reported), so references to
     /// them are dropped without a second report.
@@ -259,28 +334,38 @@ pub(crate) struct Ladder {
 }
 
 impl Ladder {
+    /// The level with id `id` (`"senior"`), unless it is missing or was left out.
     pub(crate) fn level(&self, id: &str) -> Option<&Level> {
         self.levels.iter().find(|level| level.id == id)
     }
 }
 
+/// One `[[levels]]` entry of `data/ladder.toml`.
 #[derive(Debug)]
 pub(crate) struct Level {
+    /// Stable id, `[a-z0-9-]`: `"junior"`. Pages name it in `[extra] level`.
     pub(crate) id: String,
+    /// The level's name as shown: `"Junior SRE"`.
     pub(crate) name: String,
+    /// Typical years at this level: `{min = 0, max = 2}`.
     pub(crate) tenure: Years,
+    /// What unlocks advancement from this level (prose, typeset when shown).
     pub(crate) unlocks: String,
+    /// The most common plateau at this level (prose, typeset when shown).
     pub(crate) plateau: String,
 }
 
 /// A span of years; `max` is open-ended when absent ("10+").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Years {
+    /// The first year of the span: `4`.
     pub(crate) min: u32,
+    /// The last year, `None` for an open end: `Some(7)`.
     pub(crate) max: Option<u32>,
 }
 
 impl Years {
+    /// The span as every page writes it: `"4–7 years"`, `"10+ years"`.
     pub(crate) fn label(&self) -> String {
         match self.max {
             Some(max) => format!("{}–{} years", self.min, max),
@@ -289,47 +374,75 @@ impl Years {
     }
 }
 
+/// One `[[milestones]]` entry of `data/ladder.toml`: a typical move from one level to another.
 #[derive(Debug)]
 pub(crate) struct Milestone {
+    /// The level the move starts from: `"junior"`.
     pub(crate) from: LevelRef,
+    /// The level the move reaches: `"senior"`.
     pub(crate) to: LevelRef,
+    /// How long the move typically takes: `{min = 4, max = 7}`.
     pub(crate) years: Years,
+    /// A remark about the move (prose); empty when absent.
     pub(crate) note: String,
 }
 
 /// A level id with where it was written, so a missing level can be pointed at.
 #[derive(Debug, Clone)]
 pub(crate) struct LevelRef {
+    /// The level id as written: `"senior"`.
     pub(crate) id: String,
+    /// The data file that names it.
     pub(crate) file: Arc<SourceFile>,
+    /// Where in `file` the id is written.
     pub(crate) span: Span,
 }
 
+/// One `[[phases]]` entry of `data/ladder.toml`: what it takes to advance from one level.
 #[derive(Debug)]
 pub(crate) struct Phase {
+    /// Stable id: `"phase-1"`.
     pub(crate) id: String,
+    /// The phase's number as shown: `1` for "Phase 1".
     pub(crate) number: u32,
+    /// The level this phase is about: `"junior"`.
     pub(crate) level: LevelRef,
+    /// The phase's page, by content path: `"phases/junior.md"`.
     pub(crate) page: PageRef,
+    /// The phase's title: `"Owning a failure from end to end"`.
     pub(crate) title: String,
+    /// The header of the comparison's "before" column (`"Day one, before this phase"`); `None`
+    /// shows the previous level's name.
     pub(crate) baseline: Option<String>,
+    /// `[[phases.dimensions]]`: the comparison with the level before, dimension by dimension.
     pub(crate) dimensions: Vec<Dimension>,
+    /// `[phases.checklist]`.
     pub(crate) checklist: Checklist,
 }
 
+/// One row of a phase's comparison with the level before:
+/// `{name: "Scope", before: "…", now: "…"}`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Dimension {
+    /// What is compared: `"Scope"`.
     pub(crate) name: String,
+    /// What it looks like at the level before (prose).
     pub(crate) before: String,
+    /// What it looks like in this phase (prose).
     pub(crate) now: String,
 }
 
+/// A phase's checklist, as templates see it in `phase.checklist`:
+/// `{kind: "exit", items: [{id, text}, …]}`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Checklist {
+    /// `"exit"` or `"operating"`.
     pub(crate) kind: ChecklistKind,
+    /// The items, in the order written.
     pub(crate) items: Vec<ChecklistItem>,
 }
 
+/// What a checklist is for, serialized lowercase (`"exit"`, `"operating"`).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum ChecklistKind {
@@ -339,17 +452,27 @@ pub(crate) enum ChecklistKind {
     Operating,
 }
 
+/// One checklist item: `{id: "led-three-incidents-as-commander", text: "…"}`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ChecklistItem {
+    /// Stable id (`"led-three-incidents-as-commander"`): the browser stores a reader's tick under
+    /// it, so rewording or reordering items keeps progress. The theme gives the item the id
+    /// `item-<id>`.
     pub(crate) id: String,
+    /// The item's text (prose).
     pub(crate) text: String,
 }
 
+/// `data/compensation.toml`: pay ranges by level.
 #[derive(Debug)]
 pub(crate) struct Compensation {
+    /// A currency code: `"USD"` (amounts show as `$87,500`; any other code as `EUR 87,500`).
     pub(crate) currency: String,
+    /// Where the figures apply: `"United States, general market"`.
     pub(crate) region: String,
+    /// What the figures are (prose); empty when absent.
     pub(crate) note: String,
+    /// `[[ranges]]`, at most one per level; a level may have none.
     pub(crate) ranges: Vec<PayRange>,
 }
 
@@ -376,32 +499,50 @@ impl Compensation {
     }
 }
 
+/// One `[[ranges]]` entry of `data/compensation.toml`: a level's yearly pay.
 #[derive(Debug)]
 pub(crate) struct PayRange {
+    /// The level it is for: `"junior"`.
     pub(crate) level: LevelRef,
+    /// The low end, in whole units of the currency: `87500`.
     pub(crate) min: u64,
+    /// The high end, at least `min`: `126500`.
     pub(crate) max: u64,
 }
 
+/// `data/quiz.toml`: the "Where are you now?" questions and the rules that route a count of yes
+/// answers to a phase.
 #[derive(Debug)]
 pub(crate) struct Quiz {
+    /// `[[questions]]`, in the order asked.
     pub(crate) questions: Vec<Question>,
+    /// `[[rules]]`: together they cover every count from 0 to the number of questions once.
     pub(crate) rules: Vec<Rule>,
 }
 
+/// One yes/no question of the quiz: `{id: "owns-on-call", text: "…", hint: "…"}`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Question {
+    /// Stable id: `"owns-on-call"`.
     pub(crate) id: String,
+    /// The question (prose).
     pub(crate) text: String,
+    /// A line of help under the question (prose); empty when absent.
     pub(crate) hint: String,
 }
 
+/// One `[[rules]]` entry of `data/quiz.toml`: a range of yes counts and where it sends a reader.
 #[derive(Debug)]
 pub(crate) struct Rule {
+    /// Stable id, also the slug of its static result page: `"phase-1"`.
     pub(crate) id: String,
+    /// The fewest yes answers it routes, inclusive: `0`.
     pub(crate) min: u32,
+    /// The most yes answers it routes, inclusive: `1`.
     pub(crate) max: u32,
+    /// Where to start, by content path: `"phases/junior.md"`.
     pub(crate) page: PageRef,
+    /// Who the reader likely is: `"Junior SRE or early Mid-level"`.
     pub(crate) label: String,
 }
 

@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// A byte range into a `SourceFile`'s text.
+/// A byte range into a [`SourceFile`]'s text.
 pub(crate) type Span = Range<usize>;
 
 /// One file of the site, shared cheaply between the stage that parsed it and its diagnostics.
@@ -19,6 +19,7 @@ pub(crate) struct SourceFile {
     pub(crate) path: String,
     /// Empty once let go of (`origin` is then set).
     text: String,
+    /// Where to read the text again, once it has been let go of.
     origin: Option<Origin>,
     /// The text read again for a diagnostic, kept: diagnostics are few and quoted more than once.
     quoted: OnceLock<String>,
@@ -27,7 +28,9 @@ pub(crate) struct SourceFile {
 /// Where a file's text is read again after it was let go of, and a hash of the text it had.
 #[derive(Debug)]
 struct Origin {
+    /// The file's absolute path, as it was read.
     file: PathBuf,
+    /// [`content_hash`] of the text it was loaded with.
     hash: u64,
 }
 
@@ -54,6 +57,8 @@ pub(crate) fn blank_byte_order_mark(text: &mut String) {
 }
 
 impl SourceFile {
+    /// A file with its text in memory; `path` is relative to the site root
+    /// (`content/phases/junior.md`).
     pub(crate) fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(SourceFile {
             path: path.into(),
@@ -63,8 +68,9 @@ impl SourceFile {
         })
     }
 
-    /// The same file without its text in memory: `text` and `fresh_text` read it again from
-    /// `file` (the absolute path it was read from).
+    /// The same file without its text in memory: [`text`](Self::text) and
+    /// [`fresh_text`](Self::fresh_text) read it again from `file` (the absolute path it was read
+    /// from).
     pub(crate) fn let_go(&self, file: &Path) -> Arc<Self> {
         Arc::new(SourceFile {
             path: self.path.clone(),

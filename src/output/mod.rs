@@ -1,6 +1,7 @@
-//! Where a build's files go: the `Sink`s that take each file as it is rendered — nowhere for
-//! `check` (`write.rs` has the staging folder for `build`, `session.rs` the changed files for
-//! `serve`), and `Output`, files in memory for tests. Nothing here renders or touches the disk.
+//! Where a build's files go: the [`Sink`]s that take each file as it is rendered — nowhere for
+//! `check` ([`Discard`]; [`write`](mod@write) has the staging folder for `build`, and `serve`'s
+//! build process ([`crate::serve::build_process::process`]) its sinks of changed files), and
+//! `Output`, files in memory for tests. Nothing here renders or touches the disk.
 
 pub(crate) mod write;
 

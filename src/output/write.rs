@@ -1,7 +1,7 @@
-//! `Output` → the output folder, atomically: everything is written to a temporary sibling folder,
-//! which then replaces the old output in two renames, so a failed or killed build leaves the
-//! previous site as it was and files no longer produced disappear. Refuses any target whose
-//! replacement could destroy the editor's work.
+//! Rendered files → the output folder, atomically ([`Staging`], a [`Sink`]): everything is written
+//! to a temporary sibling folder, which then replaces the old output in two renames, so a failed or
+//! killed build leaves the previous site as it was and files no longer produced disappear. Refuses
+//! any target whose replacement could destroy the editor's work.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 
-use pulldown_cmark_escape::escape_html;
-
 /// One row of the chart: a level and its range, or none published.
 pub(crate) struct Bar<'a> {
     pub(crate) label: &'a str,
@@ -113,9 +111,7 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
 }
 
 fn text(value: &str) -> String {
-    let mut out = String::new();
-    escape_html(&mut out, value).expect("writing to a String cannot fail");
-    out
+    crate::html::escape(value)
 }
 
 #[cfg(test)]

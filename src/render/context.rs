@@ -1,8 +1,12 @@
-//! What a template sees of the site and the page: `site`, `page` (with its section's pages,
-//! neighbours, breadcrumbs and edit link) and `menu`, as `Serialize` structs borrowed from the
-//! `Site`. URLs come from `url.rs` and carry its root marker; `render` makes them relative per page.
-//! Previous and next follow the reading order: the menu first, then every other page by section
-//! and weight.
+//! What a template sees of the site and the page: `site` ([`SiteContext`]), `page`
+//! ([`PageContext`], with its section's pages, neighbours, breadcrumbs and edit link) and `menu`
+//! ([`MenuEntry`]), as `Serialize` structs borrowed from the [`Site`]. URLs come from
+//! [`crate::model::url`] and carry its root marker ([`url::ROOT_MARKER`]); [`crate::render`]
+//! makes them relative per page as it writes (a field documented as "relative" below reads
+//! `"../../faq/index.html"` in the page). Previous and next follow the reading order
+//! ([`crate::check::reading_order`]): the menu first, then every other page by section and weight.
+//! `data` is [`crate::render::view`]'s; docs/templates.md lists the whole context.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use std::collections::HashMap;
 
@@ -13,61 +17,115 @@ use crate::model::url::{self, Route, SiteUrl};
 use crate::model::{Page, Site, TocEntry};
 use crate::theme::default_template;
 
+/// `site`: `content/site.toml`'s top-level keys, the same on every page.
 #[derive(Serialize)]
 pub(crate) struct SiteContext<'a> {
+    /// `site.title`: `"SRE Career Guide"`.
     pub(crate) title: &'a str,
+    /// `site.description`: one sentence about the site.
     pub(crate) description: &'a str,
+    /// `site.language`: `"en"`, for `<html lang>`.
     pub(crate) language: &'a str,
+    /// `site.base_url`: absolute, ending with `/` (`"https://sre-guide.example.org/"`); after
+    /// `--base-url` if given.
     pub(crate) base_url: &'a str,
     /// `[offline] enabled`: the build publishes `sw.js` for the theme to register.
     pub(crate) offline: bool,
 }
 
+/// Another page in brief, as `page.pages[]`, `page.previous` and `page.next` show it:
+/// `{title, description, url, route, weight, extra}`.
 #[derive(Serialize, Clone)]
 pub(crate) struct Summary<'a> {
+    /// Its front matter `title`: `"Phase 1: Junior SRE"`.
     pub(crate) title: &'a str,
+    /// Its front matter `description`; `""` when it has none.
     pub(crate) description: &'a str,
+    /// Its URL relative to the page being rendered: `"../../phases/junior/index.html"` from
+    /// `phases/senior/`.
     pub(crate) url: String,
+    /// Where it is published: `"phases/junior/"` (`""` for the home page).
     pub(crate) route: &'a str,
+    /// Its front matter `weight`: `1`.
     pub(crate) weight: i64,
+    /// Its front matter `[extra]` table: `{"level": "junior"}`, `{}` when it has none.
     pub(crate) extra: &'a serde_json::Value,
 }
 
+/// One step of `page.breadcrumbs`: `{title: "The four phases", url: "../../phases/index.html"}`.
 #[derive(Serialize)]
 pub(crate) struct Crumb<'a> {
+    /// The page's title: `"The four phases"`.
     pub(crate) title: &'a str,
+    /// Its URL relative to the page being rendered: `"../../phases/index.html"` from
+    /// `phases/junior/`.
     pub(crate) url: String,
 }
 
+/// One entry of `menu` (`site.toml`'s `[[menu]]`): `{title: "Phases", url: "…", current: true}`.
 #[derive(Serialize)]
 pub(crate) struct MenuEntry<'a> {
+    /// The menu entry's `title`: `"Phases"`.
     pub(crate) title: &'a str,
+    /// Its page's URL relative to the page being rendered: `"phases/index.html"` from the home
+    /// page.
     pub(crate) url: String,
+    /// Whether the page being rendered is this entry's page or below its section (`true` for
+    /// "Phases" on `phases/junior/`).
     pub(crate) current: bool,
 }
 
+/// `page`: the page being rendered. A quiz result page has its quiz page's, with its own
+/// `title`, `description`, `route`, `permalink` and `template`, empty `content` and `toc`, and the
+/// quiz page added to `breadcrumbs`; the 404 page has only `title` (`"Page not found"`),
+/// `template`, `route` (`"404.html"`) and `permalink`, every other field empty, zero or false.
 #[derive(Serialize)]
 pub(crate) struct PageContext<'a> {
+    /// `page.title`, from front matter: `"Phase 1: Junior SRE"`.
     pub(crate) title: &'a str,
+    /// `page.description`, from front matter; `""` when it has none.
     pub(crate) description: &'a str,
+    /// `page.template`: the template rendering it, from front matter or the default
+    /// (`"phase.html"`; `"page.html"`, `"section.html"` for an `_index.md`).
     pub(crate) template: &'a str,
+    /// `page.weight`, from front matter: `1` (`0` when it has none).
     pub(crate) weight: i64,
     /// Marked `draft = true` (present only with `--drafts`); the theme shows a banner.
     pub(crate) draft: bool,
+    /// `page.extra`: the front matter's `[extra]` table as written (`{"level": "junior"}`),
+    /// `{}` when it has none.
     pub(crate) extra: &'a serde_json::Value,
+    /// `page.route`: where the page is published below the site root, `"phases/junior/"`;
+    /// `""` for the home page.
     pub(crate) route: &'a str,
+    /// `page.source`: its file relative to the site root, `"content/phases/junior.md"`.
     pub(crate) source: &'a str,
+    /// `page.permalink`: absolute, from `base_url`, as a folder:
+    /// `"https://sre-guide.example.org/phases/junior/"`.
     pub(crate) permalink: String,
+    /// `page.content`: the body's HTML, its links already relative to this page. Tera escapes
+    /// it unless the template marks it: `{{ page.content | safe }}`.
     pub(crate) content: &'a str,
+    /// `page.toc`: the `##`–`######` headings, nested (see [`TocEntry`]).
     pub(crate) toc: &'a [TocEntry],
+    /// `page.word_count`: words in the body (code included): `830`.
     pub(crate) word_count: usize,
+    /// `page.reading_minutes`: `word_count` at 200 words a minute, rounded up, at least `1`.
     pub(crate) reading_minutes: usize,
+    /// `page.is_section`: whether the page is a section's `_index.md`.
     pub(crate) is_section: bool,
+    /// `page.pages`: a section's own pages (not those of sections below it), by weight then
+    /// path; empty for any other page.
     pub(crate) pages: Vec<Summary<'a>>,
+    /// `page.previous`: the page before this one in reading order; none for the first.
     pub(crate) previous: Option<Summary<'a>>,
+    /// `page.next`: the page after this one in reading order; none for the last.
     pub(crate) next: Option<Summary<'a>>,
+    /// `page.breadcrumbs`: the home page, then each section above this page, outermost first
+    /// (not the page itself); empty on the home page.
     pub(crate) breadcrumbs: Vec<Crumb<'a>>,
-    /// Where to edit the page's source (`site.toml`'s `edit_url`); absent without one.
+    /// `page.edit_url`: where to edit the page's source, from `site.toml`'s `edit_url`
+    /// (`"https://github.com/you/guide/edit/main/content/faq.md"`); none without one.
     pub(crate) edit_url: Option<String>,
 }
 
@@ -76,6 +134,7 @@ pub(crate) fn page_url(route: &Route) -> String {
     SiteUrl::page(route).marked()
 }
 
+/// `page` in brief, for another page's `pages`, `previous` or `next`.
 pub(crate) fn summary(page: &Page) -> Summary<'_> {
     Summary {
         title: &page.front.title,
@@ -87,6 +146,8 @@ pub(crate) fn summary(page: &Page) -> Summary<'_> {
     }
 }
 
+/// The template `page` renders with: its front matter's `template`, else the default for its
+/// kind ([`default_template`]).
 pub(crate) fn template_of(page: &Page) -> &str {
     page.front
         .template
@@ -150,6 +211,8 @@ pub(crate) fn page_context<'a>(
     }
 }
 
+/// `page`'s previous and next pages in reading order, worked out for the whole site on first
+/// use ([`Site::reading`]).
 fn neighbours<'a>(site: &'a Site, page: &Page) -> (Option<Summary<'a>>, Option<Summary<'a>>) {
     let links = site.reading.get_or_init(|| {
         let order = reading_order(site);
@@ -173,6 +236,7 @@ fn neighbours<'a>(site: &'a Site, page: &Page) -> (Option<Summary<'a>>, Option<S
     }
 }
 
+/// `menu` as seen from the page at route `current`.
 pub(crate) fn menu<'a>(site: &'a Site, current: &str) -> Vec<MenuEntry<'a>> {
     site.config
         .menu

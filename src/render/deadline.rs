@@ -1,10 +1,12 @@
-//! The render time budget. In: which page each render thread is on (`rendering`), and the budget
+//! The render time budget. In: which page each render thread is on ([`rendering`]), and the budget
 //! (`timeout` in site.toml). Out: a diagnostic naming the page and its template once one runs
 //! past it. It cannot stop a render: Tera 2 has no way to interrupt one (its loops and macros
 //! check nothing between steps) and Rust cannot kill a thread, so callers abandon the build.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::Diagnostic;
@@ -48,37 +50,26 @@ pub(crate) fn adopt(progress: Option<Arc<Progress>>) {
 /// Sets the budget of every later render of this thread's build (`timeout` in site.toml).
 pub(crate) fn set_budget(budget: Duration) {
     if let Some(progress) = current() {
-        *progress
-            .budget
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(budget);
+        *progress.budget.lock() = Some(budget);
     }
 }
 
 /// Marks `page` as rendering with `template` until the guard is dropped.
 pub(crate) fn rendering(page: &str, template: &str) -> Option<Rendering> {
     let progress = current()?;
-    let budget = progress
-        .budget
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .unwrap_or(DEFAULT_BUDGET);
+    let budget = progress.budget.lock().unwrap_or(DEFAULT_BUDGET);
     let id = {
-        let mut next = progress.next.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut next = progress.next.lock();
         *next += 1;
         *next
     };
-    progress
-        .renders
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(Render {
-            id,
-            page: page.to_string(),
-            template: template.to_string(),
-            started: Instant::now(),
-            budget,
-        });
+    progress.renders.lock().push(Render {
+        id,
+        page: page.to_string(),
+        template: template.to_string(),
+        started: Instant::now(),
+        budget,
+    });
     Some(Rendering { progress, id })
 }
 
@@ -92,7 +83,6 @@ impl Drop for Rendering {
         self.progress
             .renders
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .retain(|render| render.id != self.id);
     }
 }
@@ -100,7 +90,7 @@ impl Drop for Rendering {
 impl Progress {
     /// The first render past its budget, as the error the editor sees.
     pub(crate) fn overdue(&self) -> Option<Diagnostic> {
-        let renders = self.renders.lock().unwrap_or_else(PoisonError::into_inner);
+        let renders = self.renders.lock();
         let late = renders
             .iter()
             .find(|render| render.started.elapsed() > render.budget)?;

@@ -1,10 +1,16 @@
 //! The functions templates call: `url` (a checked link to a page, anchors checked after
 //! rendering), `asset` (a static file's fingerprinted URL), `page_data` (another page's context,
 //! its headings optionally shifted and ids prefixed for embedding)
-//! and `compensation_chart` (the SVG from `chart.rs`). Registered on a clone of the theme's Tera.
+//! and `compensation_chart` (the SVG from [`chart`]). Registered on a clone of the theme's Tera
+//! by [`crate::render`], beside [`og_image`](crate::render::og_image::register) and
+//! [`search_index`](crate::render::search::register). Every URL they return carries the root
+//! marker ([`crate::model::url::ROOT_MARKER`]) and reaches the page relative to it.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -18,12 +24,24 @@ use crate::render::context::page_context;
 use crate::theme::Theme;
 use crate::theme::tera_errors;
 
+/// Registers this module's template functions on `tera`; `url()`'s anchors go to `requests`.
 pub(crate) fn register(
     tera: &mut Tera,
     site: &Arc<Site>,
     theme: &Theme,
     requests: &Arc<Mutex<Vec<AnchorRequest>>>,
 ) {
+    register_url(tera, site, requests);
+    register_asset(tera, theme);
+    register_page_data(tera, site);
+    register_compensation_chart(tera, site);
+}
+
+/// `url(path="phases/junior.md#anchor")`: the relative URL of a page
+/// (`"../../phases/junior/index.html#anchor"` from `phases/senior/`); its anchor is recorded for
+/// the anchor stage ([`crate::check::anchors`]), which checks it once every page is rendered. A
+/// page that does not exist is a template error with a did-you-mean.
+fn register_url(tera: &mut Tera, site: &Arc<Site>, requests: &Arc<Mutex<Vec<AnchorRequest>>>) {
     let pages = Arc::clone(site);
     let anchors = Arc::clone(requests);
     tera.register_function(
@@ -47,20 +65,22 @@ pub(crate) fn register(
             if let Some(anchor) = anchor {
                 url = url.fragment(anchor);
                 let template = page_field(state, "template");
-                anchors
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(AnchorRequest {
-                        template,
-                        written: written.clone(),
-                        page: page.path.clone(),
-                        anchor: anchor.to_string(),
-                    });
+                anchors.lock().push(AnchorRequest {
+                    template,
+                    written: written.clone(),
+                    page: page.path.clone(),
+                    anchor: anchor.to_string(),
+                });
             }
             Ok(url.marked())
         },
     );
+}
 
+/// `asset(path="style.css")`: the relative URL of a file below the theme's `static/`, under its
+/// published name: stylesheets and scripts are content-hashed (`"../static/style.1a2b3c4d.css"`
+/// from `faq/`), other files keep theirs (`"static/favicon.svg"` from the home page).
+fn register_asset(tera: &mut Tera, theme: &Theme) {
     let assets: BTreeMap<String, OutputPath> = theme
         .assets
         .iter()
@@ -83,7 +103,14 @@ pub(crate) fn register(
             }
         },
     );
+}
 
+/// `page_data(path="faq.md", heading_offset=1, id_prefix="g-faq-")`: another page's whole
+/// `page` object ([`PageContext`](crate::render::context::PageContext)), its body rendered for
+/// embedding in the page calling it: headings shifted down by `heading_offset` (0 to 5, default
+/// 0), heading and footnote ids and the same-page links to them prefixed with `id_prefix`
+/// (default none).
+fn register_page_data(tera: &mut Tera, site: &Arc<Site>) {
     let pages = Arc::clone(site);
     let contexts: Mutex<HashMap<(ContentPath, String, u8, String), Value>> = Mutex::default();
     tera.register_function(
@@ -111,7 +138,7 @@ pub(crate) fn register(
                 url::site_path(&pages.config.base_url)
             };
             let key = (path.clone(), root.clone(), offset, prefix.to_string());
-            let mut cache = contexts.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut cache = contexts.lock();
             if let Some(value) = cache.get(&key) {
                 return Ok(value.clone());
             }
@@ -130,7 +157,11 @@ pub(crate) fn register(
             Ok(value)
         },
     );
+}
 
+/// `compensation_chart()`: the range chart of `data/compensation.toml` as inline HTML and SVG,
+/// marked safe (Tera does not escape it), drawn once per build; an error without that file.
+fn register_compensation_chart(tera: &mut Tera, site: &Site) {
     let chart = compensation_chart(site);
     tera.register_function(
         "compensation_chart",
@@ -172,6 +203,8 @@ fn page_field(state: &State, field: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The chart's markup, with its accessible title and description (every range in words);
+/// `None` without `data/compensation.toml`.
 fn compensation_chart(site: &Site) -> Option<String> {
     let compensation = site.data.compensation.as_ref()?;
     let bars: Vec<chart::Bar> = compensation

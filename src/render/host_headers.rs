@@ -1,7 +1,8 @@
 //! `[publish] headers = true` → the `_headers` file Netlify and Cloudflare Pages read: a cache
 //! policy (content-hashed files immutable for a year, everything else revalidated) and security
 //! headers with a Content-Security-Policy that allows only the site itself. Pure text in, text
-//! out: `render` feeds it the published paths and the HTML's inline `style` attributes.
+//! out: [`render`](crate::render) feeds it the published paths and the HTML's inline `style`
+//! attributes.
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,10 @@
-//! `Site` + `Theme` → `Output`: every page through its template, the quiz result pages, the 404
-//! page, sitemap.xml, robots.txt, `_headers` on request, theme and content assets — all in
-//! memory. Never touches the filesystem. Template URLs carry `url.rs`'s root marker and are made
-//! relative per page at the end, so one template context serves every depth.
+//! [`CheckedSite`] + [`Theme`] → every output file, handed to a [`Sink`] as it is made: every page
+//! through its template, the quiz result pages, the 404 page, sitemap.xml, robots.txt, `_headers`
+//! on request ([`host_headers`]), theme and content assets. Never touches the filesystem itself.
+//! Template URLs carry [`crate::model::url`]'s root marker ([`ROOT_MARKER`]) and are made relative
+//! per page as Tera writes it ([`Resolving`]), so one template context serves every depth. What
+//! templates see: [`context`] (`site`, `page`, `menu`), [`view`] (`data`, `level`, `phase`,
+//! `result`) and the functions of [`functions`], [`og_image`] and [`search`].
 
 pub(crate) mod chart;
 pub(crate) mod context;
@@ -15,8 +18,10 @@ pub(crate) mod search;
 pub(crate) mod view;
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+
+use parking_lot::Mutex;
 
 use sha2::Digest;
 use tera::{Context, Tera};
@@ -51,24 +56,17 @@ impl Writer<'_> {
         if let Some(styles) = &self.styles
             && path.ends_with(".html")
         {
-            let mut styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut styles = styles.lock();
             host_headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
         }
         if let Some(digests) = &self.digests {
             let digest = sha2::Sha256::digest(&bytes).into();
-            let mut digests = digests.lock().unwrap_or_else(PoisonError::into_inner);
-            digests.push((path.clone(), digest));
+            digests.lock().push((path.clone(), digest));
         }
         if let Err(error) = self.sink.put(&path, bytes) {
-            self.failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_or_insert(error);
+            self.failure.lock().get_or_insert(error);
         }
-        self.paths
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(path);
+        self.paths.lock().push(path);
     }
 }
 
@@ -85,6 +83,7 @@ pub(crate) struct Rendered {
     pub(crate) anchor_requests: Vec<AnchorRequest>,
 }
 
+/// Renders every page and every site-wide file of `checked` with `theme` into `sink`.
 pub(crate) fn site(
     checked: &CheckedSite,
     theme: &Theme,
@@ -92,15 +91,63 @@ pub(crate) fn site(
 ) -> anyhow::Result<Rendered> {
     let site = checked.site();
     crate::render::deadline::set_budget(site.config.timeout);
-    let mut tera = theme.tera.clone();
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
-    functions::register(&mut tera, site, theme, &requests);
-    let cards = crate::render::og_image::Requests::default();
-    let (title, base_url) = (&site.config.title, &site.config.base_url);
-    crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, &cards);
+    let cards = crate::render::og_image::CardRequests::default();
     let search_index = crate::render::search::index(site, theme);
-    crate::render::search::register(&mut tera, search_index.as_ref());
-    let data = crate::render::view::data(site);
+    let tera = templates(site, theme, &requests, &cards, search_index.as_ref());
+    let writer = Writer {
+        sink,
+        paths: Mutex::default(),
+        failure: Mutex::default(),
+        styles: site.config.publish_headers.then(Mutex::default),
+        digests: site.config.offline.then(Mutex::default),
+    };
+    let (mut ids, unread, mut out) = pages(checked, &tera, theme, &writer);
+    extra_pages(site, &tera, theme, &writer, &mut out);
+    // Collected first: rendering again calls `url()`, which records into `requests`.
+    let asked: HashSet<ContentPath> = requests
+        .lock()
+        .iter()
+        .map(|request| request.page.clone())
+        .collect();
+    read_asked_ids(site, &tera, theme, &unread, &asked, &mut ids);
+    for (path, png) in crate::render::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
+        writer.put(path, png.to_vec());
+    }
+    if sink.keeps_files() {
+        site_files(site, theme, search_index, &writer);
+    }
+    if let Some(error) = writer.failure.into_inner() {
+        return Err(error);
+    }
+    Ok(Rendered {
+        files: writer.paths.into_inner().len(),
+        templates: Diagnostics(
+            merge_repeats(out)
+                .0
+                .into_iter()
+                .filter_map(|diagnostic| checked.explain(diagnostic))
+                .collect(),
+        ),
+        ids,
+        anchor_requests: std::mem::take(&mut *requests.lock()),
+    })
+}
+
+/// The theme's templates with this site's functions registered and its global context set:
+/// `site`, `data` and `root` (the root marker, made relative per page as it is written).
+fn templates(
+    site: &Arc<Site>,
+    theme: &Theme,
+    requests: &Arc<Mutex<Vec<AnchorRequest>>>,
+    cards: &crate::render::og_image::CardRequests,
+    search_index: Option<&crate::render::search::Index>,
+) -> Tera {
+    let mut tera = theme.tera.clone();
+    functions::register(&mut tera, site, theme, requests);
+    let (title, base_url) = (&site.config.title, &site.config.base_url);
+    crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, cards);
+    crate::render::search::register(&mut tera, search_index);
     tera.global_context().insert(
         "site",
         &SiteContext {
@@ -111,17 +158,22 @@ pub(crate) fn site(
             offline: site.config.offline,
         },
     );
-    tera.global_context().insert_value("data", data);
+    tera.global_context()
+        .insert_value("data", crate::render::view::data(site));
     tera.global_context()
         .insert("root", &ROOT_MARKER.to_string());
+    tera
+}
 
-    let writer = Writer {
-        sink,
-        paths: Mutex::default(),
-        failure: Mutex::default(),
-        styles: site.config.publish_headers.then(Mutex::default),
-        digests: site.config.offline.then(Mutex::default),
-    };
+/// Every page through its template: the ids of those whose ids were read, the pages rendered
+/// without reading them, and the pages' template problems.
+fn pages<'a>(
+    checked: &'a CheckedSite,
+    tera: &Tera,
+    theme: &Theme,
+    writer: &Writer,
+) -> (PageIds, Vec<&'a Page>, Diagnostics) {
+    let site = checked.site();
     let mut out = Diagnostics::default();
     let mut ids = PageIds::new();
     let linked = linked_into(site);
@@ -129,7 +181,7 @@ pub(crate) fn site(
     for (page, result) in site
         .pages
         .iter()
-        .zip(render_pages(checked, &tera, theme, &writer, &linked))
+        .zip(render_pages(checked, tera, theme, writer, &linked))
     {
         match result {
             Ok(PageRender::PassedOver) => {}
@@ -142,53 +194,25 @@ pub(crate) fn site(
             Err(diagnostic) => out.push(diagnostic),
         }
     }
-    extra_pages(site, &tera, theme, &writer, &mut out);
-    // A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
-    // render that page again (it renders the same) to read its ids.
-    let asked: HashSet<ContentPath> = requests
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .map(|request| request.page.clone())
-        .collect();
-    for page in unread.into_iter().filter(|page| asked.contains(&page.path)) {
-        if let Ok(html) = render_guarded(site, &tera, theme, page) {
+    (ids, unread, out)
+}
+
+/// A template's `url(path=…#anchor)` may point into a page rendered before it was asked for:
+/// render that page again (it renders the same) to read its ids.
+fn read_asked_ids(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    unread: &[&Page],
+    asked: &HashSet<ContentPath>,
+    ids: &mut PageIds,
+) {
+    for page in unread.iter().filter(|page| asked.contains(&page.path)) {
+        if let Ok(html) = render_guarded(site, tera, theme, page) {
             let html = String::from_utf8_lossy(&html);
             ids.insert(page.path.clone(), page_ids(&html).ids);
         }
     }
-
-    for (path, png) in crate::render::og_image::cards(&cards, theme.og_font.as_ref(), sink)? {
-        writer.put(path, png.to_vec());
-    }
-    if sink.keeps_files() {
-        site_files(site, theme, search_index, &writer);
-    }
-    if let Some(error) = writer
-        .failure
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
-        return Err(error);
-    }
-    Ok(Rendered {
-        files: writer
-            .paths
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len(),
-        templates: Diagnostics(
-            merge_repeats(out)
-                .0
-                .into_iter()
-                .filter_map(|diagnostic| checked.explain(diagnostic))
-                .collect(),
-        ),
-        ids,
-        anchor_requests: std::mem::take(
-            &mut *requests.lock().unwrap_or_else(PoisonError::into_inner),
-        ),
-    })
 }
 
 /// The files that come from the whole site rather than one page: the search index, static
@@ -213,12 +237,9 @@ fn site_files(
     for (path, bytes) in data_files::files(site) {
         writer.put(path, bytes);
     }
-    let sitemap = sitemap(
-        site,
-        &writer.paths.lock().unwrap_or_else(PoisonError::into_inner),
-    );
+    let sitemap = sitemap(site, &writer.paths.lock());
     writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
-    // Crawlers read only /robots.txt: a site under a subpath cannot own it (README: Publishing).
+    // Crawlers read only /robots.txt: a site under a subpath cannot own it (docs/publishing.md).
     if url::site_path(&site.config.base_url) == "/" {
         let robots = format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",
@@ -231,12 +252,8 @@ fn site_files(
         );
     }
     if let Some(styles) = &writer.styles {
-        let paths = writer
-            .paths
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        let styles = styles.lock().unwrap_or_else(PoisonError::into_inner);
+        let paths = writer.paths.lock().clone();
+        let styles = styles.lock();
         writer.put(
             OutputPath::generated(Generated::Headers),
             host_headers::file(&paths, theme, index_path.as_ref(), &styles).into_bytes(),
@@ -244,8 +261,7 @@ fn site_files(
     }
     // Last: it lists every other file.
     if let Some(digests) = &writer.digests {
-        let worker =
-            offline::service_worker(&digests.lock().unwrap_or_else(PoisonError::into_inner));
+        let worker = offline::service_worker(&digests.lock());
         writer.put(OutputPath::generated(Generated::ServiceWorker), worker);
     }
 }
@@ -532,10 +548,7 @@ fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
-        let mut loc = String::new();
-        let url = SiteUrl::folder(&route).absolute(&site.config.base_url);
-        pulldown_cmark_escape::escape_html(&mut loc, &url)
-            .expect("writing to a String cannot fail");
+        let loc = crate::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");

@@ -2,9 +2,12 @@
 //! card (site title, page title, optional phase), drawn after the pages by resvg with the one
 //! font file the theme ships in `fonts/`, never a system font, so every machine draws the same
 //! bytes. Names hash what a card shows; a card already drawn under its name is reused.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 
 use anyhow::Context as _;
 use resvg::{tiny_skia, usvg};
@@ -12,36 +15,47 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
+use crate::html;
 use crate::model::source::hex;
 use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
 use crate::theme::font::Font;
 
+/// A card's width in pixels: the size link previews (`summary_large_image`) show best.
 pub(crate) const WIDTH: u32 = 1200;
+/// A card's height in pixels.
 pub(crate) const HEIGHT: u32 = 630;
 /// Bumped whenever the layout below changes, so old cards are not reused under new names.
 const LAYOUT_VERSION: &str = "og-card-2";
+/// Space left and right of the text, in pixels.
 const MARGIN: f32 = 80.0;
 
 /// What one card shows.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Card {
+    /// `site.toml`'s `title`, at the top (left out when it is also the page's title).
     pub(crate) site_title: String,
+    /// The template's `title` argument: `"Phase 1: Junior SRE"`.
     pub(crate) title: String,
+    /// The template's `phase` argument (`"Phase 1 · Owning a failure from end to end"`), at the
+    /// foot; empty when not given.
     pub(crate) phase: String,
 }
 
 /// Cards the templates asked for during one render, by published path.
-pub(crate) type Requests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
+pub(crate) type CardRequests = Arc<Mutex<BTreeMap<OutputPath, Card>>>;
 
 /// Registers `og_image(title, phase="")`, which returns the card's absolute URL (from
-/// `base_url`, as link previews need) and records the card to draw.
+/// `base_url`, as link previews need) and records the card to draw:
+/// `og_image(title=page.title, phase="Phase 1 · …")` →
+/// `"https://example.org/guide/static/og/3f2a9c0e1b7d4a56.png"`. Without a font in the theme's
+/// `fonts/` the call is a template error.
 pub(crate) fn register(
     tera: &mut Tera,
     font: Option<&Font>,
     site_title: &str,
     base_url: &str,
-    requests: &Requests,
+    requests: &CardRequests,
 ) {
     let digest = font.map(|f| f.digest.clone());
     let site_title = site_title.to_string();
@@ -64,7 +78,6 @@ pub(crate) fn register(
             let url = SiteUrl::file(&path).absolute(&base_url);
             requests
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .insert(path, card);
             Ok(url)
         },
@@ -98,15 +111,15 @@ fn drawn() -> &'static Mutex<HashMap<OutputPath, Arc<Vec<u8>>>> {
 /// previous output when one has the same name (the name hashes all the card shows), else drawn,
 /// across the machine's cores. None for a sink that drops files (`check`).
 pub(crate) fn cards(
-    requests: &Requests,
+    requests: &CardRequests,
     font: Option<&Font>,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<(OutputPath, Arc<Vec<u8>>)>> {
-    let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(PoisonError::into_inner));
+    let requests = std::mem::take(&mut *requests.lock());
     let Some(font) = font.filter(|_| sink.keeps_files()) else {
         return Ok(Vec::new());
     };
-    let known = std::mem::take(&mut *drawn().lock().unwrap_or_else(PoisonError::into_inner));
+    let known = std::mem::take(&mut *drawn().lock());
     let mut ready = Vec::new();
     let mut to_draw = Vec::new();
     for (path, card) in requests {
@@ -122,7 +135,7 @@ pub(crate) fn cards(
     }
     ready.extend(draw_all(&to_draw, font)?);
     ready.sort_by(|a, b| a.0.cmp(&b.0));
-    *drawn().lock().unwrap_or_else(PoisonError::into_inner) = ready.iter().cloned().collect();
+    *drawn().lock() = ready.iter().cloned().collect();
     Ok(ready)
 }
 
@@ -181,6 +194,7 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((word(16), word(20)))
 }
 
+/// How resvg lays out text: with the theme's one font and nothing else.
 fn options(font: &Font) -> usvg::Options<'static> {
     let mut db = usvg::fontdb::Database::new();
     db.load_font_data(font.bytes.as_ref().clone());
@@ -191,6 +205,7 @@ fn options(font: &Font) -> usvg::Options<'static> {
     }
 }
 
+/// One card as PNG bytes.
 fn draw(card: &Card, font: &Font, options: &usvg::Options) -> anyhow::Result<Vec<u8>> {
     let svg = svg(card, &Measure::new(&font.bytes));
     let tree = usvg::Tree::from_str(&svg, options).context("laying out a link preview image")?;
@@ -209,16 +224,19 @@ fn draw(card: &Card, font: &Font, options: &usvg::Options) -> anyhow::Result<Vec
 /// Text widths from the font's advance widths (no kerning: lines come out slightly wide,
 /// never too long).
 struct Measure<'a> {
+    /// The font, or `None` if skrifa cannot read it (widths are then estimated).
     font: Option<skrifa::FontRef<'a>>,
 }
 
 impl<'a> Measure<'a> {
+    /// Measures with the font file `bytes`.
     fn new(bytes: &'a [u8]) -> Self {
         Measure {
             font: skrifa::FontRef::new(bytes).ok(),
         }
     }
 
+    /// The width of `text` set at `size` pixels, in pixels.
     fn width(&self, text: &str, size: f32) -> f32 {
         let Some(font) = &self.font else {
             return text.chars().count() as f32 * size * 0.6;
@@ -276,7 +294,7 @@ fn svg(card: &Card, measure: &Measure) -> String {
         text.push_str(&format!(
             r#"<text x="{MARGIN}" y="{:.1}" font-size="{size}" fill="{TITLE}">{}</text>"#,
             top + i as f32 * line_height,
-            escape(line)
+            html::escape(line)
         ));
     }
     // The home page's title is the site's: say it once.
@@ -288,15 +306,19 @@ fn svg(card: &Card, measure: &Measure) -> String {
     let phase = clipped(&card.phase, 38.0, width, measure).join(" ");
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/><rect width="{WIDTH}" height="14" fill="{ACCENT}"/><text x="{MARGIN}" y="130" font-size="34" fill="{MUTED}">{}</text><rect x="{MARGIN}" y="160" width="120" height="6" fill="{ACCENT}"/>{text}<text x="{MARGIN}" y="{}" font-size="38" fill="{ACCENT}">{}</text></svg>"#,
-        escape(&site),
+        html::escape(&site),
         HEIGHT - 70,
-        escape(&phase),
+        html::escape(&phase),
     )
 }
 
+/// The card's background colour.
 const BACKGROUND: &str = "#0f2537";
+/// The colour of the page title.
 const TITLE: &str = "#ffffff";
+/// The colour of the site title.
 const MUTED: &str = "#b8cde0";
+/// The colour of the phase, the top band and the rule under the site title.
 const ACCENT: &str = "#f4b860";
 
 /// The first line of `text` that fits, ending in "…" when words had to go.
@@ -315,13 +337,6 @@ fn clipped(text: &str, size: f32, width: f32, measure: &Measure) -> Vec<String> 
         line = longer;
     }
     vec![line]
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
-//! `Site` → the search index: one entry per page (its title and the text before its first
+//! [`Site`] → the search index: one entry per page (its title and the text before its first
 //! heading), one per heading of every page's Markdown (its title and the text below it:
 //! paragraphs, lists and tables), and one per checklist item of the ladder, each with its kind so
 //! search ranks a page's title and main headings above subheadings and checklist text; and the
 //! synonym groups of `site.toml`'s `[search]`. Published as a content-hashed script
 //! (`window.sreSearchIndex = {…}`): a page loads it with a `<script>` element, which works from
 //! `file://` where `fetch` cannot, and within a `script-src 'self'` policy.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use serde::Serialize;
 use tera::{Kwargs, State, Tera};
@@ -16,7 +17,9 @@ use crate::theme::Theme;
 
 /// The published index: its path below the output root and its bytes.
 pub(crate) struct Index {
+    /// `static/search-index.<hash>.json`: `static/search-index.1a2b3c4d.json`.
     pub(crate) path: OutputPath,
+    /// The compact JSON itself.
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -38,8 +41,12 @@ enum Kind {
 /// the groups of words that find each other. Arrays, not objects, to keep it small.
 #[derive(Serialize)]
 struct Json<'a> {
+    /// Every page as `[route, title]`: `["phases/junior/", "Phase 1: Junior SRE"]`.
     pages: Vec<(&'a str, &'a str)>,
+    /// Every entry as `[page index, anchor, title, text, kind]`:
+    /// `[3, "junior-what-counts", "Own a failure end to end", "…", 2]`.
     entries: Vec<(usize, String, String, String, u8)>,
+    /// `[search] synonyms` of `site.toml`: groups of lower-case words that find each other.
     synonyms: &'a [Vec<String>],
 }
 
@@ -53,6 +60,7 @@ pub(crate) fn index(site: &Site, theme: &Theme) -> Option<Index> {
     used.then(|| build(site))
 }
 
+/// The index of every page's headings and text and every checklist item.
 fn build(site: &Site) -> Index {
     let mut json = Json {
         pages: Vec::new(),
@@ -104,7 +112,9 @@ fn build(site: &Site) -> Index {
     Index { path, bytes }
 }
 
-/// Registers `search_index()`: the index's URL relative to the page.
+/// Registers `search_index()`: the index's URL relative to the page, as every template URL
+/// marked (`"../../static/search-index.1a2b3c4d.json"` on `phases/junior/`). The index is built
+/// only when some template's text names `search_index(` ([`index`]).
 pub(crate) fn register(tera: &mut Tera, index: Option<&Index>) {
     let url = index.map_or(String::new(), |index| SiteUrl::file(&index.path).marked());
     tera.register_function(
@@ -117,9 +127,13 @@ pub(crate) fn register(tera: &mut Tera, index: Option<&Index>) {
 /// up to the next heading.
 #[derive(Debug, Default, PartialEq)]
 struct Section {
+    /// The heading's level (`2` for `h2`); 0 for the text before the first heading.
     level: u8,
+    /// The heading's id (`"junior-what-counts"`); empty for the text before the first heading.
     anchor: String,
+    /// The heading's text, whitespace squeezed.
     title: String,
+    /// The text up to the next heading, whitespace squeezed.
     text: String,
 }
 
@@ -189,7 +203,7 @@ fn is_inline(name: &str) -> bool {
     matches!(
         name,
         "a" | "abbr"
-            | ""
+            | "b"
             | "cite"
             | "code"
             | "em"
@@ -201,7 +215,7 @@ fn is_inline(name: &str) -> bool {
             | "small"
             | "span"
             | "strong"
-            | "su"
+            | "sub"
             | "sup"
             | "time"
             | "u"
@@ -237,6 +251,12 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn inline_elements_keep_words_whole() {
+        let text = &sections("<p>H<sub>2</sub>O is <b>bold</b>ly w<i>r</i>itten</p>")[0].text;
+        assert_eq!(text, "H2O is boldly written");
     }
 
     #[test]

@@ -1,7 +1,14 @@
 //! Checked data → what templates see as `data.*`: levels with their phase URLs, phases with the
 //! names of their levels, compensation rows with formatted money, the quiz with its routing key
-//! and the JSON the quiz script reads, their text typeset like Markdown prose (`typography`).
-//! URLs come from `url.rs`, marked; `render` makes them relative.
+//! and the JSON the quiz script reads, their text typeset like Markdown prose
+//! ([`typography`](crate::markdown::typography)). URLs come from [`crate::model::url`], marked
+//! with its root marker; [`crate::render`] makes them relative to the page they land on, so a
+//! field documented as a relative URL reads `"../../phases/junior/index.html"` on
+//! `phases/senior/`. Prose fields are typeset: curly quotes and apostrophes, en dashes in ranges.
+//! Templates see the result of [`data`] as `data` on every page, [`LevelView`] and
+//! [`PhaseView`] as `level` and `phase` on a page whose `[extra] level` names a level, and
+//! [`RuleView`] as `result` on a quiz result page.
+#![warn(clippy::missing_docs_in_private_items)]
 
 use serde::Serialize;
 use tera::Value;
@@ -9,14 +16,19 @@ use tera::Value;
 use crate::markdown::typography::typeset;
 use crate::model::url::{self, ContentPath, Route, SiteUrl};
 use crate::model::{
-    Checklist, ChecklistItem, Dimension, Ladder, PageKind, Question, Quiz, Site, Years,
+    Checklist, ChecklistItem, Dimension, Ladder, PageKind, Phase, Question, Quiz, Site, Years,
 };
 use crate::render::chart::money;
 
+/// A span of years: `{min: 4, max: 7, label: "4–7 years", end: 7}`, or for an open end
+/// `{min: 10, max: none, label: "10+ years", end: 12}`.
 #[derive(Serialize)]
 pub(crate) struct YearsView {
+    /// The first year: `4`.
     min: u32,
+    /// The last year: `7`; none for an open end.
     max: Option<u32>,
+    /// As every page writes it: `"4–7 years"`, `"10+ years"`.
     label: String,
     /// Where a timeline draws the span's end: `max`, or two years past `min` when it is open.
     end: u32,
@@ -25,6 +37,7 @@ pub(crate) struct YearsView {
 /// How far a timeline draws an open span ("10+ years") past its start.
 const OPEN_SPAN_YEARS: u32 = 2;
 
+/// `years` as templates see it.
 fn years(years: Years) -> YearsView {
     YearsView {
         min: years.min,
@@ -36,56 +49,91 @@ fn years(years: Years) -> YearsView {
     }
 }
 
+/// One level, as `data.ladder.levels[]` and `level`.
 #[derive(Serialize)]
 pub(crate) struct LevelView {
+    /// The level's id: `"junior"`.
     pub(crate) id: String,
+    /// Its name: `"Junior SRE"`.
     name: String,
+    /// Typical years at the level: `{min: 0, max: 2, label: "0–2 years", end: 2}`.
     tenure: YearsView,
+    /// What unlocks advancement (prose, typeset).
     unlocks: String,
+    /// The most common plateau (prose, typeset).
     plateau: String,
+    /// The relative URL of the first phase page about this level
+    /// (`"../../phases/junior/index.html"`); `""` when no loaded page is.
     phase_url: String,
 }
 
+/// One move on the career timeline, as `data.ladder.milestones[]`.
 #[derive(Serialize)]
 pub(crate) struct MilestoneView {
+    /// The id of the level the move starts from: `"junior"`.
     from: String,
+    /// The id of the level it reaches: `"senior"`.
     to: String,
+    /// The name of `from` (`"Junior SRE"`), or its id if the ladder has no such level.
     from_name: String,
+    /// The name of `to` (`"Senior SRE"`), or its id if the ladder has no such level.
     to_name: String,
+    /// How long the move typically takes: `{min: 4, max: 7, label: "4–7 years", end: 7}`.
     years: YearsView,
     /// When the move typically lands, in years from entry (see `landings`).
     from_entry: YearsView,
     /// Whether `from_entry` builds on the move into this milestone's first level.
     chained: bool,
+    /// A remark about the move (prose, typeset); `""` when it has none.
     note: String,
 }
 
+/// One phase, as `data.ladder.phases[]` and `phase`.
 #[derive(Serialize)]
 pub(crate) struct PhaseView {
+    /// The phase's id: `"phase-1"`.
     id: String,
+    /// Its number: `1`.
     number: u32,
+    /// The id of the level it is about: `"junior"`.
     pub(crate) level: String,
+    /// That level's name: `"Junior SRE"`.
     level_name: String,
+    /// The name of the level above it (`"Mid-level SRE"`); `""` for the top level.
     next_level_name: String,
+    /// Its title (typeset): `"Owning a failure from end to end"`.
     title: String,
+    /// Its page's content path: `"phases/junior.md"`.
     page: ContentPath,
+    /// Its page's relative URL: `"../../phases/junior/index.html"` from `phases/senior/`.
     url: String,
+    /// The header of the comparison's "before" column: the phase's `baseline` if written, else
+    /// the previous level's name (`"Junior SRE"`), `""` for the lowest level without one.
     baseline: String,
+    /// The comparison with the level before, each field typeset:
+    /// `[{name: "Scope", before: "…", now: "…"}, …]`.
     dimensions: Vec<Dimension>,
+    /// The checklist, its items' text typeset: `{kind: "exit", items: [{id, text}, …]}`.
     checklist: Checklist,
 }
 
+/// `data.ladder`: the ladder with names and URLs filled in.
 #[derive(Serialize)]
 pub(crate) struct LadderView {
+    /// `data.ladder.levels`, lowest first.
     pub(crate) levels: Vec<LevelView>,
+    /// `data.ladder.milestones`, in the order written.
     milestones: Vec<MilestoneView>,
+    /// `data.ladder.phases`, in the order written.
     pub(crate) phases: Vec<PhaseView>,
 }
 
+/// The marked URL of the page at `path` (its `index.html`).
 fn url_of(path: &ContentPath) -> String {
     SiteUrl::page(&Route::of(path)).marked()
 }
 
+/// The name of level `id`, or the id itself when the ladder has no such level.
 fn name_of(ladder: &Ladder, id: &str) -> String {
     ladder
         .level(id)
@@ -123,6 +171,8 @@ fn landings(ladder: &Ladder) -> Vec<(Years, bool)> {
         .collect()
 }
 
+/// `data.ladder`: levels with their phase URLs, milestones with their landings, phases with
+/// their levels' names.
 pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
     let phase_page = |level: &str| {
         ladder
@@ -162,70 +212,88 @@ pub(crate) fn ladder(site: &Site, ladder: &Ladder) -> LadderView {
         phases: ladder
             .phases
             .iter()
-            .map(|phase| {
-                let index = ladder.levels.iter().position(|l| l.id == phase.level.id);
-                let previous = index
-                    .and_then(|i| i.checked_sub(1))
-                    .map(|i| ladder.levels[i].name.clone());
-                let next = index
-                    .and_then(|i| ladder.levels.get(i + 1))
-                    .map(|l| l.name.clone());
-                PhaseView {
-                    id: phase.id.clone(),
-                    number: phase.number,
-                    level: phase.level.id.clone(),
-                    level_name: name_of(ladder, &phase.level.id),
-                    next_level_name: next.unwrap_or_default(),
-                    title: typeset(&phase.title),
-                    page: phase.page.path.clone(),
-                    url: url_of(&phase.page.path),
-                    baseline: typeset(&phase.baseline.clone().or(previous).unwrap_or_default()),
-                    dimensions: phase
-                        .dimensions
-                        .iter()
-                        .map(|d| Dimension {
-                            name: typeset(&d.name),
-                            before: typeset(&d.before),
-                            now: typeset(&d.now),
-                        })
-                        .collect(),
-                    checklist: Checklist {
-                        kind: phase.checklist.kind,
-                        items: phase
-                            .checklist
-                            .items
-                            .iter()
-                            .map(|item| ChecklistItem {
-                                id: item.id.clone(),
-                                text: typeset(&item.text),
-                            })
-                            .collect(),
-                    },
-                }
-            })
+            .map(|phase| phase_view(ladder, phase))
             .collect(),
     }
 }
 
+/// One phase as templates see it, with the names of its level, the one before and the next.
+fn phase_view(ladder: &Ladder, phase: &Phase) -> PhaseView {
+    let index = ladder.levels.iter().position(|l| l.id == phase.level.id);
+    let previous = index
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| ladder.levels[i].name.clone());
+    let next = index
+        .and_then(|i| ladder.levels.get(i + 1))
+        .map(|l| l.name.clone());
+    PhaseView {
+        id: phase.id.clone(),
+        number: phase.number,
+        level: phase.level.id.clone(),
+        level_name: name_of(ladder, &phase.level.id),
+        next_level_name: next.unwrap_or_default(),
+        title: typeset(&phase.title),
+        page: phase.page.path.clone(),
+        url: url_of(&phase.page.path),
+        baseline: typeset(&phase.baseline.clone().or(previous).unwrap_or_default()),
+        dimensions: phase
+            .dimensions
+            .iter()
+            .map(|d| Dimension {
+                name: typeset(&d.name),
+                before: typeset(&d.before),
+                now: typeset(&d.now),
+            })
+            .collect(),
+        checklist: Checklist {
+            kind: phase.checklist.kind,
+            items: phase
+                .checklist
+                .items
+                .iter()
+                .map(|item| ChecklistItem {
+                    id: item.id.clone(),
+                    text: typeset(&item.text),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// One row of `data.compensation.rows[]`: one level and its range, if one is published.
 #[derive(Serialize)]
 struct CompensationRow {
+    /// The level's id: `"junior"`.
     level: String,
+    /// The level's name (`"Junior SRE"`); its id without a ladder.
     level_name: String,
+    /// Whether the level has a published range (Principal has none: "no published range").
     has_range: bool,
+    /// The low end: `87500`; none without a range.
     min: Option<u64>,
+    /// The high end: `126500`; none without a range.
     max: Option<u64>,
+    /// The low end as money: `"$87,500"` (`"EUR 87,500"` in another currency); `""` without a
+    /// range.
     min_label: String,
+    /// The high end as money: `"$126,500"`; `""` without a range.
     max_label: String,
 }
 
+/// `data.compensation`.
 #[derive(Serialize)]
 struct CompensationView {
+    /// The currency code as written: `"USD"`.
     currency: String,
+    /// Where the figures apply (typeset): `"United States, general market"`.
     region: String,
+    /// What the figures are (prose, typeset); `""` when absent.
     note: String,
+    /// One row per level in ladder order (per range, without a ladder).
     rows: Vec<CompensationRow>,
 }
 
+/// `data.compensation`, if `data/compensation.toml` loaded.
 fn compensation(site: &Site) -> Option<CompensationView> {
     let compensation = site.data.compensation.as_ref()?;
     let rows = compensation
@@ -249,20 +317,33 @@ fn compensation(site: &Site) -> Option<CompensationView> {
     })
 }
 
+/// One quiz rule, as `data.quiz.rules[]` and `result`.
 #[derive(Serialize, Clone)]
 pub(crate) struct RuleView {
+    /// The rule's id, also its result page's slug: `"phase-1"`.
     pub(crate) id: String,
+    /// The fewest yes answers it routes: `0`.
     min: u32,
+    /// The most yes answers it routes: `1`.
     max: u32,
     /// The counts of yes answers it routes, as every page writes them: "2", "0 or 1", "3 to 5".
     yes_label: String,
+    /// The content path of the page to start at: `"phases/junior.md"`.
     page: ContentPath,
+    /// That page's relative URL: `"../phases/junior/index.html"` from the quiz page.
     url: String,
+    /// Who the reader likely is (typeset): `"Junior SRE or early Mid-level"`.
     label: String,
+    /// The number of the phase whose page `page` is (`1`); none when it is no phase's page.
     phase_number: Option<u32>,
+    /// That phase's title (typeset); `""` when it is no phase's page.
     phase_title: String,
+    /// The name of that phase's level (`"Junior SRE"`); `""` when it is no phase's page.
     level_name: String,
+    /// The name of the level above that phase's (`"Mid-level SRE"`); `""` at the top.
     next_level_name: String,
+    /// The relative URL of the rule's static result page, below the quiz page:
+    /// `"../where-are-you-now/phase-1/index.html"` from the quiz page.
     result_url: String,
 }
 
@@ -297,13 +378,20 @@ pub(crate) fn result_summary(rule: &RuleView, questions: usize) -> (String, Stri
     }
 }
 
+/// `data.quiz`.
 #[derive(Serialize)]
 pub(crate) struct QuizView {
+    /// The questions in order, text and hint typeset: `[{id, text, hint}, …]`.
     questions: Vec<Question>,
+    /// The rules in the order written.
     pub(crate) rules: Vec<RuleView>,
+    /// `{"questions": […], "rules": […]}` as JSON for the quiz script, safe inside
+    /// `<script type="application/json">` (see [`script_safe_json`]); the template marks it
+    /// `| safe`.
     json: String,
 }
 
+/// `data.quiz`: questions and rules with their phases, URLs and labels filled in.
 pub(crate) fn quiz(site: &Site, quiz: &Quiz) -> QuizView {
     let quiz_route = site
         .pages

@@ -1,7 +1,7 @@
 //! The byte-level guard on each connection, in front of hyper. In: the accepted socket. Out: the
-//! same bytes, except that a request line past `MAX_LINE` is answered 414 and the connection
+//! same bytes, except that a request line past [`MAX_LINE`] is answered 414 and the connection
 //! dropped (hyper would buffer up to its limit and answer 431), and a write the client has not
-//! read for `WRITE_STALL` fails. It parses nothing else: hyper reads the requests.
+//! read for [`WRITE_STALL`] fails. It parses nothing else: hyper reads the requests.
 
 use std::future::Future;
 use std::io;

@@ -1,7 +1,8 @@
 //! The connection layer of the preview. In: the listening socket. Out: hyper HTTP/1.1 connections
-//! whose requests go to `respond.rs`, and WebSocket event streams fed from `Live`. It enforces the
-//! limits a hostile client meets (line, headers, bodies, stalls, connections; `guard.rs` watches
-//! the raw bytes) before any request is answered; it never reads or buffers a request body.
+//! whose requests go to [`respond`], and WebSocket event streams fed from
+//! [`Live`]. It enforces the limits a hostile client meets
+//! ([`limits`](super::limits): line, headers, bodies, stalls, connections; [`guard`](super::guard)
+//! watches the raw bytes) before any request is answered; it never reads or buffers a request body.
 
 use std::convert::Infallible;
 use std::sync::Arc;

@@ -1,10 +1,13 @@
-//! The shared heart of the preview: what is served now (`State`, swapped whole, so a request
+//! The shared heart of the preview: what is served now ([`State`], swapped whole, so a request
 //! sees one consistent build) and the open event streams. Publishing a build's files or its
-//! failure swaps the state and tells every open page what to do (`changes.rs` decides what).
-//! In: published deltas and failures; out: the state requests are answered from, and events.
+//! failure swaps the state and tells every open page what to do ([`changes`](super::changes)
+//! decides what). In: published deltas and failures; out: the state requests are answered from, and
+//! events.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use parking_lot::{Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -20,7 +23,7 @@ pub(super) struct State {
     /// Identifies the site pages were served from; a page that connects with another id reloads.
     pub(super) build: u64,
     /// The last good site, if any build has succeeded yet.
-    pub(super) site: Option<Arc<Site>>,
+    pub(super) site: Option<Arc<Served>>,
     /// The diagnostics of the latest build, when it failed.
     pub(super) failure: Option<Arc<Failed>>,
 }
@@ -32,11 +35,11 @@ pub(super) struct Failed {
     pub(super) listing: String,
 }
 
-pub(super) struct Site {
+pub(super) struct Served {
     pub(super) files: Files,
 }
 
-impl Site {
+impl Served {
     /// Where the file at `path` is kept.
     pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
         self.files.get(path)
@@ -100,13 +103,13 @@ impl Live {
     }
 
     pub(super) fn current(&self) -> Arc<State> {
-        Arc::clone(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(&self.state.read())
     }
 
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
     /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
     pub(super) fn publish_site(&self, delta: Delta<StoredFile>, good: bool) -> Published {
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let old = self.current();
         let mut files = match &old.site {
             Some(site) if !delta.complete => site.files.clone(),
@@ -145,7 +148,7 @@ impl Live {
         // Pages that did not change need not reload: each is told what did (`catch_up`).
         let catching_up =
             changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
-        let site = Arc::new(Site { files });
+        let site = Arc::new(Served { files });
         self.swap(State {
             build,
             site: Some(Arc::clone(&site)),
@@ -168,11 +171,11 @@ impl Live {
     /// Keeps serving the last good site and shows `diagnostics` on every open page.
     pub(super) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
         #[derive(Serialize)]
-        struct Report<'a> {
+        struct ErrorEvent<'a> {
             event: &'static str,
             diagnostics: &'a [OverlayDiagnostic],
         }
-        let report = Report {
+        let report = ErrorEvent {
             event: "error",
             diagnostics,
         };
@@ -184,7 +187,7 @@ impl Live {
                 .map(|d| format!("{}:{}:{}: {}\n", d.path, d.line, d.column, d.message))
                 .collect(),
         };
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let old = self.current();
         let message = failed.json.clone();
         self.swap(State {
@@ -196,7 +199,7 @@ impl Live {
     }
 
     fn swap(&self, state: State) {
-        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+        *self.state.write() = Arc::new(state);
     }
 
     /// A new event stream: its first message brings a page up to date (the overlay, or a
@@ -209,7 +212,7 @@ impl Live {
         queue: usize,
     ) -> mpsc::Receiver<Arc<str>> {
         let (sender, receiver) = mpsc::channel(queue);
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         let state = self.current();
         let first = match &state.failure {
             Some(failure) => Some(failure.json.clone()),
@@ -230,7 +233,7 @@ impl Live {
 
     /// The routes open pages show (a few), for the next rebuild to render first.
     pub(super) fn viewing(&self) -> Vec<String> {
-        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let clients = self.clients.lock();
         let mut routes: Vec<String> = Vec::new();
         for client in clients.iter().rev().filter(|c| !c.events.is_closed()) {
             if let Some(page) = &client.page

@@ -1,11 +1,12 @@
 //! `sre-guide serve`: the live preview. In: the site root and where to listen. Out: the site that
-//! the very same build stages make, served over HTTP from the preview's own store (`store.rs`),
-//! plus a WebSocket event stream (`reload`, `changed`, `css`, `error`) that the injected
-//! `livereload.js` turns into reloads and an overlay. A request is only ever answered from the
+//! the very same build stages make, served over HTTP from the preview's own store ([`store`]), plus
+//! a WebSocket event stream (`reload`, `changed`, `css`, `error`) that the injected `livereload.js`
+//! ([`livereload`]) turns into reloads and an overlay. A request is only ever answered from the
 //! stored files: never from the site's folders, and `output/` is never touched. Connections and
-//! limits are `serve/http.rs`, answering one request is `serve/respond.rs`; watching is
-//! `watch.rs`, and the build process it feeds sends the files each save changed, which `publish`
-//! here applies; `serve/changes.rs` decides what each open page is told.
+//! limits are [`http`] (with [`guard`] and [`limits`]), answering one request is [`respond`];
+//! watching is [`watch`], and the build process it feeds ([`build_process`]) sends the files each
+//! save changed, which [`publish`] here applies to [`live`]; [`changes`] decides what each open
+//! page is told.
 
 pub(crate) mod build_process;
 pub(crate) mod store;

@@ -1,7 +1,7 @@
-//! Answering one request from the current `State`. In: a request's method, target and headers.
-//! Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe path. The path is
-//! decoded once and only ever used as a key into the in-memory files: nothing here reads the
-//! filesystem. Event streams and limits are `http.rs`.
+//! Answering one request from the current [`State`]. In: a request's method,
+//! target and headers. Out: a page, a file, a redirect, the 404 page, a 304, or a 400 for an unsafe
+//! path. The path is decoded once and only ever used as a key into the stored files: nothing here
+//! reads the site's folders. Event streams and limits are [`http`](super::http)'s.
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -13,7 +13,7 @@ use super::live::{Live, State};
 use super::livereload::{EVENTS, LIVERELOAD_JS, SCRIPT};
 use super::reply::Reply;
 use crate::model::source::content_hash;
-use crate::model::url::{Generated, OutputPath, Route};
+use crate::model::url::{Generated, OutputPath, Route, relative_root};
 
 pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
     if let Some(refused) = refused(live, request) {
@@ -65,7 +65,7 @@ pub(super) fn refused<B>(live: &Live, request: &Request<B>) -> Option<Reply> {
 }
 
 fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
-    let prefix = relative_prefix(&target.path);
+    let prefix = relative_root(&target.path);
     if target.path == SCRIPT {
         let etag = format!("\"{:016x}\"", content_hash(LIVERELOAD_JS.as_bytes()));
         return file(request, LIVERELOAD_JS.as_bytes().to_vec(), SCRIPT, etag);
@@ -263,12 +263,6 @@ pub(super) fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a 
         .map(|(_, value)| value)
 }
 
-/// From a page at `path` back to the site root: `""` for `index.html`, `"../../"` for
-/// `phases/junior/` or `phases/junior/index.html`.
-fn relative_prefix(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
 /// Adds the live-reload script before `</body>` (or at the end when there is none).
 fn inject(html: &[u8], prefix: &str, build: u64) -> Vec<u8> {
     let tag = format!(r#"<script src="{prefix}{SCRIPT}" data-build="{build}"></script>"#);
@@ -293,15 +287,8 @@ fn first_build_failed(listing: &str) -> String {
          <title>Build failed · sre-guide serve</title></head>\n<body>\n\
          <h1>The site does not build yet</h1>\n<pre>{}</pre>\n\
          <p>Fix the files and save; this page reloads by itself.</p>\n</body></html>\n",
-        escape_html(listing)
+        crate::html::escape(listing)
     )
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Whether the request's Host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
@@ -393,12 +380,12 @@ mod tests {
 
     #[test]
     fn the_prefix_leads_back_to_the_root() {
-        assert_eq!(relative_prefix(""), "");
-        assert_eq!(relative_prefix("index.html"), "");
-        assert_eq!(relative_prefix("faq/"), "../");
-        assert_eq!(relative_prefix("phases/junior/"), "../../");
-        assert_eq!(relative_prefix("phases/junior/index.html"), "../../");
-        assert_eq!(relative_prefix("no/such/page"), "../../");
+        assert_eq!(relative_root(""), "");
+        assert_eq!(relative_root("index.html"), "");
+        assert_eq!(relative_root("faq/"), "../");
+        assert_eq!(relative_root("phases/junior/"), "../../");
+        assert_eq!(relative_root("phases/junior/index.html"), "../../");
+        assert_eq!(relative_root("no/such/page"), "../../");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Where `serve` keeps the files it publishes: packed (`pack`, deflated) and appended to one
+//! Where `serve` keeps the files it publishes: packed ([`pack`], deflated) and appended to one
 //! temporary file, which the system removes when `serve` ends, however it ends. Memory holds
 //! where each file is, not the site, so `serve` stays near `build`'s size at any site size.
 //! Files of older builds stay in the pack until they outweigh the live ones; then the live
@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
@@ -59,14 +61,14 @@ impl Store {
 
     /// Appends `packed` to the current pack.
     pub(crate) fn put(&self, packed: &[u8]) -> io::Result<Stored> {
-        let pack = Arc::clone(&lock(&self.current));
+        let pack = Arc::clone(&self.current.lock());
         pack.append(packed)
     }
 
     /// Moves `files` (the whole published site) to a fresh pack when the current one holds more
     /// garbage than live bytes (and more than `SLACK`), so the disk it takes stays bounded.
     pub(crate) fn compact<K>(&self, files: &mut HashMap<K, Stored>) -> io::Result<()> {
-        let mut current = lock(&self.current);
+        let mut current = self.current.lock();
         let live: u64 = files.values().map(|stored| stored.len).sum();
         if current.len() <= 2 * live + self.slack {
             return Ok(());
@@ -89,11 +91,11 @@ impl Pack {
     }
 
     fn len(&self) -> u64 {
-        *lock(&self.end)
+        *self.end.lock()
     }
 
     fn append(self: &Arc<Self>, packed: &[u8]) -> io::Result<Stored> {
-        let mut end = lock(&self.end);
+        let mut end = self.end.lock();
         let offset = *end;
         write_at(&self.file, packed, offset)?;
         *end += packed.len() as u64;
@@ -182,10 +184,6 @@ fn write_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

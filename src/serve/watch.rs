@@ -1,9 +1,9 @@
 //! Watching for saves. In: the site root's `content/` and `themes/` folders, watched recursively
 //! with notify-debouncer-full (folders, never single files, so atomic saves and new or renamed
 //! files are seen). Out: each burst of relevant changes, as paths relative to the root, handed
-//! to the rebuild coordinator (`build_process/coordinate.rs`). Files the build's walk skips
-//! (`walk::is_site_path`: dotfiles, editor temp files) and access events never count; nothing
-//! here builds, writes a file or answers a request.
+//! to the rebuild coordinator ([`coordinate`](crate::serve::build_process::coordinate)). Files the
+//! build's walk skips ([`is_site_path`](crate::load::walk::is_site_path): dotfiles, editor temp
+//! files) and access events never count; nothing here builds, writes a file or answers a request.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

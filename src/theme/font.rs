@@ -1,6 +1,7 @@
 //! The theme's font for link-preview cards: the first `.ttf` or `.otf` file (by name) in
 //! `themes/<name>/fonts/`, read once with the theme, never a system font, so every machine draws
-//! the same bytes. A file that is not a font is a diagnostic; no font means no `og_image`.
+//! the same bytes. A file that is not a font is a diagnostic; no font means no
+//! [`og_image`](crate::render::og_image).
 
 use std::path::Path;
 use std::sync::Arc;

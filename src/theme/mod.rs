@@ -1,7 +1,7 @@
-//! `themes/<name>/` → `Theme`: every template under `templates/` parsed by Tera, and every file
+//! `themes/<name>/` → [`Theme`]: every template under `templates/` parsed by Tera, and every file
 //! under `static/` read and given its published name (`.css` and `.js` get a content hash, so
 //! browsers may cache them forever; both are minified first). Template errors are diagnostics
-//! at file:line:col (`tera_errors.rs`); nothing outside the site root is read.
+//! at file:line:col ([`tera_errors`]); nothing outside the site root is read.
 
 pub(crate) mod font;
 pub(crate) mod tera_errors;

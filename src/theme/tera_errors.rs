@@ -11,8 +11,9 @@ use crate::model::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
 
-/// The functions templates may call (see README.md, "Templates"). Tera checks calls when it
-/// parses a template, so `theme.rs` registers placeholders; `render` registers the real ones.
+/// The functions templates may call (see docs/templates.md). Tera checks calls when it parses a
+/// template, so [`crate::theme`] registers placeholders; [`crate::render`] registers the real
+/// ones.
 /// Listed here, beside Tera's own filters and tests, for did-you-mean on a misspelt call.
 pub(crate) const FUNCTIONS: [&str; 6] = [
     "url",
@@ -243,7 +244,7 @@ pub(crate) fn load_failures(
 }
 
 /// One problem Tera wrote as text: `error: MESSAGE` / `--> NAME:LINE:COL` / … / `^^^`.
-struct Report {
+struct TextError {
     message: String,
     template: String,
     line: usize,
@@ -251,7 +252,7 @@ struct Report {
     width: usize,
 }
 
-fn reports(text: &str) -> Vec<Report> {
+fn reports(text: &str) -> Vec<TextError> {
     text.split("\n\n")
         .filter_map(|chunk| {
             let mut lines = chunk.lines();
@@ -262,7 +263,7 @@ fn reports(text: &str) -> Vec<Report> {
             let line = parts.next()?.parse().ok()?;
             let template = parts.next()?.to_string();
             let width = chunk.lines().last().map_or(1, |l| l.matches('^').count());
-            Some(Report {
+            Some(TextError {
                 message,
                 template,
                 line,
@@ -273,7 +274,7 @@ fn reports(text: &str) -> Vec<Report> {
         .collect()
 }
 
-fn located(templates: &Templates, report: &Report) -> Diagnostic {
+fn located(templates: &Templates, report: &TextError) -> Diagnostic {
     let help = help_for(templates, &report.message);
     let Some(file) = templates.get(&report.template) else {
         return Diagnostic::in_file(

@@ -1,21 +1,19 @@
-//! Content paths → routes → output files and URLs: the one place that makes them (the two path
-//! types live in `url/paths.rs`). Every URL the build writes is percent-encoded here (RFC 3986);
-//! template URLs carry `ROOT_MARKER` until the page they land on is known. Pure string work: no
-//! I/O (`Resolving` writes into memory), and whether a target exists is not its job.
-
-use std::borrow::Borrow;
-use std::fmt;
-use std::ops::Deref;
+//! Content paths → routes → output files and URLs: the one place that makes them (the three path
+//! types, [`ContentPath`], [`Route`] and [`OutputPath`], live in [`paths`]). Every URL the build
+//! writes is percent-encoded here (RFC 3986) as a [`SiteUrl`]; template URLs carry
+//! [`ROOT_MARKER`] until the page they land on is known. Pure string work: no I/O ([`Resolving`]
+//! writes into memory), and whether a target exists is not its job.
 
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
 
 mod paths;
 
-pub(crate) use paths::{ContentPath, Generated, OG_IMAGE_FOLDER, OutputPath};
+pub(crate) use paths::{ContentPath, Generated, OG_IMAGE_FOLDER, OutputPath, Route, relative_root};
 
 /// Stands in for the relative path to the site root in URLs that templates receive, so one
-/// template context serves every page depth; `Resolving` replaces it as the page is written.
+/// template context serves every page depth; [`Resolving`] replaces it as the page is written.
+/// A template sees `"\u{1}phases/junior/index.html"`; the page `faq/` gets
+/// `"../phases/junior/index.html"`.
 pub(crate) const ROOT_MARKER: char = '\u{1}';
 
 /// A path segment keeps only RFC 3986's unreserved characters: `:` would read as a scheme in a
@@ -63,93 +61,6 @@ const NEVER_IN_A_URL: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}')
     .add(b'%');
-
-/// Where a page is published below the site root: `phases/junior/`, `""` for the home page.
-/// Made from a content path (`Route::of`), below another route (`below`), or from the page
-/// file a build wrote (`OutputPath::route`); it reads as the `str` it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub(crate) struct Route(String);
-
-impl Route {
-    /// `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `index.md` → `""`.
-    pub(crate) fn of(content_path: &ContentPath) -> Route {
-        let without_ext = content_path
-            .strip_suffix(".md")
-            .unwrap_or(content_path.as_str());
-        Route(match without_ext.rsplit_once('/') {
-            Some((dir, "_index" | "index")) => format!("{dir}/"),
-            None if without_ext == "_index" || without_ext == "index" => String::new(),
-            _ => format!("{without_ext}/"),
-        })
-    }
-
-    /// The folder a request to the dev server names (`phases/junior/`, `""` for the root), whose
-    /// page it wants; `None` when the path names a file.
-    pub(crate) fn requested(path: &str) -> Option<Route> {
-        (path.is_empty() || path.ends_with('/')).then(|| Route(path.to_string()))
-    }
-
-    /// A page made below this one, as a quiz's result page (`where-are-you-now/phase-1/`).
-    pub(crate) fn below(&self, slug: &str) -> Route {
-        Route(format!("{}{slug}/", self.0))
-    }
-
-    /// The section this route is in (`phases/` for `phases/junior/`); none for the home page.
-    pub(crate) fn parent(&self) -> Option<Route> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let trimmed = self.0.trim_end_matches('/');
-        Some(Route(
-            trimmed
-                .rfind('/')
-                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
-        ))
-    }
-
-    /// The sections above this route, outermost first, the home page left out.
-    pub(crate) fn ancestors(&self) -> Vec<Route> {
-        let mut ancestors = Vec::new();
-        let mut route = self.parent();
-        while let Some(parent) = route.filter(|r| !r.0.is_empty()) {
-            route = parent.parent();
-            ancestors.push(parent);
-        }
-        ancestors.reverse();
-        ancestors
-    }
-
-    /// The relative prefix from this route to the site root: `""`, `"../"`, `"../../"`.
-    pub(crate) fn relative_root(&self) -> String {
-        relative_root(&self.0)
-    }
-}
-
-/// The same for a route that came back as text (a template context's `page.route`).
-pub(crate) fn relative_root(route: &str) -> String {
-    "../".repeat(route.matches('/').count())
-}
-
-impl Deref for Route {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Route {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Route {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A URL from the site root to a page or file, percent-encoded, with its query and fragment.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,11 +124,14 @@ pub(crate) fn fragment_of_id(id: &str) -> String {
 /// engine writes, so the page is made in one pass instead of rendered and then rewritten. The
 /// marker cannot come from content (`markdown` replaces it on input), only from template URLs.
 pub(crate) struct Resolving<'a> {
+    /// The page written so far, markers already replaced.
     pub(crate) bytes: Vec<u8>,
+    /// The page's relative root (`"../../"`), written in place of each marker.
     root: &'a [u8],
 }
 
 impl<'a> Resolving<'a> {
+    /// An empty page whose markers become `root`, with room for `capacity` bytes.
     pub(crate) fn new(root: &'a str, capacity: usize) -> Self {
         Resolving {
             bytes: Vec::with_capacity(capacity),
@@ -243,7 +157,7 @@ impl std::io::Write for Resolving<'_> {
     }
 }
 
-/// JSON escapes the marker as `\u0001`; this puts it back so `resolve_markers` finds it.
+/// JSON escapes the marker as `\u0001`; this puts it back so [`Resolving`] finds it.
 pub(crate) fn unescape_markers_in_json(json: &str) -> String {
     json.replace("\\u0001", &ROOT_MARKER.to_string())
 }
@@ -273,6 +187,7 @@ pub(crate) fn edit_url(template: &str, source: &str) -> String {
     }
 }
 
+/// Percent-encodes each `/`-separated segment of `path` (RFC 3986 unreserved characters kept).
 fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for (i, segment) in path.split('/').enumerate() {

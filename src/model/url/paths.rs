@@ -1,6 +1,7 @@
-//! The two kinds of file path the build handles: a `ContentPath` (a file below `content/`) and
-//! an `OutputPath` (a published file below the output root). Each is made here and only here,
-//! from the walk, a route, a theme or content asset or a named generated file. Pure: no I/O.
+//! The three kinds of path the build handles: a [`ContentPath`] (a file below `content/`), a
+//! [`Route`] (where a page is published) and an [`OutputPath`] (a published file below the output
+//! root). Each is made here and only here, from the walk, a content path, a route, a theme or
+//! content asset or a named generated file. Pure: no I/O.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -10,8 +11,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::source::hex;
-
-use super::Route;
 
 /// A file below `content/`, with `/` separators: `phases/junior.md`, `img/logo.png`. Made by
 /// `of` from what the walk found or an editor wrote (site.toml, data, templates), or by
@@ -140,7 +139,8 @@ impl OutputPath {
     }
 
     /// A path another sre-guide process made with the constructors above and sent over the
-    /// serve worker's pipe (`worker.rs`); nothing else may call this.
+    /// build process's channel ([`crate::serve::build_process::protocol`]); nothing else may call
+    /// this.
     pub(crate) fn received(path: String) -> OutputPath {
         OutputPath(path)
     }
@@ -159,9 +159,12 @@ fn fingerprint(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes)[..4])
 }
 
+/// Lets a path type read as the `str` it wraps: `as_str`, `Deref`, `Borrow`, `AsRef`,
+/// comparison with `str` and `Display`.
 macro_rules! reads_as_str {
     ($($path:ty),*) => {$(
         impl $path {
+            /// The path as text: `"phases/junior.md"`.
             pub(crate) fn as_str(&self) -> &str {
                 &self.0
             }
@@ -208,6 +211,95 @@ macro_rules! reads_as_str {
 }
 
 reads_as_str!(ContentPath, OutputPath);
+
+/// Where a page is published below the site root: `phases/junior/`, `""` for the home page.
+/// Made from a content path (`Route::of`), below another route (`below`), or from the page
+/// file a build wrote (`OutputPath::route`); it reads as the `str` it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub(crate) struct Route(String);
+
+impl Route {
+    /// `a/b.md` → `a/b/`, `a/_index.md` → `a/`, `index.md` → `""`.
+    pub(crate) fn of(content_path: &ContentPath) -> Route {
+        let without_ext = content_path
+            .strip_suffix(".md")
+            .unwrap_or(content_path.as_str());
+        Route(match without_ext.rsplit_once('/') {
+            Some((dir, "_index" | "index")) => format!("{dir}/"),
+            None if without_ext == "_index" || without_ext == "index" => String::new(),
+            _ => format!("{without_ext}/"),
+        })
+    }
+
+    /// The folder a request to the dev server names (`phases/junior/`, `""` for the root), whose
+    /// page it wants; `None` when the path names a file.
+    pub(crate) fn requested(path: &str) -> Option<Route> {
+        (path.is_empty() || path.ends_with('/')).then(|| Route(path.to_string()))
+    }
+
+    /// A page made below this one, as a quiz's result page (`where-are-you-now/phase-1/`).
+    pub(crate) fn below(&self, slug: &str) -> Route {
+        Route(format!("{}{slug}/", self.0))
+    }
+
+    /// The section this route is in (`phases/` for `phases/junior/`); none for the home page.
+    pub(crate) fn parent(&self) -> Option<Route> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let trimmed = self.0.trim_end_matches('/');
+        Some(Route(
+            trimmed
+                .rfind('/')
+                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
+        ))
+    }
+
+    /// The sections above this route, outermost first, the home page left out.
+    pub(crate) fn ancestors(&self) -> Vec<Route> {
+        let mut ancestors = Vec::new();
+        let mut route = self.parent();
+        while let Some(parent) = route.filter(|r| !r.0.is_empty()) {
+            route = parent.parent();
+            ancestors.push(parent);
+        }
+        ancestors.reverse();
+        ancestors
+    }
+
+    /// The relative prefix from this route to the site root: `""`, `"../"`, `"../../"`.
+    pub(crate) fn relative_root(&self) -> String {
+        relative_root(&self.0)
+    }
+}
+
+/// The same for a route that came back as text (a template context's `page.route`), or for a
+/// published file's path: `""` for `index.html`, `"../../"` for `phases/junior/` and for
+/// `phases/junior/index.html`.
+pub(crate) fn relative_root(route: &str) -> String {
+    "../".repeat(route.matches('/').count())
+}
+
+impl Deref for Route {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Route {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,13 @@
 //! `serve`'s side of the build process: starts it (`sre-guide build-process`), hands it requests
-//! and reads its frames (`protocol.rs`) on a thread of its own, storing each file as it arrives,
-//! and keeps the last good build's link preview images for the next process. In: requests; out:
-//! `Report`s for the rebuild coordinator.
+//! and reads its frames ([`protocol`](super::protocol)) on a thread of its own, storing each file
+//! as it arrives, and keeps the last good build's link preview images for the next process. In:
+//! requests; out: [`Report`]s for the rebuild coordinator ([`coordinate`](super::coordinate)).
 
 use std::io::{self, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::thread;
 
 use crate::build::BuildOptions;
@@ -29,7 +31,7 @@ pub(crate) struct BuildProcess {
 
 impl BuildProcess {
     /// Starts a build process for `options`; `report` gets each frame it sends, its files put
-    /// in `store` as they arrive, then `Ended`, on a thread of its own.
+    /// in `store` as they arrive, then [`Report::Ended`], on a thread of its own.
     pub(crate) fn start(
         options: &BuildOptions,
         store: Arc<Store>,
@@ -185,7 +187,7 @@ fn previews() -> &'static Mutex<Vec<Preview>> {
 
 /// Applies a pass's changes to the link preview images: `complete` replaces them all.
 fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
-    let mut previews = previews().lock().unwrap_or_else(PoisonError::into_inner);
+    let mut previews = previews().lock();
     if complete {
         previews.clear();
     }
@@ -197,8 +199,5 @@ fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
 }
 
 fn last_previews() -> Vec<Preview> {
-    previews()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
+    previews().lock().clone()
 }

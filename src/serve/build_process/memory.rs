@@ -1,4 +1,4 @@
-//! `serve`'s memory of loaded pages: each page file's parsed `Page` and diagnostics, kept with
+//! `serve`'s memory of loaded pages: each page file's parsed [`Page`] and diagnostics, kept with
 //! the file's size and modification time and lent to the next build while both are unchanged
 //! (moved, not copied: the build gives its pages back), so a save re-reads and re-renders the
 //! Markdown of the saved files only. A path the watcher reports changed is forgotten whatever
@@ -8,8 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+
+use parking_lot::Mutex;
 use std::time::SystemTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -30,12 +32,12 @@ pub(crate) struct PageCache {
     /// Counts loads, so entries no load asked for (deleted, renamed) can be swept.
     pass: Mutex<u64>,
     /// The last walk of `content/` that the watcher can keep true.
-    walk: Mutex<Option<Walk>>,
+    walk: Mutex<Option<LastWalk>>,
     /// This load reuses that walk and lends unchanged pages without a look at their files.
     trusted: AtomicBool,
 }
 
-struct Walk {
+struct LastWalk {
     found: Arc<[Found]>,
     /// The files it found, relative to the site root as the watcher names them.
     files: HashSet<String>,
@@ -58,7 +60,7 @@ impl PageMemory for PageCache {
         content_path: &str,
         read: &dyn Fn() -> (Option<Page>, Diagnostics),
     ) -> (Option<Page>, Diagnostics) {
-        let pass = *self.pass.lock().unwrap_or_else(PoisonError::into_inner);
+        let pass = *self.pass.lock();
         if self.trusted.load(Ordering::Relaxed)
             && let Some(lent) = self.lend(content_path, None, pass)
         {
@@ -85,10 +87,7 @@ impl PageMemory for PageCache {
                 diagnostics: diagnostics.0.clone(),
                 pass,
             };
-            self.entries
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(content_path.to_string(), entry);
+            self.entries.lock().insert(content_path.to_string(), entry);
         }
         (page, diagnostics)
     }
@@ -97,7 +96,8 @@ impl PageMemory for PageCache {
         if !self.trusted.load(Ordering::Relaxed) {
             return None;
         }
-        lock(&self.walk)
+        self.walk
+            .lock()
             .as_ref()
             .map(|walk| Arc::clone(&walk.found))
     }
@@ -112,12 +112,8 @@ impl PageMemory for PageCache {
             })
             .chain(["content/site.toml".to_string()])
             .collect();
-        *lock(&self.walk) = Some(Walk { found, files });
+        *self.walk.lock() = Some(LastWalk { found, files });
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 type Lent = (Option<Page>, Diagnostics);
@@ -131,7 +127,7 @@ impl PageCache {
         stamp: Option<(u64, SystemTime)>,
         pass: u64,
     ) -> Option<Lent> {
-        let mut entries = lock(&self.entries);
+        let mut entries = self.entries.lock();
         let entry = entries
             .get_mut(content_path)
             .filter(|entry| stamp.is_none_or(|stamp| entry.stamp == stamp))?;
@@ -149,7 +145,7 @@ impl PageCache {
 
     /// Takes back the pages a build was lent, to lend them again while their file is unchanged.
     pub(crate) fn give_back(&self, pages: Vec<Page>) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut entries = self.entries.lock();
         for page in pages {
             if let Some(entry) = entries.get_mut(page.path.as_str())
                 && matches!(entry.page, Kept::Lent)
@@ -164,8 +160,8 @@ impl PageCache {
     /// and still a file. Entries this load does not ask for are dropped by `sweep`.
     pub(crate) fn begin(&self, root: &Path, changed: &[String]) {
         self.forget(changed);
-        *lock(&self.pass) += 1;
-        let mut walk = lock(&self.walk);
+        *self.pass.lock() += 1;
+        let mut walk = self.walk.lock();
         let trusted = walk.as_ref().is_some_and(|walk| {
             changed
                 .iter()
@@ -180,7 +176,7 @@ impl PageCache {
 
     /// Forgets the pages at these paths (relative to the site root, as the watcher reports them).
     fn forget(&self, changed: &[String]) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut entries = self.entries.lock();
         for path in changed {
             if path == "content" {
                 entries.clear();
@@ -196,19 +192,13 @@ impl PageCache {
     /// Drops the pages of files the last load did not find (deleted or renamed), so memory
     /// follows the site as it is.
     pub(crate) fn sweep(&self) {
-        let pass = *self.pass.lock().unwrap_or_else(PoisonError::into_inner);
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|_, entry| entry.pass == pass);
+        let pass = *self.pass.lock();
+        self.entries.lock().retain(|_, entry| entry.pass == pass);
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.entries.lock().len()
     }
 }
 
@@ -259,7 +249,7 @@ mod tests {
         if stale_possible {
             assert_eq!(
                 modified,
-                Some(cache.entries.lock().expect("lock")["a.md"].stamp.1),
+                Some(cache.entries.lock()["a.md"].stamp.1),
                 "only a save within the same clock tick may look unchanged"
             );
         }

@@ -1,15 +1,17 @@
-//! `sre-guide build-process`: the build process `serve` starts (`client.rs`), which remembers the
-//! site across saves. In: requests (the saved paths, the routes browsers show). Out: per request,
-//! those pages' files first, then every other file whose bytes changed since the last frame, or
-//! the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is never
-//! re-read; a newer request stops the current pass between pages.
+//! `sre-guide build-process`: the build process `serve` starts ([`client`](super::client)), which
+//! remembers the site across saves. In: requests (the saved paths, the routes browsers show). Out:
+//! per request, those pages' files first, then every other file whose bytes changed since the last
+//! frame, or the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is
+//! never re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+
+use parking_lot::{Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -30,10 +32,10 @@ use crate::serve::store::pack;
 /// end by themselves, and the pass then stops before rendering.
 const GRACE: Duration = Duration::from_millis(1500);
 
-/// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
+/// RequestQueue from `serve`, newest wins: ones that arrive while a pass runs are merged into one
 /// and stop that pass.
 #[derive(Clone, Default)]
-pub(crate) struct Requests(Arc<Shared>);
+pub(crate) struct RequestQueue(Arc<Shared>);
 
 #[derive(Default)]
 struct Shared {
@@ -51,9 +53,9 @@ struct Queue {
     running: Option<u64>,
 }
 
-impl Requests {
+impl RequestQueue {
     pub(crate) fn push(&self, request: Request) {
-        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self.0.queue.lock();
         match &mut queue.waiting {
             Some(waiting) => {
                 waiting.generation = request.generation;
@@ -72,7 +74,7 @@ impl Requests {
                 .spawn(move || {
                     while requests.running() == Some(running) {
                         std::thread::sleep(GRACE / 10);
-                        let rendering = *lock(&requests.0.rendering);
+                        let rendering = *requests.0.rendering.lock();
                         if rendering.is_some_and(|since| since.max(overtaken).elapsed() > GRACE) {
                             // Stuck in a render that never returns: `serve` starts a fresh process.
                             std::process::exit(4);
@@ -85,16 +87,12 @@ impl Requests {
 
     /// The generation of the request being built, if any.
     pub(crate) fn running(&self) -> Option<u64> {
-        self.0
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .running
+        self.0.queue.lock().running
     }
 
     /// Waits for the next request; `carried` are the saves of a pass that was overtaken.
     fn next(&self, carried: Vec<String>) -> Request {
-        let mut queue = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self.0.queue.lock();
         loop {
             if let Some(mut request) = queue.waiting.take() {
                 queue.running = Some(request.generation);
@@ -104,20 +102,12 @@ impl Requests {
                 request.changed = changed;
                 return request;
             }
-            queue = self
-                .0
-                .arrived
-                .wait(queue)
-                .unwrap_or_else(PoisonError::into_inner);
+            self.0.arrived.wait(&mut queue);
         }
     }
 
     fn done(&self) {
-        self.0
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .running = None;
+        self.0.queue.lock().running = None;
     }
 
     fn cancelled(&self) -> bool {
@@ -126,9 +116,9 @@ impl Requests {
 
     /// Runs `render`, marked as rendering for the watch on overtaken passes.
     fn rendering<T>(&self, render: impl FnOnce() -> T) -> T {
-        *lock(&self.0.rendering) = Some(Instant::now());
+        *self.0.rendering.lock() = Some(Instant::now());
         let rendered = render();
-        *lock(&self.0.rendering) = None;
+        *self.0.rendering.lock() = None;
         rendered
     }
 }
@@ -137,7 +127,7 @@ impl Requests {
 /// `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
     let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
-    let requests = Requests::default();
+    let requests = RequestQueue::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
         while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
@@ -157,7 +147,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
 pub(crate) fn serve_requests(
     options: BuildOptions,
     reusable: HashMap<String, Vec<u8>>,
-    requests: &Requests,
+    requests: &RequestQueue,
     mut send: impl FnMut(u64, &Outcome),
 ) -> ExitCode {
     let mut session = Session {
@@ -210,7 +200,7 @@ impl Session {
     fn pass(
         &mut self,
         request: &Request,
-        requests: &Requests,
+        requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) -> Pass {
         if cfg!(debug_assertions)
@@ -247,8 +237,8 @@ impl Session {
         }
         match result {
             Ok(counts) => {
-                let seen = into_inner(sink.seen);
-                let new_previews = into_inner(sink.new_previews);
+                let seen = sink.seen.into_inner();
+                let new_previews = sink.new_previews.into_inner();
                 let mut removed: Vec<String> = self
                     .published
                     .keys()
@@ -283,7 +273,7 @@ impl Session {
         &mut self,
         prepared: &Prepared,
         request: &Request,
-        requests: &Requests,
+        requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) {
         if request
@@ -336,7 +326,7 @@ impl Session {
             return; // the full pass reports it
         }
         let mut files = Vec::new();
-        for (hash, file) in into_inner(sink.files) {
+        for (hash, file) in sink.files.into_inner() {
             if self.published.get(file.path.as_str()) != Some(&hash) {
                 self.published.insert(file.path.to_string(), hash);
                 files.push(file);
@@ -361,20 +351,12 @@ fn outcome_of(failure: Failure) -> Outcome {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn into_inner<T>(mutex: Mutex<T>) -> T {
-    mutex.into_inner().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
 struct Changes<'a> {
     generation: u64,
     published: &'a HashMap<String, u64>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     seen: Mutex<HashMap<String, u64>>,
     new_previews: Mutex<HashMap<String, Vec<u8>>>,
 }
@@ -382,14 +364,10 @@ struct Changes<'a> {
 impl Sink for Changes<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         let hash = content_hash(&bytes);
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_string(), hash);
+        self.seen.lock().insert(path.to_string(), hash);
         if path.starts_with(crate::model::url::OG_IMAGE_FOLDER) {
             self.new_previews
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_string(), bytes.clone());
         }
         if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
@@ -416,7 +394,7 @@ struct FirstPages<'a> {
     first: &'a HashSet<&'a str>,
     outputs: &'a HashSet<String>,
     previews: &'a HashMap<String, Vec<u8>>,
-    requests: &'a Requests,
+    requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
     files: Mutex<Vec<(u64, OutputFile)>>,
 }
@@ -428,10 +406,7 @@ impl Sink for FirstPages<'_> {
                 path: path.clone(),
                 bytes: pack(&bytes),
             };
-            self.files
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push((content_hash(&bytes), file));
+            self.files.lock().push((content_hash(&bytes), file));
         }
         Ok(())
     }
@@ -478,7 +453,7 @@ mod tests {
 
     #[test]
     fn requests_that_queue_up_are_one_and_a_newer_one_stops_the_pass() {
-        let requests = Requests::default();
+        let requests = RequestQueue::default();
         requests.push(request(1, &["content/a.md"]));
         requests.push(request(2, &["content/b.md"]));
         let first = requests.next(vec!["content/stopped.md".into()]);

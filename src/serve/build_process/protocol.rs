@@ -1,7 +1,7 @@
 //! The frames between `serve` and its build process. To the process, on its stdin: the link
-//! preview images of the last good build, then one `Request` per burst of saves. From it, on its
-//! stdout: each changed file as it is rendered (a piece), then the request's `Outcome`. Encoding
-//! and decoding only; starting the process and reading its frames is `client.rs`.
+//! preview images of the last good build, then one [`Request`] per burst of saves. From it, on its
+//! stdout: each changed file as it is rendered (a piece), then the request's [`Outcome`]. Encoding
+//! and decoding only; starting the process and reading its frames is [`client`](super::client)'s.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -12,8 +12,8 @@ use crate::diagnostic::OverlayDiagnostic;
 use crate::model::url::OutputPath;
 use crate::output::OutputFile;
 
-/// Files that changed since the build process's previous frame: `OutputFile`s on the pipe,
-/// `StoredFile`s once `serve` has stored them.
+/// Files that changed since the build process's previous frame: [`OutputFile`]s on the pipe,
+/// [`StoredFile`](crate::serve::store::StoredFile)s once `serve` has stored them.
 #[derive(Debug)]
 pub(crate) struct Delta<F = OutputFile> {
     /// New and changed files, sorted by path, their bytes `pack`ed.
@@ -56,9 +56,9 @@ pub(crate) fn send(generation: u64, outcome: &Outcome) {
     write_frame(generation, &encode(outcome));
 }
 
-/// Sends one changed file of a pass as soon as it is rendered, so the build process never holds
-/// a whole site's files; `serve` keeps them until the pass's `Built` frame, and drops them when
-/// the pass fails or is stopped.
+/// Sends one changed file of a pass as soon as it is rendered, so the build process never holds a
+/// whole site's files; `serve` keeps them until the pass's [`Outcome::Built`] frame, and drops them
+/// when the pass fails or is stopped.
 pub(crate) fn send_piece(generation: u64, file: &OutputFile) {
     let mut body = vec![b'P'];
     for part in [file.path.as_bytes(), &file.bytes] {
