@@ -154,16 +154,14 @@ struct RawItem {
     text: Spanned<String>,
 }
 
-/// The JSON Schema of a typed data file (`ladder`, `compensation` or `quiz`), derived from the
-/// serde types that read its TOML, so it describes the file exactly as the build accepts it.
-pub(crate) fn schema(stem: &str) -> Option<serde_json::Value> {
-    let schema = match stem {
-        "ladder" => schemars::schema_for!(RawLadder),
-        "compensation" => schemars::schema_for!(RawCompensation),
-        "quiz" => crate::load::quiz::schema(),
-        _ => return None,
-    };
-    Some(schema.to_value())
+/// The JSON Schema of `data/ladder.toml`, from the types above.
+pub(crate) fn ladder_schema() -> schemars::Schema {
+    schemars::schema_for!(RawLadder)
+}
+
+/// The JSON Schema of `data/compensation.toml`, from the types below.
+pub(crate) fn compensation_schema() -> schemars::Schema {
+    schemars::schema_for!(RawCompensation)
 }
 
 /// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An

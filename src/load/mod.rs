@@ -120,6 +120,18 @@ pub(crate) trait PageMemory: Sync {
     fn remember_walk(&self, found: Arc<[Found]>);
 }
 
+/// The JSON Schema of a typed data file (`ladder`, `compensation` or `quiz`), derived from the
+/// serde types that read its TOML, so it describes the file exactly as the build accepts it.
+pub(crate) fn data_schema(stem: &str) -> Option<serde_json::Value> {
+    let schema = match stem {
+        "ladder" => crate::load::data::ladder_schema(),
+        "compensation" => crate::load::data::compensation_schema(),
+        "quiz" => crate::load::quiz::schema(),
+        _ => return None,
+    };
+    Some(schema.to_value())
+}
+
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
 /// could be read, so later checks can still run on the rest.
 pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)> {

@@ -10,7 +10,7 @@ use crate::model::url::{Generated, OutputPath};
 pub(crate) fn files(site: &Site) -> Vec<(OutputPath, Vec<u8>)> {
     let mut files = Vec::new();
     for stem in site.data.typed_stems() {
-        let (Some(data), Some(schema)) = (site.data.raw.get(stem), crate::load::data::schema(stem))
+        let (Some(data), Some(schema)) = (site.data.raw.get(stem), crate::load::data_schema(stem))
         else {
             continue;
         };

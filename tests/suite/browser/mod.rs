@@ -224,10 +224,12 @@ fn js_bool(tab: &Tab, expr: &str) -> bool {
 fn wait_until(tab: &Tab, expr: &str, what: &str) {
     let started = Instant::now();
     loop {
-        // A page between documents (a reload) reads as "not yet", not as a failure.
+        // A page between documents (a reload, Back) reads as "not yet", not as a failure: its
+        // script may throw, or DevTools may say the page it asked navigated away.
         let probe =
             format!("(() => {{ try {{ return !!({expr}); }} catch (e) {{ return false; }} }})()");
-        if js(tab, &probe) == Value::Bool(true) {
+        let answer = tab.evaluate(&probe, false).ok().and_then(|r| r.value);
+        if answer == Some(Value::Bool(true)) {
             return;
         }
         if started.elapsed() > WAIT {
