@@ -24,7 +24,8 @@ pub(crate) struct BuildOptions {
 pub(crate) struct Counts {
     pub(crate) pages: usize,
     pub(crate) files: usize,
-    /// What the build went on with but an editor may want to change (reading order by file name).
+    /// What the build went on with but an editor may want to change (reading order by file
+    /// name, problems whose severity is `warning`).
     pub(crate) warnings: Vec<Diagnostic>,
 }
 
@@ -69,11 +70,21 @@ pub(crate) fn prepare(
     options: &BuildOptions,
     cache: Option<&dyn load::PageMemory>,
 ) -> Result<Prepared, Failure> {
+    prepare_unsaved(options, cache, None)
+}
+
+/// `prepare` with `unsaved` texts standing in for their files (`lsp`: an editor's buffers).
+pub(crate) fn prepare_unsaved(
+    options: &BuildOptions,
+    cache: Option<&dyn load::PageMemory>,
+    unsaved: Option<&load::Unsaved>,
+) -> Result<Prepared, Failure> {
     let (site, mut diagnostics) = load::site(&load::LoadOptions {
         root: &options.root,
         base_url: options.base_url.as_deref(),
         drafts: options.drafts,
         cache,
+        unsaved,
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
@@ -102,11 +113,12 @@ pub(crate) fn finish(prepared: &mut Prepared, sink: &dyn Sink) -> Result<Counts,
         &rendered.ids,
         theme,
     ));
-    diagnostics.into_result()?;
+    let mut warnings = diagnostics.into_result()?;
+    warnings.extend(crate::check::reading_order::warnings(site.site()));
     Ok(Counts {
         pages: site.site().pages.len(),
         files: rendered.files,
-        warnings: crate::check::reading_order::warnings(site.site()),
+        warnings,
     })
 }
 

@@ -13,6 +13,7 @@
 //! - [`output`]: the sinks — the staging folder swapped in atomically, or nothing for `check`;
 //! - [`build`]: the stages above in a straight line, shared by every command;
 //! - [`serve`]: the live preview, its store, watcher and long-lived build process;
+//! - [`lsp`]: the language server, the same stages over an editor's unsaved texts;
 //! - [`cli`]: the commands, one function each; `src/main.rs` only parses and calls [`cli::run`].
 //!
 //! A stage imports only shared values and earlier stages, never a later stage or a command
@@ -30,6 +31,7 @@ pub mod cli;
 pub(crate) mod diagnostic;
 pub(crate) mod html;
 pub(crate) mod load;
+pub(crate) mod lsp;
 pub mod markdown;
 pub(crate) mod model;
 pub(crate) mod output;

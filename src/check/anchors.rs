@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, suggest_as};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::html::ids::PageIds;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
@@ -41,16 +41,21 @@ pub(crate) fn site(site: &Site, ids: &PageIds) -> Diagnostics {
             };
             if !known.contains(percent_decoded(anchor).as_ref()) {
                 let diagnostic = Diagnostic::at(
+                    Code::AnchorMissing,
                     &page.file,
                     link.span.clone(),
                     format!("`{target}` has no anchor `#{anchor}`"),
                 );
-                out.push(diagnostic.help(suggest_as(
+                let fragment_span = crate::check::links::written_part(&page.file, link, |w| {
+                    w.find('#').map_or(w.len()..w.len(), |at| at..w.len())
+                });
+                out.push(diagnostic.did_you_mean(
                     anchor,
                     known.iter().map(String::as_str),
+                    fragment_span,
                     |near| format!("#{near}"),
                     "link to a heading's id (shown by its # link), or set one with `## Heading {#id}`",
-                )));
+                ));
             }
         }
     }
@@ -87,8 +92,14 @@ pub(crate) fn templates(requests: &[AnchorRequest], ids: &PageIds, theme: &Theme
             .and_then(find)
             .or_else(|| theme.templates.values().find_map(find));
         let diagnostic = match located {
-            Some((file, i)) => Diagnostic::at(&file, i..i + request.written.len(), message),
+            Some((file, i)) => Diagnostic::at(
+                Code::AnchorMissing,
+                &file,
+                i..i + request.written.len(),
+                message,
+            ),
             None => Diagnostic::in_file(
+                Code::AnchorMissing,
                 "themes/",
                 format!("url(path=\"{}\"): {message}", request.written),
             ),
@@ -96,12 +107,17 @@ pub(crate) fn templates(requests: &[AnchorRequest], ids: &PageIds, theme: &Theme
         let known = ids
             .get(&request.page)
             .map(|ids| ids.iter().map(String::as_str));
-        out.push(diagnostic.help(suggest_as(
+        let fragment_span = diagnostic.span().and_then(|span| {
+            let at = request.written.find('#')?;
+            Some(span.start + at..span.end)
+        });
+        out.push(diagnostic.did_you_mean(
             &request.anchor,
             known.into_iter().flatten(),
+            fragment_span,
             |near| format!("#{near}"),
             "link to an id the target page has",
-        )));
+        ));
     }
     out
 }

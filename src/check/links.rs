@@ -6,10 +6,10 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, suggest, suggest_as};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
-use crate::model::{LinkTarget, Site};
+use crate::model::{Link, LinkTarget, Site};
 
 /// `left_out` are content files that exist but were left out for a problem already reported.
 pub(crate) fn targets(site: &Site, left_out: &BTreeSet<ContentPath>) -> Diagnostics {
@@ -28,23 +28,30 @@ pub(crate) fn targets(site: &Site, left_out: &BTreeSet<ContentPath>) -> Diagnost
                         out.push(draft_target(&page.file, link.span.clone(), path));
                     } else if site.page(path).is_none() && !site.unloadable.contains(path) {
                         let diagnostic = Diagnostic::at(
+                            Code::LinkTargetMissing,
                             &page.file,
                             link.span.clone(),
                             format!("link target `{path}` does not exist"),
                         );
+                        let path_span = written_part(&page.file, link, |written| {
+                            written
+                                .find(['?', '#'])
+                                .map_or(0..written.len(), |end| 0..end)
+                        });
                         out.push(suggest_relative(
                             site,
                             &page.path,
                             &link.written,
                             path,
                             diagnostic,
+                            path_span,
                         ));
                     }
                 }
                 LinkTarget::Asset(path) => {
                     if !assets.contains(path.as_str()) && !left_out.contains(path) {
                         out.push(
-                            Diagnostic::at(&page.file, link.span.clone(), format!("link `{}` is neither a page nor a file under content/", link.written))
+                            Diagnostic::at(Code::LinkFileMissing, &page.file, link.span.clone(), format!("link `{}` is neither a page nor a file under content/", link.written))
                                 .help("link to another page by its .md file (e.g. `faq.md#certifications`), or add the file under content/"),
                         );
                     }
@@ -55,14 +62,30 @@ pub(crate) fn targets(site: &Site, left_out: &BTreeSet<ContentPath>) -> Diagnost
     out
 }
 
+/// Where a part of a link's destination is in its file, when the destination is written there
+/// as the parser read it (no escapes in between): `part` finds the part inside the written
+/// destination.
+pub(crate) fn written_part(
+    file: &SourceFile,
+    link: &Link,
+    part: impl FnOnce(&str) -> Span,
+) -> Option<Span> {
+    let text = file.text().get(link.span.clone())?;
+    (text == link.written).then(|| {
+        let inner = part(&link.written);
+        link.span.start + inner.start..link.span.start + inner.end
+    })
+}
+
 /// Like `suggest_page`, but written the way the link was (relative to the page, or
-/// root-relative when the editor wrote it so).
+/// root-relative when the editor wrote it so); the edit replaces `path_span`.
 fn suggest_relative(
     site: &Site,
     from: &str,
     written: &str,
     path: &str,
     diagnostic: Diagnostic,
+    path_span: Option<Span>,
 ) -> Diagnostic {
     let paths = site.pages.iter().map(|p| p.path.as_str());
     let show = |near: &str| {
@@ -72,7 +95,7 @@ fn suggest_relative(
             relative_link(from, near)
         }
     };
-    diagnostic.help(suggest_as(path, paths, show, PAGE_PATHS))
+    diagnostic.did_you_mean(path, paths, path_span, show, PAGE_PATHS)
 }
 
 /// The link from the page at content path `from` to the page at `to`: `../faq.md`, `staff.md`.
@@ -93,6 +116,7 @@ pub(crate) fn relative_link(from: &str, to: &str) -> String {
 /// A link to a page marked `draft = true`, which the site leaves out.
 pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &ContentPath) -> Diagnostic {
     Diagnostic::at(
+        Code::LinkToDraft,
         file,
         span,
         format!("`{path}` is a draft; `--drafts` includes it"),
@@ -107,10 +131,16 @@ pub(crate) fn draft_target(file: &Arc<SourceFile>, span: Span, path: &ContentPat
 const PAGE_PATHS: &str =
     "name a .md file under content/, relative to content/ (e.g. `phases/junior.md`)";
 
-/// Help for a page path that names no page: the nearest one, or how page paths are written.
-pub(crate) fn suggest_page(site: &Site, path: &str, diagnostic: Diagnostic) -> Diagnostic {
+/// Help for a page path written at `span` that names no page: the nearest one (with the edit
+/// that writes it), or how page paths are written.
+pub(crate) fn suggest_page(
+    site: &Site,
+    path: &str,
+    span: Span,
+    diagnostic: Diagnostic,
+) -> Diagnostic {
     let paths = site.pages.iter().map(|p| p.path.as_str());
-    diagnostic.help(suggest(path, paths, PAGE_PATHS))
+    diagnostic.did_you_mean(path, paths, span, str::to_string, PAGE_PATHS)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::Span;
 use crate::model::url::{ContentPath, Generated, OutputPath};
 use crate::model::{Asset, LevelRef, Page, PageRef, Site};
@@ -166,9 +166,9 @@ fn check_pages(
                 unknown_levels.push(index);
             }
         }
-        let (template, span) = match &page.front.template {
-            Some((name, span)) => (name.as_str(), span.clone()),
-            None => (crate::theme::default_template(page), 0..0),
+        let (template, written) = match &page.front.template {
+            Some((name, span)) => (name.as_str(), Some(span.clone())),
+            None => (crate::theme::default_template(page), None),
         };
         if !theme.renders(template) {
             unrendered.insert(page.path.clone());
@@ -179,21 +179,23 @@ fn check_pages(
             && !theme.broken.contains(template)
         {
             let names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
-            let mut diagnostic = Diagnostic::at(
+            let diagnostic = Diagnostic::at(
+                Code::PageTemplateMissing,
                 &page.file,
-                span,
+                written.clone().unwrap_or(0..0),
                 format!("template `{template}` is not in the theme"),
             );
-            diagnostic = diagnostic.help(suggest(
+            out.push(diagnostic.did_you_mean(
                 template,
                 names.iter().copied(),
+                written,
+                str::to_string,
                 format!(
                     "add themes/{}/templates/{template}, or use one of {}",
                     site.config.theme,
                     names.join(", ")
                 ),
             ));
-            out.push(diagnostic);
         }
     }
     let unknown_levels = unknown_levels
@@ -223,7 +225,7 @@ enum Source<'a> {
 impl Source<'_> {
     /// How a message names it, and the diagnostic that reports it.
     fn describe(&self, output: &OutputPath, theme: &str) -> (String, Diagnostic) {
-        let placeholder = |path: &str| Diagnostic::in_file(path, "");
+        let placeholder = |path: &str| Diagnostic::in_file(Code::OutputClash, path, "");
         match self {
             Source::Generated => (format!("the generated `{output}`"), placeholder(output)),
             Source::NotFoundTemplate => (
@@ -232,11 +234,16 @@ impl Source<'_> {
             ),
             Source::Page(page) => (
                 format!("`{}`", page.file.path),
-                Diagnostic::at(&page.file, 0..0, ""),
+                Diagnostic::at(Code::OutputClash, &page.file, 0..0, ""),
             ),
             Source::QuizResult(rule) => (
                 format!("the result page of rule `{}`", rule.id),
-                Diagnostic::at(&rule.page.file, rule.page.span.clone(), ""),
+                Diagnostic::at(
+                    Code::OutputClash,
+                    &rule.page.file,
+                    rule.page.span.clone(),
+                    "",
+                ),
             ),
             Source::ThemeAsset(path) => {
                 let source = format!("themes/{theme}/static/{path}");
@@ -409,12 +416,16 @@ fn page_exists(site: &Site, page: &PageRef, out: &mut Diagnostics) -> bool {
         return false;
     }
     let diagnostic = Diagnostic::at(
+        Code::PageMissing,
         &page.file,
         page.span.clone(),
         format!("page `{}` does not exist", page.path),
     );
     out.push(crate::check::links::suggest_page(
-        site, &page.path, diagnostic,
+        site,
+        &page.path,
+        page.span.clone(),
+        diagnostic,
     ));
     false
 }
@@ -428,6 +439,7 @@ fn level_exists(site: &Site, level: &LevelRef, out: &mut Diagnostics) -> bool {
         }
         out.push(
             Diagnostic::at(
+                Code::LadderMissing,
                 &level.file,
                 level.span.clone(),
                 format!(

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::url::Route;
 use crate::model::{Page, Site};
 
@@ -86,7 +86,7 @@ pub(crate) fn warnings(site: &Site) -> Vec<Diagnostic> {
             String::new()
         };
         warnings.push(
-            Diagnostic::at(&tied[1].file, 0..0, format!(
+            Diagnostic::at(Code::ReadingOrderTie, &tied[1].file, 0..0, format!(
                 "{} pages in {section} have the same weight ({weight}), so their reading order (Previous/Next) is by file name: {}{others}",
                 tied.len(),
                 names.join(", ")

@@ -1,19 +1,23 @@
-//! The command line: `build`, `check`, `serve`, `new` and `completions`. Parses flags, runs the
-//! pipeline, prints diagnostics (all of them, in the rustc layout) and maps the outcome to an exit
-//! code: 0 ok, 1 content errors, 2 environment or internal failure.
+//! The command line: `build`, `check`, `serve`, `new`, `explain`, `schema` and `completions`. Parses
+//! flags, runs the pipeline, prints diagnostics (all of them, in the rustc layout or as
+//! `--message-format` asks) and maps the outcome to an exit code: 0 ok, 1 content errors,
+//! 2 environment or internal failure.
 
+mod explain;
 pub(crate) mod new;
+mod report;
+mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use report::{MessageFormat, Reporter};
 
 use crate::build::{self, BuildOptions, Failure};
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::serve::{self, build_process};
-use crate::{diagnostic, output, render};
+use crate::{output, render};
 
 /// Builds the SRE career guide (or any tree of Markdown pages) into a static site.
 #[derive(Parser)]
@@ -44,6 +48,13 @@ enum Command {
     Serve(ServeArgs),
     /// Start a page (or a section, `…/_index.md`) with valid front matter, last in its section.
     New(NewArgs),
+    /// Run a language server on stdin and stdout: the build's checks, completion and
+    /// navigation in any editor (docs/editors.md).
+    Lsp(LspArgs),
+    /// Explain a diagnostic code (`error[CODE]`): why it is a problem, an example, and the fix.
+    Explain(explain::ExplainArgs),
+    /// Write JSON Schemas of site.toml, front matter and the data files, for TOML editors.
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script (see README: "Shell completions").
     Completions {
         /// The shell to complete for.
@@ -64,6 +75,9 @@ struct BuildArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    message_format: MessageFormat,
 }
 
 #[derive(Args)]
@@ -73,6 +87,9 @@ struct CheckArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    message_format: MessageFormat,
 }
 
 #[derive(Args)]
@@ -105,6 +122,13 @@ struct ServeArgs {
 }
 
 #[derive(Args)]
+struct LspArgs {
+    /// The site root [default: the editor's workspace folder]
+    #[arg(short, long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct NewArgs {
     /// The new file, relative to content/: `phases/principal.md`, `tools/_index.md`.
     #[arg(value_name = "PATH")]
@@ -131,6 +155,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::Serve(args) => serve(args),
         Command::New(args) => new(&args),
+        Command::Explain(args) => explain::explain(&args),
+        Command::Lsp(args) => match crate::lsp::run(args.root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => environment_failure(&error),
+        },
+        Command::Schema(args) => schema::schema(&args),
         Command::Completions { shell } => {
             let mut stdout = std::io::stdout();
             clap_complete::generate(shell, &mut Cli::command(), "sre-guide", &mut stdout);
@@ -141,6 +171,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// `build`: the pipeline into a staging folder that replaces the output only when all is well.
 fn build(args: BuildArgs) -> ExitCode {
+    let reporter = Reporter::new(args.message_format, &args.site.root);
     let root = args.site.root;
     let started = Instant::now();
     let target = args.output.unwrap_or_else(|| root.join("output"));
@@ -153,46 +184,56 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], "; nothing was written"));
+    let late = reporter.clone();
+    render::deadline::exit_when_overdue(move |overdue| {
+        late.failure(&[overdue], "; nothing was written")
+    });
     // A failed build drops the staging folder, leaving the previous output untouched.
     let counts = match build::build_into(&options, &staging) {
         Ok(counts) => counts,
-        Err(failure) => return report(failure, "; nothing was written"),
+        Err(failure) => return report(&reporter, failure, "; nothing was written"),
     };
     if let Err(error) = staging.commit() {
         return environment_failure(&error);
     }
-    diagnostic::eprint_all(&counts.warnings, Severity::Warning);
-    println!(
+    reporter.problems(&counts.warnings);
+    reporter.summary(format_args!(
         "built {} pages, {} files in {} ms → {}",
         counts.pages,
         counts.files,
         started.elapsed().as_millis(),
         target.display()
-    );
+    ));
     ExitCode::SUCCESS
 }
 
 /// `check`: the whole pipeline into a sink that keeps nothing.
 fn check(args: CheckArgs) -> ExitCode {
+    let reporter = Reporter::new(args.message_format, &args.site.root);
     let started = Instant::now();
     let options = BuildOptions {
         root: args.site.root,
         base_url: None,
         drafts: args.drafts,
     };
-    render::deadline::exit_when_overdue(|late| print_diagnostics(&[late], ""));
+    let late = reporter.clone();
+    render::deadline::exit_when_overdue(move |overdue| late.failure(&[overdue], ""));
     match build::build_into(&options, &output::Discard) {
         Ok(counts) => {
-            diagnostic::eprint_all(&counts.warnings, Severity::Warning);
-            println!(
-                "checked {} pages in {} ms: no problems",
+            reporter.problems(&counts.warnings);
+            let found = match counts.warnings.len() {
+                0 => "no problems".to_string(),
+                1 => "no errors, 1 warning".to_string(),
+                n => format!("no errors, {n} warnings"),
+            };
+            reporter.summary(format_args!(
+                "checked {} pages in {} ms: {found}",
                 counts.pages,
                 started.elapsed().as_millis()
-            );
+            ));
             ExitCode::SUCCESS
         }
-        Err(failure) => report(failure, ""),
+        Err(failure) => report(&reporter, failure, ""),
     }
 }
 
@@ -230,7 +271,7 @@ fn new(args: &NewArgs) -> ExitCode {
             println!("{created}");
             ExitCode::SUCCESS
         }
-        Err(failure) => report(failure, "; nothing was written"),
+        Err(failure) => report(&Reporter::human(), failure, "; nothing was written"),
     }
 }
 
@@ -241,19 +282,11 @@ fn open_in_browser(url: &str) {
     }
 }
 
-/// Every problem, then the count line; `outcome` finishes it: what became of the output.
-fn print_diagnostics(diagnostics: &[Diagnostic], outcome: &str) {
-    diagnostic::eprint_all(diagnostics, Severity::Error);
-    let count = diagnostics.len();
-    let plural = if count == 1 { "" } else { "s" };
-    eprintln!("error: found {count} problem{plural}{outcome}");
-}
-
 /// `outcome` finishes the count line: what became of the output.
-fn report(failure: Failure, outcome: &str) -> ExitCode {
+fn report(reporter: &Reporter, failure: Failure, outcome: &str) -> ExitCode {
     match failure {
         Failure::Content(diagnostics) => {
-            print_diagnostics(&diagnostics, outcome);
+            reporter.failure(&diagnostics, outcome);
             ExitCode::from(1)
         }
         Failure::Environment(error) => environment_failure(&error),

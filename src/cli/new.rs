@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::build::Failure;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::walk::is_ignored;
 use crate::load::{self, LoadOptions};
 use crate::model::url::{ContentPath, Route};
@@ -35,10 +35,12 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         base_url: None,
         drafts: true,
         cache: None,
+        unsaved: None,
     })?;
     let route = Route::of(&path);
     if let Some(other) = site.page_at(&route) {
         return Err(problem(
+            Code::NewRouteTaken,
             &shown,
             format!(
                 "`{shown}` would be published at /{route}, which content/{} already is",
@@ -51,6 +53,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         Some(title) if !title.trim().is_empty() => title.trim().to_string(),
         Some(_) => {
             return Err(problem(
+                Code::NewTitleEmpty,
                 &shown,
                 "the title is empty",
                 "give a title with `--title \"…\"`",
@@ -87,6 +90,7 @@ fn content_path(typed: &str) -> Result<ContentPath, Failure> {
     let help = "write a path below content/ ending in .md, e.g. `phases/principal.md` or `tools/_index.md`";
     if !path.ends_with(".md") {
         return Err(problem(
+            Code::NewPathInvalid,
             &shown,
             format!("`{typed}` is not a Markdown file name"),
             help,
@@ -96,6 +100,7 @@ fn content_path(typed: &str) -> Result<ContentPath, Failure> {
         |part: &str| part.is_empty() || part == ".." || part.contains('\\') || is_ignored(part);
     if path.starts_with('/') || path.split('/').any(bad_part) {
         return Err(problem(
+            Code::NewPathInvalid,
             &shown,
             format!("`{typed}` is not a page path below content/"),
             format!("{help}; names starting with `.` or ending in `~` are ignored by the build"),
@@ -103,6 +108,7 @@ fn content_path(typed: &str) -> Result<ContentPath, Failure> {
     }
     if path.starts_with("data/") {
         return Err(problem(
+            Code::NewPathInvalid,
             &shown,
             "content/data/ holds the site's data files, not pages",
             help,
@@ -199,14 +205,20 @@ fn missing_section(root: &Path, path: &str) -> Option<String> {
 
 fn exists(shown: &str) -> Failure {
     problem(
+        Code::NewPageExists,
         shown,
         format!("`{shown}` already exists; `new` never overwrites a page"),
         "edit that file, or choose another name",
     )
 }
 
-fn problem(shown: &str, message: impl Into<String>, help: impl Into<String>) -> Failure {
-    Failure::Content(vec![Diagnostic::in_file(shown, message).help(help)])
+fn problem(
+    code: Code,
+    shown: &str,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Failure {
+    Failure::Content(vec![Diagnostic::in_file(code, shown, message).help(help)])
 }
 
 #[cfg(test)]

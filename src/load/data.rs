@@ -11,7 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
 use crate::model::{
@@ -19,115 +20,119 @@ use crate::model::{
     Milestone, PageRef, PayRange, Phase, Years,
 };
 
-/// `data/ladder.toml`: the SRE level ladder, its career timeline and the four phases.
+/// What an id must look like: lowercase letters, digits and `-` (`UniqueIds` checks it).
+pub(crate) const STABLE_ID: &str = "^[a-z0-9-]+$";
+
+/// How a page is named in data files and site.toml: its path below `content/`.
+pub(crate) const PAGE_PATH: &str = r"\.md$";
+
+/// `content/data/ladder.toml`: the levels of the career ladder, the milestones between them,
+/// and the guide's phases.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Ladder")]
+#[schemars(title = "data/ladder.toml")]
 struct RawLadder {
-    /// The levels in order, lowest first.
+    /// The levels, from the most junior to the most senior; only the last may be open-ended.
     levels: Vec<RawLevel>,
-    /// The career timeline: typical years between two levels.
+    /// Typical moves between levels.
     #[serde(default)]
     milestones: Vec<RawMilestone>,
-    /// One phase per level a reader works through, with its comparison and checklist.
+    /// The guide's phases, each a level with its page and exit checklist.
     #[serde(default)]
     phases: Vec<RawPhase>,
 }
 
-/// One level of the ladder.
+/// One `[[levels]]` entry.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Level")]
 struct RawLevel {
-    /// Stable id, `[a-z0-9-]`: phases, milestones and pay ranges refer to the level by it.
-    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
+    /// The level's stable id, which pages (`[extra] level`), phases and pay ranges name.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     id: Spanned<String>,
-    /// Its name as shown ("Junior SRE").
+    /// The level's name as readers see it: `Senior SRE`.
     name: String,
-    /// Typical years in SRE at this level.
+    /// Years of experience the level usually spans; a later level starts where this one ends.
     #[schemars(with = "RawYears")]
     tenure: Spanned<RawYears>,
-    /// What unlocks advancement from this level.
+    /// What reaching the level makes possible.
     unlocks: String,
-    /// The most common plateau at this level.
+    /// What keeps people at the level.
     plateau: String,
 }
 
-/// A span of years: `max` absent for an open end ("10+").
-#[derive(Deserialize, JsonSchema, Clone, Copy)]
+/// A span of years: `{ min = 2, max = 5 }`; without `max` it is open-ended ("10+").
+#[derive(Deserialize, Clone, Copy, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Years")]
 struct RawYears {
+    /// The first year, at most `max`.
     min: u32,
+    /// The last year; none for an open end.
     max: Option<u32>,
 }
 
-/// A move between two levels on the career timeline.
+/// One `[[milestones]]` entry: a typical move from one level to another.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Milestone")]
 struct RawMilestone {
-    /// The level moved from (a level id).
-    #[schemars(with = "String")]
+    /// The id of the level moved from.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     from: Spanned<String>,
-    /// The level moved to (a level id).
-    #[schemars(with = "String")]
+    /// The id of the level moved to.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     to: Spanned<String>,
-    /// How many years the move typically takes.
+    /// How many years the move usually takes.
     #[schemars(with = "RawYears")]
     years: Spanned<RawYears>,
-    /// A remark shown with the move.
+    /// A remark shown beside the move.
     #[serde(default)]
     note: String,
 }
 
-/// A phase: what it takes to work at one level and move to the next.
+/// One `[[phases]]` entry: a level as the guide walks through it.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Phase")]
 struct RawPhase {
-    /// Stable id (`phase-1`).
-    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
+    /// The phase's stable id.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     id: Spanned<String>,
-    /// Its number, from 1.
-    #[schemars(with = "u32")]
+    /// Its place in the guide: 1, 2, 3, … once each.
+    #[schemars(with = "u32", range(min = 1))]
     number: Spanned<u32>,
-    /// The level this phase is about (a level id).
-    #[schemars(with = "String")]
+    /// The id of the level the phase is about.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     level: Spanned<String>,
-    /// The phase's page, as a path below `content/` (`phases/junior.md`).
-    #[schemars(with = "String")]
+    /// The phase's page, by its path below `content/`: `phases/senior.md`.
+    #[schemars(with = "String", regex(pattern = PAGE_PATH))]
     page: Spanned<String>,
-    /// The phase's title.
+    /// The phase's title in lists and cards.
     title: String,
-    /// The header of the comparison's "before" column; the previous level's name when absent.
+    /// What a reader at this phase already does well.
     baseline: Option<String>,
-    /// The comparison with the level before, dimension by dimension.
+    /// How the work changes from the phase before, dimension by dimension.
     #[serde(default)]
     dimensions: Vec<RawDimension>,
-    /// What to have in hand before moving on, or what the level looks like.
+    /// What to have done before moving on (or, at the top, what the work looks like).
     checklist: RawChecklist,
 }
 
-/// One row of a phase's comparison.
+/// One `[[phases.dimensions]]` entry: one way the work changes.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Dimension")]
 struct RawDimension {
-    /// What is compared ("Scope").
+    /// What changes: `Scope`, `Influence`.
     name: String,
-    /// How it looks before this phase.
+    /// How it was in the phase before.
     before: String,
-    /// How it looks at this phase's level.
+    /// How it is in this phase.
     now: String,
 }
 
-/// A phase's checklist.
+/// `[phases.checklist]`: the phase's checklist, whose items readers tick in the browser.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Checklist")]
 struct RawChecklist {
-    /// `exit`: before you move on; `operating`: what working at the level looks like.
+    /// `exit`: what to have done before moving on; `operating`: what working at the level looks
+    /// like (the top phase).
     kind: RawChecklistKind,
     /// The items, in order.
     items: Vec<RawItem>,
@@ -135,33 +140,24 @@ struct RawChecklist {
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-#[schemars(rename = "ChecklistKind")]
 enum RawChecklistKind {
+    /// What to have done before moving on.
     Exit,
+    /// What working at the level looks like (the top phase).
     Operating,
 }
 
 /// One checklist item.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Item")]
 struct RawItem {
-    /// Stable id, `[a-z0-9-]`: a reader's ticks and notes are kept under it.
-    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
+    /// The item's stable id: readers' ticks are saved under it, so it never changes with the
+    /// wording.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     id: Spanned<String>,
-    /// What the item asks for.
-    #[schemars(with = "String")]
+    /// What the reader should have done.
+    #[schemars(with = "String", length(min = 1))]
     text: Spanned<String>,
-}
-
-/// The JSON Schema of `data/ladder.toml`, from the types above.
-pub(crate) fn ladder_schema() -> schemars::Schema {
-    schemars::schema_for!(RawLadder)
-}
-
-/// The JSON Schema of `data/compensation.toml`, from the types below.
-pub(crate) fn compensation_schema() -> schemars::Schema {
-    schemars::schema_for!(RawCompensation)
 }
 
 /// Parses and checks `data/ladder.toml`. `None` when it cannot be read as a ladder at all. An
@@ -266,6 +262,7 @@ fn tenure_reversed(
     let max = tenure.max.filter(|max| *max < tenure.min)?;
     Some(
         Diagnostic::at(
+            Code::MinAboveMax,
             file,
             span.clone(),
             format!(
@@ -288,6 +285,7 @@ fn tenure_after(
 ) -> Option<Diagnostic> {
     let problem = match before.max {
         None => Diagnostic::at(
+            Code::LevelsOutOfOrder,
             file,
             span.clone(),
             format!("level `{id}` follows `{before_id}`, whose tenure has no end"),
@@ -296,6 +294,7 @@ fn tenure_after(
             "give `{before_id}` a tenure `max`, or move the open-ended level last"
         )),
         Some(_) if tenure.min < before.min => Diagnostic::at(
+            Code::LevelsOutOfOrder,
             file,
             span.clone(),
             format!(
@@ -305,6 +304,7 @@ fn tenure_after(
         )
         .help("list levels from the most junior to the most senior"),
         Some(before_max) if tenure.min < before_max => Diagnostic::at(
+            Code::TenureOverlap,
             file,
             span.clone(),
             format!(
@@ -331,8 +331,13 @@ fn milestones(
         let ordered = raw_years.max.is_none_or(|max| max >= raw_years.min);
         if !ordered {
             out.push(
-                Diagnostic::at(known.file, span, "milestone years end before they start")
-                    .help("write the smaller number as `min`"),
+                Diagnostic::at(
+                    Code::MinAboveMax,
+                    known.file,
+                    span,
+                    "milestone years end before they start",
+                )
+                .help("write the smaller number as `min`"),
             );
         }
         let from = known.resolve(milestone.from, out);
@@ -362,6 +367,7 @@ fn phases(known: &KnownLevels, raw: Vec<RawPhase>, out: &mut Diagnostics) -> Vec
             keep = false;
             out.push(
                 Diagnostic::at(
+                    Code::PhaseNumberRepeated,
                     file,
                     phase.number.span(),
                     format!(
@@ -435,36 +441,44 @@ fn checklist_items(
     items
 }
 
-/// `data/compensation.toml`: a pay range per level.
+/// `content/data/compensation.toml`: published pay ranges by level.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Compensation")]
+#[schemars(title = "data/compensation.toml")]
 struct RawCompensation {
-    /// The currency of every figure (ISO 4217, "USD").
+    /// The currency of every range, as readers see it: `USD`.
     currency: String,
-    /// The market the figures describe.
+    /// Where the ranges apply: `United States`.
     region: String,
-    /// What the figures are, and what they are not.
+    /// Where the figures come from and when: shown under the table.
     #[serde(default)]
     note: String,
-    /// One range per level; a level without one has no published range.
+    /// One range per level; a level without one is shown as "no published range".
     #[serde(default)]
     #[schemars(with = "Vec<RawRange>")]
     ranges: Vec<Spanned<RawRange>>,
 }
 
-/// A level's pay range.
+/// One `[[ranges]]` entry: the pay range of one level.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Range")]
 struct RawRange {
-    /// The level (a level id of the ladder).
-    #[schemars(with = "String")]
+    /// The id of a level in `data/ladder.toml`, once per file.
+    #[schemars(with = "String", regex(pattern = STABLE_ID))]
     level: Spanned<String>,
-    /// The lowest base salary of the range.
+    /// The lowest yearly pay, at most `max`.
     min: u64,
-    /// The highest base salary of the range.
+    /// The highest yearly pay.
     max: u64,
+}
+
+/// The JSON Schemas of the typed data files, from the types they are read into.
+pub(crate) fn ladder_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawLadder>()
+}
+
+pub(crate) fn compensation_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawCompensation>()
 }
 
 /// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
@@ -479,6 +493,7 @@ pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Opt
         if range.min > range.max {
             out.push(
                 Diagnostic::at(
+                    Code::MinAboveMax,
                     file,
                     span,
                     format!(
@@ -528,15 +543,22 @@ pub(crate) fn unknown_level(
     id: &str,
     ids: &[&str],
 ) -> Diagnostic {
-    let diagnostic = Diagnostic::at(file, span, format!("no level has the id `{id}`"));
-    diagnostic.help(crate::diagnostic::suggest(
+    Diagnostic::at(
+        Code::UnknownLevel,
+        file,
+        span.clone(),
+        format!("no level has the id `{id}`"),
+    )
+    .did_you_mean(
         id,
         ids.iter().copied(),
+        span,
+        str::to_string,
         format!(
             "use one of the level ids in data/ladder.toml: {}",
             quoted(ids)
         ),
-    ))
+    )
 }
 
 pub(crate) fn page_ref(file: &Arc<SourceFile>, page: Spanned<String>) -> PageRef {
@@ -565,7 +587,7 @@ pub(crate) fn require_text(
 ) -> bool {
     let blank = text.get_ref().trim().is_empty();
     if blank {
-        out.push(Diagnostic::at(file, text.span(), message).help(help));
+        out.push(Diagnostic::at(Code::EmptyText, file, text.span(), message).help(help));
     }
     !blank
 }
@@ -574,7 +596,7 @@ pub(crate) fn require_text(
 pub(crate) struct UniqueIds<'a> {
     file: &'a Arc<SourceFile>,
     what: &'static str,
-    seen: HashMap<String, usize>,
+    seen: HashMap<String, Span>,
 }
 
 impl<'a> UniqueIds<'a> {
@@ -597,6 +619,7 @@ impl<'a> UniqueIds<'a> {
         {
             out.push(
                 Diagnostic::at(
+                    Code::InvalidId,
                     self.file,
                     id.span(),
                     format!("{} id `{value}` is not a stable id", self.what),
@@ -605,14 +628,16 @@ impl<'a> UniqueIds<'a> {
             );
             fine = false;
         }
-        if let Some(first) = self.seen.insert(value.clone(), id.span().start) {
-            let (line, _) = self.file.line_col(first);
+        if let Some(first) = self.seen.insert(value.clone(), id.span()) {
+            let (line, _) = self.file.line_col(first.start);
             out.push(
                 Diagnostic::at(
+                    Code::DuplicateId,
                     self.file,
                     id.span(),
                     format!("{} id `{value}` is used twice", self.what),
                 )
+                .label(first, "first used here")
                 .help(format!(
                     "it is first used on line {line}; ids must be unique"
                 )),

@@ -4,8 +4,11 @@
 //! reports everything; only a missing or unreadable `content/` folder is an environment error.
 
 pub(crate) mod data;
+mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
+pub(crate) mod schemas;
+pub(crate) mod strings;
 pub(crate) mod walk;
 
 use std::collections::BTreeSet;
@@ -14,58 +17,89 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
 
-#[derive(Deserialize)]
+/// `content/site.toml`: what every page of the site needs.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "site.toml")]
 struct RawConfig {
+    /// The site's name: every page's `<title>`, the header, link previews.
     title: String,
+    /// One sentence about the site, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// Where the site will be published, as an absolute URL ending in `/`:
+    /// `https://example.org/guide/`. Only canonical links, `og:url`, `sitemap.xml` and
+    /// `robots.txt` use it; `--base-url` overrides it.
+    #[schemars(with = "String", regex(pattern = r"^https?://[^/\s]+"))]
     base_url: Spanned<String>,
+    /// The language of the pages, as an HTML `lang` tag: `en`, `en-GB`, `de`.
     #[serde(default = "default_language")]
     language: String,
+    /// The folder under `themes/` whose templates render the site.
     #[serde(default = "default_theme")]
+    #[schemars(regex(pattern = r"^[^/\\.][^/\\]*$"))]
     theme: String,
+    /// The site's main navigation, in order.
     #[serde(default)]
     menu: Vec<RawMenuItem>,
     /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
+    #[schemars(with = "Option<String>", regex(pattern = r"^https?://[^/\s]+"))]
     edit_url: Option<Spanned<String>>,
+    /// What `build` publishes beside the pages.
     #[serde(default)]
     publish: RawPublish,
     /// Seconds one page may take to render before the build fails naming it.
     #[serde(default = "default_timeout")]
     timeout: u64,
+    /// Each content lint's level (`error`, `warning` or `allow`), and the acronyms allowed in
+    /// capitals.
+    #[serde(default)]
+    #[schemars(schema_with = "lints::schema")]
+    lints: lints::RawLints,
+    /// Reading the guide without a network.
     #[serde(default)]
     offline: RawOffline,
+    /// How search treats the words a reader types.
     #[serde(default)]
     search: RawSearch,
 }
 
-#[derive(Deserialize, Default)]
+/// `[offline]`: the service worker `build` may publish.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawOffline {
-    /// Publish `sw.js`, a service worker that stores every file of the build for offline reading.
+    /// Publish `sw.js`, a service worker that stores every file of the build for reading
+    /// offline; off by default.
     #[serde(default)]
     enabled: bool,
 }
 
-#[derive(Deserialize, Default)]
+/// `[search]`: what the search index knows beyond the pages.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSearch {
-    /// Groups of words search treats as one: `[["salary", "pay"], ["oncall", "on-call"]]`.
+    /// Groups of words search treats as one, each of two different words or more:
+    /// `[["salary", "pay"], ["oncall", "on-call"]]`.
     #[serde(default)]
+    #[schemars(with = "Vec<Vec<String>>")]
     synonyms: Vec<Spanned<Vec<String>>>,
 }
 
-#[derive(Deserialize, Default)]
+/// `[publish]`: files `build` writes for the host.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPublish {
     /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
@@ -85,11 +119,20 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-#[derive(Deserialize)]
+/// One `[[menu]]` entry: a link to a page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMenuItem {
+    /// The link's text.
     title: String,
+    /// The page, by its path below `content/`: `phases/_index.md`.
+    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
     page: Spanned<String>,
+}
+
+/// The JSON Schema of `content/site.toml`, from the type it is read into.
+pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawConfig>()
 }
 
 pub(crate) struct LoadOptions<'a> {
@@ -99,6 +142,18 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) drafts: bool,
     /// `serve`'s pages of earlier builds, reused while their file is unchanged.
     pub(crate) cache: Option<&'a dyn PageMemory>,
+    /// Texts that stand in for files on disk (`lsp`: an editor's unsaved buffers).
+    pub(crate) unsaved: Option<&'a Unsaved>,
+}
+
+/// Unsaved texts of files under `content/`, by the path the walk finds them at (the site root
+/// joined with `content/…`). A file must exist on disk to be found; its text is read from here.
+pub(crate) type Unsaved = std::collections::HashMap<PathBuf, String>;
+
+impl LoadOptions<'_> {
+    fn unsaved(&self, path: &Path) -> Option<&str> {
+        self.unsaved?.get(path).map(String::as_str)
+    }
 }
 
 /// Pages remembered from earlier loads, for `serve`
@@ -120,18 +175,6 @@ pub(crate) trait PageMemory: Sync {
     fn remember_walk(&self, found: Arc<[Found]>);
 }
 
-/// The JSON Schema of a typed data file (`ladder`, `compensation` or `quiz`), derived from the
-/// serde types that read its TOML, so it describes the file exactly as the build accepts it.
-pub(crate) fn data_schema(stem: &str) -> Option<serde_json::Value> {
-    let schema = match stem {
-        "ladder" => crate::load::data::ladder_schema(),
-        "compensation" => crate::load::data::compensation_schema(),
-        "quiz" => crate::load::quiz::schema(),
-        _ => return None,
-    };
-    Some(schema.to_value())
-}
-
 /// Loads the site below `root`. Diagnostics come back beside a site that holds everything that
 /// could be read, so later checks can still run on the rest.
 pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)> {
@@ -139,8 +182,9 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let content = content_folder(options)?;
     let mut diagnostics = Diagnostics::default();
     let config = site_config(options, &content, &mut diagnostics)?;
+    let config = config.unwrap_or_else(empty_config);
     let found = walk_content(options, &content)?;
-    let gathered = gather(options, &found, &mut diagnostics);
+    let gathered = gather(options, &found, &config.lints, &mut diagnostics);
     let Gathered {
         mut pages,
         assets,
@@ -151,7 +195,6 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     report_shared_routes(&pages, &mut diagnostics);
 
-    let config = config.unwrap_or_else(empty_config);
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
     site.drafts = drafts;
@@ -187,7 +230,7 @@ fn site_config(
     let config_path = content.join("site.toml");
     // Read before the walk, so checked here: its text would be quoted in TOML errors.
     let readable = match crate::load::walk::inside(root, &config_path) {
-        Ok(()) => read(root, &config_path, diagnostics),
+        Ok(()) => read(options, &config_path, diagnostics),
         Err(WalkError::Outside { link, target }) => {
             diagnostics.push(WalkError::outside(&link, &target));
             None
@@ -198,10 +241,12 @@ fn site_config(
         Some(file) => config(&file, options.base_url, diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
-                Diagnostic::in_file("content/site.toml", "the site has no `content/site.toml`")
-                    .help(
-                        "create it with at least `title = \"…\"` and `base_url = \"https://…/\"`",
-                    ),
+                Diagnostic::in_file(
+                    Code::SiteTomlMissing,
+                    "content/site.toml",
+                    "the site has no `content/site.toml`",
+                )
+                .help("create it with at least `title = \"…\"` and `base_url = \"https://…/\"`"),
             );
             None
         }
@@ -233,20 +278,33 @@ struct Gathered {
     drafts: BTreeSet<ContentPath>,
 }
 
-/// Reads everything the walk found. Reading, front matter and Markdown are per-file work: all
-/// cores do it, and the results are merged in walk order, so diagnostics come out as a
-/// sequential load gives them.
-fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics) -> Gathered {
+/// Reads everything the walk found, linting it as `lints` says. Reading, front matter and
+/// Markdown are per-file work: all cores do it, and the results are merged in walk order, so
+/// diagnostics come out as a sequential load gives them.
+fn gather(
+    options: &LoadOptions,
+    found: &[Found],
+    lints: &Lints,
+    diagnostics: &mut Diagnostics,
+) -> Gathered {
     let root = options.root;
+    let fingerprint = lints.fingerprint();
     let mut loaded = found
         .par_iter()
         .filter_map(|found| match found {
-            Found::Page(path, content_path) => Some(match options.cache {
-                Some(cache) => {
-                    cache.page(path, content_path, &|| load_page(root, path, content_path))
-                }
-                None => load_page(root, path, content_path),
-            }),
+            Found::Page(path, content_path) => {
+                let read = || load_page(options, path, content_path, lints);
+                Some(match options.cache {
+                    Some(cache) if options.unsaved(path).is_none() => {
+                        match cache.page(path, content_path, &read) {
+                            // Linted under other `[lints]`: its diagnostics are stale.
+                            (Some(page), _) if page.linted_with != fingerprint => read(),
+                            remembered => remembered,
+                        }
+                    }
+                    _ => read(),
+                })
+            }
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -255,8 +313,11 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
     for found in found {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
-            Found::Data(path, stem) => match read(root, path, diagnostics) {
-                Some(file) => load_data(stem, &file, &mut gathered.data, diagnostics),
+            Found::Data(path, stem) => match read(options, path, diagnostics) {
+                Some(file) => {
+                    lint_strings(&file, 0, file.text(), lints, diagnostics);
+                    load_data(stem, &file, &mut gathered.data, diagnostics);
+                }
                 None => {
                     gathered.data.broken.insert(stem.clone());
                 }
@@ -282,8 +343,12 @@ fn gather(options: &LoadOptions, found: &[Found], diagnostics: &mut Diagnostics)
                     bytes,
                 }),
                 Err(error) => diagnostics.push(
-                    Diagnostic::in_file(relative(root, path), format!("cannot read: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        relative(root, path),
+                        format!("cannot read: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 ),
             },
         }
@@ -318,7 +383,7 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
                 continue;
             }
             Err(WalkError::Walk(error)) => {
-                found.push(Found::Problem(walk_error(root, &error)?));
+                found.push(Found::Problem(WalkError::diagnostic(root, &error)?));
                 reusable = false;
                 continue;
             }
@@ -346,18 +411,22 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
     Ok((found, reusable))
 }
 
-/// Reads and parses one page, with the diagnostics it caused; runs on any thread.
+/// Reads, parses and lints one page, with the diagnostics it caused; runs on any thread.
 pub(crate) fn load_page(
-    root: &Path,
+    options: &LoadOptions,
     path: &Path,
     content_path: &ContentPath,
+    lints: &Lints,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let page = read(root, path, &mut diagnostics).and_then(|file| {
-        let mut page = crate::load::page::page(&file, content_path, &mut diagnostics)?;
+    let page = read(options, path, &mut diagnostics).and_then(|file| {
+        let mut page = crate::load::page::page(&file, content_path, lints, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
-        // the page is rendered or quoted, so memory does not grow with the site's text.
-        page.file = file.let_go(path);
+        // the page is rendered or quoted, so memory does not grow with the site's text. An
+        // unsaved text has no file to be read again from.
+        if options.unsaved(path).is_none() {
+            page.file = file.let_go(path);
+        }
         Some(page)
     });
     (page, diagnostics)
@@ -375,6 +444,7 @@ fn empty_config() -> SiteConfig {
         edit_url: None,
         publish_headers: false,
         timeout: std::time::Duration::from_secs(default_timeout()),
+        lints: Lints::default(),
         offline: false,
         search_synonyms: Vec::new(),
     }
@@ -391,49 +461,25 @@ fn is_absolute_url(url: &str) -> bool {
     })
 }
 
-/// Why an entry under content/ could not be visited, in the editor's terms. A folder that
-/// cannot be read fails the build as one environment error: every page below it would
-/// otherwise come back as a cascade of missing link targets.
-fn walk_error(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
-    let Some(path) = error.path() else {
-        bail!("cannot read content/: {error}");
-    };
-    let shown = relative(root, path);
-    if error.loop_ancestor().is_some() {
-        return Ok(Diagnostic::in_file(
-            &shown,
-            format!("`{shown}` is a symbolic link to a folder that contains it"),
-        )
-        .help("remove the link, or point it outside this folder"));
-    }
-    if let Ok(target) = std::fs::read_link(path)
-        && !path.exists()
-    {
-        return Ok(Diagnostic::in_file(
-            &shown,
-            format!(
-                "`{shown}` is a symbolic link to `{}`, which does not exist",
-                target.display()
-            ),
-        )
-        .help("point the link at an existing file, or remove it"));
-    }
-    let reason = error
-        .io_error()
-        .map_or_else(|| error.to_string(), ToString::to_string);
-    bail!("cannot read {shown}: {reason}; check the folder's permissions")
-}
-
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
-fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let shown = relative(root, path);
+fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = relative(options.root, path);
+    if let Some(text) = options.unsaved(path) {
+        let mut text = text.to_string();
+        crate::model::source::blank_byte_order_mark(&mut text);
+        return Some(SourceFile::new(shown, text));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
             if path.exists() {
                 out.push(
-                    Diagnostic::in_file(&shown, format!("cannot read `{shown}`: {error}"))
-                        .help("check the file's permissions"),
+                    Diagnostic::in_file(
+                        Code::FileUnreadable,
+                        &shown,
+                        format!("cannot read `{shown}`: {error}"),
+                    )
+                    .help("check the file's permissions"),
                 );
             }
             return None;
@@ -450,9 +496,13 @@ fn read(root: &Path, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFil
             let file = SourceFile::new(&shown, text);
             let offset = crate::model::source::floor_char_boundary(file.text(), valid);
             out.push(
-                Diagnostic::at(&file, offset..offset, "this file is not valid UTF-8 text").help(
-                    "save it as UTF-8; binary files that are not pages belong outside .md names",
-                ),
+                Diagnostic::at(
+                    Code::NotUtf8,
+                    &file,
+                    offset..offset,
+                    "this file is not valid UTF-8 text",
+                )
+                .help("save it as UTF-8; binary files that are not pages belong outside .md names"),
             );
             None
         }
@@ -465,9 +515,11 @@ fn config(
     out: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
+    let lints = lints::lints(file, raw.lints, out);
+    lint_strings(file, 0, file.text(), &lints, out);
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
-            Diagnostic::at(file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
                 .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
         );
     }
@@ -479,7 +531,7 @@ fn config(
         && !is_absolute_url(edit_url.get_ref())
     {
         out.push(
-            Diagnostic::at(file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
+            Diagnostic::at(Code::UrlNotAbsolute, file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
                 .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
         );
     }
@@ -501,6 +553,7 @@ fn config(
         edit_url: raw.edit_url.map(Spanned::into_inner),
         publish_headers: raw.publish.headers,
         timeout: std::time::Duration::from_secs(raw.timeout),
+        lints,
         offline: raw.offline.enabled,
         search_synonyms: synonyms(file, raw.search.synonyms, out),
     })
@@ -526,6 +579,7 @@ fn synonyms(
         if words.len() < 2 {
             out.push(
                 Diagnostic::at(
+                    Code::InvalidValue,
                     file,
                     span,
                     "a synonym group needs two different words or more",
@@ -578,6 +632,7 @@ fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
         if let Some(first) = by_route.insert(&page.route, page) {
             out.push(
                 Diagnostic::at(
+                    Code::OutputClash,
                     &page.file,
                     0..0,
                     format!(

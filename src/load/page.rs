@@ -5,30 +5,64 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::strings::lint_strings;
 use crate::markdown;
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};
 use crate::model::{FrontMatter, Page, PageKind};
 
-#[derive(Deserialize)]
+/// A page's front matter: the TOML between the two `+++` lines that open every page.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Page front matter")]
 struct RawFrontMatter {
+    /// The page's title: its `<title>`, its heading, and how menus, lists and search name it.
     title: String,
+    /// One sentence about the page, for search results and link previews.
     #[serde(default)]
     description: String,
+    /// The theme's template that renders the page [default: `page.html`, `section.html` for
+    /// `_index.md`].
+    #[schemars(with = "Option<String>", regex(pattern = r"\.html$"))]
     template: Option<Spanned<String>>,
+    /// Order among the pages of its section: lower comes first.
     #[serde(default)]
     weight: i64,
+    /// Leave the page out of the site unless `--drafts` is given.
     #[serde(default)]
     draft: bool,
+    /// What the page is for: `page`, or `quiz` for the "Where are you now?" page.
     #[serde(default)]
     kind: PageKind,
+    /// Anything else templates read as `page.extra`; `level` names a level of
+    /// `data/ladder.toml`.
     #[serde(default)]
+    #[schemars(with = "RawExtraSchema")]
     extra: RawExtra,
+}
+
+/// The shape of `[extra]` as a schema states it: free-form, with `level` a level id.
+#[derive(JsonSchema)]
+#[schemars(rename = "Extra")]
+#[allow(dead_code, reason = "only its schema is used")]
+struct RawExtraSchema {
+    /// The id of a level in `data/ladder.toml` (phase pages).
+    #[schemars(regex(pattern = crate::load::data::STABLE_ID))]
+    level: Option<String>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The JSON Schema of a page's front matter, from the type it is read into.
+pub(crate) fn front_matter_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawFrontMatter>()
 }
 
 /// `[extra]`: a free-form table, of which `level` is also kept with its span (for
@@ -77,11 +111,13 @@ impl<'de> serde::de::Visitor<'de> for RawExtraVisitor {
     }
 }
 
-/// Splits `+++` front matter from the body, parses it, and renders the Markdown. A page holding
-/// a control character is reported and left out: it would reach the HTML raw.
+/// Splits `+++` front matter from the body, parses it, and reads the Markdown; both are linted
+/// as `lints` says. A page holding a control character is reported and left out: it would
+/// reach the HTML raw.
 pub(crate) fn page(
     file: &Arc<SourceFile>,
     content_path: &ContentPath,
+    lints: &Lints,
     out: &mut Diagnostics,
 ) -> Option<Page> {
     let text = file.text();
@@ -93,7 +129,13 @@ pub(crate) fn page(
     let lead = text.len() - opening.len();
     if !(opening.starts_with("+++\n") || opening.starts_with("+++\r\n")) {
         out.push(
-            Diagnostic::at(file, lead..lead, "this page has no front matter").help(
+            Diagnostic::at(
+                Code::FrontMatterMissing,
+                file,
+                lead..lead,
+                "this page has no front matter",
+            )
+            .help(
                 "start the file with a `+++` line, then `title = \"…\"`, then another `+++` line",
             ),
         );
@@ -102,18 +144,24 @@ pub(crate) fn page(
     let toml_start = lead + opening.find('\n').map_or(3, |i| i + 1);
     let Some((toml_end, body_start)) = closing_fence(text, toml_start) else {
         out.push(
-            Diagnostic::at(file, lead..lead + 3, "front matter is never closed")
-                .help("add a line holding only `+++` after the last front matter key"),
+            Diagnostic::at(
+                Code::FrontMatterUnclosed,
+                file,
+                lead..lead + 3,
+                "front matter is never closed",
+            )
+            .help("add a line holding only `+++` after the last front matter key"),
         );
         return None;
     };
     let front_text = &text[toml_start..toml_end];
     let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
+    lint_strings(file, toml_start, front_text, lints, out);
     let level = raw
         .extra
         .level
         .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
-    let rendered = markdown::read(file, body_start, content_path, out);
+    let rendered = markdown::read(file, body_start, content_path, lints, out);
     Some(Page {
         file: Arc::clone(file),
         path: content_path.clone(),
@@ -139,6 +187,7 @@ pub(crate) fn page(
         toc: rendered.toc,
         links: rendered.links,
         word_count: rendered.word_count,
+        linted_with: lints.fingerprint(),
     })
 }
 
@@ -157,6 +206,7 @@ fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::at(
+            Code::ControlCharacter,
             file,
             at..at + found.len_utf8(),
             format!(
@@ -187,14 +237,14 @@ mod tests {
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
         let mut out = Diagnostics::default();
-        let page = page(&file, &ContentPath::of("a.md"), &mut out);
+        let page = page(&file, &ContentPath::of("a.md"), &Lints::default(), &mut out);
         (page, out.0)
     }
 
     #[test]
     fn front_matter_and_body_are_split() {
         let (page, out) =
-            load_page("+++\ntitle = \"A\"\nweight = 2\n[extra]\nlevel = \"junior\"\n+++\n# Hi\n");
+            load_page("+++\ntitle = \"A\"\nweight = 2\n[extra]\nlevel = \"junior\"\n+++\n## Hi\n");
         assert!(out.is_empty());
         let page = page.expect("loaded");
         assert_eq!(page.front.title, "A");
@@ -210,7 +260,7 @@ mod tests {
                 crate::markdown::Embedding::NONE,
             )
             .expect("in memory")
-            .contains("<h1 id=\"hi\">")
+            .contains("<h2 id=\"hi\">")
         );
     }
 
@@ -337,7 +387,12 @@ mod tests {
                     Some("compensation.toml") => {
                         drop(crate::load::data::compensation(&file, &mut out))
                     }
-                    _ => drop(page(&file, &ContentPath::of("phases/junior.md"), &mut out)),
+                    _ => drop(page(
+                        &file,
+                        &ContentPath::of("phases/junior.md"),
+                        &Lints::default(),
+                        &mut out,
+                    )),
                 }
                 for diagnostic in &out.0 {
                     diagnostic.render(false);

@@ -9,62 +9,62 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, parse_toml};
+use crate::diagnostic::toml_errors::parse_toml;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::data::{UniqueIds, page_ref, require_text};
 use crate::model::source::{SourceFile, Span};
 use crate::model::{Question, Quiz, Rule};
 
-/// `data/quiz.toml`: the "Where are you now?" questions and the routing key.
+/// `content/data/quiz.toml`: the "Where are you now?" questions, and which page each number of
+/// yes answers leads to.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Quiz")]
+#[schemars(title = "data/quiz.toml")]
 struct RawQuiz {
-    /// Yes-or-no questions, in order.
+    /// The yes/no questions, in order.
     questions: Vec<RawQuestion>,
-    /// Where a count of yes answers sends the reader; together the rules cover every count from
-    /// 0 to the number of questions exactly once.
+    /// The routing key: every number of yes answers, from 0 to the number of questions, is
+    /// routed by exactly one rule.
     #[schemars(with = "Vec<RawRule>")]
     rules: Vec<Spanned<RawRule>>,
 }
 
-/// One question.
+/// One `[[questions]]` entry.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Question")]
 struct RawQuestion {
-    /// Stable id, `[a-z0-9-]`.
-    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
+    /// The question's stable id: answers are saved under it.
+    #[schemars(with = "String", regex(pattern = crate::load::data::STABLE_ID))]
     id: Spanned<String>,
-    /// The question.
-    #[schemars(with = "String")]
+    /// The question, answered yes or no.
+    #[schemars(with = "String", length(min = 1))]
     text: Spanned<String>,
-    /// A line that helps answer it.
+    /// A line under the question that helps answer it.
     #[serde(default)]
     hint: String,
 }
 
-/// One routing rule: a range of yes answers and where it leads.
+/// One `[[rules]]` entry: readers with `min` to `max` yes answers are sent to `page`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Rule")]
 struct RawRule {
-    /// Stable id, `[a-z0-9-]`; also the slug of the rule's result page.
-    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
+    /// The rule's stable id; its result page is published below the quiz page under it.
+    #[schemars(with = "String", regex(pattern = crate::load::data::STABLE_ID))]
     id: Spanned<String>,
-    /// The fewest yes answers that lead here.
+    /// The fewest yes answers the rule routes.
     min: u32,
-    /// The most yes answers that lead here.
+    /// The most yes answers the rule routes, at most the number of questions.
     max: u32,
-    /// Where to start, as a page path below `content/` (`phases/junior.md`).
-    #[schemars(with = "String")]
+    /// The page readers are sent to, by its path below `content/`.
+    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
     page: Spanned<String>,
-    /// Where the reader likely is ("Junior SRE or early Mid-level").
+    /// The result as readers see it: `Phase 2: Mid-level`.
     label: String,
 }
 
-/// The JSON Schema of `data/quiz.toml`, from the types above.
-pub(crate) fn schema() -> schemars::Schema {
-    schemars::schema_for!(RawQuiz)
+/// The JSON Schema of `data/quiz.toml`, from the type it is read into.
+pub(crate) fn schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<RawQuiz>()
 }
 
 /// Parses and checks `data/quiz.toml`: every yes-count from 0 to the number of questions must be
@@ -149,6 +149,7 @@ impl RoutingKey<'_> {
             fine = false;
             out.push(
                 Diagnostic::at(
+                    Code::MinAboveMax,
                     file,
                     span.clone(),
                     format!("rule `{id}` has min {} above max {}", rule.min, rule.max),
@@ -160,6 +161,7 @@ impl RoutingKey<'_> {
             fine = false;
             out.push(
                 Diagnostic::at(
+                    Code::QuizCountOutOfRange,
                     file,
                     span.clone(),
                     format!(
@@ -175,7 +177,7 @@ impl RoutingKey<'_> {
                 Some(other) => {
                     fine = false;
                     out.push(
-                        Diagnostic::at(file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
+                        Diagnostic::at(Code::QuizRulesOverlap, file, span.clone(), format!("rules `{other}` and `{id}` both route {yes} yes answers"))
                             .help("each count of yes answers must lead to exactly one phase; narrow one rule's min/max"),
                     );
                 }
@@ -199,6 +201,7 @@ impl RoutingKey<'_> {
         }
         out.push(
             Diagnostic::at(
+                Code::QuizRulesGap,
                 self.file,
                 last_span,
                 format!(

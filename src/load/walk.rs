@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use anyhow::bail;
+
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Why an entry of the walk was not visited.
 pub(crate) enum WalkError {
@@ -19,10 +21,46 @@ impl WalkError {
     /// what the target holds.
     pub(crate) fn outside(link: &str, target: &str) -> Diagnostic {
         Diagnostic::in_file(
+            Code::SymlinkOutsideSite,
             link,
             format!("`{link}` is a symbolic link to `{target}`, which is outside the site"),
         )
         .help("sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link")
+    }
+
+    /// Why an entry under content/ could not be visited, in the editor's terms. A folder that
+    /// cannot be read fails the build as one environment error: every page below it would
+    /// otherwise come back as a cascade of missing link targets.
+    pub(crate) fn diagnostic(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
+        let Some(path) = error.path() else {
+            bail!("cannot read content/: {error}");
+        };
+        let shown = relative(root, path);
+        if error.loop_ancestor().is_some() {
+            return Ok(Diagnostic::in_file(
+                Code::SymlinkBroken,
+                &shown,
+                format!("`{shown}` is a symbolic link to a folder that contains it"),
+            )
+            .help("remove the link, or point it outside this folder"));
+        }
+        if let Ok(target) = std::fs::read_link(path)
+            && !path.exists()
+        {
+            return Ok(Diagnostic::in_file(
+                Code::SymlinkBroken,
+                &shown,
+                format!(
+                    "`{shown}` is a symbolic link to `{}`, which does not exist",
+                    target.display()
+                ),
+            )
+            .help("point the link at an existing file, or remove it"));
+        }
+        let reason = error
+            .io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string);
+        bail!("cannot read {shown}: {reason}; check the folder's permissions")
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, LinkType, Tag};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, OutputPath, Route, SiteUrl};
 use crate::model::{Link, LinkTarget};
@@ -98,6 +98,7 @@ impl PageLinks<'_> {
         let Some(resolved) = self.content_path.resolve(&decoded) else {
             self.diagnostics.push(
                 Diagnostic::at(
+                    Code::LinkOutsideContent,
                     self.file,
                     span,
                     format!("link `{dest}` points outside `content/`"),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::html::ids::ids_in;
 use crate::model::TocEntry;
 use crate::model::source::SourceFile;
@@ -81,6 +81,8 @@ pub(super) struct Heading {
     id: String,
     text: String,
     interactive: bool,
+    /// Where the heading is written in its file.
+    span: Range<usize>,
 }
 
 impl Heading {
@@ -165,6 +167,7 @@ pub(super) fn plan_headings(
                 id,
                 text: f.text.trim().to_string(),
                 interactive: f.interactive,
+                span: f.span,
             }
         })
         .collect();
@@ -174,6 +177,7 @@ pub(super) fn plan_headings(
 /// A heading as the body's events show it, before it has an id.
 struct HeadingSeen {
     level: u8,
+    span: Range<usize>,
     /// The `{#id}` written, with its span.
     explicit: Option<(String, Range<usize>)>,
     text: String,
@@ -203,6 +207,7 @@ fn scan(events: &[(Event, Range<usize>)]) -> Scan {
                 in_heading = true;
                 scan.found.push(HeadingSeen {
                     level: *level as u8,
+                    span: span.clone(),
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
                     text: String::new(),
                     interactive: false,
@@ -261,7 +266,7 @@ fn check_written_ids(
         };
         if let Some(message) = problem {
             diagnostics.push(
-                Diagnostic::at(file, span.clone(), message)
+                Diagnostic::at(Code::HeadingIdConflict, file, span.clone(), message)
                     .help("give this heading another `{#id}`; links to it must stay unique"),
             );
         }
@@ -318,6 +323,7 @@ pub(super) fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
                 id: heading.id.clone(),
                 title: heading.text.clone(),
                 children: Vec::new(),
+                span: heading.span.clone(),
             },
         );
     }

@@ -1,8 +1,8 @@
 //! Markdown body → HTML by pulldown-cmark's own writer, with two documented changes to its event
 //! stream: headings get unique ids and self-links ([`headings`]), and links to pages and content
-//! files get percent-encoded URLs relative to the page shown ([`destinations`]). Also the toc and
-//! every internal link with its span. Pure: no I/O; whether a link target exists is
-//! [`crate::check::links`]'s job.
+//! files get percent-encoded URLs relative to the page shown ([`destinations`]). Also the toc,
+//! every internal link with its span, and (when a page is read at load time) the content lints
+//! ([`lints`]). Pure: no I/O; whether a link target exists is [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -10,13 +10,15 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, ROOT_MARKER, Route};
 use crate::model::{Link, Page, TocEntry};
 
 mod destinations;
 mod headings;
+pub(crate) mod lints;
 mod options;
 pub(crate) mod typography;
 
@@ -33,13 +35,15 @@ pub(crate) struct RenderedBody {
 }
 
 /// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
-/// table of contents, links, word count and problems — without writing its HTML, which is made
-/// again where the page is shown (`body_html`). `content_path` is the page's path below
-/// `content/`, against which relative links resolve.
+/// table of contents, links, word count and problems, the content lints' at the levels `lints`
+/// sets among them — without writing its HTML, which is made again where the page is shown
+/// (`body_html`). `content_path` is the page's path below `content/`, against which relative
+/// links resolve.
 pub(crate) fn read(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &ContentPath,
+    lints: &Lints,
     diagnostics: &mut Diagnostics,
 ) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
@@ -50,6 +54,7 @@ pub(crate) fn read(
         content_path,
         root: &root,
         embedding: Embedding::NONE,
+        lints: Some(lints),
     };
     walk(&body, diagnostics, false)
 }
@@ -104,6 +109,7 @@ pub(crate) fn body_html(
     .map(|rendered| rendered.html)
     .ok_or_else(|| {
         Diagnostic::in_file(
+            Code::FileChanged,
             &page.file.path,
             format!(
                 "`{}` changed while the site was being built",
@@ -132,12 +138,13 @@ pub(crate) fn render_at(
         content_path,
         root,
         embedding,
+        lints: None,
     };
     Some(walk(&body, diagnostics, true))
 }
 
 /// A page body to walk: its file and the file's text, where the body starts, the page's path,
-/// and where and how it is shown.
+/// where and how it is shown, and the lints to run (when it is read, not shown).
 struct Body<'a> {
     file: &'a Arc<SourceFile>,
     text: &'a str,
@@ -145,9 +152,27 @@ struct Body<'a> {
     content_path: &'a ContentPath,
     root: &'a str,
     embedding: Embedding<'a>,
+    lints: Option<&'a Lints>,
 }
 
-/// One pass over the body's events: headings planned, links rewritten and recorded, and the
+/// The body with any `ROOT_MARKER` in it blanked: the marker must never come from the source,
+/// and a same-length stand-in keeps spans exact.
+fn without_root_marker(text: &str) -> Cow<'_, str> {
+    match text.contains(ROOT_MARKER) {
+        true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
+        false => Cow::Borrowed(text),
+    }
+}
+
+/// The body's events, with spans into the whole file (the body starts at `body_start`).
+fn parse(body: &str, body_start: usize) -> Vec<(Event<'_>, Range<usize>)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
+        .collect()
+}
+
+/// One parse of the body: headings planned, lints run, links rewritten and recorded, and the
 /// HTML written when `write_html`.
 fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> RenderedBody {
     let Body {
@@ -157,18 +182,14 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
         content_path,
         root,
         embedding,
+        lints,
     } = *source;
-    let text = file_text.get(body_start..).unwrap_or_default();
-    // The marker must never come from the source; a same-length stand-in keeps spans exact.
-    let body = match text.contains(ROOT_MARKER) {
-        true => Cow::Owned(text.replace(ROOT_MARKER, " ")),
-        false => Cow::Borrowed(text),
-    };
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&body, options())
-        .into_offset_iter()
-        .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
-        .collect();
+    let body = without_root_marker(file_text.get(body_start..).unwrap_or_default());
+    let events = parse(&body, body_start);
     let (headings, word_count) = plan_headings(&events, file, diagnostics);
+    if let Some(lints) = lints {
+        lints::lint(&events, file, lints, diagnostics);
+    }
     let toc = nest_toc(&headings);
 
     let mut page = PageLinks {

@@ -4,6 +4,7 @@
 //! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
 #![warn(clippy::missing_docs_in_private_items)]
 
+pub(crate) mod lints;
 pub(crate) mod source;
 pub(crate) mod url;
 
@@ -136,6 +137,8 @@ pub(crate) struct SiteConfig {
     pub(crate) publish_headers: bool,
     /// How long one page may render (`timeout` in site.toml): past it the build fails.
     pub(crate) timeout: std::time::Duration,
+    /// `[lints]`: each content lint's level, and the acronyms allowed in capitals.
+    pub(crate) lints: lints::Lints,
     /// `[offline] enabled = true`: publish a service worker that keeps every file of the build.
     pub(crate) offline: bool,
     /// `[search] synonyms`: groups of lower-case words search treats as one.
@@ -164,7 +167,7 @@ pub(crate) struct PageRef {
 
 /// One `content/**/*.md` file: its front matter, where it is published and what later stages
 /// need of its Markdown (headings, links, word count), but not its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
     /// The source file, named relative to the site root (`content/phases/junior.md`); its text
     /// is let go of once loaded and read again where the page is shown.
@@ -188,6 +191,9 @@ pub(crate) struct Page {
     pub(crate) links: Vec<Link>,
     /// Words in the body's text (code included): `830`. Templates: `page.word_count`.
     pub(crate) word_count: usize,
+    /// The [`lints::Lints::fingerprint`] of the `[lints]` the page was linted with: a page
+    /// remembered from a load under other `[lints]` is read again.
+    pub(crate) linted_with: u64,
 }
 
 impl Page {
@@ -203,7 +209,7 @@ impl Page {
 }
 
 /// The `+++` TOML block at the top of a page; an unknown key is an error.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct FrontMatter {
     /// `title`, required: `"Phase 1: Junior SRE"`. Templates: `page.title`.
     pub(crate) title: String,
@@ -227,7 +233,7 @@ pub(crate) struct FrontMatter {
 
 /// What a page is for, from front matter `kind`: special pages are found by it, never by the
 /// name of their template.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum PageKind {
     /// An ordinary page (`kind = "page"`, the default).
@@ -250,6 +256,9 @@ pub(crate) struct TocEntry {
     pub(crate) title: String,
     /// The headings nested below this one (an `###` under an `##`).
     pub(crate) children: Vec<TocEntry>,
+    /// Where the heading is written in the page's file (for editors; templates never see it).
+    #[serde(skip)]
+    pub(crate) span: Span,
 }
 
 /// A link or image in a page's body that names something of the site, resolved.

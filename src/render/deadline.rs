@@ -9,7 +9,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// How often a watcher looks at the renders in progress.
 pub(crate) const TICK: Duration = Duration::from_millis(100);
@@ -96,6 +96,7 @@ impl Progress {
             .find(|render| render.started.elapsed() > render.budget)?;
         Some(
             Diagnostic::in_file(
+                Code::RenderTimeout,
                 &late.page,
                 format!(
                     "rendering `{}` with the template `{}` took longer than {} s",

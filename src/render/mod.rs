@@ -28,7 +28,7 @@ use tera::{Context, Tera};
 
 use crate::check::CheckedSite;
 use crate::check::anchors::AnchorRequest;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
 use crate::model::url::{
     self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
@@ -349,6 +349,7 @@ fn render_guarded(
     let render = std::panic::AssertUnwindSafe(|| render_page(site, tera, theme, page));
     std::panic::catch_unwind(render).unwrap_or_else(|_| {
         Err(Diagnostic::in_file(
+            Code::TemplateCrash,
             &page.file.path,
             format!("the template engine crashed while rendering `{}`", page.file.path),
         )
@@ -418,6 +419,7 @@ fn repeated_ids(page: &Page, repeated: &BTreeSet<String>) -> Diagnostics {
     for id in repeated {
         out.push(
             Diagnostic::in_file(
+                Code::RepeatedId,
                 &page.file.path,
                 format!("the page has two elements with the id `{id}`"),
             )

@@ -26,6 +26,9 @@ pub(super) struct State {
     pub(super) site: Option<Arc<Served>>,
     /// The diagnostics of the latest build, when it failed.
     pub(super) failure: Option<Arc<Failed>>,
+    /// The warnings of the last good build, as the event pages show them beside the page
+    /// (`{"event": "warnings", "diagnostics": […]}`); `None` when it had none.
+    warnings: Option<Arc<str>>,
 }
 
 pub(super) struct Failed {
@@ -93,6 +96,7 @@ impl Live {
                 build: start,
                 site: None,
                 failure: None,
+                warnings: None,
             })),
             store,
             clients: Mutex::new(Vec::new()),
@@ -153,6 +157,7 @@ impl Live {
             build,
             site: Some(Arc::clone(&site)),
             failure: if good { None } else { old.failure.clone() },
+            warnings: old.warnings.clone(),
         });
         match (message, catching_up) {
             (Some(message), _) => broadcast(&mut clients, &message),
@@ -194,6 +199,31 @@ impl Live {
             build: old.build,
             site: old.site.clone(),
             failure: Some(Arc::new(failed)),
+            warnings: old.warnings.clone(),
+        });
+        broadcast(&mut clients, &message);
+    }
+
+    /// Shows the warnings of the build just published beside every open page (an empty list
+    /// takes them away). Warnings do not stop a build, so they never cover the page as a
+    /// failure's overlay does; pages opened later get them when they connect.
+    pub(super) fn publish_warnings(&self, diagnostics: &[OverlayDiagnostic]) {
+        let event = serde_json::json!({ "event": "warnings", "diagnostics": diagnostics });
+        let message: Arc<str> = event.to_string().into();
+        let mut clients = self.clients.lock();
+        let old = self.current();
+        let unchanged = match &old.warnings {
+            Some(shown) => **shown == *message,
+            None => diagnostics.is_empty(),
+        };
+        if unchanged {
+            return;
+        }
+        self.swap(State {
+            build: old.build,
+            site: old.site.clone(),
+            failure: old.failure.clone(),
+            warnings: (!diagnostics.is_empty()).then(|| Arc::clone(&message)),
         });
         broadcast(&mut clients, &message);
     }
@@ -219,7 +249,7 @@ impl Live {
             None if page_build.is_some_and(|build| build != state.build) => {
                 Some(reload(state.build))
             }
-            None => None,
+            None => state.warnings.as_deref().map(str::to_string),
         };
         if let Some(first) = first {
             let _ = sender.try_send(first.into());

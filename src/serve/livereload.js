@@ -1,9 +1,9 @@
-// sre-guide serve: live reload and the build-error overlay (added by `serve` only, never by
-// `build`). Events come over a WebSocket to `events` beside this script, so proxies and subpaths
-// just work.
+// sre-guide serve: live reload, the build-error overlay and the warnings panel (added by `serve`
+// only, never by `build`). Events come over a WebSocket to `events` beside this script, so
+// proxies and subpaths just work.
 (function () {
   "use strict";
-  var me = document.currentScript, overlay = null;
+  var me = document.currentScript, overlay = null, panel = null;
   var key = "sre-guide:scroll:" + location.pathname, saved = sessionStorage.getItem(key);
   if (saved !== null) {
     sessionStorage.removeItem(key);
@@ -38,7 +38,8 @@
       if (m.files.some(function (f) { return loaded[new URL(f, root).href]; })) on.reload();
       else build = String(m.build);
     },
-    error: function (m) { show(m.diagnostics); }
+    error: function (m) { show(m.diagnostics); },
+    warnings: function (m) { warn(m.diagnostics); }
   };
 
   function connect() {
@@ -79,24 +80,57 @@
     return node;
   }
 
+  // A box in a shadow root above the page (element `tag`, styled by `style`, with `role`), and a
+  // close button labelled `label`; filled by the caller, then shown with `document.documentElement
+  // .appendChild(host)`.
+  function surface(tag, style, role, label) {
+    var host = document.createElement(tag);
+    var root = host.attachShadow({ mode: "open" });
+    el(root, "style", style);
+    var box = el(root, "div", "");
+    box.setAttribute("role", role);
+    var close = el(box, "button", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", label);
+    close.addEventListener("click", function () { host.remove(); });
+    return { host: host, box: box };
+  }
+
+  function count(n, what) { return n + " " + what + (n === 1 ? "" : "s"); }
+
   // Each problem as the terminal prints it: file:line:col, message, source line, the marker under
   // the whole span, help.
   function show(list) {
     if (overlay) overlay.remove();
-    overlay = document.createElement("sre-guide-overlay");
-    var root = overlay.attachShadow({ mode: "open" });
-    el(root, "style", STYLE);
-    var box = el(root, "div", "");
-    box.setAttribute("role", "alert");
-    var close = el(box, "button", "×");
-    close.type = "button";
-    close.setAttribute("aria-label", "Close the build errors");
-    close.addEventListener("click", function () { overlay.remove(); });
-    el(box, "h2", "The build failed: " + list.length + " problem" + (list.length === 1 ? "" : "s"));
-    el(box, "p", "Still showing the last good build. Save a fix and this page reloads.");
-    list.forEach(function (d) { el(box, "pre", d.text); });
-    document.documentElement.appendChild(overlay);
+    if (panel) panel.remove(); // the failure lists the warnings too
+    var shown = surface("sre-guide-overlay", STYLE, "alert", "Close the build errors");
+    el(shown.box, "h2", "The build failed: " + count(list.length, "problem"));
+    el(shown.box, "p", "Still showing the last good build. Save a fix and this page reloads.");
+    list.forEach(function (d) { el(shown.box, "pre", d.text); });
+    overlay = document.documentElement.appendChild(shown.host);
   }
+
+  // Warnings do not stop a build: a panel in a corner, closed by default, never over the page.
+  function warn(list) {
+    if (panel) panel.remove();
+    panel = null;
+    if (!list.length) return;
+    var shown = surface("sre-guide-warnings", PANEL_STYLE, "status", "Close the build warnings");
+    var details = el(shown.box, "details", "");
+    el(details, "summary", count(list.length, "warning") + " from the build");
+    list.forEach(function (d) { el(details, "pre", d.text); });
+    panel = document.documentElement.appendChild(shown.host);
+  }
+
+  var PANEL_STYLE =
+    ":host{all:initial;position:fixed;right:1rem;bottom:1rem;z-index:2147483646;" +
+    "max-width:min(52rem,calc(100vw - 2rem));font:15px/1.5 system-ui,sans-serif}" +
+    "div{position:relative;max-height:70vh;overflow:auto;padding:.5rem 2.5rem .5rem 1rem;" +
+    "background:#fff;color:#1a1a1a;border-left:6px solid #8a5300;border-radius:6px;" +
+    "box-shadow:0 2px 8px #0005}summary{cursor:pointer;color:#6b4100;font-weight:600}" +
+    "pre{font:13px/1.4 ui-monospace,monospace;padding:.5rem;background:#f3f3f3;overflow:auto;" +
+    "white-space:pre}button{position:absolute;top:.25rem;right:.5rem;border:0;" +
+    "background:none;font-size:1.25rem;color:#1a1a1a}";
 
   var STYLE =
     ":host{all:initial;position:fixed;inset:0;z-index:2147483647;overflow:auto;" +

@@ -161,7 +161,11 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 live.shown.store(true, Ordering::Relaxed);
             }
         }
-        Outcome::Built { delta, pages } => {
+        Outcome::Built {
+            delta,
+            pages,
+            warnings,
+        } => {
             let verb = if changed.is_empty() {
                 "built"
             } else {
@@ -173,7 +177,14 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 Published::Stylesheets => " (stylesheets only)",
                 _ => "",
             };
-            println!("{verb} {pages} pages in {ms} ms{note}{cause}");
+            live.publish_warnings(&warnings);
+            // The build process has printed the warnings.
+            let warned = match warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".to_string(),
+                n => format!(", {n} warnings"),
+            };
+            println!("{verb} {pages} pages in {ms} ms{warned}{note}{cause}");
         }
         Outcome::Failed(overlay) => {
             // The build process has printed the diagnostics.

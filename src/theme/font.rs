@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::walk::relative;
 use crate::model::source::hex;
 
@@ -56,6 +56,7 @@ pub(crate) fn font(
     let Some(family) = family else {
         diagnostics.push(
             Diagnostic::in_file(
+                Code::FontInvalid,
                 relative(root, path),
                 "this is not a TrueType or OpenType font with a family name",
             )

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::walk::{WalkError, relative};
 use crate::model::source::SourceFile;
 use crate::model::url::OutputPath;
@@ -72,6 +72,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     if !plain_name {
         diagnostics.push(
             Diagnostic::in_file(
+                Code::ThemeNotFound,
                 "content/site.toml",
                 format!("theme `{name}` is not the name of a folder under themes/"),
             )
@@ -82,6 +83,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
     if !dir.join("templates").is_dir() {
         diagnostics.push(
             Diagnostic::in_file(
+                Code::ThemeNotFound,
                 "content/site.toml",
                 format!("theme `{name}` has no folder `themes/{name}/templates/`"),
             )
@@ -192,6 +194,7 @@ fn template_text(shown: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Dia
             let offset = crate::model::source::floor_char_boundary(file.text(), valid);
             Err(Box::new(
                 Diagnostic::at(
+                    Code::NotUtf8,
                     &file,
                     offset..offset,
                     "this template is not valid UTF-8 text",

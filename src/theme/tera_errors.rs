@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Location, suggest};
+use crate::diagnostic::{Code, Diagnostic, Location, suggest};
 use crate::model::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;
@@ -100,13 +100,19 @@ fn folder(templates: &Templates) -> String {
 }
 
 /// `name` as a diagnostic location: its source when the theme has it, else its path.
-fn at_template(templates: &Templates, name: &str, find: &str, message: String) -> Diagnostic {
+fn at_template(
+    code: Code,
+    templates: &Templates,
+    name: &str,
+    find: &str,
+    message: String,
+) -> Diagnostic {
     match templates.get(name) {
         Some(file) => {
             let span = file.text().find(find).map_or(0..0, |i| i..i + find.len());
-            Diagnostic::at(file, span, message)
+            Diagnostic::at(code, file, span, message)
         }
-        None => Diagnostic::in_file(format!("{}{name}", folder(templates)), message),
+        None => Diagnostic::in_file(code, format!("{}{name}", folder(templates)), message),
     }
 }
 
@@ -122,10 +128,16 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
                 source = inner.source();
             }
             let syntax = matches!(error.kind(), tera::ErrorKind::SyntaxError(_));
+            let code = if syntax {
+                Code::TemplateSyntax
+            } else {
+                Code::TemplateRender
+            };
             let (message, help) = split_help(&message, syntax);
             let diagnostic = match templates.get(report.filename()) {
-                Some(file) => Diagnostic::at(file, report.span().range.clone(), message),
+                Some(file) => Diagnostic::at(code, file, report.span().range.clone(), message),
                 None => Diagnostic::in_file(
+                    code,
                     format!("{}{}", folder(templates), report.filename()),
                     message,
                 ),
@@ -133,6 +145,7 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
             diagnostic.help(help)
         }
         tera::ErrorKind::MissingParent { current, parent } => at_template(
+            Code::TemplateParentMissing,
             templates,
             current,
             parent,
@@ -147,6 +160,7 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
             tpl,
             inheritance_chain,
         } => at_template(
+            Code::TemplateCycle,
             templates,
             tpl,
             "extends",
@@ -157,6 +171,7 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
         )
         .help("a template cannot extend one that extends it; remove one `extends` of the cycle"),
         tera::ErrorKind::CircularInclude { tpl, include_chain } => at_template(
+            Code::TemplateCycle,
             templates,
             tpl,
             "include",
@@ -164,6 +179,7 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
         )
         .help("a template cannot include one that includes it; remove one `include` of the cycle"),
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::in_file(
+            Code::TemplateNotFound,
             format!("{}{name}", folder(templates)),
             format!("template `{name}` does not exist"),
         )
@@ -175,7 +191,7 @@ pub(crate) fn template_error(templates: &Templates, error: &tera::Error) -> Diag
                 None => {
                     let first = text.trim_start_matches("error: ").lines().next();
                     let (message, help) = split_help(first.unwrap_or_default(), false);
-                    Diagnostic::in_file(folder(templates), message).help(help)
+                    Diagnostic::in_file(Code::TemplateSyntax, folder(templates), message).help(help)
                 }
             }
         }
@@ -190,6 +206,10 @@ pub(crate) fn render_error(
     template: &str,
 ) -> Diagnostic {
     let mut diagnostic = template_error(templates, error);
+    // Templates were parsed when the theme was loaded: what fails now fails rendering.
+    if diagnostic.code == Code::TemplateSyntax {
+        diagnostic.code = Code::TemplateRender;
+    }
     if diagnostic.span().is_none()
         && let Some(file) = templates.get(template)
     {
@@ -276,8 +296,19 @@ fn reports(text: &str) -> Vec<TextError> {
 
 fn located(templates: &Templates, report: &TextError) -> Diagnostic {
     let help = help_for(templates, &report.message);
+    let code = if report.message.starts_with("Unknown template `") {
+        Code::TemplateNotFound
+    } else if ["Unknown filter `", "Unknown test `", "Unknown function `"]
+        .iter()
+        .any(|prefix| report.message.starts_with(prefix))
+    {
+        Code::TemplateUnknown
+    } else {
+        Code::TemplateSyntax
+    };
     let Some(file) = templates.get(&report.template) else {
         return Diagnostic::in_file(
+            code,
             format!("{}{}", folder(templates), report.template),
             report.message.clone(),
         )
@@ -297,7 +328,7 @@ fn located(templates: &Templates, report: &TextError) -> Diagnostic {
     };
     let start = offset(report.column.saturating_sub(1));
     let end = offset(report.column.saturating_sub(1) + report.width).max(start);
-    Diagnostic::at(file, start..end, report.message.clone()).help(help)
+    Diagnostic::at(code, file, start..end, report.message.clone()).help(help)
 }
 
 /// Advice for the problems Tera finds when it loads templates.

@@ -54,7 +54,7 @@ fn new_refuses_to_overwrite_and_says_so_like_every_error() {
     site.run(["new", "notes/first.md", "-t", "Again"])
         .code(1)
         .stderr(
-            "error: `content/notes/first.md` already exists; `new` never overwrites a page
+            "error[new-page-exists]: `content/notes/first.md` already exists; `new` never overwrites a page
 --> content/notes/first.md
  = help: edit that file, or choose another name
 
@@ -108,15 +108,17 @@ fn new_rejects_paths_outside_content_and_routes_taken() {
     let site = Site::fixture("minimal");
     site.run(["new", "../escape.md"])
         .code(1)
-        .stderr_contains("error: `../escape.md` is not a page path below content/")
+        .stderr_contains(
+            "error[new-path-invalid]: `../escape.md` is not a page path below content/",
+        )
         .stderr_contains("= help: write a path below content/ ending in .md");
     site.run(["new", "notes/first.txt"])
         .code(1)
-        .stderr_contains("error: `notes/first.txt` is not a Markdown file name");
+        .stderr_contains("error[new-path-invalid]: `notes/first.txt` is not a Markdown file name");
     site.run(["new", "notes/first/_index.md"])
         .code(1)
         .stderr_contains(
-            "error: `content/notes/first/_index.md` would be published at /notes/first/, which \
+            "error[new-route-taken]: `content/notes/first/_index.md` would be published at /notes/first/, which \
              content/notes/first.md already is",
         );
     assert!(!site.path("content/escape.md").exists());

@@ -8,10 +8,15 @@
 mod browser;
 mod build;
 mod cli;
+mod explain;
 mod fuzz;
 mod guide;
+mod lints;
+mod lsp;
 mod markdown;
+mod message_format;
 mod module_graph;
 mod publish;
+mod schemas;
 mod serve;
 mod support;

@@ -192,7 +192,7 @@ fn a_misspelt_publish_key_is_an_error_at_its_place() {
         ),
     );
     site.run(["build"]).code(1).stderr(
-        "error: unknown field `header`, expected `headers`
+        "error[unknown-key]: unknown field `header`, expected `headers`
  --> content/site.toml:7:1
   |
 7 | header = true
@@ -315,10 +315,10 @@ fn edit_url_links_every_page_to_its_source_and_is_checked() {
         .run(["check"])
         .code(1)
         .stderr(
-            r#"error: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
- --> content/site.toml:7:12
+            r#"error[url-not-absolute]: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
+ --> content/site.toml:8:12
   |
-7 | edit_url = "github.com/x/edit/{path}"
+8 | edit_url = "github.com/x/edit/{path}"
   |            ^^^^^^^^^^^^^^^^^^^^^^^^^^
   |
   = help: write where a page's source can be edited, e.g. `edit_url = "https://github.com/you/guide/edit/main/{path}"`; `{path}` becomes `content/…md`

@@ -214,9 +214,10 @@ fn a_broken_edit_shows_the_overlay_and_the_fix_reloads() {
     assert_eq!(first["column"], 1);
     assert_eq!(first["source_line"], "titel = 1");
     assert_eq!(first["help"], "did you mean `title`?");
+    assert_eq!(first["code"], "unknown-key");
     // The overlay shows each problem as the terminal does, the marker under the whole span.
     let text = first["text"].as_str().expect("the terminal layout");
-    assert!(text.starts_with("error: "), "{text}");
+    assert!(text.starts_with("error[unknown-key]: "), "{text}");
     assert!(text.contains("--> content/docs/first.md:3:1\n"), "{text}");
     assert!(text.contains("3 | titel = 1\n"), "{text}");
     assert!(text.contains("| ^^^^^\n"), "{text}");
@@ -254,6 +255,52 @@ fn a_first_build_that_fails_still_serves_the_diagnostics() {
     site.write("content/index.md", "+++\ntitle = \"Home\"\n+++\nBack.\n");
     events.wait("reload");
     assert!(eventually_contains(&preview, "/", "Back.").status == 200);
+}
+
+/// Lint warnings do not stop a build: the terminal prints them, open pages show them in a panel
+/// beside the page, a page opened later gets them at once, and a change to site.toml's `[lints]`
+/// alone (no page saved) takes them away.
+#[test]
+fn lint_warnings_reach_the_terminal_and_a_panel_beside_open_pages() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let events = preview.events("");
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\nweight = 1\n+++\nNEVER skip [here](second.md).\n",
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&events.wait("warnings")).expect("JSON diagnostics");
+    let shown: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shown.len(), 2, "{report}");
+    assert_eq!(shown[0].0, "all-caps");
+    assert!(
+        shown[0].1.starts_with(
+            "warning[all-caps]: `NEVER` is written in capitals\n --> content/docs/first.md:5:1\n"
+        ),
+        "{}",
+        shown[0].1
+    );
+    assert_eq!(shown[1].0, "link-text-vague");
+    preview.wait_line(EVENT, |l| {
+        l.starts_with("rebuilt ") && l.contains(", 2 warnings")
+    });
+    preview.wait_stderr("warning[link-text-vague]: link text `here`");
+    eventually_contains(&preview, "/docs/first/", "skip");
+    let late = preview.events("");
+    assert!(late.wait("warnings").contains("all-caps"));
+
+    let config = site.read("content/site.toml")
+        + "\n[lints]\nall-caps = \"allow\"\nlink-text-vague = \"allow\"\n";
+    site.write("content/site.toml", &config);
+    let cleared: serde_json::Value =
+        serde_json::from_str(&events.wait("warnings")).expect("JSON diagnostics");
+    assert_eq!(cleared["diagnostics"], serde_json::json!([]));
 }
 
 #[test]

@@ -161,10 +161,15 @@ impl Pieces {
             Outcome::Shown(delta) => {
                 stored(delta, &mut self).map_or_else(Outcome::Environment, Outcome::Shown)
             }
-            Outcome::Built { delta, pages } => {
+            Outcome::Built {
+                delta,
+                pages,
+                warnings,
+            } => {
                 stored(delta, &mut self).map_or_else(Outcome::Environment, |delta| Outcome::Built {
                     delta,
                     pages,
+                    warnings,
                 })
             }
             Outcome::Failed(diagnostics) => Outcome::Failed(diagnostics),

@@ -174,11 +174,12 @@ impl PageCache {
         self.trusted.store(trusted, Ordering::Relaxed);
     }
 
-    /// Forgets the pages at these paths (relative to the site root, as the watcher reports them).
+    /// Forgets the pages at these paths (relative to the site root, as the watcher reports them),
+    /// and every page when site.toml changed: its `[lints]` decide what a page's lints report.
     fn forget(&self, changed: &[String]) {
         let mut entries = self.entries.lock();
         for path in changed {
-            if path == "content" {
+            if path == "content" || path == "content/site.toml" {
                 entries.clear();
             } else if let Some(content_path) = path.strip_prefix("content/") {
                 entries.remove(content_path);
@@ -227,7 +228,12 @@ mod tests {
                 let file = crate::model::source::SourceFile::new("content/a.md", text);
                 let mut diagnostics = Diagnostics::default();
                 (
-                    crate::load::page::page(&file, &ContentPath::of("a.md"), &mut diagnostics),
+                    crate::load::page::page(
+                        &file,
+                        &ContentPath::of("a.md"),
+                        &crate::model::lints::Lints::default(),
+                        &mut diagnostics,
+                    ),
                     diagnostics,
                 )
             })
@@ -262,6 +268,30 @@ mod tests {
         cache.begin(root, &[]);
         cache.sweep();
         assert_eq!(cache.len(), 0, "a page no load asked for is dropped");
+    }
+
+    /// site.toml's `[lints]` decide what each page reports: a change to it reads every page again.
+    #[test]
+    fn a_change_to_site_toml_forgets_every_page() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let path = site.path().join("a.md");
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\n").expect("write");
+        let cache = PageCache::default();
+        cache.begin(site.path(), &[]);
+        let (page, _) = cache.page(&path, "a.md", &|| {
+            let file =
+                crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
+            let mut diagnostics = Diagnostics::default();
+            let lints = crate::model::lints::Lints::default();
+            let page =
+                crate::load::page::page(&file, &ContentPath::of("a.md"), &lints, &mut diagnostics);
+            (page, diagnostics)
+        });
+        cache.give_back(page.into_iter().collect());
+        cache.forget(&["content/data/ladder.toml".to_string()]);
+        assert_eq!(cache.len(), 1, "a data file does not change pages");
+        cache.forget(&["content/site.toml".to_string()]);
+        assert_eq!(cache.len(), 0);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
 use crate::output::{OutputFile, Sink};
@@ -217,7 +217,12 @@ impl Session {
             }
         };
         self.pages.sweep();
-        if self.sent_any && prepared.diagnostics.0.is_empty() && !requests.cancelled() {
+        let errors = prepared
+            .diagnostics
+            .0
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if self.sent_any && !errors && !requests.cancelled() {
             self.show_changed_first(&prepared, request, requests, send);
         }
         let sink = Changes {
@@ -255,9 +260,12 @@ impl Session {
                 self.published = seen;
                 self.previews = new_previews;
                 self.sent_any = true;
+                // Printed as `build` prints them; the preview shows them beside the page.
+                crate::diagnostic::eprint_all(&counts.warnings);
                 send(&Outcome::Built {
                     delta,
                     pages: counts.pages,
+                    warnings: counts.warnings.iter().map(Diagnostic::to_overlay).collect(),
                 });
             }
             Err(failure) => send(&outcome_of(failure)),
@@ -427,7 +435,7 @@ impl Sink for FirstPages<'_> {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    crate::diagnostic::eprint_all(diagnostics, crate::diagnostic::Severity::Error);
+    crate::diagnostic::eprint_all(diagnostics);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 

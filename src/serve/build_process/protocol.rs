@@ -29,8 +29,13 @@ pub(crate) struct Delta<F = OutputFile> {
 pub(crate) enum Outcome<F = OutputFile> {
     /// The changed pages, rendered before the rest so the browser shows them at once.
     Shown(Delta<F>),
-    /// The whole site is built: every other changed file.
-    Built { delta: Delta<F>, pages: usize },
+    /// The whole site is built: every other changed file, and the warnings it has (the
+    /// preview shows them beside the page, not over it).
+    Built {
+        delta: Delta<F>,
+        pages: usize,
+        warnings: Vec<OverlayDiagnostic>,
+    },
     /// Problems an editor can fix, already printed to the terminal by the build process.
     Failed(Vec<OverlayDiagnostic>),
     /// The environment failed (an unreadable folder): the message.
@@ -159,8 +164,8 @@ pub(crate) fn read_reusable(input: &mut impl Read) -> io::Result<HashMap<String,
     Ok(files)
 }
 
-// A frame's outcome: one tag byte, then for `S` the delta; for `B` the page count and the
-// delta; for `F` the overlay's JSON; for `E` and `I` the message. A delta is a byte (1 when
+// A frame's outcome: one tag byte, then for `S` the delta; for `B` the page count, the delta
+// and the warnings' JSON (length-prefixed); for `F` the overlay's JSON; for `E` and `I` the message. A delta is a byte (1 when
 // complete), the file count, each file as length-prefixed path and bytes, the removed count and
 // each removed path length-prefixed.
 
@@ -190,10 +195,13 @@ pub(crate) fn encode(outcome: &Outcome) -> Vec<u8> {
         Outcome::Built {
             delta: built,
             pages,
+            warnings,
         } => {
             out.push(b'B');
             out.extend_from_slice(&(*pages as u64).to_le_bytes());
             delta(&mut out, built);
+            let json = serde_json::to_vec(warnings).unwrap_or_else(|_| b"[]".to_vec());
+            chunk(&mut out, &json);
         }
         Outcome::Failed(diagnostics) => {
             out.push(b'F');
@@ -241,9 +249,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<Outcome> {
         b'S' => Outcome::Shown(delta(&mut rest)?),
         b'B' => {
             let pages = usize::try_from(number(&mut rest)?).ok()?;
+            let delta = delta(&mut rest)?;
+            let warnings = serde_json::from_slice(chunk(&mut rest)?).ok()?;
             Outcome::Built {
-                delta: delta(&mut rest)?,
+                delta,
                 pages,
+                warnings,
             }
         }
         b'F' => return serde_json::from_slice(rest).ok().map(Outcome::Failed),
@@ -311,12 +322,19 @@ mod tests {
                 complete: false,
             },
             pages: 1,
+            warnings: vec![OverlayDiagnostic::message("a warning")],
         };
         let bytes = encode(&built);
-        let Some(Outcome::Built { delta, pages }) = decode(&bytes) else {
+        let Some(Outcome::Built {
+            delta,
+            pages,
+            warnings,
+        }) = decode(&bytes)
+        else {
             panic!("not decoded");
         };
         assert_eq!(pages, 1);
+        assert_eq!(warnings[0].message, "a warning");
         assert_eq!(delta.files[1].path, "static/logo.png");
         assert_eq!(delta.files[1].bytes, [0, 255, 10]);
         assert_eq!(delta.removed, ["gone/index.html"]);

@@ -18,7 +18,7 @@ fn a_content_file_where_a_page_is_published_names_both() {
             "+++\ntitle = \"Linking\"\n+++\nSee [mine](notes/first/index.html).\n",
         );
     site.run(["build"]).code(1).stderr(&format!(
-        "error: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
+        "error[output-clash]: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
 --> content/notes/first/index.html
  = help: rename or remove one of them; nothing may overwrite another file of the site
 
@@ -42,7 +42,7 @@ fn content_robots_and_sitemap_collide_with_the_generated_ones() {
         .code(1);
     let one = |name: &str| {
         format!(
-            "error: `content/{name}` and the generated `{name}` are both published as `{name}`
+            "error[output-clash]: `content/{name}` and the generated `{name}` are both published as `{name}`
 --> content/{name}
  = help: rename or remove one of them; nothing may overwrite another file of the site
 
@@ -67,7 +67,7 @@ fn pages_differing_only_in_case_collide() {
         .run(["check"])
         .code(1)
         .stderr(&only(&format!(
-            "error: `content/notes/first.md` and `content/notes/First.md` are published as `notes/first/index.html` and `notes/First/index.html`: one file on hosts that ignore case
+            "error[output-clash]: `content/notes/first.md` and `content/notes/First.md` are published as `notes/first/index.html` and `notes/First/index.html`: one file on hosts that ignore case
  --> content/notes/first.md:1:1
   |
 1 | +++
@@ -84,7 +84,7 @@ fn a_nul_byte_in_a_page_is_an_error_at_its_place() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: this page holds the control character U+0000
+            "error[control-character]: this page holds the control character U+0000
  --> content/nul.md:4:3
   |
 4 | ab\u{2400}c

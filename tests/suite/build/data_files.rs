@@ -140,7 +140,7 @@ fn the_pages_that_show_the_data_link_to_it_and_its_schema() {
 fn a_content_file_in_a_data_files_place_is_a_collision() {
     let site = Site::repo().file("content/quiz.json", "{}\n");
     site.run(["build"]).code(1).stderr(&format!(
-        "error: `content/quiz.json` and the generated `quiz.json` are both published as `quiz.json`
+        "error[output-clash]: `content/quiz.json` and the generated `quiz.json` are both published as `quiz.json`
 --> content/quiz.json
  = help: rename or remove one of them; nothing may overwrite another file of the site
 

@@ -9,7 +9,7 @@ fn unknown_front_matter_key_points_at_it_with_a_did_you_mean() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: unknown field `titel`, expected one of `title`, `description`, `template`, `weight`, `draft`, `kind`, `extra`
+            r#"error[unknown-key]: unknown field `titel`, expected one of `title`, `description`, `template`, `weight`, `draft`, `kind`, `extra`
  --> content/extra.md:2:1
   |
 2 | titel = "Extra"
@@ -30,7 +30,7 @@ fn missing_title_is_an_error_with_help() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: missing field `title`
+            r#"error[missing-key]: missing field `title`
  --> content/extra.md:2:1
   |
 2 | description = "No title"
@@ -48,7 +48,7 @@ fn front_matter_never_closed_points_at_the_opening_fence() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: front matter is never closed
+            r#"error[front-matter-unclosed]: front matter is never closed
  --> content/extra.md:1:1
   |
 1 | +++
@@ -66,7 +66,7 @@ fn a_page_without_front_matter_is_an_error() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: this page has no front matter
+            r#"error[front-matter-missing]: this page has no front matter
  --> content/extra.md:1:1
   |
 1 | # Just Markdown
@@ -84,7 +84,7 @@ fn an_empty_page_is_a_diagnostic_not_a_panic() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: this page has no front matter
+            r#"error[front-matter-missing]: this page has no front matter
  --> content/extra.md:1:1
   |
 1 |
@@ -102,7 +102,7 @@ fn invalid_utf8_points_at_the_first_bad_byte() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: this file is not valid UTF-8 text
+            "error[not-utf8]: this file is not valid UTF-8 text
  --> content/extra.md:2:13
   |
 2 | title = \"caf\u{fffd}\"
@@ -126,7 +126,9 @@ fn a_binary_file_named_md_is_a_diagnostic() {
         .file("content/blob.md", binary_bytes())
         .run(["build"])
         .code(1)
-        .stderr_contains("error: this file is not valid UTF-8 text\n --> content/blob.md:2:")
+        .stderr_contains(
+            "error[not-utf8]: this file is not valid UTF-8 text\n --> content/blob.md:2:",
+        )
         .stderr_contains(
             "= help: save it as UTF-8; binary files that are not pages belong outside .md names",
         );
@@ -150,7 +152,7 @@ fn a_symlink_loop_under_content_is_a_diagnostic() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `content/notes/loop` is a symbolic link to a folder that contains it
+            "error[symlink-broken]: `content/notes/loop` is a symbolic link to a folder that contains it
 --> content/notes/loop
  = help: remove the link, or point it outside this folder
 ",
@@ -165,7 +167,7 @@ fn a_page_that_cannot_be_read_is_a_diagnostic() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `content/notes/gone.md` is a symbolic link to `nowhere.md`, which does not exist
+            "error[symlink-broken]: `content/notes/gone.md` is a symbolic link to `nowhere.md`, which does not exist
 --> content/notes/gone.md
  = help: point the link at an existing file, or remove it
 ",
@@ -186,7 +188,9 @@ fn a_page_without_read_permission_is_a_diagnostic_unless_the_os_allows_reading_i
     }
     site.run(["check"])
         .code(1)
-        .stderr_contains("error: cannot read `content/locked.md`: Permission denied")
+        .stderr_contains(
+            "error[file-unreadable]: cannot read `content/locked.md`: Permission denied",
+        )
         .stderr_contains("= help: check the file's permissions");
 }
 
@@ -200,7 +204,7 @@ fn a_toml_syntax_error_in_a_data_file_is_at_file_line_col() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: missing comma between array elements, expected `,`
+            r#"error[toml-syntax]: missing comma between array elements, expected `,`
  --> content/data/facts.toml:3:11
   |
 3 |   "grace" "x"]
@@ -221,7 +225,7 @@ fn a_broken_internal_link_suggests_the_nearest_page() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: link target `notes/frist.md` does not exist
+            "error[link-target-missing]: link target `notes/frist.md` does not exist
  --> content/notes/third.md:4:17
   |
 4 | See [the first](frist.md).
@@ -237,25 +241,25 @@ fn a_missing_anchor_suggests_the_nearest_id() {
     Site::fixture("minimal")
         .file(
             "content/notes/third.md",
-            "+++\ntitle = \"Third\"\n+++\nSee [details](first.md#detail) and [here](#nope).\n",
+            "+++\ntitle = \"Third\"\n+++\nSee [details](first.md#detail) and [the end](#nope).\n",
         )
         .run(["check"])
         .code(1)
         .stderr(&format!(
             "{}\n{}\n{}",
-            "error: `notes/first.md` has no anchor `#detail`
+            "error[anchor-missing]: `notes/first.md` has no anchor `#detail`
  --> content/notes/third.md:4:15
   |
-4 | See [details](first.md#detail) and [here](#nope).
+4 | See [details](first.md#detail) and [the end](#nope).
   |               ^^^^^^^^^^^^^^^
   |
   = help: did you mean `#details`?
 ",
-            "error: `notes/third.md` has no anchor `#nope`
- --> content/notes/third.md:4:43
+            "error[anchor-missing]: `notes/third.md` has no anchor `#nope`
+ --> content/notes/third.md:4:46
   |
-4 | See [details](first.md#detail) and [here](#nope).
-  |                                           ^^^^^
+4 | See [details](first.md#detail) and [the end](#nope).
+  |                                              ^^^^^
   |
   = help: link to a heading's id (shown by its # link), or set one with `## Heading {#id}`
 ",
@@ -273,7 +277,7 @@ fn a_link_outside_content_is_an_error() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: link `../../README.md` points outside `content/`
+            "error[link-outside-content]: link `../../README.md` points outside `content/`
  --> content/notes/third.md:4:6
   |
 4 | [up](../../README.md)
@@ -292,7 +296,7 @@ fn two_sources_for_one_url_name_both_files() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `content/a.md` and `content/a/_index.md` are both published at /a/
+            "error[output-clash]: `content/a.md` and `content/a/_index.md` are both published at /a/
  --> content/a/_index.md:1:1
   |
 1 | +++
@@ -313,7 +317,7 @@ fn a_template_syntax_error_is_at_template_file_line_col() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: Found `}` but expected }}.
+            "error[template-syntax]: Found `}` but expected }}.
  --> themes/default/templates/section.html:3:19
   |
 3 | <h1>{{ page.title }</h1>
@@ -334,7 +338,7 @@ fn a_template_calling_url_with_a_missing_page_points_at_the_call_once() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: url(): page `notes/thrid.md` does not exist
+            "error[template-render]: url(): page `notes/thrid.md` does not exist
   --> themes/default/templates/base.html:13:13
    |
 13 | <a href=\"{{ url(path='notes/thrid.md') }}\">{{ site.title }}</a>
@@ -356,7 +360,7 @@ fn a_template_asking_page_data_for_an_unlike_page_says_how_to_name_one() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: page_data(): page `zzz` does not exist
+            "error[template-render]: page_data(): page `zzz` does not exist
   --> themes/default/templates/base.html:13:13
    |
 13 | <a href=\"{{ page_data(path='zzz') }}\">{{ site.title }}</a>
@@ -390,7 +394,7 @@ fn a_missing_anchor_asked_of_url_in_a_parent_template_points_at_the_call() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `notes/first.md` has no anchor `#nope`
+            "error[anchor-missing]: `notes/first.md` has no anchor `#nope`
   --> themes/default/templates/base.html:13:23
    |
 13 | <a href=\"{{ url(path='notes/first.md#nope') }}\">{{ site.title }}</a>
@@ -411,7 +415,7 @@ fn an_unknown_template_in_front_matter_suggests_the_nearest() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: template `pgae.html` is not in the theme
+            r#"error[page-template-missing]: template `pgae.html` is not in the theme
  --> content/notes/third.md:3:12
   |
 3 | template = "pgae.html"
@@ -435,7 +439,7 @@ fn every_error_of_a_run_is_reported_sorted_then_the_count() {
         .code(1)
         .stderr(&format!(
             "{}\n{}\n{}\n{}",
-            "error: string values must be quoted, expected literal string
+            "error[toml-syntax]: string values must be quoted, expected literal string
  --> content/data/bad.toml:1:5
   |
 1 | x = 
@@ -443,7 +447,7 @@ fn every_error_of_a_run_is_reported_sorted_then_the_count() {
   |
   = help: put text in double quotes: `x = \"\"`
 ",
-            r#"error: invalid type: string "heavy", expected i64
+            r#"error[wrong-type]: invalid type: string "heavy", expected i64
  --> content/e.md:3:10
   |
 3 | weight = "heavy"
@@ -451,7 +455,7 @@ fn every_error_of_a_run_is_reported_sorted_then_the_count() {
   |
   = help: write a whole number, without quotes: `weight = 2`
 "#,
-            "error: link target `nope.md` does not exist
+            "error[link-target-missing]: link target `nope.md` does not exist
  --> content/f.md:4:5
   |
 4 | [a](nope.md)

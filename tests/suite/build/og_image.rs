@@ -128,7 +128,7 @@ fn a_theme_without_a_font_is_told_where_to_put_one() {
     );
     let site = site.file("themes/default/templates/page.html", page);
     site.run(["check"]).code(1).stderr(&only(
-        "error: og_image(): the theme has no font to draw with; add a .ttf or .otf file (and its licence) to the theme's fonts/ folder
+        "error[template-render]: og_image(): the theme has no font to draw with; add a .ttf or .otf file (and its licence) to the theme's fonts/ folder
  --> themes/default/templates/page.html:3:46
   |
 3 | <h1>{{ page.title }}</h1><img alt=\"\" src=\"{{ og_image(title=page.title) }}\">
@@ -144,7 +144,7 @@ fn a_theme_without_a_font_is_told_where_to_put_one() {
 fn a_font_file_that_is_not_a_font_is_named() {
     let site = Site::fixture("minimal").file("themes/default/fonts/Brand.ttf", "not a font");
     site.run(["check"]).code(1).stderr(&only(
-        "error: this is not a TrueType or OpenType font with a family name
+        "error[font-invalid]: this is not a TrueType or OpenType font with a family name
 --> themes/default/fonts/Brand.ttf
  = help: link previews are drawn with the first .ttf or .otf file in the theme's fonts/ folder; replace it with a font file
 ",

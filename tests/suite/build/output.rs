@@ -71,7 +71,7 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: `notes/draft.md` is a draft; `--drafts` includes it
+            "error[link-to-draft]: `notes/draft.md` is a draft; `--drafts` includes it
  --> content/notes/teaser.md:4:19
   |
 4 | Soon: [the draft](draft.md).
@@ -135,6 +135,9 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
         "content/h.md",
         "+++\ntitle = \"H\"\n+++\n# Top\n## Same\n## Same\n### Deep *em*\n## Custom {#mine}\n## Back to [top](#top)\n",
     );
+    // An h1 in the body gets its id too, once the lint against a second h1 allows it.
+    let config = site.read("content/site.toml") + "\n[lints]\nh1-in-body = \"allow\"\n";
+    let site = site.file("content/site.toml", config);
     site.run(["build"]).code(0);
     let html = site.read("output/h/index.html");
     for expected in [
@@ -162,7 +165,7 @@ fn a_duplicate_explicit_heading_id_is_an_error() {
         )
         .run(["check"])
         .code(1)
-        .stderr_contains("error: heading id `x` is used twice on this page\n --> content/h.md:5:")
+        .stderr_contains("error[heading-id-conflict]: heading id `x` is used twice on this page\n --> content/h.md:5:")
         .stderr_contains("= help: give this heading another `{#id}`");
 }
 
@@ -216,7 +219,7 @@ fn an_unknown_asset_in_a_template_suggests_the_nearest() {
         .run(["check"])
         .code(1)
         .stderr_contains(
-            "error: asset(): the theme has no static/ap.js
+            "error[template-render]: asset(): the theme has no static/ap.js
  --> themes/default/templates/base.html:9:17",
         )
         .stderr_contains("= help: did you mean `app.js`?");

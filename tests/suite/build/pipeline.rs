@@ -15,7 +15,7 @@ fn a_swapped_compensation_range_is_a_diagnostic_not_a_crash() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: range for `junior` has min 200000 above max 100000
+            "error[min-above-max]: range for `junior` has min 200000 above max 100000
  --> content/data/compensation.toml:4:1
   |
 4 | [[ranges]]
@@ -47,7 +47,7 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
         .code(1)
         .stderr(&format!(
             "{}\n{}\n{}\n{}\n{}",
-            "error: string values must be quoted, expected literal string
+            "error[toml-syntax]: string values must be quoted, expected literal string
  --> content/data/extra.toml:1:10
   |
 1 | answer = 
@@ -55,7 +55,7 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
   |
   = help: put text in double quotes: `answer = \"\"`
 ",
-            "error: link target `notes/frist.md` does not exist
+            "error[link-target-missing]: link target `notes/frist.md` does not exist
  --> content/notes/third.md:4:17
   |
 4 | See [the first](frist.md).
@@ -63,7 +63,7 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
   |
   = help: did you mean `first.md`?
 ",
-            "error: Unknown filter `upercase`
+            "error[template-unknown]: Unknown filter `upercase`
  --> themes/default/templates/404.html:9:21
   |
 9 | <h1>{{ page.title | upercase }}</h1>
@@ -71,7 +71,7 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
   |
   = help: did you mean `upper`?
 ",
-            "error: Field `titel` is not defined
+            "error[template-render]: Field `titel` is not defined
  --> themes/default/templates/section.html:3:13
   |
 3 | <h1>{{ page.titel }}</h1>
@@ -92,7 +92,7 @@ fn a_misspelt_page_kind_suggests_the_nearest() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            r#"error: unknown variant `qiz`, expected `page` or `quiz`
+            r#"error[invalid-value]: unknown variant `qiz`, expected `page` or `quiz`
  --> content/q.md:3:8
   |
 3 | kind = "qiz"

@@ -105,7 +105,7 @@ fn siblings_without_weights_are_told_their_order_comes_from_file_names() {
             "+++\ntitle = \"Fourth\"\n+++\nD.\n",
         );
     let expected = "\
-warning: 2 pages in `notes/` have the same weight (0), so their reading order (Previous/Next) is by file name: `notes/fourth.md`, `notes/third.md`
+warning[reading-order-tie]: 2 pages in `notes/` have the same weight (0), so their reading order (Previous/Next) is by file name: `notes/fourth.md`, `notes/third.md`
  --> content/notes/third.md:1:1
   |
 1 | +++
@@ -134,7 +134,7 @@ fn a_section_with_many_ties_gets_one_warning() {
     }
     site.run(["check"])
         .code(0)
-        .stderr_contains("warning: 2 pages in `notes/` have the same weight (5), so their reading order (Previous/Next) is by file name: `notes/a.md`, `notes/b.md` (and 3 more pages here tie with a sibling)\n --> content/notes/b.md:1:1");
+        .stderr_contains("warning[reading-order-tie]: 2 pages in `notes/` have the same weight (5), so their reading order (Previous/Next) is by file name: `notes/a.md`, `notes/b.md` (and 3 more pages here tie with a sibling)\n --> content/notes/b.md:1:1");
     let out = site.run(["check"]);
-    assert_eq!(out.stderr.matches("warning:").count(), 1, "{}", out.stderr);
+    assert_eq!(out.stderr.matches("warning[").count(), 1, "{}", out.stderr);
 }

@@ -103,7 +103,7 @@ fn a_synonym_group_of_one_word_is_pointed_at() {
     site.file("content/site.toml", config)
         .run(["check"])
         .code(1)
-        .stderr_contains("error: a synonym group needs two different words or more")
+        .stderr_contains("error[invalid-value]: a synonym group needs two different words or more")
         .stderr_contains(&format!("--> content/site.toml:{line}:13"))
         .stderr_contains("help: list words a reader may type for the same thing");
 }

@@ -22,7 +22,7 @@ fn outside() -> tempfile::TempDir {
 /// The one error an outside link gives, with the outside folder shown as `$OUTSIDE`.
 fn outside_link_error(link: &str, target: &str) -> String {
     format!(
-        "error: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
+        "error[symlink-outside-site]: `{link}` is a symbolic link to `$OUTSIDE/{target}`, which is outside the site
 --> {link}
  = help: sre-guide publishes only files inside the site root: copy the file or folder into the site, or remove the link
 "
@@ -153,7 +153,7 @@ fn a_theme_name_that_climbs_out_of_themes_is_refused() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: theme `../..` is not the name of a folder under themes/
+            "error[theme-not-found]: theme `../..` is not the name of a folder under themes/
 --> content/site.toml
  = help: write the folder's name alone, e.g. `theme = \"default\"`
 ",

@@ -20,7 +20,7 @@ fn section(body: &str) -> String {
 #[test]
 fn an_unknown_function_suggests_the_nearest() {
     check_with_section(section("<h1>{{ urll(path=\"x\") }}</h1>")).stderr(&only(
-        "error: Unknown function `urll`
+        "error[template-unknown]: Unknown function `urll`
  --> themes/default/templates/section.html:3:8
   |
 3 | <h1>{{ urll(path=\"x\") }}</h1>
@@ -34,7 +34,7 @@ fn an_unknown_function_suggests_the_nearest() {
 #[test]
 fn an_unknown_test_suggests_the_nearest() {
     check_with_section(section("{% if page.title is strng %}x{% endif %}")).stderr(&only(
-        "error: Unknown test `strng`
+        "error[template-unknown]: Unknown test `strng`
  --> themes/default/templates/section.html:3:21
   |
 3 | {% if page.title is strng %}x{% endif %}
@@ -48,7 +48,7 @@ fn an_unknown_test_suggests_the_nearest() {
 #[test]
 fn an_unknown_filter_is_one_diagnostic_with_a_suggestion() {
     check_with_section(section("<h1>{{ page.title | saef }}</h1>")).stderr(&only(
-        "error: Unknown filter `saef`
+        "error[template-unknown]: Unknown filter `saef`
  --> themes/default/templates/section.html:3:21
   |
 3 | <h1>{{ page.title | saef }}</h1>
@@ -62,7 +62,7 @@ fn an_unknown_filter_is_one_diagnostic_with_a_suggestion() {
 #[test]
 fn a_missing_include_names_the_template() {
     check_with_section(section("{% include \"partial.html\" %}")).stderr(&only(
-        "error: Unknown template `partial.html`
+        "error[template-not-found]: Unknown template `partial.html`
  --> themes/default/templates/section.html:3:12
   |
 3 | {% include \"partial.html\" %}
@@ -79,7 +79,7 @@ fn a_missing_parent_suggests_the_nearest() {
         "{% extends \"bse.html\" %}\n{% block content %}\nx\n{% endblock content %}\n",
     )
     .stderr(&only(
-        "error: `section.html` extends `bse.html`, which does not exist
+        "error[template-parent-missing]: `section.html` extends `bse.html`, which does not exist
  --> themes/default/templates/section.html:1:13
   |
 1 | {% extends \"bse.html\" %}
@@ -93,7 +93,7 @@ fn a_missing_parent_suggests_the_nearest() {
 #[test]
 fn a_circular_include_points_at_the_include() {
     check_with_section(section("{% include \"section.html\" %}")).stderr(&only(
-        "error: `section.html` includes itself: section.html → section.html
+        "error[template-cycle]: `section.html` includes itself: section.html → section.html
  --> themes/default/templates/section.html:3:4
   |
 3 | {% include \"section.html\" %}
@@ -110,7 +110,7 @@ fn a_circular_extend_points_at_the_extends() {
         "{% extends \"section.html\" %}\n{% block content %}\nx\n{% endblock content %}\n",
     )
     .stderr(&only(
-        "error: `section.html` extends itself: section.html → section.html
+        "error[template-cycle]: `section.html` extends itself: section.html → section.html
  --> themes/default/templates/section.html:1:4
   |
 1 | {% extends \"section.html\" %}
@@ -125,7 +125,7 @@ fn a_circular_extend_points_at_the_extends() {
 fn too_deep_nesting_points_at_the_limit() {
     let deep = format!("{{{{ {}1{} }}}}", "(".repeat(60), ")".repeat(60));
     check_with_section(section(&deep)).stderr(&only(&format!(
-        "error: The expression is too complex
+        "error[template-syntax]: The expression is too complex
  --> themes/default/templates/section.html:3:43
   |
 3 | {deep}
@@ -140,7 +140,7 @@ fn too_deep_nesting_points_at_the_limit() {
 fn invalid_utf8_in_a_template_is_one_diagnostic_at_the_byte() {
     let latin1 = b"{% extends \"base.html\" %}\n{% block content %}\n<p>caf\xe9</p>\n{% endblock content %}\n";
     check_with_section(latin1).stderr(&only(
-        "error: this template is not valid UTF-8 text
+        "error[not-utf8]: this template is not valid UTF-8 text
  --> themes/default/templates/section.html:3:7
   |
 3 | <p>caf\u{fffd}</p>
@@ -172,7 +172,7 @@ fn a_broken_parent_is_reported_once_not_for_every_child() {
         .run(["check"])
         .code(1)
         .stderr(&only(
-            "error: Found `}` but expected }}.
+            "error[template-syntax]: Found `}` but expected }}.
  --> themes/default/templates/base.html:1:62
   |
 1 | <html><body>{% block content %}{% endblock content %}{{ oops }</body></html>
@@ -189,7 +189,7 @@ fn a_component_recursing_too_deep_names_the_template() {
         "{% extends \"base.html\" %}\n{% component Loop(n) %}<b>{{ n }}{{ <Loop n={n} /> }}</b>{% endcomponent Loop %}\n{% block content %}\n{{ <Loop n={1} /> }}\n{% endblock content %}\n",
     )
     .stderr(&only(
-        "error: Maximum render recursion depth for components exceeded.
+        "error[template-render]: Maximum render recursion depth for components exceeded.
 --> themes/default/templates/section.html
  = note: while rendering content/notes/_index.md
  = help: a component calls itself too many times (20 at most); give the recursion an end

@@ -299,7 +299,7 @@ pub(crate) fn awkward_site() -> Site {
         )
         .file(
             "content/index.md",
-            "+++\ntitle = \"Home\"\n+++\n# Welcome\n\n\
+            "+++\ntitle = \"Home\"\n+++\n## Welcome\n\n\
              [folder](<w %3F%23%25ü\"'/_index.md>), \
              [page](<w %3F%23%25ü\"'/p w %3F%23%25ü\"'.md#q&a>), \
              [query](q%3Fmark.md?tab=1#top), [hash](hash%23tag.md), [percent](pct%2520x.md), \
@@ -427,7 +427,7 @@ fn anchors_are_found_as_a_browser_finds_them() {
         .run(["check"])
         .code(1)
         .stderr(&only(concat!(
-            "error: `anchors.md` has no anchor `#Upper`\n",
+            "error[anchor-missing]: `anchors.md` has no anchor `#Upper`\n",
             "  --> content/anchors.md:10:63\n",
             "   |\n",
             "10 | [a](#q&a) [b](#upper) [c](#single) [d](#bare) [e](#q%26a) [f](#Upper)\n",
@@ -471,7 +471,7 @@ fn template_anchors_into_a_page_no_markdown_link_points_into_are_checked() {
     );
     site.run(["check"])
         .code(1)
-        .stderr_contains("error: `index.md` has no anchor `#nowhere`")
+        .stderr_contains("error[anchor-missing]: `index.md` has no anchor `#nowhere`")
         .stderr_lacks("#getting-started`");
 }
 
@@ -482,7 +482,7 @@ fn an_id_the_page_has_twice_is_reported() {
         .run(["check"])
         .code(1)
         .stderr(&only(concat!(
-            "error: the page has two elements with the id `fixed`\n",
+            "error[repeated-id]: the page has two elements with the id `fixed`\n",
             "--> content/dup.md\n",
             " = help: ids must be unique on a page: give a heading with it another one with \
              `## Heading {#other-id}`, or change the template or the data that repeats it\n",

@@ -35,7 +35,7 @@ fn an_unknown_key_in_ladder_toml_points_at_it() {
     let path = "content/data/ladder.toml";
     let text = edited(path, "\nunlocks = ", "\nunlock = ");
     check_fails(path, &text)
-        .stderr_contains("error: unknown field `unlock`")
+        .stderr_contains("error[unknown-key]: unknown field `unlock`")
         .stderr_contains(&at(path, &text, "unlock = ", 0))
         .stderr_contains("help: did you mean `unlocks`?")
         // ladder.toml is there, just wrong: nothing may claim it is missing.
@@ -47,7 +47,7 @@ fn an_unknown_level_in_compensation_toml_points_at_it() {
     let path = "content/data/compensation.toml";
     let text = edited(path, "level = \"senior\"", "level = \"senoir\"");
     check_fails(path, &text)
-        .stderr_contains("error: no level has the id `senoir`")
+        .stderr_contains("error[unknown-level]: no level has the id `senoir`")
         .stderr_contains(&at(path, &text, "\"senoir\"", 0))
         .stderr_contains("help: did you mean `senior`?");
 }
@@ -57,7 +57,7 @@ fn an_unknown_level_in_a_phase_page_points_at_it() {
     let path = "content/phases/staff.md";
     let text = edited(path, "level = \"staff\"", "level = \"stafff\"");
     check_fails(path, &text)
-        .stderr_contains("error: no level has the id `stafff`")
+        .stderr_contains("error[unknown-level]: no level has the id `stafff`")
         .stderr_contains(&at(path, &text, "\"stafff\"", 0))
         .stderr_contains("help: did you mean `staff`?");
 }
@@ -67,7 +67,7 @@ fn a_pay_range_with_min_above_max_points_at_it() {
     let path = "content/data/compensation.toml";
     let text = edited(path, "max = 126500", "max = 86000");
     check_fails(path, &text)
-        .stderr_contains("error: range for `junior` has min 87500 above max 86000")
+        .stderr_contains("error[min-above-max]: range for `junior` has min 87500 above max 86000")
         .stderr_contains(&at(path, &text, "[[ranges]]", 0))
         .stderr_contains("help: swap `min` and `max`");
 }
@@ -81,7 +81,9 @@ fn overlapping_tenures_point_at_the_later_level() {
         "tenure = { min = 1, max = 4 }",
     );
     check_fails(path, &text)
-        .stderr_contains("error: tenure of `mid-level` (1) overlaps `junior` (up to 2 years)")
+        .stderr_contains(
+            "error[tenure-overlap]: tenure of `mid-level` (1) overlaps `junior` (up to 2 years)",
+        )
         .stderr_contains(&at(path, &text, "{ min = 1, max = 4 }", 0))
         .stderr_contains("help: start `mid-level` at 2 years or later");
 }
@@ -106,7 +108,7 @@ fn unordered_tenures_point_at_the_level_out_of_order() {
         "Senior's tenure line moved; update this test"
     );
     check_fails(path, &text)
-        .stderr_contains("error: levels are out of order: `senior` starts at 2 years, before `mid-level` (4 years)")
+        .stderr_contains("error[levels-out-of-order]: levels are out of order: `senior` starts at 2 years, before `mid-level` (4 years)")
         .stderr_contains(&at(path, &text, "{ min = 2, max = 4 }", 0))
         .stderr_contains("help: list levels from the most junior to the most senior");
 }
@@ -117,7 +119,7 @@ fn a_gap_in_the_quiz_rules_is_an_error() {
     let text = edited(path, "min = 2\n", "min = 3\n");
     let rules = text.matches("[[rules]]").count();
     check_fails(path, &text)
-        .stderr_contains("error: no rule routes a reader with 2 yes answers")
+        .stderr_contains("error[quiz-rules-gap]: no rule routes a reader with 2 yes answers")
         .stderr_contains(&at(path, &text, "[[rules]]", rules - 1))
         .stderr_contains("help: add a [[rules]] entry whose min..max covers 2");
 }
@@ -127,7 +129,7 @@ fn overlapping_quiz_rules_are_an_error() {
     let path = "content/data/quiz.toml";
     let text = edited(path, "max = 3\n", "max = 4\n");
     check_fails(path, &text)
-        .stderr_contains("error: rules `phase-2` and `phase-3` both route 4 yes answers")
+        .stderr_contains("error[quiz-rules-overlap]: rules `phase-2` and `phase-3` both route 4 yes answers")
         .stderr_contains(&at(path, &text, "[[rules]]", 2))
         .stderr_contains("help: each count of yes answers must lead to exactly one phase; narrow one rule's min/max");
 }
@@ -141,7 +143,7 @@ fn a_quiz_rule_to_a_page_that_does_not_exist_is_an_error() {
         "page = \"phases/principal.md\"",
     );
     check_fails(path, &text)
-        .stderr_contains("error: page `phases/principal.md` does not exist")
+        .stderr_contains("error[page-missing]: page `phases/principal.md` does not exist")
         .stderr_contains(&at(path, &text, "\"phases/principal.md\"", 0))
         .stderr_contains("help: did you mean `phases/senior.md`?");
 }
@@ -153,7 +155,7 @@ fn duplicate_question_ids_are_an_error() {
     let first_line = at(path, &text, "id = \"owns-on-call\"", 0);
     let first_line = first_line.rsplit(':').nth(1).expect("a line number");
     check_fails(path, &text)
-        .stderr_contains("error: question id `owns-on-call` is used twice")
+        .stderr_contains("error[duplicate-id]: question id `owns-on-call` is used twice")
         .stderr_contains(&at(path, &text, "\"owns-on-call\"", 1))
         .stderr_contains(&format!(
             "help: it is first used on line {first_line}; ids must be unique"
@@ -171,7 +173,7 @@ fn an_empty_question_is_an_error() {
     for empty in ["\"\"", "\"   \""] {
         let text = original.replacen(line, &format!("text = {empty}"), 1);
         check_fails(path, &text)
-            .stderr_contains("error: question has no text")
+            .stderr_contains("error[empty-text]: question has no text")
             .stderr_contains(&at(path, &text, empty, 0))
             .stderr_contains("help: write the question, or remove the [[questions]] entry");
     }
@@ -187,7 +189,7 @@ fn an_empty_checklist_item_is_an_error() {
         .expect("the first Junior checklist item; update this test");
     let text = original.replacen(line, "text = \" \"", 1);
     check_fails(path, &text)
-        .stderr_contains("error: checklist item has no text")
+        .stderr_contains("error[empty-text]: checklist item has no text")
         .stderr_contains(&at(path, &text, "\" \"", 0))
         .stderr_contains("help: write what the reader should have done");
 }

@@ -109,6 +109,66 @@ fn a_browser_follows_edits_and_shows_the_overlay() {
     assert_eq!(gone, Some(serde_json::Value::String("true".into())));
 }
 
+/// Warnings show in a closed panel in a corner, never over the page, and go with their cause.
+#[test]
+#[ignore = "needs Chromium"]
+fn a_browser_shows_warnings_in_a_panel_beside_the_page() {
+    let site = site();
+    let preview = Preview::start(&site);
+    let chrome = crate::support::chrome();
+    let tab = chrome.browser.new_tab().expect("a tab");
+    tab.navigate_to(&format!("http://{}/docs/first/", preview.address))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    eventually(
+        &tab,
+        "document.body.innerText",
+        "The first page says hello.",
+    );
+    thread::sleep(Duration::from_millis(300));
+
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\n+++\nRead [more](second.md).\n",
+    );
+    eventually(&tab, "document.body.innerText", "Read more.");
+    let panel = "(document.querySelector('sre-guide-warnings') || {shadowRoot: {textContent: ''}})\
+                 .shadowRoot.textContent";
+    let shown = eventually(&tab, panel, "1 warning from the build");
+    assert!(
+        shown.contains(
+            "warning[link-text-vague]: link text `more` does not say where the link goes"
+        ),
+        "{shown}"
+    );
+    let state = "(r => [r.querySelector('[role=status]') !== null, r.querySelector('details').open, \
+                 r.querySelector('button').getAttribute('aria-label')].join())\
+                 (document.querySelector('sre-guide-warnings').shadowRoot)";
+    eventually(&tab, state, "true,false,Close the build warnings");
+    assert!(
+        tab.evaluate(
+            "String(document.querySelector('sre-guide-overlay') === null)",
+            false
+        )
+        .expect("evaluate")
+        .value
+            == Some(serde_json::Value::String("true".into())),
+        "no overlay for warnings"
+    );
+
+    site.write(
+        "content/docs/first.md",
+        "+++\ntitle = \"First\"\n+++\nRead [the second page](second.md).\n",
+    );
+    eventually(&tab, "document.body.innerText", "Read the second page.");
+    eventually(
+        &tab,
+        "String(document.querySelector('sre-guide-warnings') === null)",
+        "true",
+    );
+}
+
 /// The time from navigation start to the end of the load event, as the page itself measured it
 /// (waiting for a free connection counts too).
 fn load_ms(tab: &headless_chrome::Tab) -> f64 {

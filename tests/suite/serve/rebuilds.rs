@@ -95,7 +95,7 @@ fn build_and_check_stop_a_runaway_render_with_exit_1() {
         let started = Instant::now();
         site.run([command])
             .code(1)
-            .stderr_contains("error: rendering `content/docs/")
+            .stderr_contains("error[render-timeout]: rendering `content/docs/")
             .stderr_contains("with the template `page.html` took longer than 1 s")
             .stderr_contains("raise `timeout` (seconds) in content/site.toml");
         assert!(started.elapsed() < Duration::from_secs(10), "{command}");

@@ -1,0 +1,290 @@
+//! The lints' rules on plain text, wherever the text comes from (a page's prose, a data file's
+//! strings): words written in capitals, and link text that does not say where a link goes.
+
+use std::ops::Range;
+
+use crate::model::lints::Lints;
+use crate::model::source::Span;
+
+/// Link texts that say nothing of their target, compared once lower-cased and stripped of
+/// punctuation ("Click here!" is "click here"). A closed list: a phrase is vague everywhere.
+pub(crate) const VAGUE_LINK_TEXTS: &[&str] = &[
+    "here",
+    "click here",
+    "click",
+    "link",
+    "this link",
+    "more",
+    "read more",
+    "learn more",
+    "this page",
+    "this",
+];
+
+/// Why a link's text does not describe its target, if it does not.
+#[derive(Debug, PartialEq)]
+pub(crate) enum VagueText {
+    /// The link has no text at all.
+    Empty,
+    /// One of `VAGUE_LINK_TEXTS`.
+    Phrase,
+    /// A web address, which screen readers spell out.
+    Url,
+}
+
+/// Judges a link's visible text (`destination` is where it goes).
+pub(crate) fn vague_link_text(text: &str, destination: &str) -> Option<VagueText> {
+    let text = text.trim();
+    let words = normalised(text);
+    if words.is_empty() {
+        return Some(VagueText::Empty);
+    }
+    if VAGUE_LINK_TEXTS.contains(&words.as_str()) {
+        return Some(VagueText::Phrase);
+    }
+    let lower = text.to_lowercase();
+    let address = ["http://", "https://", "www."]
+        .iter()
+        .any(|start| lower.starts_with(start))
+        && !text.contains(char::is_whitespace);
+    (address || (text == destination && lower.contains("://"))).then_some(VagueText::Url)
+}
+
+/// Lower case, with every run of punctuation and spaces made one space and none at the ends.
+fn normalised(text: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words of `text` written in capitals that the lint reports: more than four letters, every
+/// letter upper case, not an allowed acronym, not part of a web address. Byte ranges in `text`.
+pub(crate) fn capitals(text: &str, lints: &Lints) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    // Most prose has no five capitals at all: ASCII text is then done with in one cheap pass.
+    if text.is_ascii() && text.bytes().filter(u8::is_ascii_uppercase).nth(4).is_none() {
+        return found;
+    }
+    for (token_start, token) in tokens(text) {
+        let www = token
+            .get(..4)
+            .is_some_and(|start| start.eq_ignore_ascii_case("www."));
+        if www || token.contains("://") {
+            continue;
+        }
+        for (start, word) in words(token) {
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            let shouted = letters > 4
+                && word
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
+            if shouted && !lints.is_acronym(word) {
+                let at = token_start + start;
+                found.push(at..at + word.len());
+            }
+        }
+    }
+    found
+}
+
+/// The whitespace-separated pieces of `text`, with their offsets.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    pieces(text, |c| !c.is_whitespace())
+}
+
+/// The runs of letters and digits in `token`, with their offsets.
+fn words(token: &str) -> impl Iterator<Item = (usize, &str)> {
+    pieces(token, char::is_alphanumeric)
+}
+
+/// The maximal runs of characters for which `keep` holds, with their offsets.
+fn pieces(text: &str, keep: fn(char) -> bool) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = rest.by_ref().find(|(_, c)| keep(*c))?;
+        let mut end = text.len();
+        while let Some(&(at, c)) = rest.peek() {
+            if !keep(c) {
+                end = at;
+                break;
+            }
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// Spans of words in capitals gathered across a text (in order), consecutive ones joined into
+/// one problem when nothing in lower case and no line end stands between them: a shouted
+/// sentence is one report, not one per word.
+#[derive(Default)]
+pub(crate) struct CapitalRuns {
+    open: Option<Span>,
+    done: Vec<Span>,
+}
+
+impl CapitalRuns {
+    /// Adds the span of one word in capitals; `source` is the text both spans index.
+    pub(crate) fn push(&mut self, span: Span, source: &str) {
+        if let Some(open) = &mut self.open {
+            let between = source.get(open.end..span.start);
+            let joins =
+                between.is_some_and(|b| !b.contains(|c: char| c.is_lowercase() || c == '\n'));
+            if joins {
+                open.end = span.end;
+                return;
+            }
+        }
+        self.done.extend(self.open.replace(span));
+    }
+
+    /// Every run, in order.
+    pub(crate) fn finish(mut self) -> Vec<Span> {
+        self.done.extend(self.open.take());
+        self.done
+    }
+}
+
+/// Where each word of `decoded` (ranges from `capitals`) is in `written`, the same text as its
+/// source writes it (quotes, escapes and entities included), searched in order; `None` for a
+/// word the source spells otherwise. Offsets are in `written`.
+pub(crate) fn located(
+    decoded: &str,
+    words: &[Range<usize>],
+    written: &str,
+) -> Vec<Option<Range<usize>>> {
+    let mut from = 0;
+    words
+        .iter()
+        .map(|word| {
+            let word = &decoded[word.clone()];
+            let at = from + written.get(from..)?.find(word)?;
+            from = at + word.len();
+            Some(at..from)
+        })
+        .collect()
+}
+
+/// The problem's quote of a run in capitals, shortened when long.
+pub(crate) fn quoted_run(run: &str) -> String {
+    const MOST: usize = 40;
+    match run.char_indices().nth(MOST) {
+        Some((cut, _)) => {
+            let shown = &run[..cut];
+            let at_word = shown.rfind(char::is_whitespace).unwrap_or(cut);
+            format!("{}…", shown[..at_word].trim_end())
+        }
+        None => run.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shouted(text: &str) -> Vec<&str> {
+        capitals(text, &Lints::default())
+            .into_iter()
+            .map(|range| &text[range])
+            .collect()
+    }
+
+    #[test]
+    fn words_of_more_than_four_capitals_are_found() {
+        assert_eq!(
+            shouted("NEVER page twice; DO NOT ESCALATE. ÉCOLE ok"),
+            ["NEVER", "ESCALATE", "ÉCOLE"]
+        );
+        assert!(shouted("SLOs, MTTR, HIPAA and FAANG are fine; Outage too").is_empty());
+        assert!(shouted("see HTTPS://EXAMPLE.ORG/PAGES or WWW.EXAMPLE.ORG").is_empty());
+        assert_eq!(shouted("K8S3X ABCD1 ABCDE2"), ["ABCDE2"]);
+    }
+
+    #[test]
+    fn acronyms_from_site_toml_pass() {
+        let mut lints = Lints::default();
+        lints.allow_acronym("NOAA");
+        lints.allow_acronym("ONCALL");
+        assert!(capitals("ONCALL rota", &lints).is_empty());
+    }
+
+    #[test]
+    fn consecutive_words_in_capitals_make_one_run() {
+        let text = "DO NOT PAGE THE ONCALL ENGINEER, ever. AFTER\nMIDNIGHT";
+        let mut runs = CapitalRuns::default();
+        for word in capitals(text, &Lints::default()) {
+            runs.push(word, text);
+        }
+        let runs: Vec<&str> = runs.finish().into_iter().map(|r| &text[r]).collect();
+        assert_eq!(runs, ["ONCALL ENGINEER", "AFTER", "MIDNIGHT"]);
+    }
+
+    #[test]
+    fn vague_link_texts_are_found_in_any_case_and_punctuation() {
+        for text in [
+            "here",
+            "Click HERE!",
+            "read more…",
+            " Read  more » ",
+            "this page.",
+            "→ More",
+        ] {
+            assert_eq!(
+                vague_link_text(text, "x.md"),
+                Some(VagueText::Phrase),
+                "{text}"
+            );
+        }
+        assert_eq!(vague_link_text(" ", "x.md"), Some(VagueText::Empty));
+        for url in [
+            "https://sre.google/books/",
+            "www.example.org",
+            "HTTP://X.ORG",
+        ] {
+            assert_eq!(
+                vague_link_text(url, "https://x/"),
+                Some(VagueText::Url),
+                "{url}"
+            );
+        }
+        for fine in [
+            "the staff page",
+            "here is why",
+            "moreover",
+            "sre@example.org",
+            "Site Reliability Engineering (https://sre.google/)",
+        ] {
+            assert_eq!(
+                vague_link_text(fine, "mailto:sre@example.org"),
+                None,
+                "{fine}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_are_found_again_in_the_source_as_written() {
+        let decoded = "“STOP” & GO NOW";
+        let written = "\"STOP\" &amp; GO NOW";
+        let words = [3..7, 16..19];
+        assert_eq!(
+            located(decoded, &words, written),
+            [Some(1..5), Some(16..19)]
+        );
+        let whole = 0..5;
+        assert_eq!(
+            located("ABCDE", std::slice::from_ref(&whole), "ABC\\DE"),
+            [None]
+        );
+    }
+
+    #[test]
+    fn long_runs_are_shortened_in_quotes() {
+        assert_eq!(quoted_run("SHORT RUN"), "SHORT RUN");
+        let long = "ALPHA BRAVO CHARLIE DELTA ECHO FOXTROT GOLF HOTEL";
+        assert_eq!(quoted_run(long), "ALPHA BRAVO CHARLIE DELTA ECHO FOXTROT…");
+    }
+}
