@@ -5,6 +5,7 @@
 //! diagnostics. Writes nothing.
 
 pub(crate) mod anchors;
+mod data_ids;
 pub(crate) mod links;
 pub(crate) mod reading_order;
 
@@ -101,7 +102,8 @@ pub(crate) fn site(
     let mut out = Diagnostics::default();
     drop_missing_references(&mut site, &mut out);
     let clashing_assets = one_source_per_output(&mut site, theme, &mut out);
-    let (unrendered, unknown_levels) = check_pages(&mut site, theme, &mut out);
+    let (mut unrendered, unknown_levels) = check_pages(&mut site, theme, &mut out);
+    unrendered.extend(data_ids::check(&site, theme, &mut out));
     let mut left_out: BTreeSet<String> = site.unloadable.iter().map(ContentPath::in_site).collect();
     for diagnostic in found.0.iter().chain(&out.0) {
         let path = diagnostic.path();

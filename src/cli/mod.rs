@@ -10,7 +10,7 @@ mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use report::{MessageFormat, Reporter};
@@ -78,6 +78,12 @@ struct BuildArgs {
     /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     message_format: MessageFormat,
+    /// Print every problem (by default, past 50 of one code a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
+    /// How long to wait while another build writes the same output folder, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    lock_timeout: u64,
 }
 
 #[derive(Args)]
@@ -90,6 +96,9 @@ struct CheckArgs {
     /// How problems are printed: for people, as JSON lines, or as GitHub annotations.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     message_format: MessageFormat,
+    /// Print every problem (by default, past 50 of one code a line counts the rest).
+    #[arg(long)]
+    all_errors: bool,
 }
 
 #[derive(Args)]
@@ -119,6 +128,24 @@ struct ServeArgs {
     /// Include pages marked `draft = true`, each with a "Draft" banner.
     #[arg(short = 'D', long)]
     drafts: bool,
+    /// Seconds a client may take to send a whole request head [default: 10]. For tests of the
+    /// limit, which need not wait the real one out.
+    #[arg(long, value_name = "SECONDS", hide = true, value_parser = seconds)]
+    head_timeout: Option<Duration>,
+    /// Seconds a client may leave an answer unread before it is disconnected [default: 10]. For
+    /// tests of the limit, like `--head-timeout`.
+    #[arg(long, value_name = "SECONDS", hide = true, value_parser = seconds)]
+    write_timeout: Option<Duration>,
+}
+
+/// A positive number of seconds, fractions allowed (`0.5`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600"
+        )),
+    }
 }
 
 #[derive(Args)]
@@ -171,11 +198,12 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// `build`: the pipeline into a staging folder that replaces the output only when all is well.
 fn build(args: BuildArgs) -> ExitCode {
-    let reporter = Reporter::new(args.message_format, &args.site.root);
+    let reporter = Reporter::new(args.message_format, &args.site.root).all_errors(args.all_errors);
     let root = args.site.root;
     let started = Instant::now();
     let target = args.output.unwrap_or_else(|| root.join("output"));
-    let staging = match output::write::Staging::create(&root, &target) {
+    let patience = std::time::Duration::from_secs(args.lock_timeout);
+    let staging = match output::write::Staging::create(&root, &target, patience) {
         Ok(staging) => staging,
         Err(error) => return environment_failure(&error),
     };
@@ -209,7 +237,7 @@ fn build(args: BuildArgs) -> ExitCode {
 
 /// `check`: the whole pipeline into a sink that keeps nothing.
 fn check(args: CheckArgs) -> ExitCode {
-    let reporter = Reporter::new(args.message_format, &args.site.root);
+    let reporter = Reporter::new(args.message_format, &args.site.root).all_errors(args.all_errors);
     let started = Instant::now();
     let options = BuildOptions {
         root: args.site.root,
@@ -248,6 +276,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         port: args.port,
         bind: args.bind,
         poll: args.poll,
+        timeouts: {
+            let defaults = serve::limits::Timeouts::default();
+            serve::limits::Timeouts {
+                head: args.head_timeout.unwrap_or(defaults.head),
+                write_stall: args.write_timeout.unwrap_or(defaults.write_stall),
+            }
+        },
         on_listening: args
             .open
             .then(|| Box::new(open_in_browser) as serve::OnListening),

@@ -24,6 +24,8 @@ pub(crate) struct Reporter {
     format: MessageFormat,
     /// The site root as given, so annotations name files from the working directory.
     root: PathBuf,
+    /// `--all-errors`: the terminal shows every problem, not the first 50 of each code.
+    all: bool,
 }
 
 impl Reporter {
@@ -31,7 +33,14 @@ impl Reporter {
         Reporter {
             format,
             root: root.to_path_buf(),
+            all: false,
         }
+    }
+
+    /// Every problem in the terminal (`--all-errors`).
+    pub(crate) fn all_errors(mut self, all: bool) -> Reporter {
+        self.all = all;
+        self
     }
 
     /// For commands without `--message-format` (`new`).
@@ -44,8 +53,12 @@ impl Reporter {
         if diagnostics.is_empty() {
             return;
         }
-        if !matches!(self.format, MessageFormat::Json) {
-            diagnostic::eprint_all(diagnostics);
+        // The terminal gets the first 50 of each code (unless `--all-errors`); JSON and
+        // annotations, every one.
+        match self.format {
+            MessageFormat::Json => {}
+            _ if self.all => diagnostic::eprint_all(diagnostics),
+            _ => diagnostic::eprint_first(diagnostics, diagnostic::PER_KIND),
         }
         let lines: String = match self.format {
             MessageFormat::Human => return,

@@ -303,6 +303,56 @@ pub(crate) fn eprint_all(diagnostics: &[Diagnostic]) {
     }
 }
 
+/// Problems of one code printed before the rest of that code is summed up in one line.
+pub(crate) const PER_KIND: usize = 50;
+
+/// `eprint_all`, but after the first `per_kind` problems of a code, one line with how many more
+/// there are: the editor fixes the first ones and sees the rest go; `--all-errors` prints them
+/// all.
+pub(crate) fn eprint_first(diagnostics: &[Diagnostic], per_kind: usize) {
+    let (shown, more) = first_of_each_code(diagnostics, per_kind);
+    let color = use_color();
+    for diagnostic in shown {
+        eprintln!("{}\n", diagnostic.render(color));
+    }
+    for (code, count) in more {
+        let s = if count == 1 { "" } else { "s" };
+        eprintln!(
+            "note: {count} more [{}] problem{s} not shown; `--all-errors` shows them\n",
+            code.name()
+        );
+    }
+}
+
+/// The problems to show (the first `per_kind` of each code, in order), and each code with more,
+/// with how many more, in the order the codes first appear.
+fn first_of_each_code(
+    diagnostics: &[Diagnostic],
+    per_kind: usize,
+) -> (Vec<&Diagnostic>, Vec<(Code, usize)>) {
+    let mut seen: Vec<(Code, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for diagnostic in diagnostics {
+        let at = match seen.iter().position(|(code, _)| *code == diagnostic.code) {
+            Some(at) => at,
+            None => {
+                seen.push((diagnostic.code, 0));
+                seen.len() - 1
+            }
+        };
+        seen[at].1 += 1;
+        if seen[at].1 <= per_kind {
+            shown.push(diagnostic);
+        }
+    }
+    let more = seen
+        .into_iter()
+        .filter(|(_, count)| *count > per_kind)
+        .map(|(code, count)| (code, count - per_kind))
+        .collect();
+    (shown, more)
+}
+
 /// Colour only on a terminal, and never when NO_COLOR is set (<https://no-color.org>).
 fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -526,5 +576,18 @@ mod tests {
                 replacement: "#intro-1".into()
             }]
         );
+    }
+
+    #[test]
+    fn past_fifty_of_a_code_one_line_counts_the_rest() {
+        let many: Vec<Diagnostic> = (0..120)
+            .map(|n| Diagnostic::in_file(Code::AnchorMissing, "content/a.md", format!("#a{n}")))
+            .chain((0..3).map(|n| Diagnostic::in_file(Code::UnknownKey, "b", format!("{n}"))))
+            .collect();
+        let (shown, more) = first_of_each_code(&many, 50);
+        assert_eq!(shown.len(), 53);
+        assert_eq!(shown[49].message, "#a49");
+        assert_eq!(shown[50].code, Code::UnknownKey);
+        assert_eq!(more, [(Code::AnchorMissing, 70)]);
     }
 }

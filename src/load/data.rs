@@ -169,6 +169,7 @@ pub(crate) fn ladder(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<La
     let milestones = milestones(&known, raw.milestones, out);
     let phases = phases(&known, raw.phases, out);
     Some(Ladder {
+        file: Arc::clone(file),
         levels,
         milestones,
         phases,
@@ -242,6 +243,7 @@ fn levels<'a>(
             continue;
         }
         levels.push(Level {
+            id_span: level.id.span(),
             id: level.id.into_inner(),
             name: level.name,
             tenure: years(tenure),
@@ -433,6 +435,7 @@ fn checklist_items(
         );
         if id_fine && has_text {
             items.push(ChecklistItem {
+                id_span: item.id.span(),
                 id: item.id.into_inner(),
                 text: item.text.into_inner(),
             });

@@ -189,11 +189,20 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
         mut pages,
         assets,
         data,
-        unloadable,
+        mut unloadable,
         drafts,
     } = gathered;
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    report_shared_routes(&pages, &mut diagnostics);
+    // Pages that share a route are reported once and neither is rendered: which one the site
+    // would show is not the editor's choice yet. Links to either still resolve.
+    let shared = report_shared_routes(&pages, &mut diagnostics);
+    pages.retain(|page| {
+        let keep = !shared.contains(&page.route.to_string());
+        if !keep {
+            unloadable.insert(page.path.clone());
+        }
+        keep
+    });
 
     let mut site = Site::new(root.to_path_buf(), config, pages, data, assets);
     site.unloadable = unloadable;
@@ -235,7 +244,7 @@ fn site_config(
             diagnostics.push(WalkError::outside(&link, &target));
             None
         }
-        Err(WalkError::Walk(error)) => return Err(error.into()),
+        Err(error) => return Err(error.into()),
     };
     Ok(match readable {
         Some(file) => config(&file, options.base_url, diagnostics),
@@ -374,6 +383,7 @@ pub(crate) enum Found {
 fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)> {
     let mut found = Vec::new();
     let mut reusable = true;
+    let mut looped = Vec::new();
     for entry in crate::load::walk::below(root, content) {
         let entry = match entry {
             Ok(entry) => entry,
@@ -382,9 +392,22 @@ fn found_below(root: &Path, content: &Path) -> anyhow::Result<(Vec<Found>, bool)
                 reusable = false;
                 continue;
             }
-            Err(WalkError::Walk(error)) => {
-                found.push(Found::Problem(WalkError::diagnostic(root, &error)?));
+            Err(WalkError::NotUtf8(shown)) => {
+                found.push(Found::Problem(WalkError::not_utf8(&shown)));
                 reusable = false;
+                continue;
+            }
+            Err(WalkError::Walk(error)) => {
+                reusable = false;
+                // A loop of links is met once per link: reported once.
+                let a_loop = error.path().and_then(crate::load::walk::link_loop);
+                if let Some(a_loop) = &a_loop {
+                    if a_loop.links.iter().any(|link| looped.contains(link)) {
+                        continue;
+                    }
+                    looped.extend(a_loop.links.iter().cloned());
+                }
+                found.push(Found::Problem(WalkError::diagnostic(root, &error, a_loop)?));
                 continue;
             }
         };
@@ -626,10 +649,13 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diag
     data.raw.insert(stem.to_string(), json);
 }
 
-fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
+/// Reports each route two pages share, once per later page; returns the shared routes.
+fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) -> BTreeSet<String> {
     let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
+    let mut shared = BTreeSet::new();
     for page in pages {
         if let Some(first) = by_route.insert(&page.route, page) {
+            shared.insert(page.route.to_string());
             out.push(
                 Diagnostic::at(
                     Code::OutputClash,
@@ -644,6 +670,7 @@ fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) {
             );
         }
     }
+    shared
 }
 
 #[cfg(test)]

@@ -14,6 +14,9 @@ pub(crate) enum WalkError {
     Outside { link: String, target: String },
     /// walkdir's own errors: a dangling link, a link loop, an unreadable folder.
     Walk(walkdir::Error),
+    /// A file or folder whose name is not UTF-8 (it could not become a URL): its path below the
+    /// root, the name's bytes escaped (`content/bad\xffname.md`).
+    NotUtf8(String),
 }
 
 impl WalkError {
@@ -31,11 +34,26 @@ impl WalkError {
     /// Why an entry under content/ could not be visited, in the editor's terms. A folder that
     /// cannot be read fails the build as one environment error: every page below it would
     /// otherwise come back as a cascade of missing link targets.
-    pub(crate) fn diagnostic(root: &Path, error: &walkdir::Error) -> anyhow::Result<Diagnostic> {
+    pub(crate) fn diagnostic(
+        root: &Path,
+        error: &walkdir::Error,
+        a_loop: Option<LinkLoop>,
+    ) -> anyhow::Result<Diagnostic> {
         let Some(path) = error.path() else {
             bail!("cannot read content/: {error}");
         };
         let shown = relative(root, path);
+        if let Some(a_loop) = a_loop {
+            return Ok(Diagnostic::in_file(
+                Code::SymlinkBroken,
+                &shown,
+                format!(
+                    "`{shown}` is a symbolic link loop ({})",
+                    a_loop.chain.join(" → ")
+                ),
+            )
+            .help("point one of these links at a file, or remove them"));
+        }
         if error.loop_ancestor().is_some() {
             return Ok(Diagnostic::in_file(
                 Code::SymlinkBroken,
@@ -64,9 +82,24 @@ impl WalkError {
     }
 }
 
+impl WalkError {
+    /// A name that is not UTF-8, in the editor's terms: its bytes, and what to do.
+    pub(crate) fn not_utf8(shown: &str) -> Diagnostic {
+        Diagnostic::in_file(
+            Code::NotUtf8,
+            shown,
+            format!("`{shown}` has a name that is not UTF-8 text, so it cannot be published"),
+        )
+        .help("rename it: a page's or file's name becomes its URL, which must be UTF-8")
+    }
+}
+
 impl From<WalkError> for anyhow::Error {
     fn from(error: WalkError) -> Self {
         match error {
+            WalkError::NotUtf8(shown) => {
+                anyhow::anyhow!("{shown} has a name that is not UTF-8 text; rename it")
+            }
             WalkError::Outside { link, target } => anyhow::anyhow!(
                 "{link} is a symbolic link to {target}, which is outside the site; copy it into the site or remove the link"
             ),
@@ -105,6 +138,12 @@ impl Iterator for Walk {
                     self.entries.skip_current_dir();
                 }
                 continue;
+            }
+            if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+                if entry.file_type().is_dir() {
+                    self.entries.skip_current_dir();
+                }
+                return Some(Err(WalkError::NotUtf8(escaped(&self.root, entry.path()))));
             }
             // Below the start, only a link can lead out; the start itself may also lie behind a
             // link in its parents (`themes/default -> /elsewhere`).
@@ -148,6 +187,51 @@ pub(crate) fn inside(root: &Path, path: &Path) -> Result<(), WalkError> {
     })
 }
 
+/// A chain of symbolic links that leads back to itself.
+pub(crate) struct LinkLoop {
+    /// The first link's name, then each link's target as written: `a.md → b.md → a.md`.
+    pub(crate) chain: Vec<String>,
+    /// Every link of the loop, as a path (to report one loop once, whichever link the walk met).
+    pub(crate) links: Vec<PathBuf>,
+}
+
+/// The loop of symbolic links `path` starts, if it starts one (followed at most 40 links, as the
+/// system does).
+pub(crate) fn link_loop(path: &Path) -> Option<LinkLoop> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let mut found = LinkLoop {
+        chain: vec![name],
+        links: vec![lexical(path)],
+    };
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        let target = std::fs::read_link(&current).ok()?;
+        found.chain.push(target.display().to_string());
+        let next = lexical(&current.parent()?.join(&target));
+        if found.links.contains(&next) {
+            return Some(found);
+        }
+        found.links.push(next.clone());
+        current = next;
+    }
+    None
+}
+
+/// `path` with `.` and `a/..` taken out, as written (links not followed).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Dotfiles, editor backups and swap files (`*~`, Vim's `.x.swp` and `4913`, Emacs's `.#x` and
 /// `#x#`) are never part of the site: the walk skips them and a save of one rebuilds nothing.
 pub(crate) fn is_ignored(name: &str) -> bool {
@@ -171,6 +255,25 @@ pub(crate) fn relative(base: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `path` relative to `base`, `/`-separated, each byte that is not UTF-8 written `\xNN`.
+pub(crate) fn escaped(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|part| {
+            let mut shown = String::new();
+            for chunk in part.as_os_str().as_encoded_bytes().utf8_chunks() {
+                shown.push_str(chunk.valid());
+                for byte in chunk.invalid() {
+                    shown.push_str(&format!("\\x{byte:02x}"));
+                }
+            }
+            shown
+        })
+        .collect();
+    parts.join("/")
 }
 
 #[cfg(test)]

@@ -141,8 +141,8 @@ impl Heading {
 
 /// Reads the whole stream once before anything is written, so a heading's id can avoid every id
 /// on the page (footnotes and raw HTML further down, the theme's), and counts the words.
-pub(super) fn plan_headings(
-    events: &[(Event, Range<usize>)],
+pub(super) fn plan_headings<'a>(
+    events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>,
     file: &Arc<SourceFile>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Heading>, usize) {
@@ -193,7 +193,7 @@ struct Scan {
     word_count: usize,
 }
 
-fn scan(events: &[(Event, Range<usize>)]) -> Scan {
+fn scan<'a>(events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>) -> Scan {
     let mut scan = Scan {
         found: Vec::new(),
         raw_html: String::new(),
@@ -206,7 +206,7 @@ fn scan(events: &[(Event, Range<usize>)]) -> Scan {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
                 scan.found.push(HeadingSeen {
-                    level: *level as u8,
+                    level: level as u8,
                     span: span.clone(),
                     explicit: id.as_ref().map(|id| (id.to_string(), span.clone())),
                     text: String::new(),
@@ -217,13 +217,13 @@ fn scan(events: &[(Event, Range<usize>)]) -> Scan {
             Event::Text(text) | Event::Code(text) => {
                 scan.word_count += text.split_whitespace().count();
                 if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
-                    heading.text.push_str(text);
+                    heading.text.push_str(&text);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                scan.raw_html.push_str(html);
+                scan.raw_html.push_str(&html);
                 if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
-                    crate::html::start_tags(html, |tag| {
+                    crate::html::start_tags(&html, |tag| {
                         heading.interactive |= is_interactive(tag);
                     });
                 }

@@ -5,7 +5,6 @@
 //! ([`lints`]). Pure: no I/O; whether a link target exists is [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
-use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
@@ -164,16 +163,8 @@ fn without_root_marker(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The body's events, with spans into the whole file (the body starts at `body_start`).
-fn parse(body: &str, body_start: usize) -> Vec<(Event<'_>, Range<usize>)> {
-    Parser::new_ext(body, options())
-        .into_offset_iter()
-        .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
-        .collect()
-}
-
-/// One parse of the body: headings planned, lints run, links rewritten and recorded, and the
-/// HTML written when `write_html`.
+/// The body's passes: headings planned, lints run (at load time), links rewritten and recorded,
+/// and the HTML written when `write_html`.
 fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> RenderedBody {
     let Body {
         file,
@@ -185,10 +176,17 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
         lints,
     } = *source;
     let body = without_root_marker(file_text.get(body_start..).unwrap_or_default());
-    let events = parse(&body, body_start);
-    let (headings, word_count) = plan_headings(&events, file, diagnostics);
+    // Parsed twice, not held: once to plan the headings, once to write. A page's events take
+    // about twice its text, so a 100 MB page would otherwise hold 200 MB more.
+    let events = || {
+        Parser::new_ext(&body, options())
+            .into_offset_iter()
+            .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
+    };
+    let (headings, word_count) = plan_headings(events(), file, diagnostics);
     if let Some(lints) = lints {
-        lints::lint(&events, file, lints, diagnostics);
+        // A third pass, at load time only: the lints read the body as written.
+        lints::lint(events(), file, lints, diagnostics);
     }
     let toc = nest_toc(&headings);
 
@@ -205,7 +203,7 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
         .into_iter()
         .map(|heading| heading.prefixed(embedding.id_prefix));
     let mut open: Option<Heading> = None;
-    let stream = events.into_iter().flat_map(|(event, span)| match event {
+    let stream = events().flat_map(|(event, span)| match event {
         Event::Start(Tag::Heading {
             level,
             classes,
@@ -236,7 +234,8 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
     });
     let mut html = String::new();
     if write_html {
-        html.reserve(body.len() * 3 / 2);
+        // HTML runs a little longer than its Markdown; a page past this grows once.
+        html.reserve(body.len() + body.len() / 4 + 1024);
         html::push_html(&mut html, stream.flatten());
     } else {
         stream.for_each(drop);

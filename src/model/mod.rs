@@ -331,6 +331,8 @@ impl Data {
 /// `data/ladder.toml`: the career levels, the moves between them and one phase per level.
 #[derive(Debug)]
 pub(crate) struct Ladder {
+    /// `content/data/ladder.toml` itself, where problems with its entries are reported.
+    pub(crate) file: Arc<SourceFile>,
     /// `[[levels]]`, lowest first.
     pub(crate) levels: Vec<Level>,
     /// `[[milestones]]`: the career timeline, in the order written.
@@ -354,6 +356,8 @@ impl Ladder {
 pub(crate) struct Level {
     /// Stable id, `[a-z0-9-]`: `"junior"`. Pages name it in `[extra] level`.
     pub(crate) id: String,
+    /// Where `id` is written in `data/ladder.toml`, for problems with the ids made of it.
+    pub(crate) id_span: Span,
     /// The level's name as shown: `"Junior SRE"`.
     pub(crate) name: String,
     /// Typical years at this level: `{min = 0, max = 2}`.
@@ -470,6 +474,9 @@ pub(crate) struct ChecklistItem {
     pub(crate) id: String,
     /// The item's text (prose).
     pub(crate) text: String,
+    /// Where `id` is written in `data/ladder.toml`, for problems with the ids made of it.
+    #[serde(skip)]
+    pub(crate) id_span: Span,
 }
 
 /// `data/compensation.toml`: pay ranges by level.

@@ -14,6 +14,8 @@ pub(crate) struct Output {
     pub(crate) files: Vec<OutputFile>,
 }
 
+/// One file of an `Output`.
+#[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct OutputFile {
     /// Below the output root, with `/` separators: `phases/junior/index.html`.

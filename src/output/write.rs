@@ -4,7 +4,9 @@
 //! any target whose replacement could destroy the editor's work.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -28,8 +30,13 @@ pub(crate) struct Staging {
 }
 
 impl Staging {
-    /// Refuses unsafe targets before anything is written, then creates the staging folder.
-    pub(crate) fn create(root: &Path, target: &Path) -> anyhow::Result<Staging> {
+    /// Refuses unsafe targets before anything is written, then creates the staging folder;
+    /// waits up to `patience` for another build of the same target to finish.
+    pub(crate) fn create(
+        root: &Path,
+        target: &Path,
+        patience: Duration,
+    ) -> anyhow::Result<Staging> {
         let target = absolute(target)?;
         refuse_unsafe_target(root, &target)?;
         let parent = target
@@ -42,7 +49,7 @@ impl Staging {
             .with_context(|| format!("{} has no folder name", target.display()))?
             .to_string_lossy()
             .into_owned();
-        let lock = lock(parent, &name)?;
+        let lock = lock(parent, &name, patience)?;
         // Another build may have changed the target while this one waited.
         refuse_unsafe_target(root, &target)?;
         remove_leftovers(parent, &name);
@@ -102,7 +109,7 @@ pub(crate) fn output(
     root: &Path,
     target: &Path,
 ) -> anyhow::Result<()> {
-    let staging = Staging::create(root, target)?;
+    let staging = Staging::create(root, target, Duration::ZERO)?;
     for file in &output.files {
         staging.put(&file.path, file.bytes.clone())?;
     }
@@ -191,8 +198,8 @@ fn swap_in(staging: &Path, target: &Path, name: &str) -> anyhow::Result<()> {
 }
 
 /// Takes the advisory lock `.NAME.lock` beside the target (the OS releases it when the process
-/// ends, even killed), waiting while another build of the same target holds it.
-fn lock(parent: &Path, name: &str) -> anyhow::Result<fs::File> {
+/// ends, even killed), waiting up to `patience` while another build of the same target holds it.
+fn lock(parent: &Path, name: &str, patience: Duration) -> anyhow::Result<fs::File> {
     let path = parent.join(format!(".{name}.lock"));
     let file = fs::OpenOptions::new()
         .create(true)
@@ -200,20 +207,41 @@ fn lock(parent: &Path, name: &str) -> anyhow::Result<fs::File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("cannot create the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => return Ok(file),
-        Err(fs::TryLockError::WouldBlock) => eprintln!(
-            "waiting for another sre-guide build of {} to finish…",
-            parent.join(name).display()
-        ),
-        Err(fs::TryLockError::Error(error)) => {
-            return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+    let target = parent.join(name);
+    let deadline = Instant::now() + patience;
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {}
+            Err(fs::TryLockError::WouldBlock) => bail!(
+                "another sre-guide build of {} still holds {} after {} s; let it finish and \
+                 build again, or wait longer with `--lock-timeout <SECONDS>`",
+                target.display(),
+                path.display(),
+                patience.as_secs()
+            ),
+            Err(fs::TryLockError::Error(error)) => {
+                return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+            }
         }
+        if !said {
+            said = true;
+            let _ = writeln!(
+                std::io::stderr(),
+                "waiting for another sre-guide build of {} to finish (it holds {}); giving up \
+                 after {} s (`--lock-timeout`)",
+                target.display(),
+                path.display(),
+                patience.as_secs()
+            );
+        }
+        std::thread::sleep(LOCK_POLL);
     }
-    file.lock()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
-    Ok(file)
 }
+
+/// How often a waiting build tries the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(100);
 
 /// Whether `file_name` is a staging or old folder of a build of `name`: `.NAME.tmp-PID` or
 /// `.NAME.old-PID`. Only builds make these names.

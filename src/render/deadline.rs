@@ -2,6 +2,8 @@
 //! (`timeout` in site.toml). Out: a diagnostic naming the page and its template once one runs
 //! past it. It cannot stop a render: Tera 2 has no way to interrupt one (its loops and macros
 //! check nothing between steps) and Rust cannot kill a thread, so callers abandon the build.
+//! Only time the process runs counts: a process stopped (SIGSTOP, a laptop asleep) finds, when
+//! it runs again, a gap between the watcher's ticks, and the gap counts as one tick.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -13,6 +15,9 @@ use crate::diagnostic::{Code, Diagnostic};
 
 /// How often a watcher looks at the renders in progress.
 pub(crate) const TICK: Duration = Duration::from_millis(100);
+
+/// A gap between ticks longer than this means the process did not run meanwhile.
+const STOPPED: Duration = Duration::from_millis(1000);
 
 /// A render's budget until the site's `timeout` is known.
 const DEFAULT_BUDGET: Duration = Duration::from_secs(30);
@@ -29,8 +34,16 @@ struct Render {
     id: u64,
     page: String,
     template: String,
-    started: Instant,
+    /// Running time counted up to `seen`.
+    used: Duration,
+    seen: Instant,
     budget: Duration,
+}
+
+impl Render {
+    fn used(&self, now: Instant) -> Duration {
+        self.used + now.saturating_duration_since(self.seen)
+    }
 }
 
 thread_local! {
@@ -67,7 +80,8 @@ pub(crate) fn rendering(page: &str, template: &str) -> Option<Rendering> {
         id,
         page: page.to_string(),
         template: template.to_string(),
-        started: Instant::now(),
+        used: Duration::ZERO,
+        seen: Instant::now(),
         budget,
     });
     Some(Rendering { progress, id })
@@ -88,12 +102,28 @@ impl Drop for Rendering {
 }
 
 impl Progress {
+    /// Counts the time since the last tick (`gap` ago) towards every render in progress; a gap
+    /// past `STOPPED` is time the process did not run, and counts as one tick.
+    fn tick(&self, now: Instant, gap: Duration) {
+        let mut renders = self.renders.lock();
+        for render in renders.iter_mut() {
+            let since = now.saturating_duration_since(render.seen);
+            render.used += if gap > STOPPED {
+                since.min(TICK)
+            } else {
+                since
+            };
+            render.seen = now;
+        }
+    }
+
     /// The first render past its budget, as the error the editor sees.
     pub(crate) fn overdue(&self) -> Option<Diagnostic> {
         let renders = self.renders.lock();
+        let now = Instant::now();
         let late = renders
             .iter()
-            .find(|render| render.started.elapsed() > render.budget)?;
+            .find(|render| render.used(now) > render.budget)?;
         Some(
             Diagnostic::in_file(
                 Code::RenderTimeout,
@@ -123,8 +153,12 @@ pub(crate) fn exit_when_overdue(report: impl FnOnce(Diagnostic) + Send + 'static
     let watcher = std::thread::Builder::new()
         .name("deadline".into())
         .spawn(move || {
+            let mut last = Instant::now();
             loop {
                 std::thread::sleep(TICK);
+                let now = Instant::now();
+                progress.tick(now, now - last);
+                last = now;
                 if let Some(late) = progress.overdue() {
                     report(late);
                     std::process::exit(1);
@@ -158,5 +192,33 @@ mod tests {
         assert!(progress.overdue().is_none());
         adopt(None);
         assert!(rendering("content/c.md", "page.html").is_none());
+    }
+
+    #[test]
+    fn time_the_process_was_stopped_does_not_count() {
+        let progress = Arc::new(Progress::default());
+        adopt(Some(Arc::clone(&progress)));
+        set_budget(Duration::from_secs(1));
+        let render = rendering("content/a.md", "page.html");
+        let start = progress.renders.lock()[0].seen;
+        // Ticks every 100 ms for 0.5 s, then a 30 s gap (stopped), then ticks again.
+        let mut now = start;
+        for _ in 0..5 {
+            now += TICK;
+            progress.tick(now, TICK);
+        }
+        now += Duration::from_secs(30);
+        progress.tick(now, Duration::from_secs(30));
+        let used = progress.renders.lock()[0].used;
+        assert_eq!(used, TICK * 6, "the stopped 30 s count as one tick");
+        // Running on, it is late once it has run past its budget.
+        for _ in 0..5 {
+            now += TICK;
+            progress.tick(now, TICK);
+        }
+        let used = progress.renders.lock()[0].used;
+        assert!(used > Duration::from_secs(1), "{used:?}");
+        drop(render);
+        adopt(None);
     }
 }

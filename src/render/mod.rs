@@ -145,6 +145,7 @@ fn templates(
 ) -> Tera {
     let mut tera = theme.tera.clone();
     functions::register(&mut tera, site, theme, requests);
+    functions::register_safe(&mut tera);
     let (title, base_url) = (&site.config.title, &site.config.base_url);
     crate::render::og_image::register(&mut tera, theme.og_font.as_ref(), title, base_url, cards);
     crate::render::search::register(&mut tera, search_index);
@@ -367,6 +368,9 @@ fn render_page(
     let root = page.route.relative_root();
     let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
     context.insert("page", &page_context(site, page, &content));
+    // The context holds its own copy: a long page is not held three times while it renders.
+    let at_least = content.len();
+    drop(content);
     context.insert("menu", &menu(site, &page.route));
     if let Some((level_id, _)) = &page.front.level
         && let Some(ladder) = &site.data.ladder
@@ -380,7 +384,20 @@ fn render_page(
         }
     }
     let template = template_of(page);
-    render_template(tera, theme, template, &context, &page.file.path, &root)
+    let written = Written {
+        page: &page.file.path,
+        root: &root,
+        at_least,
+    };
+    render_template(tera, theme, template, &context, &written)
+}
+
+/// Where a rendered template goes: the page it is for (in diagnostics), its relative root, and
+/// the bytes it takes at least (its body), so a long page's buffer is not grown and copied.
+struct Written<'a> {
+    page: &'a str,
+    root: &'a str,
+    at_least: usize,
 }
 
 /// Renders `template` with its URLs made relative to `root` as it is written.
@@ -389,14 +406,19 @@ fn render_template(
     theme: &Theme,
     template: &str,
     context: &Context,
-    for_page: &str,
-    root: &str,
+    written: &Written,
 ) -> Result<Vec<u8>, Diagnostic> {
     // Pages of a site are much alike in size: start each where the last one ended, so the
     // buffer is rarely grown (and copied) while the page is written.
     static LAST_SIZE: AtomicUsize = AtomicUsize::new(16 * 1024);
+    let Written {
+        page: for_page,
+        root,
+        at_least,
+    } = *written;
     let _timed = crate::render::deadline::rendering(for_page, template);
-    let mut page = Resolving::new(root, LAST_SIZE.load(Ordering::Relaxed) * 9 / 8);
+    let last = LAST_SIZE.load(Ordering::Relaxed);
+    let mut page = Resolving::new(root, (last * 9 / 8).max(at_least + last.min(1 << 20)));
     match tera.render_to(template, context, &mut page) {
         Ok(()) => {
             LAST_SIZE.store(page.bytes.len(), Ordering::Relaxed);
@@ -492,14 +514,12 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
                 context.insert("page", &page);
                 context.insert("menu", &menu(site, &quiz_page.route));
                 context.insert("result", rule);
-                match render_template(
-                    tera,
-                    theme,
-                    "quiz-result.html",
-                    &context,
-                    &quiz_page.file.path,
-                    &route.relative_root(),
-                ) {
+                let written = Written {
+                    page: &quiz_page.file.path,
+                    root: &route.relative_root(),
+                    at_least: 0,
+                };
+                match render_template(tera, theme, "quiz-result.html", &context, &written) {
                     Ok(html) => writer.put(OutputPath::page(&route), html),
                     Err(diagnostic) => out.push(diagnostic),
                 }
@@ -536,7 +556,12 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
         let mut context = Context::new();
         context.insert("page", &page);
         context.insert("menu", &menu(site, &not_found));
-        match render_template(tera, theme, "404.html", &context, &not_found, &root) {
+        let written = Written {
+            page: &not_found,
+            root: &root,
+            at_least: 0,
+        };
+        match render_template(tera, theme, "404.html", &context, &written) {
             Ok(html) => writer.put(not_found, html),
             Err(diagnostic) => out.push(diagnostic),
         }

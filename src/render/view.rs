@@ -254,6 +254,7 @@ fn phase_view(ladder: &Ladder, phase: &Phase) -> PhaseView {
                 .map(|item| ChecklistItem {
                     id: item.id.clone(),
                     text: typeset(&item.text),
+                    id_span: item.id_span.clone(),
                 })
                 .collect(),
         },
@@ -506,6 +507,7 @@ mod tests {
     fn a_move_lands_after_the_move_into_its_level_could_have() {
         let file = SourceFile::new("content/data/ladder.toml", "");
         let level = |id: &str, min: u32, max: Option<u32>| Level {
+            id_span: 0..0,
             id: id.to_string(),
             name: id.to_string(),
             tenure: Years { min, max },
@@ -524,6 +526,7 @@ mod tests {
             note: String::new(),
         };
         let ladder = Ladder {
+            file: file.clone(),
             levels: vec![
                 level("junior", 0, Some(2)),
                 level("senior", 4, Some(7)),

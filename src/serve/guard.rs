@@ -1,18 +1,22 @@
 //! The byte-level guard on each connection, in front of hyper. In: the accepted socket. Out: the
 //! same bytes, except that a request line past [`MAX_LINE`] is answered 414 and the connection
 //! dropped (hyper would buffer up to its limit and answer 431), and a write the client has not
-//! read for [`WRITE_STALL`] fails. It parses nothing else: hyper reads the requests.
+//! read for the write-stall timeout ([`Timeouts::write_stall`](super::limits::Timeouts)) fails. It
+//! parses nothing else: hyper reads the requests; it tells the connection's budget ticket when a
+//! request's bytes arrive, so an idle one can be told apart.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
-use super::limits::{MAX_LINE, WRITE_STALL};
+use super::budget::Ticket;
+use super::limits::MAX_LINE;
 
 const TOO_LONG: &[u8] = b"HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain; charset=utf-8\r\n\
     Cache-Control: no-cache\r\nConnection: close\r\nContent-Length: 64\r\n\r\n\
@@ -20,21 +24,26 @@ const TOO_LONG: &[u8] = b"HTTP/1.1 414 URI Too Long\r\nContent-Type: text/plain;
 
 pub(super) struct Guarded {
     stream: TcpStream,
+    write_stall: Duration,
     stalled: Option<Pin<Box<Sleep>>>,
     lines: LineWatch,
+    /// The connection's place in the budget, given back with the connection.
+    ticket: Ticket,
 }
 
 impl Guarded {
-    pub(super) fn new(stream: TcpStream) -> Self {
+    pub(super) fn new(stream: TcpStream, write_stall: Duration, ticket: Ticket) -> Self {
         Guarded {
             stream,
+            write_stall,
             stalled: None,
             lines: LineWatch::default(),
+            ticket,
         }
     }
 
     /// Passes `ready` on, starting the clock when the socket is not ready and failing when it
-    /// has not been ready for `WRITE_STALL`.
+    /// has not been ready for `write_stall`.
     fn watch<T>(
         &mut self,
         cx: &mut Context<'_>,
@@ -46,7 +55,7 @@ impl Guarded {
         }
         let stalled = self
             .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_STALL)));
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(self.write_stall)));
         match stalled.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
             Poll::Pending => Poll::Pending,
@@ -98,10 +107,13 @@ impl AsyncRead for Guarded {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let read = Pin::new(&mut self.stream).poll_read(cx, buf);
-        if matches!(read, Poll::Ready(Ok(()))) && !self.lines.accept(&buf.filled()[before..]) {
-            // Best effort: the answer fits any socket buffer; the connection ends either way.
-            let _ = self.stream.try_write(TOO_LONG);
-            return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+        if matches!(read, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            if !self.lines.accept(&buf.filled()[before..]) {
+                // Best effort: the answer fits any socket buffer; the connection ends either way.
+                let _ = self.stream.try_write(TOO_LONG);
+                return Poll::Ready(Err(io::ErrorKind::InvalidData.into()));
+            }
+            self.ticket.read();
         }
         read
     }

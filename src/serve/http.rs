@@ -8,47 +8,52 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::upgrade::Upgraded;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+use super::budget::{Answering, Budget, Shared as Seat};
 use super::guard::Guarded;
 use super::limits::{
-    HEAD_TIMEOUT, MAX_CONNECTIONS, MAX_FIELDS, MAX_HEADERS, MAX_LINE, PING, STREAM_QUEUE,
+    MAX_CONNECTIONS, MAX_FIELDS, MAX_HEADERS, MAX_LINE, MAX_STREAMS, MAX_WAITING, STREAM_QUEUE,
+    Timeouts,
 };
 use super::live::Live;
 use super::livereload::EVENTS;
-use super::reply::Reply;
+use super::reply::{Body, Reply};
 use super::respond;
 
-/// One of the `MAX_CONNECTIONS`; free again when every holder has dropped it.
-type Slot = Arc<OwnedSemaphorePermit>;
-
-/// Accepts connections until the listener fails; each is served by its own task.
-pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::Error {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+/// Accepts connections until the listener fails; each is served by its own task, in the budget
+/// (`budget.rs`): when it is full, the connection idle longest makes room.
+pub(super) async fn accept(
+    listener: TcpListener,
+    live: Arc<Live>,
+    timeouts: Timeouts,
+) -> std::io::Error {
+    let budget = Budget::new(MAX_CONNECTIONS, MAX_STREAMS);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT)
+        .header_read_timeout(timeouts.head)
         .max_headers(MAX_FIELDS)
         // Room for the longest line and headers answered, so longer ones get our 414/431; a head
         // that outgrows this buffer unfinished gets hyper's 431 and the connection closes.
         .max_buf_size(MAX_LINE + MAX_HEADERS + 8 * 1024)
         .keep_alive(true);
     let http = Arc::new(http);
+    // Connections accepted and waiting for a place: the listen queue is emptied as fast as
+    // connections come, so a burst of them never makes the system drop a newcomer's.
+    let waiting = Arc::new(Semaphore::new(MAX_WAITING));
     loop {
-        // Held by the connection, and by its event stream after an upgrade.
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await.map(Arc::new) else {
-            return std::io::Error::other("the connection limit was closed");
+        let Ok(waits) = Arc::clone(&waiting).acquire_owned().await else {
+            return std::io::Error::other("the connection queue was closed");
         };
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -61,20 +66,61 @@ pub(super) async fn accept(listener: TcpListener, live: Arc<Live>) -> std::io::E
         };
         // Without it, Nagle's algorithm meets delayed ACKs and keep-alive answers take ~40 ms.
         let _ = stream.set_nodelay(true);
-        let (live, http) = (Arc::clone(&live), Arc::clone(&http));
+        let (live, http, budget) = (Arc::clone(&live), Arc::clone(&http), Arc::clone(&budget));
         tokio::spawn(async move {
+            let ticket = budget.admit().await;
+            drop(waits);
+            let seat = ticket.share();
+            let connection = Arc::clone(&ticket.connection);
             let service = hyper::service::service_fn(move |request| {
-                let live = Arc::clone(&live);
-                let slot = Arc::clone(&slot);
-                async move { Ok::<_, Infallible>(answer(&live, request, slot)) }
+                let (live, budget, seat) = (Arc::clone(&live), Arc::clone(&budget), seat.clone());
+                async move {
+                    let answering = seat.answering();
+                    let reply = answer(&live, request, &budget, &seat);
+                    Ok::<_, Infallible>(reply.map(|body| Counted {
+                        body,
+                        _answering: answering,
+                    }))
+                }
             });
             // Errors here are the client's (a reset, a timeout, a malformed head hyper answered).
-            // The service, and with it this connection's slot, is dropped when it ends.
-            let _ = http
-                .serve_connection(TokioIo::new(Guarded::new(stream)), service)
-                .with_upgrades()
-                .await;
+            // The ticket goes with the connection (or with its upgrade, to the stream budget).
+            let guarded = Guarded::new(stream, timeouts.write_stall, ticket);
+            let serving = http
+                .serve_connection(TokioIo::new(guarded), service)
+                .with_upgrades();
+            tokio::select! {
+                _ = serving => {}
+                () = connection.closed() => {} // idle, and its place was needed
+            }
         });
+    }
+}
+
+/// A response body, counted as being answered until it is sent (or dropped): while it is, its
+/// connection is busy and is not closed to make room.
+struct Counted {
+    body: Body,
+    _answering: Answering,
+}
+
+impl hyper::body::Body for Counted {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
     }
 }
 
@@ -88,12 +134,12 @@ fn transient(error: &std::io::Error) -> bool {
         .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
 }
 
-fn answer(live: &Arc<Live>, request: Request<Incoming>, slot: Slot) -> Reply {
+fn answer(live: &Arc<Live>, request: Request<Incoming>, budget: &Budget, seat: &Seat) -> Reply {
     if let Some(refused) = over_limits(&request) {
         return refused;
     }
     if request.uri().path().strip_prefix('/') == Some(EVENTS) && is_websocket(request.headers()) {
-        return upgrade(live, request, slot);
+        return upgrade(live, request, budget, seat);
     }
     respond::request(live, &request)
 }
@@ -161,8 +207,14 @@ fn is_websocket(headers: &HeaderMap) -> bool {
     has(header::CONNECTION, "upgrade") && has(header::UPGRADE, "websocket")
 }
 
-/// Accepts the WebSocket handshake and hands the connection to a task that streams events.
-fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Reply {
+/// Accepts the WebSocket handshake and hands the connection to a task that streams events: it
+/// leaves the connection budget for the stream budget.
+fn upgrade(
+    live: &Arc<Live>,
+    mut request: Request<Incoming>,
+    budget: &Budget,
+    seat: &Seat,
+) -> Reply {
     if let Some(refused) = respond::refused(live, &request) {
         return refused;
     }
@@ -183,6 +235,21 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Repl
             "403 forbidden: the event stream serves preview pages only\n",
         );
     }
+    let Some(place) = budget.stream() else {
+        let mut refused = respond::text(
+            503,
+            &format!(
+                "503 service unavailable: the preview keeps at most {MAX_STREAMS} event streams \
+                 open; close some of its pages (this one retries by itself)\n"
+            ),
+        );
+        let headers = refused.headers_mut();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        // Closed at once: a flood of attempts does not linger as idle connections.
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return refused;
+    };
+    seat.leave();
     let accept = derive_accept_key(key.as_bytes());
     let query = request.uri().query().unwrap_or_default();
     let page_build = respond::query_value(Some(query), "build").and_then(|b| b.parse().ok());
@@ -209,10 +276,10 @@ fn upgrade(live: &Arc<Live>, mut request: Request<Incoming>, slot: Slot) -> Repl
             let io = TokioIo::new(upgraded);
             let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
             stream_events(socket, events).await;
-            drop(slot);
+            drop(place);
         }
     });
-    let mut reply = Response::new(Full::new(Bytes::new()));
+    let mut reply = Response::new(Body::empty());
     *reply.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = reply.headers_mut();
     headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
@@ -237,12 +304,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
-/// Sends each event as a text message and pings when idle; ends when the page goes away.
+/// Sends each event as a text message and pings every `PING`; ends when the page goes away, or
+/// has answered nothing (a ping needs a pong) for two pings, giving its place to another.
 async fn stream_events(
     mut socket: WebSocketStream<TokioIo<Upgraded>>,
     mut events: mpsc::Receiver<Arc<str>>,
 ) {
     use futures_util::{SinkExt, StreamExt};
+    let ping = super::limits::ping();
+    let mut heard = tokio::time::Instant::now();
+    let mut pings = tokio::time::interval_at(heard + ping, ping);
     loop {
         tokio::select! {
             event = events.recv() => {
@@ -253,9 +324,12 @@ async fn stream_events(
             }
             incoming = socket.next() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => heard = tokio::time::Instant::now(),
             },
-            () = tokio::time::sleep(PING) => {
+            _ = pings.tick() => {
+                if heard.elapsed() > ping * 2 {
+                    break; // the page stopped answering: its place goes to another
+                }
                 if socket.send(Message::Ping(Bytes::new())).await.is_err() {
                     return;
                 }

@@ -4,6 +4,7 @@
 //! decides what). In: published deltas and failures; out: the state requests are answered from, and
 //! events.
 
+use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -46,11 +47,6 @@ impl Served {
     /// Where the file at `path` is kept.
     pub(super) fn stored(&self, path: &str) -> Option<&Stored> {
         self.files.get(path)
-    }
-
-    /// The bytes of the file at `path`.
-    pub(super) fn get(&self, path: &str) -> Option<Vec<u8>> {
-        self.stored(path)?.bytes()
     }
 }
 
@@ -113,7 +109,9 @@ impl Live {
     /// Serves the site with `delta` applied from now on and tells open pages how to catch up.
     /// Only a build's verdict (`good`) removes the overlay; pages shown ahead of it keep it.
     pub(super) fn publish_site(&self, delta: Delta<StoredFile>, good: bool) -> Published {
-        let mut clients = self.clients.lock();
+        // Publishing happens on one thread (the rebuild coordinator's), so the state read here
+        // is still current when it is swapped below; the clients lock is taken only for that
+        // swap, never while files are compared or moved.
         let old = self.current();
         let mut files = match &old.site {
             Some(site) if !delta.complete => site.files.clone(),
@@ -130,9 +128,12 @@ impl Live {
             (Some(site), Some(changed)) => compare(&site.files, &files, changed),
             _ => Change::Reload,
         };
-        if let Err(error) = self.store.compact(&mut files) {
+        if let Err(error) = self.store.compact(&mut files, false) {
             // The files stay where they are: only the disk they take is not given back.
-            eprintln!("warning: cannot compact the preview's temporary file: {error}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: cannot compact the preview's temporary file: {error}"
+            );
         }
         let (published, build, message) = match change {
             Change::None if old.failure.is_none() || !good => {
@@ -153,6 +154,7 @@ impl Live {
         let catching_up =
             changed.filter(|_| matches!(published, Published::Reload) && old.failure.is_none());
         let site = Arc::new(Served { files });
+        let mut clients = self.clients.lock();
         self.swap(State {
             build,
             site: Some(Arc::clone(&site)),
@@ -175,15 +177,28 @@ impl Live {
 
     /// Keeps serving the last good site and shows `diagnostics` on every open page.
     pub(super) fn publish_failure(&self, diagnostics: &[OverlayDiagnostic]) {
+        self.publish_overlay("error", diagnostics);
+    }
+
+    /// Shows on every open page that a save waits on a silent build process (`warning`), until
+    /// the next build's verdict replaces it.
+    pub(super) fn publish_waiting(&self, warning: &str) {
+        let diagnostic = OverlayDiagnostic {
+            text: format!("warning: {warning}"),
+            ..OverlayDiagnostic::message(warning)
+        };
+        self.publish_overlay("waiting", &[diagnostic]);
+    }
+
+    /// Keeps serving the last good site and shows the overlay `event` (`error` or `waiting`)
+    /// with `diagnostics` on every open page, and on every page opened until the next verdict.
+    fn publish_overlay(&self, event: &'static str, diagnostics: &[OverlayDiagnostic]) {
         #[derive(Serialize)]
-        struct ErrorEvent<'a> {
+        struct OverlayEvent<'a> {
             event: &'static str,
             diagnostics: &'a [OverlayDiagnostic],
         }
-        let report = ErrorEvent {
-            event: "error",
-            diagnostics,
-        };
+        let report = OverlayEvent { event, diagnostics };
         let failed = Failed {
             json: serde_json::to_string(&report)
                 .unwrap_or_else(|_| r#"{"event":"error","diagnostics":[]}"#.to_string()),
@@ -226,6 +241,33 @@ impl Live {
             warnings: (!diagnostics.is_empty()).then(|| Arc::clone(&message)),
         });
         broadcast(&mut clients, &message);
+    }
+
+    /// Gives back the disk that old files take, at once: the served files move to a fresh pack;
+    /// when even that finds no room, the site is no longer served (pages say so) until the next
+    /// build, and every pack can go. The caller then builds again from scratch.
+    pub(super) fn reclaim(&self) -> std::io::Result<()> {
+        let old = self.current();
+        let Some(site) = &old.site else {
+            return self.store.start_fresh();
+        };
+        let mut files = site.files.clone();
+        let site = match self.store.compact(&mut files, true) {
+            Ok(()) => Some(Arc::new(Served { files })),
+            Err(_) => {
+                drop(files);
+                self.store.start_fresh()?;
+                None
+            }
+        };
+        let _clients = self.clients.lock();
+        self.swap(State {
+            build: old.build,
+            site,
+            failure: old.failure.clone(),
+            warnings: old.warnings.clone(),
+        });
+        Ok(())
     }
 
     fn swap(&self, state: State) {

@@ -38,7 +38,16 @@
       if (m.files.some(function (f) { return loaded[new URL(f, root).href]; })) on.reload();
       else build = String(m.build);
     },
-    error: function (m) { show(m.diagnostics); },
+    error: function (m) {
+      show(m.diagnostics, "The build failed: " + count(m.diagnostics.length, "problem"),
+        "Still showing the last good build. Save a fix and this page reloads.",
+        "Close the build errors");
+    },
+    // A save waits on a build process that does not answer; the next verdict replaces this.
+    waiting: function (m) {
+      show(m.diagnostics, "Waiting for the build process…", "Still showing the last good build.",
+        "Close this notice");
+    },
     warnings: function (m) { warn(m.diagnostics); }
   };
 
@@ -100,12 +109,12 @@
 
   // Each problem as the terminal prints it: file:line:col, message, source line, the marker under
   // the whole span, help.
-  function show(list) {
+  function show(list, heading, note, label) {
     if (overlay) overlay.remove();
     if (panel) panel.remove(); // the failure lists the warnings too
-    var shown = surface("sre-guide-overlay", STYLE, "alert", "Close the build errors");
-    el(shown.box, "h2", "The build failed: " + count(list.length, "problem"));
-    el(shown.box, "p", "Still showing the last good build. Save a fix and this page reloads.");
+    var shown = surface("sre-guide-overlay", STYLE, "alert", label);
+    el(shown.box, "h2", heading);
+    el(shown.box, "p", note);
     list.forEach(function (d) { el(shown.box, "pre", d.text); });
     overlay = document.documentElement.appendChild(shown.host);
   }

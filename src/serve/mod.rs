@@ -12,17 +12,19 @@ pub(crate) mod build_process;
 pub(crate) mod store;
 pub(crate) mod watch;
 
-use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, anyhow};
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::mpsc;
 
+mod budget;
 mod changes;
 mod guard;
 mod http;
-mod limits;
+pub(crate) mod limits;
 mod live;
 mod livereload;
 mod reply;
@@ -32,7 +34,8 @@ use crate::build::BuildOptions;
 use crate::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Outcome;
 use crate::serve::store::Store;
-use build_process::coordinate::{self, Rebuilt};
+use build_process::coordinate::{self, Rebuilt, Update};
+use limits::BACKLOG;
 use live::{Live, Published};
 
 pub(crate) struct ServeOptions {
@@ -40,6 +43,8 @@ pub(crate) struct ServeOptions {
     pub(crate) port: u16,
     pub(crate) bind: String,
     pub(crate) poll: bool,
+    /// How long a stalling client is waited for (shortened only by tests of it).
+    pub(crate) timeouts: limits::Timeouts,
     /// Called once with the preview's URL when the server is listening (`serve --open`).
     pub(crate) on_listening: Option<OnListening>,
 }
@@ -57,7 +62,18 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
             options.build.root.display()
         )
     })?;
-    let listener = listen(&options.bind, options.port)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .max_blocking_threads(2)
+        .thread_name("http")
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("cannot start the HTTP server's threads")?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        listen(&options.bind, options.port)?
+    };
     let address = listener
         .local_addr()
         .context("cannot read the address the server listens on")?;
@@ -72,37 +88,21 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
         root: root.clone(),
         ..options.build
     });
-    let publishing = Arc::clone(&live);
-    let viewed = Arc::clone(&live);
     let rebuilds = coordinate::start(
         build,
         Arc::clone(&live.store),
-        move || viewed.viewing(),
-        move |rebuilt| publish(&publishing, rebuilt),
+        Publishing(Arc::clone(&live)),
     )?;
     // Watch before the first build, so an edit made while it runs is not lost.
     let _watching = watch::start(options.poll, &root, rebuilds.clone())?;
     rebuilds.first_build();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .max_blocking_threads(2)
-        .thread_name("http")
-        .enable_io()
-        .enable_time()
-        .build()
-        .context("cannot start the HTTP server's threads")?;
-    listener
-        .set_nonblocking(true)
-        .context("cannot make the listening socket non-blocking")?;
     let (stop, mut stopped) = mpsc::unbounded_channel::<anyhow::Result<()>>();
     let server_stop = stop.clone();
     let server_live = Arc::clone(&live);
+    let timeouts = options.timeouts;
     runtime.spawn(async move {
-        let outcome = match tokio::net::TcpListener::from_std(listener) {
-            Ok(listener) => http::accept(listener, server_live).await,
-            Err(error) => error,
-        };
+        let outcome = http::accept(listener, server_live, timeouts).await;
         let _ = server_stop.send(Err(anyhow!("the HTTP server stopped: {outcome}")));
     });
     // Ctrl-C (and SIGTERM) end the wait below; returning from `run` ends the process cleanly.
@@ -112,41 +112,87 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
     .context("cannot install the Ctrl-C handler")?;
 
     if !address.ip().is_loopback() {
-        eprintln!(
+        say_err(&format!(
             "warning: listening on {}: the preview is reachable from the network",
             address.ip()
-        );
+        ));
     }
     let url = format!("http://{address}/");
-    println!("serving {url} (Ctrl-C to stop)");
+    say(&format!("serving {url} (Ctrl-C to stop)"));
     if let Some(on_listening) = options.on_listening {
         on_listening(&url);
     }
     let outcome = runtime.block_on(stopped.recv()).unwrap_or(Ok(()));
     runtime.shutdown_background();
     if outcome.is_ok() {
-        println!("stopped");
+        say("stopped");
     }
     outcome
 }
 
-/// Binds the listening socket ourselves, so "port in use" is an error that names the port.
+/// Binds the listening socket ourselves, so "port in use" is an error that names the port, with
+/// a backlog of `BACKLOG` (the standard library's 128 overflows under a burst of connections,
+/// and a dropped connection attempt is retried only after a second). Inside the runtime.
 fn listen(bind: &str, port: u16) -> anyhow::Result<TcpListener> {
     let address: SocketAddr = (bind, port)
         .to_socket_addrs()
         .with_context(|| format!("`--bind {bind}` is not an address to listen on"))?
         .next()
         .with_context(|| format!("`--bind {bind}` resolves to no address"))?;
-    TcpListener::bind(address).map_err(|error| match error.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow!(
-            "port {port} on {bind} is already in use; choose another with `--port <PORT>` \
+    let socket = match address {
+        SocketAddr::V4(_) => TcpSocket::new_v4(),
+        SocketAddr::V6(_) => TcpSocket::new_v6(),
+    }
+    .context("cannot open a socket to listen on")?;
+    // As the standard library does on Unix: a port a previous `serve` left is taken at once.
+    #[cfg(unix)]
+    socket
+        .set_reuseaddr(true)
+        .context("cannot set up the socket to listen on")?;
+    let bound = socket.bind(address);
+    bound
+        .and_then(|()| socket.listen(BACKLOG))
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow!(
+                "port {port} on {bind} is already in use; choose another with `--port <PORT>` \
              (`--port 0` picks a free one)"
-        ),
-        std::io::ErrorKind::AddrNotAvailable => {
-            anyhow!("cannot listen on {bind}: no network interface has that address; see `--bind`")
+            ),
+            std::io::ErrorKind::AddrNotAvailable => {
+                anyhow!(
+                    "cannot listen on {bind}: no network interface has that address; see `--bind`"
+                )
+            }
+            _ => anyhow!("cannot listen on {address}: {error}"),
+        })
+}
+
+/// The rebuild coordinator's way into the preview.
+struct Publishing(Arc<Live>);
+
+impl coordinate::Publisher for Publishing {
+    fn viewing(&self) -> Vec<String> {
+        self.0.viewing()
+    }
+
+    fn publish(&mut self, update: Update) {
+        match update {
+            Update::Rebuilt(rebuilt) => publish(&self.0, rebuilt),
+            Update::Waiting(message) => {
+                say_err(&format!("warning: {message}"));
+                self.0.publish_waiting(&message);
+            }
+            Update::Warning(message) => say_err(&format!("warning: {message}")),
         }
-        _ => anyhow!("cannot listen on {address}: {error}"),
-    })
+    }
+
+    fn reclaim(&mut self) -> std::io::Result<()> {
+        say_err(&format!(
+            "warning: no room left for the preview's files in {}: it gives back the space its \
+             old files take and builds again",
+            std::env::temp_dir().display()
+        ));
+        self.0.reclaim()
+    }
 }
 
 /// Serves a build's outcome and prints one line (or the diagnostics).
@@ -184,7 +230,9 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 1 => ", 1 warning".to_string(),
                 n => format!(", {n} warnings"),
             };
-            println!("{verb} {pages} pages in {ms} ms{warned}{note}{cause}");
+            say(&format!(
+                "{verb} {pages} pages in {ms} ms{warned}{note}{cause}"
+            ));
         }
         Outcome::Failed(overlay) => {
             // The build process has printed the diagnostics.
@@ -192,22 +240,41 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
             live.publish_failure(&overlay);
             let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
-            println!("build failed: {count} problem{s}{cause}; the page shows them until fixed");
+            say(&format!(
+                "build failed: {count} problem{s}{cause}; the page shows them until fixed"
+            ));
         }
         Outcome::Environment(message) => {
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!("error: {message}");
-            println!("build failed{cause}; the page shows the error until fixed");
+            say_err(&format!("error: {message}"));
+            say(&format!(
+                "build failed{cause}; the page shows the error until fixed"
+            ));
         }
         Outcome::Internal(panic) => {
             let message = format!("internal error while building: {panic}");
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
-            eprintln!(
+            say_err(&format!(
                 "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
-            );
-            println!("build failed{cause}; the page shows the error until fixed");
+            ));
+            say(&format!(
+                "build failed{cause}; the page shows the error until fixed"
+            ));
         }
     }
+}
+
+/// Prints a line on stdout. A closed stdout (`serve | head -1`, a terminal gone) does not stop
+/// the preview: the line is dropped, where `println!` would panic.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// `say` for stderr.
+fn say_err(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// ` · content/faq.md (+2 more)`, or nothing for the first build.

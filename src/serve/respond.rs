@@ -3,15 +3,14 @@
 //! path. The path is decoded once and only ever used as a key into the stored files: nothing here
 //! reads the site's folders. Event streams and limits are [`http`](super::http)'s.
 
-use http_body_util::Full;
-use hyper::body::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
 use super::live::{Live, State};
 use super::livereload::{EVENTS, LIVERELOAD_JS, SCRIPT};
-use super::reply::Reply;
+use super::reply::{Body, Reply};
+use super::store::{Facts, Stored};
 use crate::model::source::content_hash;
 use crate::model::url::{Generated, OutputPath, Route, relative_root};
 
@@ -19,10 +18,15 @@ pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
     if let Some(refused) = refused(live, request) {
         return refused;
     }
-    if request.uri().scheme().is_some() {
+    // An absolute-form target (`GET http://localhost:1111/docs/ HTTP/1.1`, RFC 9112 §3.2.2) is
+    // answered as its path; its host took the Host header's place in `refused`.
+    if let Some(scheme) = request.uri().scheme_str()
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
         return text(
             400,
-            "400 bad request: the target must be a path, not a full URL\n",
+            "400 bad request: the target must be a path or an http URL\n",
         );
     }
     let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
@@ -68,12 +72,13 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     let prefix = relative_root(&target.path);
     if target.path == SCRIPT {
         let etag = format!("\"{:016x}\"", content_hash(LIVERELOAD_JS.as_bytes()));
-        return file(request, LIVERELOAD_JS.as_bytes().to_vec(), SCRIPT, etag);
+        return file(request, Body::whole(LIVERELOAD_JS), SCRIPT, etag);
     }
     let Some(site) = &state.site else {
         let listing = state.failure.as_ref().map_or("", |f| f.listing.as_str());
         let page = inject(first_build_failed(listing).as_bytes(), &prefix, state.build);
-        return reply(500, page, &[("content-type", "text/html; charset=utf-8")]);
+        let html = [("content-type", "text/html; charset=utf-8")];
+        return reply(500, Body::whole(page), &html);
     };
     let key = match Route::requested(&target.path) {
         Some(route) => OutputPath::page(&route).to_string(),
@@ -81,21 +86,15 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     };
     if let Some(stored) = site.stored(&key) {
         let mut etag = format!("\"{:016x}", stored.hash);
-        let Some(found) = stored.bytes() else {
-            return text(
-                500,
-                "500: the preview cannot read its temporary file back; restart `sre-guide serve`\n",
-            );
-        };
-        let bytes = if key.ends_with(".html") {
+        let body = if key.ends_with(".html") {
             // The page carries the build id, so its ETag must too.
             etag.push_str(&format!("-{}", state.build));
-            inject(&found, &prefix, state.build)
+            with_script(stored, &prefix, state.build)
         } else {
-            found
+            Body::stored(stored.clone(), None)
         };
         etag.push('"');
-        return file(request, bytes, &key, etag);
+        return file(request, body, &key, etag);
     }
     let folder = Route::requested(&format!("{}/", target.path));
     if !target.path.is_empty()
@@ -109,21 +108,27 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
             None => format!("./{last}/"),
         };
         if location.bytes().all(|b| b.is_ascii_graphic()) {
-            return reply(301, Vec::new(), &[("location", &location)]);
+            return reply(301, Body::empty(), &[("location", &location)]);
         }
     }
-    match site.get(&OutputPath::generated(Generated::NotFound)) {
+    match site.stored(&OutputPath::generated(Generated::NotFound)) {
         Some(page) => reply(
             404,
-            inject(&page, &prefix, state.build),
+            with_script(page, &prefix, state.build),
             &[("content-type", "text/html; charset=utf-8")],
         ),
         None => text(404, "404 not found\n"),
     }
 }
 
+/// A stored page, streamed, with the live-reload script before its last `</body>`.
+fn with_script(page: &Stored, prefix: &str, build: u64) -> Body {
+    let tag = script_tag(prefix, build);
+    Body::stored(page.clone(), Some((page.facts.body_end, tag.into())))
+}
+
 /// A file with its type and validator; `If-None-Match` with the same ETag gets a bodiless 304.
-fn file<B>(request: &Request<B>, bytes: Vec<u8>, key: &str, etag: String) -> Reply {
+fn file<B>(request: &Request<B>, body: Body, key: &str, etag: String) -> Reply {
     let fresh = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -136,16 +141,16 @@ fn file<B>(request: &Request<B>, bytes: Vec<u8>, key: &str, etag: String) -> Rep
         ("x-content-type-options", "nosniff"),
     ];
     if fresh {
-        return reply(304, Vec::new(), &headers);
+        return reply(304, Body::empty(), &headers);
     }
     headers.push(("content-type", &content_type));
-    reply(200, bytes, &headers)
+    reply(200, body, &headers)
 }
 
 /// A response that is never cached without asking (`no-cache`). Every header value passed here
 /// is built by this module from printable ASCII, or checked to be.
-fn reply(status: u16, body: Vec<u8>, headers: &[(&'static str, &str)]) -> Reply {
-    let mut reply = Response::new(Full::new(Bytes::from(body)));
+fn reply(status: u16, body: Body, headers: &[(&'static str, &str)]) -> Reply {
+    let mut reply = Response::new(body);
     *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let map = reply.headers_mut();
     map.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -181,7 +186,7 @@ fn content_type(key: &str) -> String {
 pub(super) fn text(status: u16, body: &str) -> Reply {
     reply(
         status,
-        body.as_bytes().to_vec(),
+        Body::whole(body.as_bytes().to_vec()),
         &[("content-type", "text/plain; charset=utf-8")],
     )
 }
@@ -263,21 +268,21 @@ pub(super) fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a 
         .map(|(_, value)| value)
 }
 
-/// Adds the live-reload script before `</body>` (or at the end when there is none).
+/// The live-reload script's tag, for a page `prefix` below the root, from build `build`.
+fn script_tag(prefix: &str, build: u64) -> String {
+    format!(r#"<script src="{prefix}{SCRIPT}" data-build="{build}"></script>"#)
+}
+
+/// Adds the live-reload script before `</body>` (or at the end when there is none), where the
+/// store would put it (`Facts::body_end`).
 fn inject(html: &[u8], prefix: &str, build: u64) -> Vec<u8> {
-    let tag = format!(r#"<script src="{prefix}{SCRIPT}" data-build="{build}"></script>"#);
-    let at = find_last_ignoring_case(html, b"</body>").unwrap_or(html.len());
+    let tag = script_tag(prefix, build);
+    let at = Facts::of(html).body_end as usize;
     let mut page = Vec::with_capacity(html.len() + tag.len());
     page.extend_from_slice(&html[..at]);
     page.extend_from_slice(tag.as_bytes());
     page.extend_from_slice(&html[at..]);
     page
-}
-
-fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    (0..=haystack.len().checked_sub(needle.len())?)
-        .rev()
-        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The page every URL shows until a build succeeds: the problems as text, and the overlay script.
@@ -291,9 +296,13 @@ fn first_build_failed(listing: &str) -> String {
     )
 }
 
-/// Whether the request's Host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
-/// `[::1]`, with any port. A request without a Host header (HTTP/1.0 tools) is let through.
+/// Whether the request's host names this machine: `localhost`, `*.localhost`, `127.x.x.x` or
+/// `[::1]`, with any port. The host is an absolute-form target's, else the Host header's (RFC
+/// 9112 §3.2.2); a request without either (HTTP/1.0 tools) is let through.
 fn host_is_loopback<B>(request: &Request<B>) -> bool {
+    if let Some(authority) = request.uri().authority() {
+        return loopback_name(&authority.host().to_ascii_lowercase());
+    }
     let Some(host) = request.headers().get(header::HOST) else {
         return true;
     };

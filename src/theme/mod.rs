@@ -91,7 +91,8 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         );
         return Ok((theme, diagnostics));
     }
-    for (path, bytes) in files(&site.root, &dir.join("templates"), &mut diagnostics)? {
+    let mut refused = Vec::new();
+    for (path, bytes) in files(&site.root, &dir.join("templates"), &mut refused)? {
         let shown = relative(&site.root, &dir.join("templates").join(&path));
         match template_text(&shown, bytes) {
             Ok(file) => {
@@ -103,11 +104,20 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
             }
         }
     }
+    // A template behind a link that leads out of the site is reported as that, once: pages using
+    // it are not rendered, and nothing calls it missing.
+    for (path, outside) in refused {
+        diagnostics.push(outside);
+        theme.broken.insert(path);
+    }
     add_templates(&mut theme, &mut diagnostics);
 
     let static_dir = dir.join("static");
     if static_dir.is_dir() {
-        for (path, bytes) in files(&site.root, &static_dir, &mut diagnostics)? {
+        let mut refused = Vec::new();
+        let static_files = files(&site.root, &static_dir, &mut refused)?;
+        diagnostics.extend(refused.into_iter().map(|(_, outside)| outside));
+        for (path, bytes) in static_files {
             let bytes = minified(&path, bytes);
             let published = OutputPath::theme_asset(&path, &bytes);
             theme.assets.insert(path, StaticFile { published, bytes });
@@ -134,19 +144,27 @@ fn tera_with_functions() -> tera::Tera {
     tera
 }
 
-/// Every file below `dir` (relative path → bytes), sorted, editor files skipped. A folder or
-/// file that cannot be read fails the whole build once, naming it.
+/// Every file below `dir` (relative path → bytes), sorted, editor files skipped; links that lead
+/// out of the site go to `refused` (their path below `dir`, and the error that names them). A
+/// folder or file that cannot be read fails the whole build once, naming it.
 fn files(
     root: &Path,
     dir: &Path,
-    diagnostics: &mut Diagnostics,
+    refused: &mut Vec<(String, Diagnostic)>,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
+    let below = format!("{}/", relative(root, dir));
     for entry in crate::load::walk::below(root, dir) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(WalkError::Outside { link, target }) => {
-                diagnostics.push(WalkError::outside(&link, &target));
+                let path = link.strip_prefix(&below).unwrap_or(&link).to_string();
+                refused.push((path, WalkError::outside(&link, &target)));
+                continue;
+            }
+            Err(WalkError::NotUtf8(shown)) => {
+                let path = shown.strip_prefix(&below).unwrap_or(&shown).to_string();
+                refused.push((path, WalkError::not_utf8(&shown)));
                 continue;
             }
             Err(error) => return Err(error.into()),

@@ -5,6 +5,8 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
+
+use snapbox::str;
 use std::time::{Duration, Instant};
 
 use crate::support::Site;
@@ -53,14 +55,14 @@ fn new_refuses_to_overwrite_and_says_so_like_every_error() {
     let before = site.read("content/notes/first.md");
     site.run(["new", "notes/first.md", "-t", "Again"])
         .code(1)
-        .stderr(
-            "error[new-page-exists]: `content/notes/first.md` already exists; `new` never overwrites a page
+        .stderr(str![[r#"
+error[new-page-exists]: `content/notes/first.md` already exists; `new` never overwrites a page
 --> content/notes/first.md
  = help: edit that file, or choose another name
 
 error: found 1 problem; nothing was written
-",
-        );
+
+"#]]);
     assert_eq!(site.read("content/notes/first.md"), before);
 }
 

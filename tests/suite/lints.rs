@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::support::Site;
+use snapbox::str;
 
 /// The minimal fixture with one more note, `content/notes/third.md`, whose body is `body`
 /// (from line 5: the front matter takes four).
@@ -28,7 +29,6 @@ fn count_line(errors: usize, warnings: usize) -> String {
 
 /// The help of each lint, as every report of it ends.
 const ALT_HELP: &str = "= help: say what it shows between the brackets, `![Error budget burn over one week](burn.png)`; an image that is only decoration is written `<img src=\"…\" alt=\"\">`";
-const RAW_ALT_HELP: &str = "= help: write what the image shows, `alt=\"Error budget burn over one week\"`, or `alt=\"\"` if it is only decoration";
 const SKIP_HELP: &str = "= help: make it an h3, `### …`, or put an h3 between them: screen-reader users move through a page by heading level";
 const H1_HELP: &str = "= help: make it an h2, `## …`, or delete it if it repeats the title (front matter `title` is the page's h1)";
 const TABLE_HELP: &str = "= help: name each column in the first row, `| Level | Years |`: screen readers announce every cell with its column's name";
@@ -46,26 +46,26 @@ fn an_image_without_alt_text_is_an_error_and_raw_alt_empty_marks_decoration() {
     note("![](../files/handout.txt)\n\n<img src=\"a.png\"> <img src=\"b.png\" alt=\"\">\n")
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[alt-text-missing]: this image has no alternative text
+        .stderr(str![[r#"
+error[alt-text-missing]: this image has no alternative text
  --> content/notes/third.md:5:1
   |
 5 | ![](../files/handout.txt)
   | ^^^^^^^^^^^^^^^^^^^^^^^^^
   |
-  {ALT_HELP}
+  = help: say what it shows between the brackets, `![Error budget burn over one week](burn.png)`; an image that is only decoration is written `<img src="…" alt="">`
 
 error[alt-text-missing]: this `<img>` has no `alt` attribute
  --> content/notes/third.md:7:1
   |
-7 | <img src=\"a.png\"> <img src=\"b.png\" alt=\"\">
+7 | <img src="a.png"> <img src="b.png" alt="">
   | ^^^^^^^^^^^^^^^^^
   |
-  {RAW_ALT_HELP}
+  = help: write what the image shows, `alt="Error budget burn over one week"`, or `alt=""` if it is only decoration
 
-{}",
-            count_line(2, 0)
-        ));
+error: found 2 problems
+
+"#]]);
 }
 
 #[test]
@@ -73,8 +73,8 @@ fn a_heading_that_skips_a_level_points_at_the_one_before() {
     note("## Tenure\n\n#### Details\n")
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[heading-level-skipped]: heading level skipped: an h4 right after an h2
+        .stderr(str![[r#"
+error[heading-level-skipped]: heading level skipped: an h4 right after an h2
  --> content/notes/third.md:7:1
   |
 5 | ## Tenure
@@ -83,11 +83,11 @@ fn a_heading_that_skips_a_level_points_at_the_one_before() {
 7 | #### Details
   | ^^^^
   |
-  {SKIP_HELP}
+  = help: make it an h3, `### …`, or put an h3 between them: screen-reader users move through a page by heading level
 
-{}",
-            count_line(1, 0)
-        ));
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -95,18 +95,18 @@ fn a_body_with_its_own_h1_repeats_the_title() {
     note("# Third\n\nText.\n")
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[h1-in-body]: a second h1: the template already shows the page's title as its h1
+        .stderr(str![[r#"
+error[h1-in-body]: a second h1: the template already shows the page's title as its h1
  --> content/notes/third.md:5:1
   |
 5 | # Third
   | ^
   |
-  {H1_HELP}
+  = help: make it an h2, `## …`, or delete it if it repeats the title (front matter `title` is the page's h1)
 
-{}",
-            count_line(1, 0)
-        ));
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -114,14 +114,14 @@ fn vague_link_text_is_a_warning_in_any_case_and_a_bare_address_too() {
     note("[Read more…](first.md) or <https://sre.google/>.\n")
         .run(["check"])
         .code(0)
-        .stderr(&format!(
-            "warning[link-text-vague]: link text `Read more…` does not say where the link goes
+        .stderr(str![[r#"
+warning[link-text-vague]: link text `Read more…` does not say where the link goes
  --> content/notes/third.md:5:1
   |
 5 | [Read more…](first.md) or <https://sre.google/>.
   | ^^^^^^^^^^^^^^^^^^^^^^
   |
-  {}
+  = help: name the target in the text, as in `[the on-call FAQ](faq.md)`: screen readers list a page's links on their own, where `Read more…` says nothing
 
 warning[link-text-vague]: link text `https://sre.google/` is a bare web address
  --> content/notes/third.md:5:27
@@ -131,9 +131,8 @@ warning[link-text-vague]: link text `https://sre.google/` is a bare web address
   |
   = help: write what it links to as the text, as in `[the incident review template](https://…)`: screen readers spell an address out
 
-",
-            vague_help("Read more…")
-        ))
+
+"#]])
         .stdout_contains(": no errors, 2 warnings");
 }
 
@@ -142,14 +141,14 @@ fn tables_without_a_header_row_are_errors_in_markdown_and_raw_html() {
     note("| | |\n|---|---|\n| Junior | 0–2 |\n\n<table>\n<tr><td>Senior</td></tr>\n</table>\n")
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[table-header-missing]: this table's header row is empty
+        .stderr(str![[r#"
+error[table-header-missing]: this table's header row is empty
  --> content/notes/third.md:5:1
   |
 5 | | | |
   | ^^^^^
   |
-  {TABLE_HELP}
+  = help: name each column in the first row, `| Level | Years |`: screen readers announce every cell with its column's name
 
 error[table-header-missing]: this `<table>` has no header cells (`<th>`)
  --> content/notes/third.md:9:1
@@ -157,11 +156,11 @@ error[table-header-missing]: this `<table>` has no header cells (`<th>`)
 9 | <table>
   | ^^^^^^^
   |
-  {RAW_TABLE_HELP}
+  = help: make the cells that name the columns `<th>`, `<th scope="col">Level</th>`, or write the table in Markdown, whose first row is its header
 
-{}",
-            count_line(2, 0)
-        ));
+error: found 2 problems
+
+"#]]);
 }
 
 #[test]
@@ -173,14 +172,14 @@ fn words_in_capitals_are_warnings_in_pages_and_data_but_not_in_code() {
         )
         .run(["check"])
         .code(0)
-        .stderr(&format!(
-            "warning[all-caps]: `ALWAYS` is written in capitals
+        .stderr(str![[r#"
+warning[all-caps]: `ALWAYS` is written in capitals
  --> content/data/facts.toml:2:10
   |
-2 | motto = \"ALWAYS be paging\"
+2 | motto = "ALWAYS be paging"
   |          ^^^^^^
   |
-  {CAPS_HELP}
+  = help: write it in lower case (`**…**` for emphasis): screen readers may spell capitals out letter by letter; an acronym can be added to `acronyms` under `[lints]` in site.toml
 
 warning[all-caps]: `NEVER` is written in capitals
  --> content/notes/third.md:5:1
@@ -188,10 +187,10 @@ warning[all-caps]: `NEVER` is written in capitals
 5 | NEVER PAGE twice; `VERBOSE` is code, and MTTR an acronym.
   | ^^^^^
   |
-  {CAPS_HELP}
+  = help: write it in lower case (`**…**` for emphasis): screen readers may spell capitals out letter by letter; an acronym can be added to `acronyms` under `[lints]` in site.toml
 
-"
-        ));
+
+"#]]);
 }
 
 #[test]
@@ -202,19 +201,18 @@ fn site_toml_sets_each_lint_to_error_warning_or_allow_and_adds_acronyms() {
     site.file("content/site.toml", config)
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[link-text-vague]: link text `here` does not say where the link goes
+        .stderr(str![[r#"
+error[link-text-vague]: link text `here` does not say where the link goes
  --> content/notes/third.md:5:1
   |
 5 | [here](first.md) and ![](../files/handout.txt), ONCALL.
   | ^^^^^^^^^^^^^^^^
   |
-  {}
+  = help: name the target in the text, as in `[the on-call FAQ](faq.md)`: screen readers list a page's links on their own, where `here` says nothing
 
-{}",
-            vague_help("here"),
-            count_line(1, 0)
-        ));
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -240,11 +238,11 @@ fn unknown_lints_and_levels_get_a_did_you_mean() {
     site.file("content/site.toml", config)
         .run(["check"])
         .code(1)
-        .stderr(&format!(
-            "error[unknown-key]: unknown lint `all-cap`
+        .stderr(str![[r#"
+error[unknown-key]: unknown lint `all-cap`
   --> content/site.toml:12:1
    |
-12 | all-cap = \"allow\"
+12 | all-cap = "allow"
    | ^^^^^^^
    |
    = help: did you mean `all-caps`?
@@ -252,7 +250,7 @@ fn unknown_lints_and_levels_get_a_did_you_mean() {
 error[invalid-value]: `warn` is not a lint level
   --> content/site.toml:13:14
    |
-13 | h1-in-body = \"warn\"
+13 | h1-in-body = "warn"
    |              ^^^^^^
    |
    = help: did you mean `warning`?
@@ -260,14 +258,14 @@ error[invalid-value]: `warn` is not a lint level
 error[unknown-key]: `anchor-missing` is not a lint: only lints can be set in `[lints]`
   --> content/site.toml:14:1
    |
-14 | anchor-missing = \"allow\"
+14 | anchor-missing = "allow"
    | ^^^^^^^^^^^^^^
    |
    = help: the lints are `alt-text-missing`, `heading-level-skipped`, `h1-in-body`, `link-text-vague`, `table-header-missing`, `all-caps`; `acronyms` lists words allowed in capitals
 
-{}",
-            count_line(3, 0)
-        ));
+error: found 3 problems
+
+"#]]);
 }
 
 #[test]
@@ -347,7 +345,7 @@ fn the_six_planted_problems_are_each_reported_at_their_place_with_help() {
     let gutter = " ".repeat(line.to_string().len());
     let marker = " ".repeat(column - 1) + "^^^^^";
     let link = "Questions? [click here](phases/staff.md), read [here](faq.md) or follow [link](https://sre.google/).";
-    site.run(["check"]).code(1).stderr(&format!(
+    site.run(["check"]).code(1).stderr(format!(
         "warning[all-caps]: `NEVER` is written in capitals
 {gutter}--> content/data/ladder.toml:{line}:{column}
 {gutter} |

@@ -1,27 +1,16 @@
 //! Publishing: `_headers` on request (cache policy and CSP for Netlify and Cloudflare Pages),
 //! robots.txt only at a domain root, sitemap.xml against the sitemaps.org schema, and "Edit this
-//! page" links. The guide under its own CSP in Chromium is `browser/csp.rs`.
+//! page" links. The guide under its own CSP in Chromium is the browser binary's `csp.rs`.
 
 use std::collections::BTreeSet;
 use std::process::Command;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use snapbox::str;
 
 use crate::support::Site;
-
-/// The guide with `lines` added to its site.toml after the top-level keys (before `[[menu]]`).
-pub(crate) fn guide_with(lines: &str) -> Site {
-    let site = Site::repo();
-    let config = site.read("content/site.toml");
-    let (keys, tables) = config
-        .split_once("\n[[menu]]")
-        .expect("a [[menu]] in site.toml");
-    site.file(
-        "content/site.toml",
-        format!("{keys}\n{lines}\n[[menu]]{tables}"),
-    )
-}
+use crate::support::guide::{HEADERS, guide, guide_site_with, guide_with};
 
 /// `_headers` as (pattern, header lines) rules, in file order.
 fn rules(text: &str) -> Vec<(String, Vec<String>)> {
@@ -49,8 +38,9 @@ fn matches(pattern: &str, url_path: &str) -> bool {
 
 #[test]
 fn headers_give_every_file_one_cache_policy_and_every_page_the_security_headers() {
-    let site = guide_with("[publish]\nheaders = true\n");
-    site.run(["build"]).code(0).stderr("");
+    let built = guide_with(HEADERS);
+    built.build.clone().code(0).stderr("");
+    let site = &built.site;
     let text = site.read("output/_headers");
     let rules = rules(&text);
     let files: Vec<String> = site
@@ -110,8 +100,9 @@ fn headers_give_every_file_one_cache_policy_and_every_page_the_security_headers(
 /// its own hash, and the CSP allows nothing from elsewhere.
 #[test]
 fn the_policy_allows_each_inline_style_of_the_site_and_nothing_else() {
-    let site = guide_with("[publish]\nheaders = true\n");
-    site.run(["build"]).code(0);
+    let built = guide_with(HEADERS);
+    built.build.clone().code(0);
+    let site = &built.site;
     let policy = site
         .read("output/_headers")
         .lines()
@@ -191,8 +182,8 @@ fn a_misspelt_publish_key_is_an_error_at_its_place() {
             "theme = \"default\"\n[publish]\nheader = true\n",
         ),
     );
-    site.run(["build"]).code(1).stderr(
-        "error[unknown-key]: unknown field `header`, expected `headers`
+    site.run(["build"]).code(1).stderr(str![[r#"
+error[unknown-key]: unknown field `header`, expected `headers`
  --> content/site.toml:7:1
   |
 7 | header = true
@@ -201,8 +192,8 @@ fn a_misspelt_publish_key_is_an_error_at_its_place() {
   = help: did you mean `headers`?
 
 error: found 1 problem; nothing was written
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -225,8 +216,8 @@ fn robots_txt_is_written_only_at_a_domain_root() {
 /// absolute URI of 12 to 2,048 characters with `&`, `<`, `>` escaped; at most 50,000 URLs.
 #[test]
 fn the_sitemap_follows_every_rule_of_the_sitemaps_org_schema() {
-    let site = Site::repo();
-    site.run(["build"]).code(0);
+    let built = guide();
+    let site = &built.site;
     let xml = site.read("output/sitemap.xml");
     let body = xml
         .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -276,7 +267,7 @@ fn the_sitemap_is_valid_against_sitemap_xsd() {
 
 #[test]
 fn edit_url_links_every_page_to_its_source_and_is_checked() {
-    let site = guide_with("edit_url = \"https://git.example/guide/edit/main/{path}\"");
+    let site = guide_site_with("edit_url = \"https://git.example/guide/edit/main/{path}\"");
     site.run(["build"]).code(0).stderr("");
     let link = |source: &str| {
         format!("<a href=\"https://git.example/guide/edit/main/{source}\">Edit this page</a>")
@@ -302,20 +293,18 @@ fn edit_url_links_every_page_to_its_source_and_is_checked() {
     let result = site.read("output/where-are-you-now/phase-1/index.html");
     assert!(result.contains(&link("content/where-are-you-now.md")));
 
-    let plain = Site::repo();
-    plain.run(["build"]).code(0);
-    for (path, bytes) in plain.tree("output") {
+    for (path, bytes) in &guide().files {
         assert!(
-            !String::from_utf8_lossy(&bytes).contains("Edit this page"),
+            !String::from_utf8_lossy(bytes).contains("Edit this page"),
             "{path} has an edit link without edit_url"
         );
     }
 
-    guide_with("edit_url = \"github.com/x/edit/{path}\"")
+    guide_site_with("edit_url = \"github.com/x/edit/{path}\"")
         .run(["check"])
         .code(1)
-        .stderr(
-            r#"error[url-not-absolute]: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
+        .stderr(str![[r#"
+error[url-not-absolute]: edit_url `github.com/x/edit/{path}` is not an absolute http(s) URL
  --> content/site.toml:8:12
   |
 8 | edit_url = "github.com/x/edit/{path}"
@@ -324,6 +313,6 @@ fn edit_url_links_every_page_to_its_source_and_is_checked() {
   = help: write where a page's source can be edited, e.g. `edit_url = "https://github.com/you/guide/edit/main/{path}"`; `{path}` becomes `content/…md`
 
 error: found 1 problem
-"#,
-        );
+
+"#]]);
 }

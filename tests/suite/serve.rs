@@ -1,12 +1,15 @@
 //! `sre-guide serve` end to end: the real binary on a free loopback port, driven over raw HTTP and
-//! over its event stream (helpers in `serve/preview.rs`; the real-browser test in
-//! `serve/browser.rs`).
+//! over its event stream (helpers in `support/preview.rs`; the preview in a real browser is the
+//! browser binary's `serve.rs`).
 
-mod browser;
+mod budgets;
+mod faults;
 mod hostile;
 mod identity;
-pub(crate) mod preview;
+mod large;
 mod rebuilds;
+
+pub(crate) use crate::support::preview;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -156,10 +159,11 @@ fn never_serves_anything_outside_the_site() {
         "/Cargo.toml",
         "/etc/passwd",
         "http://evil.example/etc/passwd",
+        "http://localhost/../Cargo.toml",
     ] {
         let reply = preview.get(target);
         assert!(
-            reply.status == 400 || reply.status == 404,
+            [400, 403, 404].contains(&reply.status),
             "{target}: {}",
             reply.status
         );

@@ -10,7 +10,7 @@ pub(crate) mod words;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::html::{Tag as HtmlTag, attribute};
@@ -25,28 +25,34 @@ const CODE_ELEMENTS: &[&str] = &[
 ];
 
 /// Lints the body whose events (with spans into `file`) are `events`.
-pub(super) fn lint(
-    events: &[(Event, Range<usize>)],
+pub(super) fn lint<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     file: &Arc<SourceFile>,
     lints: &Lints,
     out: &mut Diagnostics,
 ) {
     let mut linter = Linter::new(file, lints, out);
-    let mut block: Vec<(&str, usize)> = Vec::new();
+    let mut block: Vec<(CowStr<'a>, usize)> = Vec::new();
+    let joined = |block: &[(CowStr, usize)]| {
+        RawHtml::new(block.iter().map(|(html, start)| (html.as_ref(), *start)))
+    };
     for (event, span) in events {
         match event {
             Event::Html(html) => block.push((html, span.start)),
-            Event::End(TagEnd::HtmlBlock) => linter.raw(&RawHtml::new(block.drain(..))),
+            Event::End(TagEnd::HtmlBlock) => {
+                linter.raw(&joined(&block));
+                block.clear();
+            }
             // One tag each: most (`<em>`, `<br>`) matter to no lint and are not tokenized.
-            Event::InlineHtml(html) if matters(html) => {
+            Event::InlineHtml(html) if matters(&html) => {
                 linter.raw(&RawHtml::new([(html.as_ref(), span.start)]));
             }
             Event::InlineHtml(_) => {}
-            event => linter.event(event, span),
+            event => linter.event(&event, &span),
         }
     }
     if !block.is_empty() {
-        linter.raw(&RawHtml::new(block));
+        linter.raw(&joined(&block));
     }
     linter.finish();
 }

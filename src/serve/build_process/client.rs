@@ -1,109 +1,192 @@
 //! `serve`'s side of the build process: starts it (`sre-guide build-process`), hands it requests
-//! and reads its frames ([`protocol`](super::protocol)) on a thread of its own, storing each file
+//! and reads its frames ([`protocol`]) on a thread of its own, storing each file
 //! as it arrives, and keeps the last good build's link preview images for the next process. In:
 //! requests; out: [`Report`]s for the rebuild coordinator ([`coordinate`](super::coordinate)).
 
-use std::io::{self, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::borrow::Cow;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ExitStatus};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
-use crate::output::OutputFile;
+use crate::serve::build_process::channel::{self, Reader, Writer};
 use crate::serve::build_process::protocol::{
-    Delta, Frame, Outcome, Request, encode_reusable, read_frame,
+    self, FrameError, FromBuild, Outcome, Request, ToBuild, Verdict, WireFile,
 };
-use crate::serve::store::{Store, StoredFile, unpack};
+use crate::serve::store::{Facts, Store, StoredFile, unpack};
 
-/// What the process's reader thread hands on: a frame, its files stored, or the process's end.
+/// What the process's reader thread hands on: a sign of life, a verdict with its files stored,
+/// or the end of its channel.
 pub(crate) enum Report {
+    Alive,
     Frame(u64, Outcome<StoredFile>),
-    Ended,
+    Ended(Ending),
 }
 
-/// A running build process; `stop` kills it.
+/// Why a build process's channel is no longer read.
+pub(crate) enum Ending {
+    /// The process closed it: it ended.
+    Closed,
+    /// It carried something that is not a frame: why.
+    Corrupt(String),
+    /// A file could not be stored; the process believes `serve` holds it, so it must not be
+    /// asked again.
+    Unstored(io::Error),
+}
+
+/// A running build process; `end` stops it.
 pub(crate) struct BuildProcess {
     child: Child,
-    stdin: ChildStdin,
+    requests: Writer,
 }
 
 impl BuildProcess {
-    /// Starts a build process for `options`; `report` gets each frame it sends, its files put
-    /// in `store` as they arrive, then [`Report::Ended`], on a thread of its own.
+    /// Starts `program` (this `sre-guide`, as it was when `serve` started) as the build process
+    /// for `options`; `report` gets each frame it sends, its files put in `store` as they
+    /// arrive, then `Ended`, on a thread of its own.
     pub(crate) fn start(
+        program: &Path,
         options: &BuildOptions,
         store: Arc<Store>,
         report: impl Fn(Report) + Send + 'static,
     ) -> io::Result<BuildProcess> {
-        let mut command = Command::new(std::env::current_exe()?);
-        command
-            .arg("build-process")
-            .arg("--root")
-            .arg(&options.root);
+        let mut args = vec![
+            "build-process".as_ref(),
+            "--root".as_ref(),
+            options.root.as_os_str(),
+        ];
         if options.drafts {
-            command.arg("--drafts");
+            args.push("--drafts".as_ref());
         }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let mut stdin = child.stdin.take().ok_or(io::ErrorKind::BrokenPipe)?;
-        stdin.write_all(&encode_reusable(&last_previews()))?;
-        let mut stdout = io::BufReader::new(child.stdout.take().ok_or(io::ErrorKind::BrokenPipe)?);
+        let (child, frames, mut requests) = channel::spawn(program, &args)?;
+        let previews = last_previews();
+        let files = previews
+            .iter()
+            .map(|(path, bytes)| WireFile {
+                path: Cow::Borrowed(path.as_str()),
+                bytes: Cow::Borrowed(bytes.as_slice()),
+            })
+            .collect();
+        if protocol::write(&mut requests, &ToBuild::Previews(files)).is_err() {
+            // Too many to send at once: the process draws them again.
+            protocol::write(&mut requests, &ToBuild::Previews(Vec::new()))?;
+        }
         thread::Builder::new()
             .name("build-result".into())
             .spawn(move || {
-                // What a pass sent ahead of its verdict: the generation, its files (stored), the
-                // link preview images among them, and why storing one failed.
-                let mut pass = Pieces::default();
-                while let Some((generation, frame)) = read_frame(&mut stdout) {
-                    if pass.generation != generation {
-                        pass = Pieces {
-                            generation,
-                            ..Pieces::default()
-                        };
-                    }
-                    match frame {
-                        Frame::Piece(file) => pass.store(&store, file),
-                        Frame::Outcome(outcome) => {
-                            let (outcome, stored) =
-                                std::mem::take(&mut pass).finish(&store, outcome);
-                            report(Report::Frame(generation, outcome));
-                            if !stored {
-                                // This process believes `serve` holds files it lost: end it,
-                                // so the next save's fresh process sends every file again.
-                                break;
-                            }
-                            pass.generation = generation;
-                        }
-                    }
-                }
-                report(Report::Ended);
+                let why = read_reports(frames, &store, &report);
+                report(Report::Ended(why));
             })?;
-        Ok(BuildProcess { child, stdin })
+        Ok(BuildProcess { child, requests })
     }
 
     /// Hands the process a request; false when it is gone.
-    pub(crate) fn request(&mut self, request: &Request) -> bool {
-        let body = serde_json::to_vec(request).unwrap_or_default();
-        let mut frame = (body.len() as u64).to_le_bytes().to_vec();
-        frame.extend_from_slice(&body);
-        self.stdin
-            .write_all(&frame)
-            .and_then(|()| self.stdin.flush())
-            .is_ok()
+    pub(crate) fn request(&mut self, request: Request) -> bool {
+        protocol::write(&mut self.requests, &ToBuild::Request(request)).is_ok()
     }
 
-    /// Reaps a process that has ended, or ends it: its reports are no longer read.
-    pub(crate) fn finish(self) {
-        let BuildProcess { mut child, stdin } = self;
-        drop(stdin);
+    /// Ends the process (its channel closes, so it exits by itself; a stopped or stuck one is
+    /// killed) and says how it ended.
+    pub(crate) fn end(self) -> Option<ExitStatus> {
+        let BuildProcess {
+            mut child,
+            requests,
+        } = self;
+        drop(requests);
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while Instant::now() < deadline {
+            match child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) => thread::sleep(Duration::from_millis(10)),
+                Err(_) => break,
+            }
+        }
+        let _ = child.kill();
+        child.wait().ok()
+    }
+
+    /// Kills the process at once: it has not answered, or sent what is not a frame.
+    pub(crate) fn kill(self) {
+        let BuildProcess {
+            mut child,
+            requests,
+        } = self;
+        drop(requests);
         let _ = child.kill();
         let _ = child.wait();
     }
+}
+
+/// Reads frames until the channel closes, carries something that is not a frame, or a file
+/// cannot be stored. Each pass's pieces are stored as they arrive and handed on with its verdict.
+fn read_reports(mut frames: Reader, store: &Store, report: &impl Fn(Report)) -> Ending {
+    let mut pass = Pieces::default();
+    loop {
+        let body = match protocol::read_body(&mut frames) {
+            Ok(body) => body,
+            Err(FrameError::Closed) => return Ending::Closed,
+            Err(error) => return Ending::Corrupt(error.to_string()),
+        };
+        let (generation, frame) = match protocol::decode(&body) {
+            Ok(FromBuild::Alive) => {
+                report(Report::Alive);
+                continue;
+            }
+            Ok(FromBuild::Piece {
+                generation,
+                file,
+                facts,
+            }) => (generation, Ok((file, facts))),
+            Ok(FromBuild::Verdict {
+                generation,
+                verdict,
+            }) => (generation, Err(verdict)),
+            Err(error) => return Ending::Corrupt(error.to_string()),
+        };
+        if pass.generation != generation {
+            pass = Pieces {
+                generation,
+                ..Pieces::default()
+            };
+        }
+        match frame {
+            Ok((file, facts)) => pass.store(store, &file.path, &file.bytes, facts),
+            Err(verdict) => {
+                let outcome = std::mem::take(&mut pass).finish(verdict);
+                match outcome {
+                    Ok(outcome) => report(Report::Frame(generation, outcome)),
+                    Err(error) => return Ending::Unstored(error),
+                }
+                pass.generation = generation;
+            }
+        }
+    }
+}
+
+/// How a build process that gave no result ended, for the terminal and the overlay; `None` for
+/// an end that is no news (it stopped itself so a fresh one takes over a runaway render).
+pub(crate) fn describe_end(status: Option<ExitStatus>) -> Option<String> {
+    let status = status?;
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return Some(format!("the build process was killed (signal {signal})"));
+    }
+    match status.code() {
+        Some(crate::serve::build_process::process::OVERTAKEN_RUNAWAY) => None,
+        Some(code) => Some(format!("the build process ended with exit status {code}")),
+        None => Some("the build process ended".to_string()),
+    }
+}
+
+/// The program a build process runs: this very `sre-guide`, found once at the start, so a
+/// binary removed while `serve` runs is named in the error.
+pub(crate) fn program() -> io::Result<PathBuf> {
+    std::env::current_exe()
 }
 
 /// A pass's files, stored as they arrive, until its verdict.
@@ -116,67 +199,36 @@ struct Pieces {
 }
 
 impl Pieces {
-    fn store(&mut self, store: &Store, file: OutputFile) {
-        if file.path.starts_with(crate::model::url::OG_IMAGE_FOLDER)
-            && let Some(bytes) = unpack(&file.bytes)
+    fn store(&mut self, store: &Store, path: &str, packed: &[u8], facts: Facts) {
+        if path.starts_with(crate::model::url::OG_IMAGE_FOLDER)
+            && let Some(bytes) = unpack(packed)
         {
-            self.previews.push((file.path.to_string(), Arc::new(bytes)));
+            self.previews.push((path.to_string(), Arc::new(bytes)));
         }
         if self.failed.is_some() {
             return;
         }
-        match store.put(&file.bytes) {
+        match store.put(packed, facts) {
             Ok(stored) => self.files.push(StoredFile {
-                path: file.path,
+                path: crate::model::url::OutputPath::received(path.to_string()),
                 stored,
             }),
             Err(error) => self.failed = Some(error),
         }
     }
 
-    /// The verdict with every file of the pass stored, sorted by path; false when a file could
-    /// not be stored (the verdict then says why).
-    fn finish(mut self, store: &Store, outcome: Outcome) -> (Outcome<StoredFile>, bool) {
-        let stored = |delta: Delta, pieces: &mut Self| {
-            for file in delta.files {
-                pieces.store(store, file);
-            }
-            if let Some(error) = &pieces.failed {
-                return Err(format!(
-                    "cannot keep the preview's files in {}: {error}; free some space there or \
-                     set TMPDIR to another folder",
-                    std::env::temp_dir().display()
-                ));
-            }
-            keep_previews(delta.complete, &delta.removed, &pieces.previews);
-            let mut files = std::mem::take(&mut pieces.files);
-            files.sort_by(|a, b| a.path.cmp(&b.path));
-            Ok(Delta {
-                files,
-                removed: delta.removed,
-                complete: delta.complete,
-            })
-        };
-        let outcome = match outcome {
-            Outcome::Shown(delta) => {
-                stored(delta, &mut self).map_or_else(Outcome::Environment, Outcome::Shown)
-            }
-            Outcome::Built {
-                delta,
-                pages,
-                warnings,
-            } => {
-                stored(delta, &mut self).map_or_else(Outcome::Environment, |delta| Outcome::Built {
-                    delta,
-                    pages,
-                    warnings,
-                })
-            }
-            Outcome::Failed(diagnostics) => Outcome::Failed(diagnostics),
-            Outcome::Environment(message) => Outcome::Environment(message),
-            Outcome::Internal(message) => Outcome::Internal(message),
-        };
-        (outcome, self.failed.is_none())
+    /// The verdict with every file of the pass stored, sorted by path; why not when a file
+    /// could not be stored.
+    fn finish(mut self, verdict: Verdict) -> io::Result<Outcome<StoredFile>> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let outcome = verdict.into_outcome(self.files);
+        if let Outcome::Shown(delta) | Outcome::Built { delta, .. } = &outcome {
+            keep_previews(delta.complete, &delta.removed, &self.previews);
+        }
+        Ok(outcome)
     }
 }
 

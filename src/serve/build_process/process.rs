@@ -1,11 +1,12 @@
 //! `sre-guide build-process`: the build process `serve` starts ([`client`](super::client)), which
-//! remembers the site across saves. In: requests (the saved paths, the routes browsers show). Out:
-//! per request, those pages' files first, then every other file whose bytes changed since the last
-//! frame, or the build's problems (printed to stderr as `build` prints them). Unchanged Markdown is
-//! never re-read; a newer request stops the current pass between pages.
+//! remembers the site across saves. In: requests (the saved paths, the routes browsers show) on
+//! its [`channel`]. Out, on the same channel: per request, those pages' files first, then every
+//! other file whose bytes changed since the last frame, or the build's problems (printed to
+//! stderr as `build` prints them); and [`FromBuild::Alive`] every [`HEARTBEAT`]. Unchanged
+//! Markdown is never re-read; a newer request stops the current pass between pages.
 
 use std::collections::{HashMap, HashSet};
-use std::io;
+use std::io::{self, Write as _};
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,12 +20,13 @@ use crate::build::{self, BuildOptions, Failure, Prepared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
+use crate::serve::build_process::channel::{self, Writer};
 use crate::serve::build_process::memory::PageCache;
 use crate::serve::build_process::protocol::{
-    Delta, Outcome, Request, read_request, read_reusable, send, send_piece,
+    self, Delta, Fault, FromBuild, HEARTBEAT, Outcome, PackedFile, Request, ToBuild, Verdict,
+    WireFile,
 };
-use crate::serve::store::pack;
 
 /// How long an overtaken pass may go on rendering before the process ends itself: a stopped
 /// pass renders no new page, so only a render that never returns (a runaway template) takes
@@ -32,7 +34,10 @@ use crate::serve::store::pack;
 /// end by themselves, and the pass then stops before rendering.
 const GRACE: Duration = Duration::from_millis(1500);
 
-/// RequestQueue from `serve`, newest wins: ones that arrive while a pass runs are merged into one
+/// The exit status of a process that ended itself in an overtaken runaway render.
+pub(crate) const OVERTAKEN_RUNAWAY: i32 = 4;
+
+/// Requests from `serve`, newest wins: ones that arrive while a pass runs are merged into one
 /// and stop that pass.
 #[derive(Clone, Default)]
 pub(crate) struct RequestQueue(Arc<Shared>);
@@ -61,7 +66,7 @@ impl RequestQueue {
                 waiting.generation = request.generation;
                 waiting.changed.extend(request.changed);
                 waiting.viewing = request.viewing;
-                waiting.panic = request.panic.or(waiting.panic.take());
+                waiting.fault = request.fault.or(waiting.fault.take());
             }
             None => queue.waiting = Some(request),
         }
@@ -77,7 +82,7 @@ impl RequestQueue {
                         let rendering = *requests.0.rendering.lock();
                         if rendering.is_some_and(|since| since.max(overtaken).elapsed() > GRACE) {
                             // Stuck in a render that never returns: `serve` starts a fresh process.
-                            std::process::exit(4);
+                            std::process::exit(OVERTAKEN_RUNAWAY);
                         }
                     }
                 });
@@ -123,23 +128,120 @@ impl RequestQueue {
     }
 }
 
-/// The build process: answers requests until its parent goes away (stdin closes), so a killed
-/// `serve` leaves no build running.
+/// The build process: answers requests until its parent goes away (its channel closes), so a
+/// killed `serve` leaves no build running.
 pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
-    let reusable = read_reusable(&mut io::stdin().lock()).unwrap_or_default();
+    let (mut input, output) = match channel::of_build_process() {
+        Ok(channel) => channel,
+        Err(error) => {
+            eprintln!("error: the build process has no channel to `serve`: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let frames = Arc::new(Frames(Mutex::new(output)));
+    let reusable = match protocol::read_body(&mut input) {
+        Ok(body) => match protocol::decode(&body) {
+            Ok(ToBuild::Previews(files)) => protocol::into_previews(files),
+            _ => HashMap::new(),
+        },
+        Err(_) => return ExitCode::from(3),
+    };
     let requests = RequestQueue::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
-        while let Ok(Some(request)) = read_request(&mut io::stdin().lock()) {
-            reader.push(request);
+        loop {
+            let request =
+                protocol::read_body(&mut input).and_then(|body| match protocol::decode(&body)? {
+                    ToBuild::Request(request) => Ok(Some(request)),
+                    ToBuild::Previews(_) => Ok(None),
+                });
+            match request {
+                Ok(Some(request)) => reader.push(request),
+                Ok(None) => {}
+                Err(protocol::FrameError::Closed) => break,
+                Err(error) => {
+                    eprintln!("error: the build process cannot read a request: {error}");
+                    break;
+                }
+            }
+        }
+        std::process::exit(3);
+    });
+    let alive = Arc::clone(&frames);
+    let _ = thread::Builder::new().name("alive".into()).spawn(move || {
+        // A `serve` that stopped reading is gone: so is its build process.
+        while alive.send(&FromBuild::Alive).is_ok() {
+            thread::sleep(HEARTBEAT);
         }
         std::process::exit(3);
     });
     let rendering = requests.clone();
+    let late_frames = Arc::clone(&frames);
     crate::render::deadline::exit_when_overdue(move |late| {
-        send(rendering.running().unwrap_or_default(), &failed(&[late]));
+        late_frames.outcome(rendering.running().unwrap_or_default(), &failed(&[late]));
     });
-    serve_requests(options, reusable, &requests, send)
+    serve_requests(options, reusable, &requests, &frames)
+}
+
+/// The build process's end of its frames to `serve`: one whole frame at a time, from any thread.
+pub(crate) struct Frames(Mutex<Writer>);
+
+impl Frames {
+    fn send(&self, frame: &FromBuild<'_>) -> io::Result<()> {
+        protocol::write(&mut *self.0.lock(), frame)
+    }
+
+    /// Sends one changed file of request `generation` as soon as it is rendered, so the build
+    /// process never holds a whole site's files; `serve` keeps them until the request's verdict.
+    fn piece(&self, generation: u64, file: &PackedFile) -> io::Result<()> {
+        let facts = file.facts;
+        let file = WireFile::of(file);
+        self.send(&FromBuild::Piece {
+            generation,
+            file,
+            facts,
+        })
+    }
+
+    /// Sends `outcome`: its files as pieces, then the verdict.
+    fn outcome(&self, generation: u64, outcome: &Outcome) {
+        let files = match outcome {
+            Outcome::Shown(delta) | Outcome::Built { delta, .. } => delta.files.as_slice(),
+            _ => &[],
+        };
+        for file in files {
+            if let Err(error) = self.piece(generation, file) {
+                let message = format!("cannot send `{}` to `serve`: {error}", file.path);
+                let _ = self.send(&FromBuild::Verdict {
+                    generation,
+                    verdict: Verdict::Environment(message),
+                });
+                return;
+            }
+        }
+        let verdict = Verdict::of(outcome);
+        let _ = self.send(&FromBuild::Verdict {
+            generation,
+            verdict,
+        });
+    }
+
+    /// Debug builds: does `fault` (tests of `serve`'s side). A panic is left to the pass.
+    fn fault(&self, fault: &Fault) {
+        match fault {
+            Fault::Panic(_) => {}
+            Fault::Print => {
+                let mut stdout = io::stdout().lock();
+                let _ = stdout.write_all(&protocol::noise(4096));
+                let _ = writeln!(stdout, "a stray print from a dependency");
+                let _ = stdout.flush();
+            }
+            Fault::HugeLength | Fault::RandomBytes => {
+                let bytes = protocol::corrupt(fault);
+                let _ = self.0.lock().write_all(&bytes);
+            }
+        }
+    }
 }
 
 /// Answers requests until the process ends. A panic is reported and ends the process: what it
@@ -148,7 +250,7 @@ pub(crate) fn serve_requests(
     options: BuildOptions,
     reusable: HashMap<String, Vec<u8>>,
     requests: &RequestQueue,
-    mut send: impl FnMut(u64, &Outcome),
+    frames: &Frames,
 ) -> ExitCode {
     let mut session = Session {
         options,
@@ -161,15 +263,20 @@ pub(crate) fn serve_requests(
     loop {
         let request = requests.next(std::mem::take(&mut carried));
         let generation = request.generation;
+        if cfg!(debug_assertions)
+            && let Some(fault) = &request.fault
+        {
+            frames.fault(fault);
+        }
         let pass = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            session.pass(&request, requests, &mut |outcome| send(generation, outcome))
+            session.pass(&request, requests, frames)
         }));
         requests.done();
         match pass {
             Ok(Pass::Done) => {}
             Ok(Pass::Overtaken) => carried = request.changed,
             Err(payload) => {
-                send(
+                frames.outcome(
                     generation,
                     &Outcome::Internal(panic_message(payload.as_ref())),
                 );
@@ -197,17 +304,14 @@ struct Session {
 }
 
 impl Session {
-    fn pass(
-        &mut self,
-        request: &Request,
-        requests: &RequestQueue,
-        send: &mut dyn FnMut(&Outcome),
-    ) -> Pass {
+    fn pass(&mut self, request: &Request, requests: &RequestQueue, frames: &Frames) -> Pass {
         if cfg!(debug_assertions)
-            && let Some(message) = &request.panic
+            && let Some(Fault::Panic(message)) = &request.fault
         {
             panic!("{message}");
         }
+        let generation = request.generation;
+        let send = &mut |outcome: &Outcome| frames.outcome(generation, outcome);
         self.pages.begin(&self.options.root, &request.changed);
         let mut prepared = match build::prepare(&self.options, Some(&self.pages)) {
             Ok(prepared) => prepared,
@@ -226,7 +330,8 @@ impl Session {
             self.show_changed_first(&prepared, request, requests, send);
         }
         let sink = Changes {
-            generation: request.generation,
+            generation,
+            frames,
             published: &self.published,
             previews: &self.previews,
             requests,
@@ -362,6 +467,7 @@ fn outcome_of(failure: Failure) -> Outcome {
 /// Sends the files whose bytes differ from what `serve` holds, and notes every file's hash.
 struct Changes<'a> {
     generation: u64,
+    frames: &'a Frames,
     published: &'a HashMap<String, u64>,
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a RequestQueue,
@@ -379,11 +485,10 @@ impl Sink for Changes<'_> {
                 .insert(path.to_string(), bytes.clone());
         }
         if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
-            let file = OutputFile {
-                path: path.clone(),
-                bytes: pack(&bytes),
-            };
-            send_piece(self.generation, &file);
+            let file = PackedFile::new(path, &bytes);
+            self.frames
+                .piece(self.generation, &file)
+                .map_err(|error| anyhow::anyhow!("cannot send `{path}` to `serve`: {error}"))?;
         }
         Ok(())
     }
@@ -404,16 +509,13 @@ struct FirstPages<'a> {
     previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
-    files: Mutex<Vec<(u64, OutputFile)>>,
+    files: Mutex<Vec<(u64, PackedFile)>>,
 }
 
 impl Sink for FirstPages<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         if self.outputs.contains(path.as_str()) {
-            let file = OutputFile {
-                path: path.clone(),
-                bytes: pack(&bytes),
-            };
+            let file = PackedFile::new(path, &bytes);
             self.files.lock().push((content_hash(&bytes), file));
         }
         Ok(())
@@ -435,7 +537,8 @@ impl Sink for FirstPages<'_> {
 
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
-    crate::diagnostic::eprint_all(diagnostics);
+    // The terminal gets the first of each code; the overlay, every one.
+    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::PER_KIND);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 

@@ -4,10 +4,6 @@
 
 use super::*;
 
-/// The help every collision shares.
-const HELP: &str =
-    "  = help: rename or remove one of them; nothing may overwrite another file of the site\n";
-
 #[test]
 fn a_content_file_where_a_page_is_published_names_both() {
     // A link to the file left out is not reported a second time.
@@ -17,14 +13,14 @@ fn a_content_file_where_a_page_is_published_names_both() {
             "content/linking.md",
             "+++\ntitle = \"Linking\"\n+++\nSee [mine](notes/first/index.html).\n",
         );
-    site.run(["build"]).code(1).stderr(&format!(
-        "error[output-clash]: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
+    site.run(["build"]).code(1).stderr(str![[r#"
+error[output-clash]: `content/notes/first/index.html` and `content/notes/first.md` are both published as `notes/first/index.html`
 --> content/notes/first/index.html
  = help: rename or remove one of them; nothing may overwrite another file of the site
 
-{}",
-        build_count_line(1)
-    ));
+error: found 1 problem; nothing was written
+
+"#]]);
 }
 
 #[test]
@@ -66,15 +62,18 @@ fn pages_differing_only_in_case_collide() {
         .file("content/notes/First.md", "+++\ntitle = \"Big\"\n+++\n")
         .run(["check"])
         .code(1)
-        .stderr(&only(&format!(
-            "error[output-clash]: `content/notes/first.md` and `content/notes/First.md` are published as `notes/first/index.html` and `notes/First/index.html`: one file on hosts that ignore case
+        .stderr(str![[r#"
+error[output-clash]: `content/notes/first.md` and `content/notes/First.md` are published as `notes/first/index.html` and `notes/First/index.html`: one file on hosts that ignore case
  --> content/notes/first.md:1:1
   |
 1 | +++
   | ^
   |
-{HELP}"
-        )));
+  = help: rename or remove one of them; nothing may overwrite another file of the site
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -83,16 +82,18 @@ fn a_nul_byte_in_a_page_is_an_error_at_its_place() {
         .file("content/nul.md", "+++\ntitle = \"N\"\n+++\nab\0c\n")
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            "error[control-character]: this page holds the control character U+0000
+        .stderr(str![[r#"
+error[control-character]: this page holds the control character U+0000
  --> content/nul.md:4:3
   |
-4 | ab\u{2400}c
+4 | ab␀c
   |   ^
   |
   = help: delete it: control characters are invisible in most editors and break the HTML
-",
-        ));
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -100,4 +101,34 @@ fn under_a_subpath_a_content_robots_txt_is_the_site_s_own() {
     let site = Site::fixture("minimal").file("content/robots.txt", "User-agent: *\n");
     site.run(["build"]).code(0);
     assert_eq!(site.read("output/robots.txt"), "User-agent: *\n");
+}
+
+#[test]
+fn names_that_are_not_utf8_are_errors_that_show_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("minimal");
+    for name in [&b"bad\xffname.md"[..], b"bad\xfename.md", b"pic\xe9.png"] {
+        let path = site
+            .path("content/notes")
+            .join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "+++\ntitle = \"Bad\"\n+++\nHi\n").expect("write");
+    }
+    // Two such names are told apart, and neither is published under a lossy name.
+    site.run(["build"]).code(1).stderr(str![[r#"
+error[not-utf8]: `content/notes/bad\xfename.md` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/bad\xfename.md
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error[not-utf8]: `content/notes/bad\xffname.md` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/bad\xffname.md
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error[not-utf8]: `content/notes/pic\xe9.png` has a name that is not UTF-8 text, so it cannot be published
+--> content/notes/pic\xe9.png
+ = help: rename it: a page's or file's name becomes its URL, which must be UTF-8
+
+error: found 3 problems; nothing was written
+
+"#]]);
+    assert!(!site.path("output").exists());
 }

@@ -9,10 +9,9 @@ use super::*;
 
 const STEMS: [&str; 3] = ["ladder", "compensation", "quiz"];
 
-fn built() -> Site {
-    let site = Site::repo();
-    site.run(["build"]).code(0).stderr("");
-    site
+/// The guide as built once for the whole run (read only).
+fn built() -> &'static Site {
+    &crate::support::guide::guide().site
 }
 
 fn json_of(site: &Site, path: &str) -> Value {
@@ -32,7 +31,7 @@ fn problems(schema: &Value, data: &Value) -> Vec<String> {
 fn each_data_file_is_published_as_json_that_its_schema_accepts() {
     let site = built();
     for stem in STEMS {
-        let data = json_of(&site, &format!("output/{stem}.json"));
+        let data = json_of(site, &format!("output/{stem}.json"));
         let source: toml::Table = toml::from_str(&site.read(&format!("content/data/{stem}.toml")))
             .expect("the data file");
         assert_eq!(
@@ -40,7 +39,7 @@ fn each_data_file_is_published_as_json_that_its_schema_accepts() {
             serde_json::to_value(&source).expect("JSON"),
             "{stem}.json is the file as read"
         );
-        let schema = json_of(&site, &format!("output/{stem}.schema.json"));
+        let schema = json_of(site, &format!("output/{stem}.schema.json"));
         assert_eq!(
             schema["$schema"],
             json!("https://json-schema.org/draft/2020-12/schema"),
@@ -53,8 +52,8 @@ fn each_data_file_is_published_as_json_that_its_schema_accepts() {
 #[test]
 fn the_schemas_refuse_what_the_build_refuses() {
     let site = built();
-    let schema = json_of(&site, "output/ladder.schema.json");
-    let ladder = json_of(&site, "output/ladder.json");
+    let schema = json_of(site, "output/ladder.schema.json");
+    let ladder = json_of(site, "output/ladder.json");
     let broken = |change: &dyn Fn(&mut Value)| {
         let mut data = ladder.clone();
         change(&mut data);
@@ -111,7 +110,8 @@ fn the_schemas_refuse_what_the_build_refuses() {
     let typo = site
         .read("content/data/ladder.toml")
         .replacen("unlocks =", "unlock =", 1);
-    site.file("content/data/ladder.toml", typo)
+    Site::repo()
+        .file("content/data/ladder.toml", typo)
         .run(["check"])
         .code(1)
         .stderr_contains("unknown field `unlock`");
@@ -139,7 +139,7 @@ fn the_pages_that_show_the_data_link_to_it_and_its_schema() {
 #[test]
 fn a_content_file_in_a_data_files_place_is_a_collision() {
     let site = Site::repo().file("content/quiz.json", "{}\n");
-    site.run(["build"]).code(1).stderr(&format!(
+    site.run(["build"]).code(1).stderr(format!(
         "error[output-clash]: `content/quiz.json` and the generated `quiz.json` are both published as `quiz.json`
 --> content/quiz.json
  = help: rename or remove one of them; nothing may overwrite another file of the site

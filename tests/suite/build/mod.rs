@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use snapbox::str;
+
 use crate::support::{Site, tree};
 
 mod collisions;
@@ -18,7 +20,7 @@ mod reading_order;
 mod search;
 mod symlinks;
 mod templates;
-pub(crate) mod urls;
+mod urls;
 mod writing;
 
 /// What stderr ends with when `check` found `n` problems.
@@ -32,9 +34,4 @@ fn count_line(n: usize) -> String {
 /// What stderr ends with when `build` found `n` problems.
 fn build_count_line(n: usize) -> String {
     count_line(n).replace('\n', "; nothing was written\n")
-}
-
-/// The whole stderr of a `check` that found exactly the one problem `report`.
-fn only(report: &str) -> String {
-    format!("{report}\n{}", count_line(1))
 }

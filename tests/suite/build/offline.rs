@@ -3,6 +3,7 @@
 //! 50 KB with it; its settings checked like every other key of `site.toml`.
 
 use super::*;
+use crate::support::guide::{guide_site_with, guide_with};
 
 const OFFLINE: &str = "[offline]\nenabled = true\n";
 
@@ -31,7 +32,8 @@ fn published(site: &Site) -> Vec<String> {
 
 #[test]
 fn the_worker_lists_exactly_the_files_of_the_build_and_its_version_follows_them() {
-    let site = crate::publish::guide_with(&format!("{OFFLINE}[publish]\nheaders = true\n"));
+    // Its own copy: the test changes a page and builds again.
+    let site = guide_site_with(&format!("{OFFLINE}[publish]\nheaders = true\n"));
     site.run(["build"]).code(0).stderr("");
     let (files, version) = worker(&site);
     // `_headers` is for the host, not for readers; every other file is listed.
@@ -76,9 +78,7 @@ fn without_the_setting_nothing_of_it_is_published() {
 
 #[test]
 fn with_the_worker_every_page_and_the_worker_stay_under_50_kb() {
-    let site = crate::publish::guide_with(OFFLINE);
-    site.run(["build"]).code(0);
-    let files = site.tree("output");
+    let files = &guide_with(OFFLINE).files;
     assert!(
         files["sw.js"].len() < 50_000,
         "sw.js is {} bytes",
@@ -122,7 +122,7 @@ fn with_the_worker_every_page_and_the_worker_stay_under_50_kb() {
 
 #[test]
 fn a_misspelt_offline_key_is_an_error_with_a_suggestion() {
-    crate::publish::guide_with("[offline]\nenable = true\n")
+    guide_site_with("[offline]\nenable = true\n")
         .run(["check"])
         .code(1)
         .stderr_contains("unknown field `enable`, expected `enabled`")

@@ -127,26 +127,30 @@ fn a_theme_without_a_font_is_told_where_to_put_one() {
         "<h1>{{ page.title }}</h1><img alt=\"\" src=\"{{ og_image(title=page.title) }}\">",
     );
     let site = site.file("themes/default/templates/page.html", page);
-    site.run(["check"]).code(1).stderr(&only(
-        "error[template-render]: og_image(): the theme has no font to draw with; add a .ttf or .otf file (and its licence) to the theme's fonts/ folder
+    site.run(["check"]).code(1).stderr(str![[r#"
+error[template-render]: og_image(): the theme has no font to draw with; add a .ttf or .otf file (and its licence) to the theme's fonts/ folder
  --> themes/default/templates/page.html:3:46
   |
-3 | <h1>{{ page.title }}</h1><img alt=\"\" src=\"{{ og_image(title=page.title) }}\">
+3 | <h1>{{ page.title }}</h1><img alt="" src="{{ og_image(title=page.title) }}">
   |                                              ^^^^^^^^^^^^^^^^^^^^^^^^^^
   |
   = note: while rendering content/index.md and 2 other pages
   = help: the template fails here while rendering; Tera's syntax and built-ins: https://keats.github.io/tera/docs/
-",
-    ));
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
 fn a_font_file_that_is_not_a_font_is_named() {
     let site = Site::fixture("minimal").file("themes/default/fonts/Brand.ttf", "not a font");
-    site.run(["check"]).code(1).stderr(&only(
-        "error[font-invalid]: this is not a TrueType or OpenType font with a family name
+    site.run(["check"]).code(1).stderr(str![[r#"
+error[font-invalid]: this is not a TrueType or OpenType font with a family name
 --> themes/default/fonts/Brand.ttf
  = help: link previews are drawn with the first .ttf or .otf file in the theme's fonts/ folder; replace it with a font file
-",
-    ));
+
+error: found 1 problem
+
+"#]]);
 }

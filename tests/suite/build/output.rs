@@ -70,16 +70,18 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
         )
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            "error[link-to-draft]: `notes/draft.md` is a draft; `--drafts` includes it
+        .stderr(str![[r#"
+error[link-to-draft]: `notes/draft.md` is a draft; `--drafts` includes it
  --> content/notes/teaser.md:4:19
   |
 4 | Soon: [the draft](draft.md).
   |                   ^^^^^^^^
   |
   = help: remove `draft = true` from content/notes/draft.md to publish it, or link elsewhere
-",
-        ));
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]

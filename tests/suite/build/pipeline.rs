@@ -14,16 +14,18 @@ fn a_swapped_compensation_range_is_a_diagnostic_not_a_crash() {
         )
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            "error[min-above-max]: range for `junior` has min 200000 above max 100000
+        .stderr(str![[r#"
+error[min-above-max]: range for `junior` has min 200000 above max 100000
  --> content/data/compensation.toml:4:1
   |
 4 | [[ranges]]
   | ^^^^^^^^^^
   |
   = help: swap `min` and `max`
-",
-        ));
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]
@@ -45,33 +47,32 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
         );
     site.run(["build"])
         .code(1)
-        .stderr(&format!(
-            "{}\n{}\n{}\n{}\n{}",
-            "error[toml-syntax]: string values must be quoted, expected literal string
+        .stderr(str![[r#"
+error[toml-syntax]: string values must be quoted, expected literal string
  --> content/data/extra.toml:1:10
   |
 1 | answer = 
   |          ^
   |
-  = help: put text in double quotes: `answer = \"\"`
-",
-            "error[link-target-missing]: link target `notes/frist.md` does not exist
+  = help: put text in double quotes: `answer = ""`
+
+error[link-target-missing]: link target `notes/frist.md` does not exist
  --> content/notes/third.md:4:17
   |
 4 | See [the first](frist.md).
   |                 ^^^^^^^^
   |
   = help: did you mean `first.md`?
-",
-            "error[template-unknown]: Unknown filter `upercase`
+
+error[template-unknown]: Unknown filter `upercase`
  --> themes/default/templates/404.html:9:21
   |
 9 | <h1>{{ page.title | upercase }}</h1>
   |                     ^^^^^^^^
   |
   = help: did you mean `upper`?
-",
-            "error[template-render]: Field `titel` is not defined
+
+error[template-render]: Field `titel` is not defined
  --> themes/default/templates/section.html:3:13
   |
 3 | <h1>{{ page.titel }}</h1>
@@ -79,9 +80,10 @@ fn one_problem_of_each_kind_is_reported_in_one_run() {
   |
   = note: while rendering content/notes/_index.md; the problems of content/data/extra.toml left entries out of the site, which may cause this
   = help: did you mean `title`?
-",
-            build_count_line(4)
-        ));
+
+error: found 4 problems; nothing was written
+
+"#]]);
     assert!(!site.path("output").exists(), "nothing was written");
 }
 
@@ -91,16 +93,18 @@ fn a_misspelt_page_kind_suggests_the_nearest() {
         .file("content/q.md", "+++\ntitle = \"Q\"\nkind = \"qiz\"\n+++\n")
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            r#"error[invalid-value]: unknown variant `qiz`, expected `page` or `quiz`
+        .stderr(str![[r#"
+error[invalid-value]: unknown variant `qiz`, expected `page` or `quiz`
  --> content/q.md:3:8
   |
 3 | kind = "qiz"
   |        ^^^^^
   |
   = help: did you mean `quiz`?
-"#,
-        ));
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn siblings_without_weights_are_told_their_order_comes_from_file_names() {
             "content/notes/fourth.md",
             "+++\ntitle = \"Fourth\"\n+++\nD.\n",
         );
-    let expected = "\
+    site.run(["check"]).code(0).stderr(str![[r#"
 warning[reading-order-tie]: 2 pages in `notes/` have the same weight (0), so their reading order (Previous/Next) is by file name: `notes/fourth.md`, `notes/third.md`
  --> content/notes/third.md:1:1
   |
@@ -113,9 +113,19 @@ warning[reading-order-tie]: 2 pages in `notes/` have the same weight (0), so the
   |
   = help: give each a different `weight` in its front matter (lower comes first), or list them in order in site.toml's [[menu]]
 
-";
-    site.run(["check"]).code(0).stderr(expected);
-    site.run(["build"]).code(0).stderr(expected);
+
+"#]]);
+    site.run(["build"]).code(0).stderr(str![[r#"
+warning[reading-order-tie]: 2 pages in `notes/` have the same weight (0), so their reading order (Previous/Next) is by file name: `notes/fourth.md`, `notes/third.md`
+ --> content/notes/third.md:1:1
+  |
+1 | +++
+  | ^
+  |
+  = help: give each a different `weight` in its front matter (lower comes first), or list them in order in site.toml's [[menu]]
+
+
+"#]]);
     assert_eq!(
         pager(&site, "output/notes/third/index.html"),
         [pair("prev", "Fourth"), pair("next", "Second note")]

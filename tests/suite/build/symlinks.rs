@@ -152,10 +152,75 @@ fn a_theme_name_that_climbs_out_of_themes_is_refused() {
     site.file("content/site.toml", config)
         .run(["check"])
         .code(1)
-        .stderr(&only(
-            "error[theme-not-found]: theme `../..` is not the name of a folder under themes/
+        .stderr(str![[r#"
+error[theme-not-found]: theme `../..` is not the name of a folder under themes/
 --> content/site.toml
- = help: write the folder's name alone, e.g. `theme = \"default\"`
-",
-        ));
+ = help: write the folder's name alone, e.g. `theme = "default"`
+
+error: found 1 problem
+
+"#]]);
+}
+
+#[test]
+fn a_template_linking_outside_is_the_one_error() {
+    let secret = outside();
+    let target = secret.path().join("passwd");
+    let site = Site::fixture("minimal")
+        .remove("themes/default/templates/page.html")
+        .symlink(
+            &target.to_string_lossy(),
+            "themes/default/templates/page.html",
+        );
+    // Not also "template `page.html` is not in the theme" for every page that uses it.
+    let out = site.run(["check"]).code(1);
+    assert_eq!(
+        shown(&out.stderr, &secret),
+        format!(
+            "{}\n{}",
+            outside_link_error("themes/default/templates/page.html", "passwd"),
+            count_line(1)
+        )
+    );
+}
+
+#[test]
+fn a_symlink_loop_is_named_with_its_chain_once() {
+    let site = Site::fixture("minimal")
+        .symlink("b.md", "content/notes/a.md")
+        .symlink("a.md", "content/notes/b.md");
+    site.run(["check"]).code(1).stderr(str![[r#"
+error[symlink-broken]: `content/notes/a.md` is a symbolic link loop (a.md → b.md → a.md)
+--> content/notes/a.md
+ = help: point one of these links at a file, or remove them
+
+error: found 1 problem
+
+"#]]);
+    let site = Site::fixture("minimal")
+        .symlink("./self.md", "content/self.md")
+        .symlink("../content/c.md", "content/b.md")
+        .symlink("b.md", "content/c.md");
+    site.run(["check"]).code(1).stderr(str![[r#"
+error[symlink-broken]: `content/b.md` is a symbolic link loop (b.md → ../content/c.md → b.md)
+--> content/b.md
+ = help: point one of these links at a file, or remove them
+
+error[symlink-broken]: `content/self.md` is a symbolic link loop (self.md → ./self.md)
+--> content/self.md
+ = help: point one of these links at a file, or remove them
+
+error: found 2 problems
+
+"#]]);
+    // A link to nothing is still called that.
+    let dangling = Site::fixture("minimal").symlink("gone.md", "content/notes/a.md");
+    dangling.run(["check"]).code(1).stderr(str![[r#"
+error[symlink-broken]: `content/notes/a.md` is a symbolic link to `gone.md`, which does not exist
+--> content/notes/a.md
+ = help: point the link at an existing file, or remove it
+
+error: found 1 problem
+
+"#]]);
 }

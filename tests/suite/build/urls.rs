@@ -2,7 +2,8 @@
 //! guide itself (the largest fixture) checks clean and its links resolve both ways.
 
 use super::*;
-use crate::serve::preview::Preview;
+use crate::support::preview::Preview;
+use crate::support::sites::{AWKWARD, awkward_site};
 
 /// Every `href="…"` and `src="…"` value in an HTML document, entity-decoded.
 fn urls_in(html: &str) -> Vec<String> {
@@ -260,8 +261,9 @@ fn the_guide_checks_clean() {
 
 #[test]
 fn the_guide_builds_with_zero_diagnostics_and_links_that_resolve() {
-    let site = Site::repo();
-    site.run(["build"]).code(0).stderr("");
+    let built = crate::support::guide::guide();
+    built.build.clone().code(0).stderr("");
+    let site = &built.site;
     let output = site.path("output");
     let checked = assert_links_resolve_on_disk(&output);
     assert!(checked > 100, "only {checked} URLs checked");
@@ -280,55 +282,7 @@ fn the_guide_builds_with_zero_diagnostics_and_links_that_resolve() {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Names that are not URLs as they are
-
-/// A folder and a page named with every character that means something in a URL or in HTML.
-pub(crate) const AWKWARD: &str = "w ?#%ü\"'";
-
-/// The minimal fixture plus pages, a section and a file whose names hold `? # % space ü " '`,
-/// linked from the home page (written as URL paths, as Markdown requires), from each other, and
-/// from the menu.
-pub(crate) fn awkward_site() -> Site {
-    let page = format!("content/{AWKWARD}/p {AWKWARD}.md");
-    Site::fixture("minimal")
-        .file(
-            "content/site.toml",
-            "title = \"Minimal\"\ndescription = \"d\"\nbase_url = \"https://example.org/guide/\"\n\
-             language = \"en\"\ntheme = \"default\"\n\n[[menu]]\ntitle = \"Awkward\"\n\
-             page = \"w ?#%ü\\\"'/p w ?#%ü\\\"'.md\"\n",
-        )
-        .file(
-            "content/index.md",
-            "+++\ntitle = \"Home\"\n+++\n## Welcome\n\n\
-             [folder](<w %3F%23%25ü\"'/_index.md>), \
-             [page](<w %3F%23%25ü\"'/p w %3F%23%25ü\"'.md#q&a>), \
-             [query](q%3Fmark.md?tab=1#top), [hash](hash%23tag.md), [percent](pct%2520x.md), \
-             [file](<files/re port ü%231.txt>), [notes](notes/_index.md).\n",
-        )
-        .file(
-            &format!("content/{AWKWARD}/_index.md"),
-            "+++\ntitle = \"Awkward folder\"\nweight = 5\n+++\nIts pages are listed below.\n",
-        )
-        .file(
-            &page,
-            "+++\ntitle = \"Awkward page\"\n+++\n## Über uns {#q&a}\n\n\
-             [home](../index.md), [same](#q&a), [sibling](<../q%3Fmark.md#top>), \
-             [folder](_index.md).\n",
-        )
-        .file(
-            "content/q?mark.md",
-            "+++\ntitle = \"Question mark\"\nweight = 2\n+++\n## Top\n\n[back](index.md)\n",
-        )
-        .file(
-            "content/hash#tag.md",
-            "+++\ntitle = \"Hash\"\nweight = 3\n+++\nHash.\n",
-        )
-        .file(
-            "content/pct%20x.md",
-            "+++\ntitle = \"Percent\"\nweight = 4\n+++\nPercent.\n",
-        )
-        .file("content/files/re port ü#1.txt", "a file\n")
-}
+// Names that are not URLs as they are (the site is `support::sites::awkward_site`)
 
 #[test]
 fn awkward_names_check_clean_and_every_url_resolves() {
@@ -426,15 +380,18 @@ fn anchors_are_found_as_a_browser_finds_them() {
         .file("content/anchors.md", page)
         .run(["check"])
         .code(1)
-        .stderr(&only(concat!(
-            "error[anchor-missing]: `anchors.md` has no anchor `#Upper`\n",
-            "  --> content/anchors.md:10:63\n",
-            "   |\n",
-            "10 | [a](#q&a) [b](#upper) [c](#single) [d](#bare) [e](#q%26a) [f](#Upper)\n",
-            "   |                                                               ^^^^^^\n",
-            "   |\n",
-            "   = help: did you mean `#upper`?\n",
-        )));
+        .stderr(str![[r#"
+error[anchor-missing]: `anchors.md` has no anchor `#Upper`
+  --> content/anchors.md:10:63
+   |
+10 | [a](#q&a) [b](#upper) [c](#single) [d](#bare) [e](#q%26a) [f](#Upper)
+   |                                                               ^^^^^^
+   |
+   = help: did you mean `#upper`?
+
+error: found 1 problem
+
+"#]]);
 }
 
 /// The minimal fixture whose page template puts `html` after the page's content.
@@ -481,12 +438,14 @@ fn an_id_the_page_has_twice_is_reported() {
         .file("content/dup.md", "+++\ntitle = \"Dup\"\n+++\n## Fixed\n")
         .run(["check"])
         .code(1)
-        .stderr(&only(concat!(
-            "error[repeated-id]: the page has two elements with the id `fixed`\n",
-            "--> content/dup.md\n",
-            " = help: ids must be unique on a page: give a heading with it another one with \
-             `## Heading {#other-id}`, or change the template or the data that repeats it\n",
-        )));
+        .stderr(str![[r#"
+error[repeated-id]: the page has two elements with the id `fixed`
+--> content/dup.md
+ = help: ids must be unique on a page: give a heading with it another one with `## Heading {#other-id}`, or change the template or the data that repeats it
+
+error: found 1 problem
+
+"#]]);
 }
 
 #[test]

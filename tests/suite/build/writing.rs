@@ -125,7 +125,7 @@ fn unsafe_output_folders_are_refused_with_nothing_deleted() {
             target.as_os_str(),
         ])
         .code(2)
-        .stderr(&format!(
+        .stderr(format!(
             "error: refusing to write the site to {why}; nothing was deleted. Pass another --output DIR\n"
         ));
         assert_eq!(site.tree(""), before, "after --output {}", target.display());
@@ -256,5 +256,49 @@ fn a_build_killed_midway_leaves_nothing_the_next_build_trips_on() {
     assert!(
         interrupted > 0,
         "no kill landed while a staging folder existed"
+    );
+}
+
+#[test]
+fn a_build_waits_for_the_lock_says_on_what_and_gives_up_after_lock_timeout() {
+    let site = Site::fixture("minimal");
+    site.run(["build"]).code(0);
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(site.path(".output.lock"))
+        .expect("the lock file");
+    held.lock().expect("hold the lock as another build would");
+    let started = std::time::Instant::now();
+    let out = site.run(["build", "--lock-timeout", "1"]).code(2);
+    let waited = started.elapsed();
+    // The test harness writes the site's folder as `$ROOT`.
+    assert_eq!(
+        out.stderr,
+        "waiting for another sre-guide build of $ROOT/output to finish (it holds \
+         $ROOT/.output.lock); giving up after 1 s (`--lock-timeout`)\nerror: another sre-guide \
+         build of $ROOT/output still holds $ROOT/.output.lock after 1 s; let it finish and build \
+         again, or wait longer with `--lock-timeout <SECONDS>`\n"
+    );
+    assert!(
+        waited >= std::time::Duration::from_secs(1) && waited < std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // Released while a build waits (the default, 60 s): it goes ahead at once.
+    let waiting = std::thread::spawn({
+        let root = site.root().to_path_buf();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+                .args(["build", "--root"])
+                .arg(root)
+                .output()
+                .expect("run build")
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(held);
+    let out = waiting.join().expect("the waiting build");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("waiting for another sre-guide build")
     );
 }

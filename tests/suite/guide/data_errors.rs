@@ -193,3 +193,57 @@ fn an_empty_checklist_item_is_an_error() {
         .stderr_contains(&at(path, &text, "\" \"", 0))
         .stderr_contains("help: write what the reader should have done");
 }
+
+#[test]
+fn ids_made_from_data_are_reserved_and_a_heading_with_one_is_reported_at_the_data() {
+    // A heading on a phase's page with a checklist item's id, and one on the home page (which
+    // shows the ladder's rows) with a level's id: each reported once, at the line of ladder.toml
+    // that makes the id, before rendering (not as "two elements with the id" after it).
+    let junior = format!(
+        "{}\n## Item led three incidents as commander\n\nText.\n",
+        repo_file("content/phases/junior.md")
+    );
+    let home = format!(
+        "{}\n## Level senior\n\nText.\n",
+        repo_file("content/index.md")
+    );
+    // Two-digit line numbers, where ladder.toml writes the two ids.
+    let ladder = repo_file("content/data/ladder.toml");
+    let line_of = |text: &str| {
+        ladder
+            .lines()
+            .position(|line| line == text)
+            .expect("the id in ladder.toml")
+            + 1
+    };
+    let (senior, item) = (
+        line_of("id = \"senior\""),
+        line_of("id = \"led-three-incidents-as-commander\""),
+    );
+    assert!((10..100).contains(&senior) && (10..100).contains(&item));
+    Site::repo()
+        .file("content/phases/junior.md", junior)
+        .file("content/index.md", home)
+        .run(["check"])
+        .code(1)
+        .stderr(format!(
+            "error[repeated-id]: level `senior` gives `content/index.md` the id `level-senior`, which a heading of that page has too
+  --> content/data/ladder.toml:{senior}:6
+   |
+{senior} | id = \"senior\"
+   |      ^^^^^^^^
+   |
+   = help: change this id, or give the heading another one with `## Heading {{#other-id}}` in content/index.md
+
+error[repeated-id]: checklist item `led-three-incidents-as-commander` gives `content/phases/junior.md` the id `item-led-three-incidents-as-commander`, which a heading of that page has too
+  --> content/data/ladder.toml:{item}:6
+   |
+{item} | id = \"led-three-incidents-as-commander\"
+   |      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   |
+   = help: change this id, or give the heading another one with `## Heading {{#other-id}}` in content/phases/junior.md
+
+error: found 2 problems
+",
+        ));
+}

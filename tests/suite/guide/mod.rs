@@ -21,22 +21,10 @@ mod typography;
 // ------------------------------------------------------------------------------------------------
 // The built site, in memory
 
-/// Every file of `output/` after one `build` of the repository's site (path → bytes).
+/// Every file of `output/` after one `build` of the repository's site (path → bytes), built once
+/// per test binary.
 pub(crate) fn output() -> &'static BTreeMap<String, Vec<u8>> {
-    static OUTPUT: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
-    OUTPUT.get_or_init(|| {
-        let site = Site::repo();
-        let run = site.run(["build"]).code(0);
-        assert!(
-            !run.stderr.contains("warning"),
-            "the guide must build without warnings:\n{}",
-            run.stderr
-        );
-        site.tree("output")
-            .into_iter()
-            .filter(|(path, _)| !path.ends_with('/'))
-            .collect()
-    })
+    crate::support::guide::output()
 }
 
 /// The HTML pages of the built site (output path → text), 404 and quiz result pages included.

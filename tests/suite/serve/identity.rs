@@ -79,7 +79,12 @@ fn built(site: &Site) -> BTreeMap<String, Vec<u8>> {
 
 /// Waits until `serve` serves exactly what `build` wrote, and 404 for every other path ever
 /// published. `index.html` files are also asked for by their folder, as browsers do.
-fn assert_identical(preview: &Preview, site: &Site, ever: &mut BTreeSet<String>, step: &str) {
+pub(super) fn assert_identical(
+    preview: &Preview,
+    site: &Site,
+    ever: &mut BTreeSet<String>,
+    step: &str,
+) {
     let expected = built(site);
     ever.extend(expected.keys().cloned());
     let deadline = Instant::now() + EVENT;

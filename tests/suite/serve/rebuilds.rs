@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use super::preview::{EVENT, Edit, Preview, eventually_contains, site};
 
 /// Loops 10^10 times: a template that will not finish in any test's lifetime.
-const RUNAWAY: &str = "{% extends \"base.html\" %}{% block content %}\
+pub(super) const RUNAWAY: &str = "{% extends \"base.html\" %}{% block content %}\
     {% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\
     {% endblock content %}";
-const FIXED: &str = "{% extends \"base.html\" %}{% block content %}<h1>Fixed {{ page.title }}</h1>\
+pub(super) const FIXED: &str = "{% extends \"base.html\" %}{% block content %}<h1>Fixed {{ page.title }}</h1>\
     {{ page.content | safe }}{% endblock content %}";
 
 #[test]
@@ -17,11 +17,16 @@ fn a_save_that_fixes_a_runaway_template_is_served_at_once() {
     let site = site();
     let preview = Preview::start(&site);
     let events = preview.events("");
-    site.write("themes/plain/templates/page.html", RUNAWAY);
-    // Let the runaway build get going, then fix the template.
-    std::thread::sleep(Duration::from_millis(500));
     let runaway = children(preview.child.id());
     assert_eq!(runaway.len(), 1, "one build process: {runaway:?}");
+    let idle = cpu_ticks(runaway[0]);
+    site.write("themes/plain/templates/page.html", RUNAWAY);
+    // The runaway build is going once its process has spun for a fifth of a second; then fix it.
+    let deadline = Instant::now() + EVENT;
+    while cpu_ticks(runaway[0]) < idle + 20 {
+        assert!(Instant::now() < deadline, "the runaway build never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let fixed = Instant::now();
     site.write("themes/plain/templates/page.html", FIXED);
     events.wait("reload");
@@ -41,8 +46,21 @@ fn a_save_that_fixes_a_runaway_template_is_served_at_once() {
     assert!(children(preview.child.id()).len() <= 1);
 }
 
+/// The CPU time `pid` has used, in clock ticks (a hundredth of a second), from /proc.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    // utime and stime, the 14th and 15th fields (11th and 12th after the name).
+    after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|ticks| ticks.parse::<u64>().ok())
+        .sum()
+}
+
 /// The ids of the processes whose parent is `pid`, from /proc.
-fn children(pid: u32) -> Vec<u32> {
+pub(super) fn children(pid: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -109,7 +127,7 @@ fn build_and_check_stop_a_runaway_render_with_exit_1() {
 #[test]
 fn a_panicking_rebuild_is_reported_and_the_next_save_retries() {
     let site = site();
-    let preview = Preview::start_env(&site, &[], &[("SRE_GUIDE_PANIC_ON", "second.md")]);
+    let preview = Preview::start_env(&site, &[], &[("SRE_GUIDE_FAULT_ON", "panic:second.md")]);
     let events = preview.events("");
     site.write(
         "content/docs/second.md",

@@ -6,7 +6,7 @@ use super::*;
 #[test]
 #[ignore = "needs Chromium"]
 fn no_page_scrolls_horizontally_at_320_px_in_light_or_dark() {
-    let files = site();
+    let files = output();
     let mut urls: Vec<String> = files
         .keys()
         .filter(|p| p.ends_with(".html"))
@@ -16,14 +16,21 @@ fn no_page_scrolls_horizontally_at_320_px_in_light_or_dark() {
     urls.push(format!("{QUIZ}#a=yynyn"));
     urls.push(format!("{QUIZ}#a=y-n--"));
     urls.push("no/such/page/".to_string());
-    let server = Server::start(files);
+    let server = guide();
     let chrome = chrome();
-    // One scheme after the other: a second tab would sit in the background, where Chromium
-    // throttles it, and on two busy cores its page loads outran the waits.
-    let wide: Vec<String> = ["light", "dark"]
-        .into_iter()
-        .flat_map(|scheme| wide_pages(&chrome, &server, &urls, scheme))
-        .collect();
+    // Both schemes at once, each in its own tab (no tab is throttled in the background).
+    let wide: Vec<String> = std::thread::scope(|threads| {
+        let runs: Vec<_> = ["light", "dark"]
+            .map(|scheme| {
+                let (chrome, urls) = (&chrome, &urls);
+                threads.spawn(move || wide_pages(chrome, server, urls, scheme))
+            })
+            .into_iter()
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().expect("a 320 px run"))
+            .collect()
+    });
     assert!(
         wide.is_empty(),
         "pages that scroll sideways at 320 px:\n{}",
@@ -71,7 +78,7 @@ fn wide_pages(chrome: &Chrome, server: &Server, urls: &[String], scheme: &str) -
 #[test]
 #[ignore = "needs Chromium"]
 fn the_theme_choice_is_remembered_before_first_paint_and_can_follow_the_system_again() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -166,7 +173,7 @@ fn compared(tab: &Tab) -> Value {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_compare_view_puts_any_two_levels_side_by_side() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -289,7 +296,7 @@ fn the_compare_view_puts_any_two_levels_side_by_side() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_focused_heading_shows_its_self_link_mark_and_links_to_itself() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     open(&tab, &server.at("roadblocks/"));
@@ -323,7 +330,7 @@ fn a_focused_heading_shows_its_self_link_mark_and_links_to_itself() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let style = |selector: &str, pseudo: &str, property: &str| {

@@ -4,7 +4,7 @@
 //! every one of those URLs.)
 
 use super::*;
-use crate::build::urls::awkward_site;
+use crate::support::sites::awkward_site;
 
 /// Where each link on the awkward site's home page must lead: the title (or, for the text file,
 /// the body) and the id the fragment selects.

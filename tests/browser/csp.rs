@@ -4,21 +4,6 @@
 
 use super::*;
 
-/// The headers `_headers` sets for every path (its `/*` rule), as a host would send them.
-pub(super) fn site_wide_headers(files: &Files) -> Vec<(String, String)> {
-    let Some(text) = files.get("_headers") else {
-        return Vec::new();
-    };
-    let text = String::from_utf8_lossy(text);
-    text.split("\n/")
-        .find_map(|block| block.strip_prefix("*\n"))
-        .into_iter()
-        .flat_map(|block| block.lines().map_while(|line| line.strip_prefix("  ")))
-        .filter_map(|line| line.split_once(": "))
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect()
-}
-
 /// Records every CSP violation in `window.__csp`, from before the page's first byte is parsed.
 pub(super) const LISTEN: &str = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
     e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));";
@@ -27,20 +12,11 @@ pub(super) fn violations(tab: &Tab) -> Vec<String> {
     serde_json::from_value(js(tab, "window.__csp")).expect("a list")
 }
 
-pub(super) fn guide_with_headers() -> Files {
-    let site = crate::publish::guide_with("[publish]\nheaders = true\n");
-    site.run(["build"]).code(0);
-    site.tree("output")
-        .into_iter()
-        .filter(|(path, _)| !path.ends_with('/'))
-        .collect()
-}
-
 #[test]
 #[ignore = "needs Chromium"]
 fn every_page_and_feature_runs_under_the_published_csp_without_a_violation() {
-    let files = guide_with_headers();
-    let headers = site_wide_headers(&files);
+    let files = headers_files();
+    let headers = server::site_wide_headers(files);
     assert!(
         headers
             .iter()
@@ -56,7 +32,7 @@ fn every_page_and_feature_runs_under_the_published_csp_without_a_violation() {
         })
         .collect();
     assert!(pages.len() > 12, "{pages:?}");
-    let server = Server::start(files);
+    let server = guide_with_headers();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -150,7 +126,7 @@ fn every_page_and_feature_runs_under_the_published_csp_without_a_violation() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_policy_without_the_style_hashes_is_reported() {
-    let mut files = guide_with_headers();
+    let mut files = headers_files().clone();
     let text = String::from_utf8(files["_headers"].clone()).expect("UTF-8");
     let start = text.find("style-src 'self'").expect("style-src") + "style-src 'self'".len();
     let end = start + text[start..].find(';').expect("the directive ends");

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 #[ignore = "needs Chromium"]
 fn the_quiz_routes_all_32_combinations_by_the_key() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -48,7 +48,7 @@ fn the_quiz_routes_all_32_combinations_by_the_key() {
             )
         };
         assert_eq!(shown_answers(&tab, &ids), answers, "the answers clicked");
-        assert_result(&tab, &server, &answers, &key);
+        assert_result(&tab, server, &answers, &key);
         assert_eq!(
             seen,
             json!({ "hash": format!("#a={answers}"), "focus": "quiz-result" }),
@@ -61,7 +61,7 @@ fn the_quiz_routes_all_32_combinations_by_the_key() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_shared_result_link_restores_the_answers_and_the_result_in_a_fresh_tab() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let (ids, key) = quiz_key();
     for answers in ["yynyn", "nnnnn", "yyyyy", "ynyyy"] {
@@ -74,7 +74,7 @@ fn a_shared_result_link_restores_the_answers_and_the_result_in_a_fresh_tab() {
             "the restored result",
         );
         assert_eq!(shown_answers(&tab, &ids), answers, "the answers checked");
-        assert_result(&tab, &server, answers, &key);
+        assert_result(&tab, server, answers, &key);
         assert_no_errors(&errors);
         tab.close(false).expect("close the tab");
     }
@@ -93,7 +93,7 @@ fn a_shared_result_link_restores_the_answers_and_the_result_in_a_fresh_tab() {
 #[test]
 #[ignore = "needs Chromium"]
 fn back_and_forward_move_through_the_quiz_states() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -120,7 +120,7 @@ fn back_and_forward_move_through_the_quiz_states() {
     answer("yynnn");
     click(&tab, "#quiz button[type=submit]");
     wait_until(&tab, has_result, "the result");
-    assert_result(&tab, &server, "yynnn", &key);
+    assert_result(&tab, server, "yynnn", &key);
     back();
     wait_until(
         &tab,
@@ -130,7 +130,7 @@ fn back_and_forward_move_through_the_quiz_states() {
     forward();
     wait_until(&tab, has_result, "the result back after Forward");
     assert_eq!(shown_answers(&tab, &ids), "yynnn");
-    assert_result(&tab, &server, "yynnn", &key);
+    assert_result(&tab, server, "yynnn", &key);
 
     // Start over, then Back: the previous answers and their result return.
     click(&tab, "#quiz-result button[type=reset]");
@@ -143,7 +143,7 @@ fn back_and_forward_move_through_the_quiz_states() {
     back();
     wait_until(&tab, has_result, "the result after Back from Start over");
     assert_eq!(shown_answers(&tab, &ids), "yynnn");
-    assert_result(&tab, &server, "yynnn", &key);
+    assert_result(&tab, server, "yynnn", &key);
 
     // A second round: change the answers after the result and submit again. One Back leaves
     // the second result for the first.
@@ -154,7 +154,7 @@ fn back_and_forward_move_through_the_quiz_states() {
         &format!("{has_result} && location.hash === '#a=yyyyy'"),
         "the second result",
     );
-    assert_result(&tab, &server, "yyyyy", &key);
+    assert_result(&tab, server, "yyyyy", &key);
     back();
     wait_until(
         &tab,
@@ -162,14 +162,14 @@ fn back_and_forward_move_through_the_quiz_states() {
         "the first result after one Back",
     );
     assert_eq!(shown_answers(&tab, &ids), "yynnn");
-    assert_result(&tab, &server, "yynnn", &key);
+    assert_result(&tab, server, "yynnn", &key);
     assert_no_errors(&errors);
 }
 
 #[test]
 #[ignore = "needs Chromium"]
 fn the_quiz_can_be_completed_with_the_keyboard_alone() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -235,7 +235,7 @@ fn the_quiz_can_be_completed_with_the_keyboard_alone() {
         "document.querySelector('#quiz-result a.quiz-go')",
         "the result",
     );
-    assert_result(&tab, &server, answers, &key);
+    assert_result(&tab, server, answers, &key);
     assert_eq!(
         js_str(&tab, "document.activeElement.id"),
         "quiz-result",
@@ -253,7 +253,7 @@ fn the_quiz_can_be_completed_with_the_keyboard_alone() {
 #[test]
 #[ignore = "needs Chromium"]
 fn unanswered_questions_are_pointed_out_not_counted_as_no() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -310,7 +310,7 @@ fn unanswered_questions_are_pointed_out_not_counted_as_no() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_javascript_the_questions_and_the_routing_key_are_on_the_page() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })

@@ -53,7 +53,7 @@ fn focused(tab: &Tab) -> String {
 #[ignore = "needs Chromium"]
 fn searching_toil_and_choosing_the_result_lands_on_the_roadblock() {
     let (id, heading) = toil_roadblock();
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -143,7 +143,7 @@ fn searching_toil_and_choosing_the_result_lands_on_the_roadblock() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_click_opens_search_and_at_320_px_nothing_scrolls_sideways() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -188,7 +188,7 @@ fn a_click_opens_search_and_at_320_px_nothing_scrolls_sideways() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_javascript_search_is_a_link_to_the_whole_guide() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
@@ -210,7 +210,7 @@ fn without_javascript_search_is_a_link_to_the_whole_guide() {
 #[ignore = "needs Chromium and axe-core (AXE_JS)"]
 fn open_search_with_results_passes_axe_in_light_and_dark() {
     let axe = super::axe::axe_source();
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let mut violations = Vec::new();
     for scheme in ["light", "dark"] {
@@ -233,7 +233,7 @@ fn open_search_with_results_passes_axe_in_light_and_dark() {
 #[test]
 #[ignore = "needs Chromium"]
 fn search_runs_under_the_published_csp() {
-    let server = Server::start(super::csp::guide_with_headers());
+    let server = guide_with_headers();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);

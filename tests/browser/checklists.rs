@@ -36,7 +36,7 @@ pub(super) fn tick(tab: &Tab, id: &str) {
 #[test]
 #[ignore = "needs Chromium"]
 fn checklist_ticks_survive_a_reload() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -81,7 +81,8 @@ fn checklist_ticks_survive_a_reload() {
 #[test]
 #[ignore = "needs Chromium"]
 fn checklist_ticks_survive_a_rebuild_with_the_items_reordered() {
-    let server = Server::start(site());
+    // Its own server: it swaps in the rebuilt site.
+    let server = Server::start(output().clone());
     let chrome = chrome();
     let tab = chrome.tab();
     let ids = checklist_ids(0);
@@ -166,7 +167,7 @@ fn checklist_ticks_survive_a_rebuild_with_the_items_reordered() {
 #[test]
 #[ignore = "needs Chromium"]
 fn checklist_progress_exported_as_a_link_imports_on_another_device() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -204,8 +205,8 @@ fn checklist_progress_exported_as_a_link_imports_on_another_device() {
     assert_no_errors(&errors);
 
     // Another device: a fresh browser context (its own storage) opens the link.
-    let context = chrome.browser.new_context().expect("a new browser context");
-    let other = prepare(context.new_tab().expect("a tab in the new context"));
+    let device = chrome.another_device();
+    let other = device.tab();
     let other_errors = watch_errors(&other);
     open(&other, &server.at(PHASE));
     wait_until(
@@ -269,7 +270,7 @@ fn checklist_progress_exported_as_a_link_imports_on_another_device() {
 #[test]
 #[ignore = "needs Chromium"]
 fn checklists_work_with_storage_blocked() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);

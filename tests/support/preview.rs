@@ -10,9 +10,20 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use super::Site;
 
 pub const START: Duration = Duration::from_secs(20);
+
+/// Held by the tests that load the machine most (a flood of connections, a 100 MB page), so they
+/// never run at the same time and each measures the server, not the other test.
+pub static HEAVY: Mutex<()> = Mutex::new(());
+
+/// Takes `HEAVY`, whatever another heavy test's panic left it as.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 pub const EVENT: Duration = Duration::from_secs(10);
 pub const IO: Duration = Duration::from_secs(10);
 
@@ -35,7 +46,34 @@ impl Preview {
     }
 
     pub fn start_env(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sre-guide"))
+        let program = std::path::Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        Preview::start_program(program, site, extra, env)
+    }
+
+    /// `start` for a site whose first build takes longer than `START` (a huge page).
+    pub fn start_within(site: &Site, wait: Duration) -> Preview {
+        let program = std::path::Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        Preview::launch(program, site, &[], &[], wait)
+    }
+
+    /// `start_env` with another copy of the binary.
+    pub fn start_program(
+        program: &std::path::Path,
+        site: &Site,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Preview {
+        Preview::launch(program, site, extra, env, START)
+    }
+
+    fn launch(
+        program: &std::path::Path,
+        site: &Site,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        wait: Duration,
+    ) -> Preview {
+        let mut child = Command::new(program)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
@@ -75,7 +113,7 @@ impl Preview {
             stdout,
             stderr,
         };
-        let line = preview.wait_line(START, |l| l.starts_with("serving http://"));
+        let line = preview.wait_line(wait, |l| l.starts_with("serving http://"));
         preview.address = line["serving http://".len()..]
             .split('/')
             .next()

@@ -7,7 +7,7 @@ use super::*;
 #[test]
 #[ignore = "needs Chromium"]
 fn the_header_is_compact_at_320_px_and_the_same_height_in_every_scheme() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 320, 640);
@@ -58,7 +58,7 @@ fn the_header_is_compact_at_320_px_and_the_same_height_in_every_scheme() {
 #[test]
 #[ignore = "needs Chromium"]
 fn self_link_marks_do_not_show_permanently_on_touch_screens() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 390, 800);
@@ -83,7 +83,7 @@ fn self_link_marks_do_not_show_permanently_on_touch_screens() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_ladder_tables_hash_never_wraps_alone() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     for width in [320, 700, 1024, 1280] {
@@ -109,7 +109,7 @@ fn the_ladder_tables_hash_never_wraps_alone() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_shared_answers_link_brings_the_result_into_view_and_focus_at_320_px() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -123,16 +123,14 @@ fn a_shared_answers_link_brings_the_result_into_view_and_focus_at_320_px() {
             "document.activeElement && document.activeElement.id === 'quiz-result'",
             "focus on the result",
         );
-        assert_result(&tab, &server, answers, &key);
-        let seen = js(
+        assert_result(&tab, server, answers, &key);
+        // In view, its start at least 100 px above the bottom (the scroll that comes with the
+        // focus lands with the next frame).
+        wait_until(
             &tab,
             "(() => { const r = document.getElementById('quiz-result').getBoundingClientRect(); \
-               return { top: r.top, height: innerHeight }; })()",
-        );
-        let top = seen["top"].as_f64().expect("top");
-        assert!(
-            (0.0..seen["height"].as_f64().expect("height") - 100.0).contains(&top),
-            "{answers}: the result starts at y = {top}, out of view"
+               return r.top >= 0 && r.top < innerHeight - 100; })()",
+            &format!("{answers}: the result in view"),
         );
     }
     assert_no_errors(&errors);
@@ -141,7 +139,7 @@ fn a_shared_answers_link_brings_the_result_into_view_and_focus_at_320_px() {
 #[test]
 #[ignore = "needs Chromium"]
 fn an_empty_submission_is_summed_up_in_one_line_with_links() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 320, 640);
@@ -188,13 +186,13 @@ fn an_empty_submission_is_summed_up_in_one_line_with_links() {
 #[test]
 #[ignore = "needs Chromium"]
 fn every_page_names_an_icon_that_exists_and_favicon_ico_is_there_too() {
-    let files = site();
+    let files = output();
     let pages: Vec<String> = files
         .keys()
         .filter(|p| p.ends_with("index.html"))
         .map(|p| p.trim_end_matches("index.html").to_string())
         .collect();
-    let server = Server::start(files);
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let fetch = |url: &str| {
@@ -230,7 +228,7 @@ fn every_page_names_an_icon_that_exists_and_favicon_ico_is_there_too() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_whole_guide_prints_like_a_book() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     open(&tab, &server.at("guide/"));
@@ -306,7 +304,7 @@ fn the_whole_guide_prints_like_a_book() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_compensation_chart_is_legible_fills_its_box_and_keeps_gridlines_off_text() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     for width in [320, 375, 480, 768, 1024, 1440] {
@@ -345,7 +343,7 @@ fn the_compensation_chart_is_legible_fills_its_box_and_keeps_gridlines_off_text(
 #[test]
 #[ignore = "needs Chromium"]
 fn the_time_between_levels_spans_what_the_data_says_on_an_axis() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 1024, 900);
@@ -406,7 +404,7 @@ fn the_time_between_levels_spans_what_the_data_says_on_an_axis() {
 #[test]
 #[ignore = "needs Chromium"]
 fn next_leads_through_the_guide_in_menu_order() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     // The expected order, from site.toml's menu with the phases section standing for its pages.

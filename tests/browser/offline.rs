@@ -2,15 +2,13 @@
 //! guide is published, and the opt-in service worker — every page after one visit with the
 //! network gone, a publish picked up on the next visit, nothing registered by default.
 
-use super::checklists::{checklist_ids, tick};
-use super::*;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
-/// The guide built into a temporary site; the site is returned so its folder lives on.
-fn built(extra_config: &str) -> Site {
-    let site = crate::publish::guide_with(extra_config);
-    site.run(["build"]).code(0).stderr("");
-    site
-}
+use super::checklists::{checklist_ids, tick};
+use super::support::guide::{Files, guide_site_with, guide_with};
+use super::*;
 
 fn files_of(site: &Site) -> Files {
     site.tree("output")
@@ -130,7 +128,7 @@ fn answer(mut stream: std::net::TcpStream, files: &Files) {
 #[ignore = "needs Chromium"]
 fn search_for_toil_from_disk_shows_the_roadblock_and_goes_there() {
     let (id, heading) = super::search::toil_roadblock();
-    let site = built("");
+    let site = &support::guide::guide().site;
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -175,7 +173,7 @@ fn search_for_toil_from_disk_shows_the_roadblock_and_goes_there() {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_progress_link_made_from_disk_opens_where_the_guide_is_published() {
-    let site = built("");
+    let site = &support::guide::guide().site;
     let chrome = chrome();
     let tab = chrome.tab();
     let ids = checklist_ids(0);
@@ -262,8 +260,7 @@ fn pages_and_titles(files: &Files) -> Vec<(String, String)> {
 #[test]
 #[ignore = "needs Chromium"]
 fn with_the_service_worker_on_every_page_opens_with_the_network_gone_after_one_visit() {
-    let site = built(OFFLINE);
-    let files = files_of(&site);
+    let files = guide_with(OFFLINE).files.clone();
     let pages = pages_and_titles(&files);
     assert!(pages.len() > 12, "{pages:?}");
     let server = Host::start(files.clone());
@@ -312,9 +309,8 @@ fn with_the_service_worker_on_every_page_opens_with_the_network_gone_after_one_v
 #[test]
 #[ignore = "needs Chromium"]
 fn a_publish_reaches_the_stored_guide_on_the_next_visit() {
-    let first = built(OFFLINE);
-    let before = files_of(&first);
-    let changed = crate::publish::guide_with(OFFLINE);
+    let before = guide_with(OFFLINE).files.clone();
+    let changed = guide_site_with(OFFLINE);
     let faq = changed.read("content/faq.md") + "\nA sentence only the second publish has.\n";
     let changed = changed.file("content/faq.md", faq);
     changed.run(["build"]).code(0);
@@ -354,12 +350,12 @@ fn a_publish_reaches_the_stored_guide_on_the_next_visit() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_offline_enabled_no_worker_is_published_or_registered() {
-    let files = site();
+    let files = output();
     assert!(!files.contains_key("sw.js"));
     assert!(!files.keys().any(|p| p.starts_with("static/offline.")
         && files.iter().any(|(page, html)| page.ends_with(".html")
             && String::from_utf8_lossy(html).contains(p.as_str()))));
-    let server = Server::start(files);
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     open(&tab, &server.at(""));

@@ -1,7 +1,7 @@
 //! The test builder: a throwaway copy of a fixture site (or of the repository's own site), files
 //! written or removed on top of it, and the real `sre-guide` binary run against it. Assertions
 //! read like the site an editor sees: exit code, exact stderr with the temp dir shown as `$ROOT`,
-//! and the files written.
+//! and the files written. Also the Nu Html Checker over written pages.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -213,7 +213,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The outcome of one run, with chainable assertions that print everything on failure.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Output {
     args: Vec<String>,
     code: Option<i32>,
@@ -240,14 +240,20 @@ impl Output {
         self
     }
 
-    /// The whole stderr, exactly.
+    /// The whole stderr, exactly: a snapshot. Written as `str![[r#"…"#]]` beside the call, it is
+    /// rewritten in place by `SNAPSHOTS=overwrite cargo test …` when the output changes on
+    /// purpose (review the diff); otherwise a difference fails with a diff. Plain text (`""`,
+    /// `&format!(…)`) is compared the same way but never rewritten.
     #[track_caller]
-    pub fn stderr(self, expected: &str) -> Self {
-        if self.stderr != expected {
-            self.fail(&format!(
-                "stderr differs; expected:\n{expected}\n--- (end of expected)"
-            ));
-        }
+    pub fn stderr(self, expected: impl snapbox::IntoData) -> Self {
+        assert_exact(&self, &self.stderr, expected);
+        self
+    }
+
+    /// The whole stdout, exactly: a snapshot like [`Output::stderr`].
+    #[track_caller]
+    pub fn stdout(self, expected: impl snapbox::IntoData) -> Self {
+        assert_exact(&self, &self.stdout, expected);
         self
     }
 
@@ -280,50 +286,22 @@ impl Output {
     }
 }
 
-/// Debian's Chromium, started the way every browser test here needs it: headless, sandbox off (CI
-/// runs as root), no background networking (there is no network), a fresh profile. One browser
-/// at a time across the suite: the machine has two cores. Never downloads a browser.
-pub struct Chrome {
-    pub browser: headless_chrome::Browser,
-    _profile: tempfile::TempDir,
-    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
-}
-
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-
-pub fn chrome() -> Chrome {
-    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let guard = ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: apt-get install -y chromium"
-    );
-    let profile = tempfile::Builder::new()
-        .prefix("sre-guide-chromium-")
-        .tempdir()
-        .expect("a profile dir");
-    let args = [
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ];
-    let options = headless_chrome::LaunchOptions::default_builder()
-        .path(Some(CHROMIUM.into()))
-        .headless(true)
-        .sandbox(false)
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .window_size(Some((1024, 768)))
-        .args(args.iter().map(std::ffi::OsStr::new).collect())
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    let browser = headless_chrome::Browser::new(options).expect("start Chromium");
-    Chrome {
-        browser,
-        _profile: profile,
-        _one_at_a_time: guard,
+/// Compares `actual` (stdout or stderr of `run`) with `expected` byte for byte: no wildcards, no
+/// path or other normalisation (only `\r\n` is read as `\n`). The run is printed first when
+/// they differ, so the failure shows the command and its exit code beside the diff.
+#[track_caller]
+fn assert_exact(run: &Output, actual: &str, expected: impl snapbox::IntoData) {
+    let expected = expected.into_data().raw();
+    if expected.render().as_deref() != Some(actual) {
+        eprintln!(
+            "--- sre-guide {}\n--- exit: {:?}",
+            run.args.join(" "),
+            run.code
+        );
     }
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(actual.to_string(), expected);
 }
 
 /// The HTML files below `dir`, sorted.

@@ -4,7 +4,7 @@
 //! print; the header at 412 px; the quiz submitted without JavaScript; two Backs to leave a
 //! result.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::checklists::tick;
 use super::*;
@@ -37,7 +37,7 @@ const ALONE: &str = "(() => { \
 #[test]
 #[ignore = "needs Chromium"]
 fn the_hash_never_wraps_onto_a_line_of_its_own() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let pages = ["", "phases/junior/", "phases/staff/", "faq/", "guide/"];
@@ -127,7 +127,7 @@ fn a_markdown_headings_own_hash_stays_beside_its_interactive_content() {
 #[test]
 #[ignore = "needs Chromium"]
 fn self_links_are_out_of_the_tab_order_and_the_first_checkbox_is_18_tabs_away() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 1280, 900);
@@ -183,7 +183,7 @@ fn self_links_are_out_of_the_tab_order_and_the_first_checkbox_is_18_tabs_away() 
 #[test]
 #[ignore = "needs Chromium"]
 fn a_tap_leaves_no_hash_showing() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     set_viewport(&tab, 412, 900);
@@ -240,7 +240,7 @@ fn results_for(tab: &Tab, query: &str) -> Vec<String> {
 #[test]
 #[ignore = "needs Chromium"]
 fn search_ranks_titles_and_main_headings_first_and_knows_the_guides_synonyms() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -293,7 +293,7 @@ fn search_ranks_titles_and_main_headings_first_and_knows_the_guides_synonyms() {
 #[test]
 #[ignore = "needs Chromium"]
 fn compare_marks_real_differences_only_over_the_phase_dimensions() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);
@@ -363,7 +363,7 @@ fn compare_marks_real_differences_only_over_the_phase_dimensions() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_whole_guide_prints_in_12_a4_pages_or_fewer_with_its_contents_whole() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     for scheme in ["light", "dark"] {
@@ -430,7 +430,7 @@ fn the_whole_guide_prints_in_12_a4_pages_or_fewer_with_its_contents_whole() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_header_is_two_rows_at_412_px_as_at_320() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let header = "({ height: document.querySelector('.site-header').getBoundingClientRect().height, \
@@ -469,7 +469,7 @@ fn the_header_is_two_rows_at_412_px_as_at_320() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_javascript_enter_on_an_answer_submits_nothing() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let (ids, _) = quiz_key();
@@ -528,7 +528,7 @@ fn without_javascript_enter_on_an_answer_submits_nothing() {
 #[test]
 #[ignore = "needs Chromium"]
 fn one_back_leaves_a_quiz_result() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
     let errors = watch_errors(&tab);

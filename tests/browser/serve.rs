@@ -1,9 +1,43 @@
-//! A real Chromium: the page follows edits on disk without anyone touching the browser.
+//! `sre-guide serve` in a real Chromium: the page follows edits on disk without anyone touching
+//! the browser.
 
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::preview::{EVENT, Edit, Preview, site};
+use crate::chromium::chrome;
+use crate::support::preview::{EVENT, Edit, Preview, site};
+use crate::{before_every_page, wait_until};
+
+/// Counts, in every page the tab opens, the live-reload WebSockets that opened and the messages
+/// they brought: a test waits for the connection, or for a message to have been handled, instead
+/// of sleeping.
+const COUNT_SOCKETS: &str = "window.__opened = 0; window.__messages = 0; \
+    window.WebSocket = class extends WebSocket { constructor(...args) { super(...args); \
+      this.addEventListener('open', () => window.__opened++); \
+      this.addEventListener('message', () => setTimeout(() => window.__messages++)); } };";
+
+/// A tab of `chrome` that counts its page's WebSockets and messages.
+fn counting_tab(chrome: &crate::chromium::Chrome) -> std::sync::Arc<headless_chrome::Tab> {
+    let tab = chrome.tab();
+    before_every_page(&tab, COUNT_SOCKETS);
+    tab
+}
+
+/// Waits until the page's live-reload WebSocket is open, so a save from now on reaches it.
+fn connected(tab: &headless_chrome::Tab) {
+    wait_until(
+        tab,
+        "window.__opened > 0",
+        "the live-reload WebSocket to open",
+    );
+}
+
+/// The number of live-reload messages the page has handled so far.
+fn messages(tab: &headless_chrome::Tab) -> u64 {
+    crate::js(tab, "window.__messages")
+        .as_u64()
+        .expect("a count")
+}
 
 fn eventually(tab: &headless_chrome::Tab, script: &str, wanted: &str) -> String {
     poll(tab, script, |value| {
@@ -37,17 +71,12 @@ fn poll<T>(tab: &headless_chrome::Tab, script: &str, accept: impl Fn(&str) -> Op
 fn a_browser_follows_edits_and_shows_the_overlay() {
     let site = site();
     let preview = Preview::start(&site);
-    let chrome = crate::support::chrome();
-    let browser = &chrome.browser;
-    let tab = browser.new_tab().expect("a tab");
-    tab.navigate_to(&format!("http://{}/docs/first/", preview.address))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
+    let chrome = chrome();
+    let tab = counting_tab(&chrome);
+    crate::open(&tab, &format!("http://{}/docs/first/", preview.address));
     let text = "document.body.innerText";
     eventually(&tab, text, "The first page says hello.");
-    // Give the page's WebSocket a moment to connect before editing.
-    thread::sleep(Duration::from_millis(300));
+    connected(&tab);
 
     // A long page, scrolled down: the reload keeps the scroll position.
     let long = "Filler paragraph.\n\n".repeat(200);
@@ -115,8 +144,8 @@ fn a_browser_follows_edits_and_shows_the_overlay() {
 fn a_browser_shows_warnings_in_a_panel_beside_the_page() {
     let site = site();
     let preview = Preview::start(&site);
-    let chrome = crate::support::chrome();
-    let tab = chrome.browser.new_tab().expect("a tab");
+    let chrome = crate::chrome();
+    let tab = counting_tab(&chrome);
     tab.navigate_to(&format!("http://{}/docs/first/", preview.address))
         .expect("navigate")
         .wait_until_navigated()
@@ -126,7 +155,7 @@ fn a_browser_shows_warnings_in_a_panel_beside_the_page() {
         "document.body.innerText",
         "The first page says hello.",
     );
-    thread::sleep(Duration::from_millis(300));
+    connected(&tab);
 
     site.write(
         "content/docs/first.md",
@@ -179,10 +208,7 @@ fn load_ms(tab: &headless_chrome::Tab) -> f64 {
 }
 
 fn open(tab: &headless_chrome::Tab, url: &str) -> f64 {
-    tab.navigate_to(url)
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
+    crate::open(tab, url);
     let ms = load_ms(tab);
     assert!(ms < 1000.0, "{url} took {ms} ms to load");
     ms
@@ -193,8 +219,7 @@ fn open(tab: &headless_chrome::Tab, url: &str) -> f64 {
 fn twenty_tabs_and_thirty_navigations_stay_fast_and_all_follow_the_next_save() {
     let site = site();
     let preview = Preview::start(&site);
-    let chrome = crate::support::chrome();
-    let browser = &chrome.browser;
+    let chrome = chrome();
     let pages = ["", "docs/", "docs/first/", "docs/second/"];
     let url = |i: usize| {
         format!(
@@ -206,7 +231,7 @@ fn twenty_tabs_and_thirty_navigations_stay_fast_and_all_follow_the_next_save() {
 
     let tabs: Vec<_> = (0..20)
         .map(|i| {
-            let tab = browser.new_tab().expect("a tab");
+            let tab = counting_tab(&chrome);
             open(&tab, &url(i));
             tab
         })
@@ -232,9 +257,14 @@ fn twenty_tabs_and_thirty_navigations_stay_fast_and_all_follow_the_next_save() {
     eventually(walker, "String(window.fromCache)", "yes");
 
     // Every open tab follows the next save, which changes every page (the site's title is in
-    // each page's <title>).
-    thread::sleep(Duration::from_millis(300));
+    // each page's <title>). The page back from the cache opened a second WebSocket.
+    wait_until(
+        walker,
+        "window.__opened > 1",
+        "the restored page to reconnect",
+    );
     for tab in &tabs {
+        connected(tab);
         tab.evaluate("window.beforeSave = 'here'", false)
             .expect("mark the page");
     }
@@ -262,44 +292,56 @@ fn a_save_reloads_only_the_pages_it_changed_or_that_loaded_a_changed_file() {
         "+++\ntitle = \"Second\"\n+++\nA dot: ![dot](dot.svg)\n",
     );
     let preview = Preview::start(&site);
-    let chrome = crate::support::chrome();
+    let chrome = chrome();
     let open = |route: &str| {
-        let tab = chrome.browser.new_tab().expect("a tab");
-        tab.navigate_to(&format!("http://{}/{route}", preview.address))
-            .expect("navigate")
-            .wait_until_navigated()
-            .expect("loaded");
+        let tab = counting_tab(&chrome);
+        crate::open(&tab, &format!("http://{}/{route}", preview.address));
         tab
     };
     let (first, second) = (open("docs/first/"), open("docs/second/"));
     eventually(&second, "String(document.images[0].complete)", "true");
-    // Give both pages' WebSockets a moment to connect before editing.
-    thread::sleep(Duration::from_millis(300));
+    connected(&first);
+    connected(&second);
+    // Marks a page; returns how many live-reload messages it had handled by then.
     let mark = |tab: &headless_chrome::Tab| {
         tab.evaluate("window.mark = 'here'", false)
             .expect("mark the page");
+        messages(tab)
     };
     let marked = "String(window.mark)";
-    let still_marked = |tab: &headless_chrome::Tab| {
-        // Time for an event that should not reload the page to arrive and be acted on.
-        thread::sleep(Duration::from_millis(700));
-        let value = tab.evaluate(marked, false).expect("evaluate").value;
+    // Every page hears of every save; one that must not reload has handled that message and is
+    // still the marked page, with no reload asked for (live reload saves the scroll position
+    // under this key just before it reloads).
+    let still_marked = |tab: &headless_chrome::Tab, heard: u64| {
+        wait_until(
+            tab,
+            &format!("window.__messages > {heard}"),
+            "the message about the save",
+        );
+        let value = tab
+            .evaluate(
+                "String(window.mark) + (sessionStorage.getItem('sre-guide:scroll:' + location.pathname) === null ? '' : ' reloading')",
+                false,
+            )
+            .expect("evaluate")
+            .value;
         assert_eq!(value, Some(serde_json::Value::String("here".into())));
     };
 
     // A page's own edit reloads it, and only it.
     mark(&first);
-    mark(&second);
+    let heard = mark(&second);
     site.write(
         "content/docs/first.md",
         "+++\ntitle = \"First\"\nweight = 1\n+++\nOnly this page changed.\n",
     );
     eventually(&first, "document.body.innerText", "Only this page changed.");
-    still_marked(&second);
+    still_marked(&second, heard);
 
     // A file a page loaded reloads that page, not the others.
-    mark(&first);
+    connected(&first);
+    let heard = mark(&first);
     site.write("content/docs/dot.svg", &dot("blue"));
     eventually(&second, marked, "undefined");
-    still_marked(&first);
+    still_marked(&first, heard);
 }

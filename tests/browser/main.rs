@@ -1,14 +1,46 @@
 //! The guide in a real browser: Debian's Chromium (headless, never downloaded) driven over the
-//! DevTools protocol against the built site, served from memory over loopback HTTP by a small
-//! server here. Covers what only a browser can show: the quiz's routing, URL state and keyboard use
-//! (`quiz`), the checklists' saved progress (`checklists`), layout at 320 px, the colour schemes,
-//! print styles, the compare view and self-links (`layout`), and axe-core's WCAG rules (`axe`).
+//! DevTools protocol, against the built guide served from memory over loopback HTTP, and against
+//! `sre-guide serve`. Covers what only a browser can show: the quiz's routing, URL state and
+//! keyboard use (`quiz`), the checklists' saved progress (`checklists`, `journey`), layout at
+//! 320 px, the colour schemes, print styles, the compare view and self-links (`layout`, `reader`),
+//! search (`search`), links to awkward names (`urls`), the published CSP (`csp`), axe-core's WCAG
+//! rules (`axe`), and the live preview following edits (`serve`).
+//!
 //! Every test is `#[ignore = "needs Chromium"]`; CI runs them with `--include-ignored`.
+//!
+//! # Writing a test here
+//!
+//! ```ignore
+//! use super::*;
+//!
+//! #[test]
+//! #[ignore = "needs Chromium"]
+//! fn the_quiz_says_hello() {
+//!     let server = guide();          // the guide as built, served for every test (read only)
+//!     let chrome = chrome();         // this test's own browser profile (incognito context)
+//!     let tab = chrome.tab();        // a tab in it; more tabs share its storage
+//!     let errors = watch_errors(&tab);
+//!     open(&tab, &server.at("where-are-you-now/"));
+//!     click(&tab, "#quiz button[type=submit]");
+//!     wait_until(&tab, "document.querySelector('#quiz-result')", "the result");
+//!     assert_no_errors(&errors);
+//! }
+//! ```
+//!
+//! - One Chromium serves the whole binary (`chromium.rs`) and the tests run side by side in it,
+//!   each in its own profile: nothing a test stores is seen by another. `chrome.another_device()`
+//!   is a second profile for the same test. Never wait on a fixed sleep: [`wait_until`] a
+//!   condition in the page.
+//! - `guide()` serves the guide as built and `guide_with_headers()` the guide with
+//!   `[publish] headers = true`, each built once per binary. A test that changes what is served
+//!   starts its own `Server::start(files)`; `output()` is the built guide's files to start from.
+//! - The page helpers below: [`open`], [`reload`], [`js`] (and `js_str`, `js_bool`), [`click`],
+//!   [`wait_until`], [`before_every_page`], [`set_viewport`], [`emulate`], [`choose_theme`].
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::thread::JoinHandle;
+// Tests may unwrap (Cargo.toml's `unwrap_used` lint is for the program itself).
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use headless_chrome::Tab;
@@ -16,10 +48,14 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Emulation, Input, Page};
 use serde_json::{Value, json};
 
-use crate::support::{Chrome, Site, chrome};
+use chromium::{Chrome, WAIT, chrome};
+use server::{Server, guide, guide_with_headers, headers_files};
+use support::Site;
+use support::guide::output;
 
 mod axe;
 mod checklists;
+mod chromium;
 mod csp;
 mod defects;
 mod evidence;
@@ -30,120 +66,14 @@ mod packet;
 mod quiz;
 mod reader;
 mod search;
+mod serve;
+mod server;
+#[path = "../support/mod.rs"]
+mod support;
 mod urls;
 
-type Files = BTreeMap<String, Vec<u8>>;
-
-/// The longest any single wait in these tests may take.
-const WAIT: Duration = Duration::from_secs(10);
-
 // ------------------------------------------------------------------------------------------------
-// A static file server over loopback, serving a built site from memory
-
-/// Serves `files` at `http://127.0.0.1:<port>/` until dropped (or for five minutes at most).
-/// The files can be swapped while it runs, as a rebuild would: same origin, new output.
-struct Server {
-    url: String,
-    files: Arc<RwLock<Files>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(files: Files) -> Server {
-        let http = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let port = http.server_addr().to_ip().expect("an IP listener").port();
-        let files = Arc::new(RwLock::new(files));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (files, stop) = (files.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let started = Instant::now();
-                while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(300)
-                {
-                    match http.recv_timeout(Duration::from_millis(50)) {
-                        Ok(Some(request)) => respond(request, &files.read().expect("files")),
-                        Ok(None) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
-        };
-        Server {
-            url: format!("http://127.0.0.1:{port}/"),
-            files,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    /// The URL of a path below the site root (`phases/junior/`).
-    fn at(&self, path: &str) -> String {
-        format!("{}{path}", self.url)
-    }
-
-    fn replace(&self, files: Files) {
-        *self.files.write().expect("files") = files;
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn respond(request: tiny_http::Request, files: &Files) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/");
-    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let mut path = path.trim_start_matches('/').to_string();
-    if path.is_empty() || path.ends_with('/') {
-        path.push_str("index.html");
-    }
-    let (status, path) = if files.contains_key(&path) {
-        (200, path)
-    } else {
-        (404, "404.html".to_string())
-    };
-    let body = files.get(&path).cloned().unwrap_or_default();
-    let mime = mime_guess::from_path(&path).first_or_octet_stream();
-    let mut response = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(
-            tiny_http::Header::from_bytes("Content-Type", mime.essence_str())
-                .expect("a valid header"),
-        )
-        .with_header(
-            tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("a valid header"),
-        );
-    // A site built with `[publish] headers = true` is served as its host would: with `_headers`.
-    for (name, value) in csp::site_wide_headers(files) {
-        response.add_header(tiny_http::Header::from_bytes(name, value).expect("a valid header"));
-    }
-    let _ = request.respond(response);
-}
-
-// ------------------------------------------------------------------------------------------------
-// Chromium
-
-/// A headless Chromium with a throwaway profile; the process ends when this is dropped.
-impl Chrome {
-    fn tab(&self) -> Arc<Tab> {
-        prepare(self.browser.new_tab().expect("a new tab"))
-    }
-}
-
-/// Bounded waits, no artificial pauses between input events, and in front (a background tab
-/// gets its frames throttled, which makes every click wait for one).
-fn prepare(tab: Arc<Tab>) -> Arc<Tab> {
-    tab.set_default_timeout(WAIT);
-    tab.set_slow_motion_multiplier(0.0);
-    tab.bring_to_front().expect("bring the tab to the front");
-    tab
-}
+// Pages
 
 /// Collects the page's uncaught exceptions (and console errors) from now on.
 fn watch_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
@@ -171,18 +101,29 @@ fn assert_no_errors(errors: &Mutex<Vec<String>>) {
     assert!(errors.is_empty(), "uncaught exceptions: {errors:#?}");
 }
 
+/// Opens `url` in `tab` and waits until its document has loaded.
 fn open(tab: &Tab, url: &str) {
-    // A URL that differs from the current one only in its fragment would not load the page again.
-    let same_document = |a: &str, b: &str| a.split('#').next() == b.split('#').next();
-    if url.contains('#') && same_document(&tab.get_url(), url) {
+    // A URL that differs from the current one only in its fragment would not load the page again;
+    // whether it does cannot be told from the tab's URL, which Chromium may encode otherwise.
+    if url.contains('#') && tab.get_url() != "about:blank" {
         open(tab, "about:blank");
     }
-    tab.navigate_to(url)
-        .and_then(|t| t.wait_until_navigated())
-        .unwrap_or_else(|e| panic!("open {url}: {e}"));
-    if url != "about:blank" {
-        loaded(tab);
-    }
+    navigate(tab, &format!("open {url}"), || {
+        tab.navigate_to(url).map(drop)
+    });
+}
+
+/// Runs `go`, which leaves the current document, and waits for the next one to finish loading:
+/// the old document is marked, so a page still showing it is never taken for the new one. (The
+/// driver's own wait holds every navigation for half a second of network quiet.)
+fn navigate(tab: &Tab, what: &str, go: impl FnOnce() -> anyhow::Result<()>) {
+    js(tab, "window.__left = true");
+    go().unwrap_or_else(|e| panic!("{what}: {e}"));
+    wait_until(
+        tab,
+        "!window.__left && document.readyState === 'complete'",
+        what,
+    );
 }
 
 /// Evaluates `expr` in the page and returns its value (through JSON, so objects come back whole).
@@ -239,8 +180,10 @@ fn wait_until(tab: &Tab, expr: &str, what: &str) {
     }
 }
 
-/// A real (trusted) mouse click in the middle of the element, as few DevTools round trips as it
-/// takes: one to find and scroll to it, two for the button going down and up.
+/// A real (trusted) mouse click in the middle of the element: found and scrolled to, then
+/// clicked once two looks 25 ms apart find it at the same point and on top there, so a scroll
+/// the page itself is still animating (smooth scrolling to a focused prompt) cannot move another
+/// element under the pointer.
 fn click(tab: &Tab, selector: &str) {
     click_box(tab, selector, "getBoundingClientRect()");
 }
@@ -254,19 +197,28 @@ fn click_first_line(tab: &Tab, selector: &str) {
 fn click_box(tab: &Tab, selector: &str, rect: &str) {
     let selector_json = serde_json::to_string(selector).expect("JSON");
     let started = Instant::now();
+    let mut last = None;
     let point = loop {
         let point = js(
             tab,
             &format!(
                 "(() => {{ const e = document.querySelector({selector_json}); if (!e) return null; \
                    e.scrollIntoView({{ block: 'center', inline: 'center', behavior: 'instant' }}); \
-                   const r = e.{rect}; \
-                   return r && r.width && r.height ? [r.left + r.width / 2, r.top + r.height / 2] : null; }})()"
+                   const r = e.{rect}; if (!r || !r.width || !r.height) return null; \
+                   const x = r.left + r.width / 2, y = r.top + r.height / 2; \
+                   const hit = document.elementFromPoint(x, y); \
+                   return hit && (hit === e || e.contains(hit)) ? [x, y] : null; }})()"
             ),
         );
-        if let Some([x, y]) = point.as_array().map(|a| [a[0].as_f64(), a[1].as_f64()]) {
-            break (x.expect("x"), y.expect("y"));
+        let here = point
+            .as_array()
+            .map(|a| (a[0].as_f64().expect("x"), a[1].as_f64().expect("y")));
+        if let Some(here) = here
+            && last == Some(here)
+        {
+            break here;
         }
+        last = here;
         assert!(started.elapsed() < WAIT, "no visible {selector} to click");
         std::thread::sleep(Duration::from_millis(25));
     };
@@ -289,10 +241,7 @@ fn loaded(tab: &Tab) {
 }
 
 fn reload(tab: &Tab) {
-    tab.reload(false, None)
-        .and_then(|t| t.wait_until_navigated())
-        .expect("reload");
-    loaded(tab);
+    navigate(tab, "reload", || tab.reload(false, None).map(drop));
 }
 
 /// Runs `source` in every document this tab opens from now on, before the page's own scripts.
@@ -349,10 +298,6 @@ fn emulate(tab: &Tab, media: &str, features: &[(&str, &str)]) {
 
 // ------------------------------------------------------------------------------------------------
 // The site and its data
-
-fn site() -> Files {
-    crate::guide::output().clone()
-}
 
 fn data(stem: &str) -> toml::Table {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

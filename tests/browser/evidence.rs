@@ -135,7 +135,7 @@ pub(super) fn assert_recorded(seen: &Value, rating: &str, note: &Note) {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_note_and_a_rating_survive_a_reload_and_show_in_another_tab() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
@@ -226,7 +226,7 @@ fn after_delete(tab: &Tab, id: &str) -> Value {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_deleted_note_comes_back_in_its_place_with_undo() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
@@ -276,7 +276,7 @@ fn a_deleted_note_comes_back_in_its_place_with_undo() {
 #[test]
 #[ignore = "needs Chromium"]
 fn with_storage_blocked_the_page_reads_and_says_notes_cannot_be_kept() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
@@ -339,7 +339,7 @@ fn with_storage_blocked_the_page_reads_and_says_notes_cannot_be_kept() {
 #[ignore = "needs Chromium and axe-core (AXE_JS)"]
 fn open_evidence_panels_and_the_filled_packet_pass_axe_in_light_and_dark() {
     let axe = super::axe::axe_source();
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let id = &checklist_ids(1)[0];
     let mut violations = Vec::new();

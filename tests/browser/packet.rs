@@ -107,10 +107,9 @@ fn upload(tab: &Tab, file: &std::path::Path) {
 #[test]
 #[ignore = "needs Chromium"]
 fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fresh_profile() {
-    let files = site();
-    let schema: Value = serde_json::from_slice(&files["static/evidence.schema.json"])
+    let schema: Value = serde_json::from_slice(&output()["static/evidence.schema.json"])
         .expect("the evidence schema is JSON");
-    let server = Server::start(files);
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
@@ -133,10 +132,10 @@ fn a_record_reaches_the_packet_the_markdown_and_the_file_and_comes_back_in_a_fre
     assert_no_errors(&errors);
 
     // A fresh profile: nothing recorded until the file is uploaded, then all of it.
-    let context = chrome.browser.new_context().expect("a new browser context");
-    let fresh = steady(prepare(context.new_tab().expect("a tab")));
+    let device = chrome.another_device();
+    let fresh = steady(device.tab());
     let fresh_errors = watch_errors(&fresh);
-    the_upload_restores_it(&fresh, &server, &file);
+    the_upload_restores_it(&fresh, server, &file);
     assert_no_errors(&fresh_errors);
 }
 
@@ -313,7 +312,7 @@ fn the_upload_restores_it(fresh: &Tab, server: &Server, file: &std::path::Path) 
 #[test]
 #[ignore = "needs Chromium"]
 fn an_upload_adds_by_default_keeping_the_readers_own_and_replaces_on_request() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     let errors = watch_errors(&tab);
@@ -390,7 +389,7 @@ fn an_upload_adds_by_default_keeping_the_readers_own_and_replaces_on_request() {
 #[test]
 #[ignore = "needs Chromium"]
 fn without_javascript_the_packet_page_says_what_it_does_and_links_the_checklists() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
@@ -425,7 +424,7 @@ fn without_javascript_the_packet_page_says_what_it_does_and_links_the_checklists
 #[test]
 #[ignore = "needs Chromium"]
 fn the_packet_prints_a_page_per_phase_without_its_controls() {
-    let server = Server::start(site());
+    let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
     open(&tab, &server.at(PACKET));
