@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use crate::check::CheckedSite;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::theme::Theme;
 use crate::{check, check::anchors, check::links, load, render, theme};

@@ -1,8 +1,9 @@
 //! sre-guide turns `content/` (Markdown pages and TOML data) and a theme (`themes/<name>/`) into a
 //! static site, and previews it live. The modules are the pipeline, in the order a build runs them:
 //!
-//! - shared values, no stage: [`model`] (the site as data, its source files, paths and URLs),
-//!   [`diagnostic`] (problems an editor can fix), [`html`] (reading markup as browsers do);
+//! - shared values, no stage: [`model`] — the site as data, its source files, paths and URLs,
+//!   the problems an editor can fix ([`model::diagnostic`]) and markup read as browsers read it
+//!   ([`model::html`]);
 //! - [`markdown`]: a page body → HTML and what later stages need of it;
 //! - [`load`]: `content/` → [`Site`](model::Site);
 //! - [`theme`]: `themes/<name>/` → [`Theme`](theme::Theme);
@@ -28,8 +29,6 @@
 pub(crate) mod build;
 pub(crate) mod check;
 pub mod cli;
-pub(crate) mod diagnostic;
-pub(crate) mod html;
 pub(crate) mod load;
 pub(crate) mod lsp;
 pub mod markdown;

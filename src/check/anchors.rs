@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::ids::PageIds;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::ids::PageIds;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{LinkTarget, Site};

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::Span;
 use crate::model::url::ContentPath;
 use crate::model::{Page, Site, TocEntry};

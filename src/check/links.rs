@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
 use crate::model::{Link, LinkTarget, Site};

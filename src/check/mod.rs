@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::Span;
 use crate::model::url::{ContentPath, Generated, OutputPath};
 use crate::model::{Asset, LevelRef, Page, PageRef, Site};

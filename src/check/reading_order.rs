@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::model::diagnostic::{Code, Diagnostic};
 use crate::model::url::Route;
 use crate::model::{Page, Site};
 

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::diagnostic::{Code, suggest};
+use crate::model::diagnostic::{Code, suggest};
 
 #[derive(clap::Args)]
 pub(crate) struct ExplainArgs {
@@ -19,7 +19,7 @@ pub(crate) struct ExplainArgs {
 
 pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
     if args.all {
-        return print(&crate::diagnostic::codes::reference());
+        return print(&crate::model::diagnostic::codes::reference());
     }
     let Some(written) = &args.code else {
         let width = Code::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::build::Failure;
-use crate::diagnostic::{Code, Diagnostic};
 use crate::load::walk::is_ignored;
 use crate::load::{self, LoadOptions};
+use crate::model::diagnostic::{Code, Diagnostic};
 use crate::model::url::{ContentPath, Route};
 use crate::model::{Page, Site};
 

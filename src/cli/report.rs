@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::model::diagnostic::{self, Diagnostic, Severity};
 
 #[derive(Clone, Copy, Default, clap::ValueEnum)]
 pub(crate) enum MessageFormat {
@@ -112,7 +112,7 @@ fn count_line(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Code;
+    use crate::model::diagnostic::Code;
 
     #[test]
     fn the_count_line_counts_warnings_apart() {

@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::toml_errors::parse_toml;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::diagnostic::toml_errors::parse_toml;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
 use crate::model::{

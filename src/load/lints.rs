@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::model::lints::{LintLevel, Lints};
 use crate::model::source::SourceFile;
 

@@ -21,10 +21,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::toml_errors::parse_toml;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
+use crate::model::diagnostic::toml_errors::parse_toml;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;

@@ -9,10 +9,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::toml_errors::parse_toml;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::strings::lint_strings;
 use crate::markdown;
+use crate::model::diagnostic::toml_errors::parse_toml;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};

@@ -9,9 +9,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::toml_errors::parse_toml;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::data::{UniqueIds, page_ref, require_text};
+use crate::model::diagnostic::toml_errors::parse_toml;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::{Question, Quiz, Rule};
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::markdown::lints::ALL_CAPS_HELP;
 use crate::markdown::lints::words::{CapitalRuns, capitals, located, quoted_run};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::{SourceFile, Span};
 

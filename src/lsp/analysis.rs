@@ -15,10 +15,10 @@ use lsp_types::{
 };
 
 use crate::build::{self, BuildOptions, Failure};
-use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::lsp::documents::{Documents, Encoding, range, uri_of};
 use crate::lsp::memory::PageCache;
 use crate::model::Site;
+use crate::model::diagnostic::{Diagnostic, Location, Severity};
 
 /// One diagnostic as published, with the edits that fix it (for code actions).
 #[derive(Clone, PartialEq)]

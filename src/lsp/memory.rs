@@ -11,9 +11,9 @@ use std::time::SystemTime;
 
 use parking_lot::Mutex;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Found, PageMemory};
 use crate::model::Page;
+use crate::model::diagnostic::{Diagnostic, Diagnostics};
 
 type Stamp = (u64, SystemTime);
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, LinkType, Tag};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, OutputPath, Route, SiteUrl};
 use crate::model::{Link, LinkTarget};

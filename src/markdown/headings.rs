@@ -9,9 +9,9 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::ids::ids_in;
 use crate::model::TocEntry;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::ids::ids_in;
 use crate::model::source::SourceFile;
 use crate::model::url;
 
@@ -66,9 +66,9 @@ const INTERACTIVE: &[&str] = &[
 /// Whether a link may not contain `tag` (HTML's content model of `a`): interactive content —
 /// the elements above, `audio`/`video` with controls, `img`/`object` with a `usemap` — or
 /// any element with a `tabindex`.
-fn is_interactive(tag: &crate::html::Tag) -> bool {
+fn is_interactive(tag: &crate::model::html::Tag) -> bool {
     let name = tag.name.as_ref();
-    let has = |attribute: &str| crate::html::attribute(tag, attribute).is_some();
+    let has = |attribute: &str| crate::model::html::attribute(tag, attribute).is_some();
     INTERACTIVE.contains(&name)
         || (matches!(name, "audio" | "video") && has("controls"))
         || (matches!(name, "img" | "object") && has("usemap"))
@@ -223,7 +223,7 @@ fn scan<'a>(events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>) -> Scan
             Event::Html(html) | Event::InlineHtml(html) => {
                 scan.raw_html.push_str(&html);
                 if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
-                    crate::html::start_tags(&html, |tag| {
+                    crate::model::html::start_tags(&html, |tag| {
                         heading.interactive |= is_interactive(tag);
                     });
                 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 
 /// Acronyms of the field the all-caps lint allows without configuration. Words of four letters
 /// or fewer are never reported; the short ones are listed so the list reads as the field's.

@@ -1,9 +1,13 @@
-//! The site as plain data: what [`load`](crate::load) produces and every later stage reads. No
-//! I/O, no parsing. Relations between pages are content paths (`phases/junior.md`), never
+//! The values every stage shares. Here: the site as plain data, what [`load`](crate::load)
+//! produces and every later stage reads; no I/O, no parsing. Beside it: [`source`] files,
+//! [`url`]s and paths, the problems an editor can fix ([`diagnostic`]), and markup read as
+//! browsers read it ([`html`]). Relations between pages are content paths (`phases/junior.md`), never
 //! references. Templates never see these types directly: [`crate::render::context`] (`site`,
 //! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
 #![warn(clippy::missing_docs_in_private_items)]
 
+pub(crate) mod diagnostic;
+pub(crate) mod html;
 pub(crate) mod lints;
 pub(crate) mod source;
 pub(crate) mod url;

@@ -111,7 +111,7 @@ pub(crate) fn compensation(bars: &[Bar], currency: &str, title: &str, descriptio
 }
 
 fn text(value: &str) -> String {
-    crate::html::escape(value)
+    crate::model::html::escape(value)
 }
 
 #[cfg(test)]

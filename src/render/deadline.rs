@@ -11,7 +11,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::model::diagnostic::{Code, Diagnostic};
 
 /// How often a watcher looks at the renders in progress.
 pub(crate) const TICK: Duration = Duration::from_millis(100);

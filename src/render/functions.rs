@@ -15,9 +15,9 @@ use parking_lot::Mutex;
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::check::anchors::AnchorRequest;
-use crate::diagnostic::suggest;
 use crate::markdown;
 use crate::model::Site;
+use crate::model::diagnostic::suggest;
 use crate::model::url::{self, ContentPath, OutputPath, Route, SiteUrl};
 use crate::render::chart;
 use crate::render::context::page_context;

@@ -92,8 +92,8 @@ fn policy(styles: &BTreeSet<String>) -> String {
 /// Adds the value of every `style="…"` attribute in `html`, entities decoded, as the browser
 /// hashes it; text and raw-text elements (`<script>`) hold no attributes.
 pub(crate) fn style_attributes(html: &str, found: &mut BTreeSet<String>) {
-    crate::html::start_tags(html, |tag| {
-        if let Some(style) = crate::html::attribute(tag, "style") {
+    crate::model::html::start_tags(html, |tag| {
+        if let Some(style) = crate::model::html::attribute(tag, "style") {
             found.insert(style.to_string());
         }
     });

@@ -28,12 +28,12 @@ use tera::{Context, Tera};
 
 use crate::check::CheckedSite;
 use crate::check::anchors::AnchorRequest;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::ids::{FoundIds, PageIds, page_ids, surely_unique};
 use crate::model::url::{
     self, ContentPath, Generated, OutputPath, ROOT_MARKER, Resolving, Route, SiteUrl,
 };
-use crate::model::{LinkTarget, Page, PageKind, Site};
+use crate::model::{LinkTarget, Page, PageKind, Quiz, Site};
 use crate::output::Sink;
 use crate::render::context::{
     Crumb, PageContext, SiteContext, menu, page_context, page_url, template_of,
@@ -490,81 +490,98 @@ fn extra_pages(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &m
     if let Some(quiz) = &site.data.quiz
         && theme.renders("quiz-result.html")
     {
-        let views = crate::render::view::quiz(site, quiz);
-        for quiz_page in site.pages.iter().filter(|p| p.front.kind == PageKind::Quiz) {
-            for rule in &views.rules {
-                let route = quiz_page.route.below(&rule.id);
-                let mut context = Context::new();
-                let (title, description) =
-                    crate::render::view::result_summary(rule, quiz.questions.len());
-                let mut page = page_context(site, quiz_page, "");
-                page.title = &title;
-                page.description = &description;
-                page.content = "";
-                page.toc = &[];
-                page.permalink = SiteUrl::folder(&route).absolute(&site.config.base_url);
-                page.route = &*route;
-                page.template = "quiz-result.html";
-                let mut crumbs = page.breadcrumbs;
-                crumbs.push(Crumb {
-                    title: &quiz_page.front.title,
-                    url: page_url(&quiz_page.route),
-                });
-                page.breadcrumbs = crumbs;
-                context.insert("page", &page);
-                context.insert("menu", &menu(site, &quiz_page.route));
-                context.insert("result", rule);
-                let written = Written {
-                    page: &quiz_page.file.path,
-                    root: &route.relative_root(),
-                    at_least: 0,
-                };
-                match render_template(tera, theme, "quiz-result.html", &context, &written) {
-                    Ok(html) => writer.put(OutputPath::page(&route), html),
-                    Err(diagnostic) => out.push(diagnostic),
-                }
+        quiz_result_pages(site, quiz, tera, theme, writer, out);
+    }
+    if theme.renders("404.html") {
+        not_found_page(site, tera, theme, writer, out);
+    }
+}
+
+/// One page per routing rule below each quiz page, so a result has a URL without JavaScript.
+fn quiz_result_pages(
+    site: &Site,
+    quiz: &Quiz,
+    tera: &Tera,
+    theme: &Theme,
+    writer: &Writer,
+    out: &mut Diagnostics,
+) {
+    let views = crate::render::view::quiz(site, quiz);
+    for quiz_page in site.pages.iter().filter(|p| p.front.kind == PageKind::Quiz) {
+        for rule in &views.rules {
+            let route = quiz_page.route.below(&rule.id);
+            let mut context = Context::new();
+            let (title, description) =
+                crate::render::view::result_summary(rule, quiz.questions.len());
+            let mut page = page_context(site, quiz_page, "");
+            page.title = &title;
+            page.description = &description;
+            page.content = "";
+            page.toc = &[];
+            page.permalink = SiteUrl::folder(&route).absolute(&site.config.base_url);
+            page.route = &*route;
+            page.template = "quiz-result.html";
+            let mut crumbs = page.breadcrumbs;
+            crumbs.push(Crumb {
+                title: &quiz_page.front.title,
+                url: page_url(&quiz_page.route),
+            });
+            page.breadcrumbs = crumbs;
+            context.insert("page", &page);
+            context.insert("menu", &menu(site, &quiz_page.route));
+            context.insert("result", rule);
+            let written = Written {
+                page: &quiz_page.file.path,
+                root: &route.relative_root(),
+                at_least: 0,
+            };
+            match render_template(tera, theme, "quiz-result.html", &context, &written) {
+                Ok(html) => writer.put(OutputPath::page(&route), html),
+                Err(diagnostic) => out.push(diagnostic),
             }
         }
     }
-    if theme.renders("404.html") {
-        // A 404 page is served at any depth, so its links start from the site's path.
-        let root = url::site_path(&site.config.base_url);
-        let not_found = OutputPath::generated(Generated::NotFound);
-        let toc = Vec::new();
-        let extra = serde_json::Value::Object(Default::default());
-        let page = PageContext {
-            title: "Page not found",
-            description: "",
-            template: "404.html",
-            weight: 0,
-            draft: false,
-            extra: &extra,
-            route: &not_found,
-            source: "",
-            permalink: SiteUrl::file(&not_found).absolute(&site.config.base_url),
-            content: "",
-            toc: &toc,
-            word_count: 0,
-            reading_minutes: 0,
-            is_section: false,
-            pages: Vec::new(),
-            previous: None,
-            next: None,
-            breadcrumbs: Vec::new(),
-            edit_url: None,
-        };
-        let mut context = Context::new();
-        context.insert("page", &page);
-        context.insert("menu", &menu(site, &not_found));
-        let written = Written {
-            page: &not_found,
-            root: &root,
-            at_least: 0,
-        };
-        match render_template(tera, theme, "404.html", &context, &written) {
-            Ok(html) => writer.put(not_found, html),
-            Err(diagnostic) => out.push(diagnostic),
-        }
+}
+
+/// The page a host serves for a missing path (`404.html`).
+fn not_found_page(site: &Site, tera: &Tera, theme: &Theme, writer: &Writer, out: &mut Diagnostics) {
+    // A 404 page is served at any depth, so its links start from the site's path.
+    let root = url::site_path(&site.config.base_url);
+    let not_found = OutputPath::generated(Generated::NotFound);
+    let toc = Vec::new();
+    let extra = serde_json::Value::Object(Default::default());
+    let page = PageContext {
+        title: "Page not found",
+        description: "",
+        template: "404.html",
+        weight: 0,
+        draft: false,
+        extra: &extra,
+        route: &not_found,
+        source: "",
+        permalink: SiteUrl::file(&not_found).absolute(&site.config.base_url),
+        content: "",
+        toc: &toc,
+        word_count: 0,
+        reading_minutes: 0,
+        is_section: false,
+        pages: Vec::new(),
+        previous: None,
+        next: None,
+        breadcrumbs: Vec::new(),
+        edit_url: None,
+    };
+    let mut context = Context::new();
+    context.insert("page", &page);
+    context.insert("menu", &menu(site, &not_found));
+    let written = Written {
+        page: &not_found,
+        root: &root,
+        at_least: 0,
+    };
+    match render_template(tera, theme, "404.html", &context, &written) {
+        Ok(html) => writer.put(not_found, html),
+        Err(diagnostic) => out.push(diagnostic),
     }
 }
 
@@ -575,7 +592,8 @@ fn sitemap(site: &Site, paths: &[OutputPath]) -> Vec<u8> {
     let mut routes: Vec<Route> = paths.iter().filter_map(OutputPath::route).collect();
     routes.sort_unstable();
     for route in routes {
-        let loc = crate::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
+        let loc =
+            crate::model::html::escape(&SiteUrl::folder(&route).absolute(&site.config.base_url));
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");

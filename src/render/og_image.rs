@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 use tera::{Kwargs, State, Tera};
 
-use crate::html;
+use crate::model::html;
 use crate::model::source::hex;
 use crate::model::url::{Generated, OutputPath, SiteUrl};
 use crate::output::Sink;
@@ -105,6 +105,18 @@ fn published_path(card: &Card, font_digest: &str) -> OutputPath {
 fn drawn() -> &'static Mutex<HashMap<OutputPath, Arc<Vec<u8>>>> {
     static DRAWN: OnceLock<Mutex<HashMap<OutputPath, Arc<Vec<u8>>>>> = OnceLock::new();
     DRAWN.get_or_init(Mutex::default)
+}
+
+/// Cards drawn by an earlier process (`serve` hands a new build process the ones it serves),
+/// for the next render to reuse as if this process had drawn them. Anything that is not a card
+/// is passed over.
+pub(crate) fn remember(cards: impl IntoIterator<Item = (String, Vec<u8>)>) {
+    let mut drawn = drawn().lock();
+    for (path, png) in cards {
+        if path.starts_with(crate::model::url::OG_IMAGE_FOLDER) && is_card_png(&png) {
+            drawn.insert(OutputPath::received(path), Arc::new(png));
+        }
+    }
 }
 
 /// Every requested card as (path, PNG): reused from this process's last build or from the
@@ -344,7 +356,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::diagnostic::Diagnostics;
+    use crate::model::diagnostic::Diagnostics;
 
     fn theme_font() -> Font {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
@@ -352,6 +364,38 @@ mod tests {
         let font = crate::theme::font::font(&dir, &dir, &mut diagnostics).unwrap();
         assert!(diagnostics.0.is_empty());
         font.expect("the default theme ships a font")
+    }
+
+    /// Keeps every file, and has no earlier build to reuse from.
+    struct Keeps;
+
+    impl Sink for Keeps {
+        fn put(&self, _: &OutputPath, _: Vec<u8>) -> anyhow::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn cards_an_earlier_process_drew_are_reused_not_drawn_again() {
+        let font = theme_font();
+        let card = Card {
+            site_title: "Guide".into(),
+            title: "Remembered across build processes".into(),
+            phase: String::new(),
+        };
+        let path = published_path(&card, &font.digest);
+        // A card's size in a PNG header, and nothing a drawing would give: a reuse shows.
+        let mut handed = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        handed.extend_from_slice(&WIDTH.to_be_bytes());
+        handed.extend_from_slice(&HEIGHT.to_be_bytes());
+        remember([
+            (path.to_string(), handed.clone()),
+            ("static/og/not-a-card.png".to_string(), b"junk".to_vec()),
+        ]);
+        let requests = CardRequests::default();
+        requests.lock().insert(path.clone(), card);
+        let ready = cards(&requests, Some(&font), &Keeps).unwrap();
+        assert_eq!(ready, [(path, Arc::new(handed))]);
     }
 
     #[test]

@@ -10,8 +10,8 @@
 use serde::Serialize;
 use tera::{Kwargs, State, Tera};
 
-use crate::html::{self, Piece};
 use crate::model::Site;
+use crate::model::html::{self, Piece};
 use crate::model::url::{Generated, OutputPath, ROOT_MARKER, SiteUrl};
 use crate::theme::Theme;
 

@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::diagnostic::OverlayDiagnostic;
+use crate::model::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Delta;
 use crate::serve::changes::{Change, catch_up, changed, compare, reload};
 use crate::serve::store::{Files, Store, Stored, StoredFile};

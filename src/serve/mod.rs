@@ -31,7 +31,7 @@ mod reply;
 mod respond;
 
 use crate::build::BuildOptions;
-use crate::diagnostic::OverlayDiagnostic;
+use crate::model::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Outcome;
 use crate::serve::store::Store;
 use build_process::coordinate::{self, Rebuilt, Update};
@@ -172,6 +172,18 @@ struct Publishing(Arc<Live>);
 impl coordinate::Publisher for Publishing {
     fn viewing(&self) -> Vec<String> {
         self.0.viewing()
+    }
+
+    fn previews(&self) -> Vec<(String, Vec<u8>)> {
+        let state = self.0.current();
+        let Some(site) = &state.site else {
+            return Vec::new();
+        };
+        site.files
+            .iter()
+            .filter(|(path, _)| path.starts_with(crate::model::url::OG_IMAGE_FOLDER))
+            .filter_map(|(path, stored)| Some((path.clone(), stored.bytes()?)))
+            .collect()
     }
 
     fn publish(&mut self, update: Update) {

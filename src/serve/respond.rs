@@ -292,7 +292,7 @@ fn first_build_failed(listing: &str) -> String {
          <title>Build failed · sre-guide serve</title></head>\n<body>\n\
          <h1>The site does not build yet</h1>\n<pre>{}</pre>\n\
          <p>Fix the files and save; this page reloads by itself.</p>\n</body></html>\n",
-        crate::html::escape(listing)
+        crate::model::html::escape(listing)
     )
 }
 

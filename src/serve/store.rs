@@ -289,8 +289,7 @@ impl Drop for Pack {
 const COPY_SLICE: u64 = 256 * 1024;
 
 impl Stored {
-    /// The packed bytes.
-    #[cfg(test)]
+    /// The packed bytes, whole (see [`Stored::bytes`]).
     pub(crate) fn packed(&self) -> io::Result<Vec<u8>> {
         let mut bytes = vec![0; self.len as usize];
         self.read_packed(0, &mut bytes)?;
@@ -310,8 +309,8 @@ impl Stored {
         read_at(&self.pack.file, bytes, self.offset + from)
     }
 
-    /// The file's bytes, whole (for tests and small files); `None` when the pack cannot be read.
-    #[cfg(test)]
+    /// The file's bytes, whole: only for small files (link preview images handed to a new build
+    /// process, tests); `None` when the pack cannot be read.
     pub(crate) fn bytes(&self) -> Option<Vec<u8>> {
         unpack(&self.packed().ok()?)
     }

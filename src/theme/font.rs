@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use skrifa::MetadataProvider as _;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::walk::relative;
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::hex;
 
 /// The font cards are drawn with: the first `.ttf` or `.otf` file (by name) in the theme's

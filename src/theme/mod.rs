@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::walk::{WalkError, relative};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::SourceFile;
 use crate::model::url::OutputPath;
 use crate::model::{Page, Site};

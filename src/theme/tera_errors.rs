@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Location, suggest};
+use crate::model::diagnostic::{Code, Diagnostic, Location, suggest};
 use crate::model::source::SourceFile;
 
 type Templates = BTreeMap<String, Arc<SourceFile>>;

@@ -185,7 +185,7 @@ fn every_example_in_the_explanations_gives_the_report_it_shows() {
 /// Writes the report the binary printed into the explanation's source (update mode).
 fn rewrite_report(code: &str, shown: &str, report: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src/diagnostic/explanations")
+        .join("src/model/diagnostic/explanations")
         .join(format!("{code}.md"));
     let text = std::fs::read_to_string(&path).unwrap();
     let fence = format!("```text\n{shown}```");

@@ -15,8 +15,6 @@ use syn::visit::Visit;
 /// Shared values share rank 0; the commands and the preview sit on top.
 const STAGES: &[(&str, u8)] = &[
     ("model", 0),
-    ("diagnostic", 0),
-    ("html", 0),
     ("markdown", 1),
     ("load", 2),
     ("theme", 3),

@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::html::{Tag as HtmlTag, attribute};
+use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::html::{Tag as HtmlTag, attribute};
 use crate::model::lints::Lints;
 use crate::model::source::{SourceFile, Span};
 use raw_html::{RawHtml, RawPiece};
@@ -605,7 +605,10 @@ mod tests {
         let found: Vec<_> = out.0.iter().map(|d| (d.code, d.severity)).collect();
         assert_eq!(
             found,
-            [(Code::AltTextMissing, crate::diagnostic::Severity::Warning)]
+            [(
+                Code::AltTextMissing,
+                crate::model::diagnostic::Severity::Warning
+            )]
         );
     }
 

@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::html::{Piece, Tag};
+use crate::model::html::{Piece, Tag};
 use crate::model::source::Span;
 
 /// One stretch of raw HTML and where its pieces are in the source.
@@ -48,7 +48,7 @@ impl RawHtml {
     /// Calls `visit` with every piece, in order.
     pub(super) fn walk(&self, mut visit: impl FnMut(RawPiece<'_>)) {
         let mut cursor = 0;
-        crate::html::walk(&self.joined, |piece| match piece {
+        crate::model::html::walk(&self.joined, |piece| match piece {
             Piece::Start(tag) => {
                 let span = self.find_tag(&format!("<{}", tag.name), &mut cursor);
                 visit(RawPiece::Start(tag, span));

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus};
 use std::sync::Arc;
 
-use parking_lot::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,7 +17,7 @@ use crate::serve::build_process::channel::{self, Reader, Writer};
 use crate::serve::build_process::protocol::{
     self, FrameError, FromBuild, Outcome, Request, ToBuild, Verdict, WireFile,
 };
-use crate::serve::store::{Facts, Store, StoredFile, unpack};
+use crate::serve::store::{Facts, Store, StoredFile};
 
 /// What the process's reader thread hands on: a sign of life, a verdict with its files stored,
 /// or the end of its channel.
@@ -47,12 +46,14 @@ pub(crate) struct BuildProcess {
 
 impl BuildProcess {
     /// Starts `program` (this `sre-guide`, as it was when `serve` started) as the build process
-    /// for `options`; `report` gets each frame it sends, its files put in `store` as they
-    /// arrive, then `Ended`, on a thread of its own.
+    /// for `options`, handing it `previews` (link preview images to reuse); `report` gets each
+    /// frame it sends, its files put in `store` as they arrive, then `Ended`, on a thread of its
+    /// own.
     pub(crate) fn start(
         program: &Path,
         options: &BuildOptions,
         store: Arc<Store>,
+        previews: Vec<(String, Vec<u8>)>,
         report: impl Fn(Report) + Send + 'static,
     ) -> io::Result<BuildProcess> {
         let mut args = vec![
@@ -64,7 +65,6 @@ impl BuildProcess {
             args.push("--drafts".as_ref());
         }
         let (child, frames, mut requests) = channel::spawn(program, &args)?;
-        let previews = last_previews();
         let files = previews
             .iter()
             .map(|(path, bytes)| WireFile {
@@ -194,17 +194,11 @@ pub(crate) fn program() -> io::Result<PathBuf> {
 struct Pieces {
     generation: u64,
     files: Vec<StoredFile>,
-    previews: Vec<Preview>,
     failed: Option<io::Error>,
 }
 
 impl Pieces {
     fn store(&mut self, store: &Store, path: &str, packed: &[u8], facts: Facts) {
-        if path.starts_with(crate::model::url::OG_IMAGE_FOLDER)
-            && let Some(bytes) = unpack(packed)
-        {
-            self.previews.push((path.to_string(), Arc::new(bytes)));
-        }
         if self.failed.is_some() {
             return;
         }
@@ -224,37 +218,6 @@ impl Pieces {
             return Err(error);
         }
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let outcome = verdict.into_outcome(self.files);
-        if let Outcome::Shown(delta) | Outcome::Built { delta, .. } = &outcome {
-            keep_previews(delta.complete, &delta.removed, &self.previews);
-        }
-        Ok(outcome)
+        Ok(verdict.into_outcome(self.files))
     }
-}
-
-/// A published path and its bytes.
-type Preview = (String, Arc<Vec<u8>>);
-
-/// The link preview images of the newest good build, offered to the next build process. One per
-/// `serve` process: builds of one site follow each other, and only a good build replaces them.
-fn previews() -> &'static Mutex<Vec<Preview>> {
-    static PREVIEWS: std::sync::OnceLock<Mutex<Vec<Preview>>> = std::sync::OnceLock::new();
-    PREVIEWS.get_or_init(Mutex::default)
-}
-
-/// Applies a pass's changes to the link preview images: `complete` replaces them all.
-fn keep_previews(complete: bool, removed: &[String], drawn: &[Preview]) {
-    let mut previews = previews().lock();
-    if complete {
-        previews.clear();
-    }
-    previews.retain(|(path, _)| !removed.contains(path));
-    for (drawn_path, bytes) in drawn {
-        previews.retain(|(path, _)| path != drawn_path);
-        previews.push((drawn_path.clone(), Arc::clone(bytes)));
-    }
-}
-
-fn last_previews() -> Vec<Preview> {
-    previews().lock().clone()
 }

@@ -52,6 +52,9 @@ pub(crate) trait Publisher {
     fn publish(&mut self, update: Update);
     /// The store is full: give back the disk that old files take, now.
     fn reclaim(&mut self) -> std::io::Result<()>;
+    /// The link preview images served now (costly to draw), by path, for a new build process
+    /// to reuse.
+    fn previews(&self) -> Vec<(String, Vec<u8>)>;
 }
 
 /// Starts the coordinator on a thread of its own: built files go to `store`; each finished
@@ -228,7 +231,9 @@ impl<P: Publisher> Coordinator<'_, P> {
             let report = move |report| {
                 let _ = sender.send(Message::Report(epoch, report));
             };
-            match BuildProcess::start(&self.program, self.options, Arc::clone(self.store), report) {
+            let store = Arc::clone(self.store);
+            let previews = self.publisher.previews();
+            match BuildProcess::start(&self.program, self.options, store, previews, report) {
                 Ok(process) => self.process = Some(process),
                 Err(error) => {
                     let message = cannot_start(&self.program, &error);

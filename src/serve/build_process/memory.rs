@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use parking_lot::Mutex;
 use std::time::SystemTime;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Found, PageMemory};
 use crate::model::Page;
+use crate::model::diagnostic::{Diagnostic, Diagnostics};
 
 enum Kept {
     Page(Box<Page>),

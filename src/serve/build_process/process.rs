@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Failure, Prepared};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::source::content_hash;
 use crate::model::url::OutputPath;
 use crate::output::Sink;
@@ -139,13 +139,14 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
         }
     };
     let frames = Arc::new(Frames(Mutex::new(output)));
-    let reusable = match protocol::read_body(&mut input) {
-        Ok(body) => match protocol::decode(&body) {
-            Ok(ToBuild::Previews(files)) => protocol::into_previews(files),
-            _ => HashMap::new(),
-        },
+    match protocol::read_body(&mut input) {
+        Ok(body) => {
+            if let Ok(ToBuild::Previews(files)) = protocol::decode(&body) {
+                crate::render::og_image::remember(protocol::into_previews(files));
+            }
+        }
         Err(_) => return ExitCode::from(3),
-    };
+    }
     let requests = RequestQueue::default();
     let reader = requests.clone();
     let _ = thread::Builder::new().name("parent".into()).spawn(move || {
@@ -180,7 +181,7 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
     crate::render::deadline::exit_when_overdue(move |late| {
         late_frames.outcome(rendering.running().unwrap_or_default(), &failed(&[late]));
     });
-    serve_requests(options, reusable, &requests, &frames)
+    serve_requests(options, &requests, &frames)
 }
 
 /// The build process's end of its frames to `serve`: one whole frame at a time, from any thread.
@@ -248,7 +249,6 @@ impl Frames {
 /// remembers may be torn, so `serve` starts a fresh one on the next save.
 pub(crate) fn serve_requests(
     options: BuildOptions,
-    reusable: HashMap<String, Vec<u8>>,
     requests: &RequestQueue,
     frames: &Frames,
 ) -> ExitCode {
@@ -256,7 +256,6 @@ pub(crate) fn serve_requests(
         options,
         pages: PageCache::default(),
         published: HashMap::new(),
-        previews: reusable,
         sent_any: false,
     };
     let mut carried = Vec::new();
@@ -297,8 +296,6 @@ struct Session {
     pages: PageCache,
     /// A hash of every file `serve` holds from this process, by path.
     published: HashMap<String, u64>,
-    /// Link preview images (costly to draw) of the last good build, offered to the next.
-    previews: HashMap<String, Vec<u8>>,
     /// Whether any files were sent: the first build sends the whole site.
     sent_any: bool,
 }
@@ -333,10 +330,8 @@ impl Session {
             generation,
             frames,
             published: &self.published,
-            previews: &self.previews,
             requests,
             seen: Mutex::default(),
-            new_previews: Mutex::default(),
         };
         let result = requests.rendering(|| build::finish(&mut prepared, &sink));
         if let Some(site) = prepared.site.into_site() {
@@ -348,7 +343,6 @@ impl Session {
         match result {
             Ok(counts) => {
                 let seen = sink.seen.into_inner();
-                let new_previews = sink.new_previews.into_inner();
                 let mut removed: Vec<String> = self
                     .published
                     .keys()
@@ -363,10 +357,9 @@ impl Session {
                     complete: !self.sent_any,
                 };
                 self.published = seen;
-                self.previews = new_previews;
                 self.sent_any = true;
                 // Printed as `build` prints them; the preview shows them beside the page.
-                crate::diagnostic::eprint_all(&counts.warnings);
+                crate::model::diagnostic::eprint_all(&counts.warnings);
                 send(&Outcome::Built {
                     delta,
                     pages: counts.pages,
@@ -427,7 +420,6 @@ impl Session {
         let sink = FirstPages {
             first: &first,
             outputs: &outputs,
-            previews: &self.previews,
             requests,
             files: Mutex::default(),
         };
@@ -469,21 +461,14 @@ struct Changes<'a> {
     generation: u64,
     frames: &'a Frames,
     published: &'a HashMap<String, u64>,
-    previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a RequestQueue,
     seen: Mutex<HashMap<String, u64>>,
-    new_previews: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Sink for Changes<'_> {
     fn put(&self, path: &OutputPath, bytes: Vec<u8>) -> anyhow::Result<()> {
         let hash = content_hash(&bytes);
         self.seen.lock().insert(path.to_string(), hash);
-        if path.starts_with(crate::model::url::OG_IMAGE_FOLDER) {
-            self.new_previews
-                .lock()
-                .insert(path.to_string(), bytes.clone());
-        }
         if self.published.get(path.as_str()) != Some(&hash) && !self.requests.cancelled() {
             let file = PackedFile::new(path, &bytes);
             self.frames
@@ -491,10 +476,6 @@ impl Sink for Changes<'_> {
                 .map_err(|error| anyhow::anyhow!("cannot send `{path}` to `serve`: {error}"))?;
         }
         Ok(())
-    }
-
-    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
-        self.previews.get(path.as_str()).cloned()
     }
 
     fn renders(&self, _path: &str) -> bool {
@@ -506,7 +487,6 @@ impl Sink for Changes<'_> {
 struct FirstPages<'a> {
     first: &'a HashSet<&'a str>,
     outputs: &'a HashSet<String>,
-    previews: &'a HashMap<String, Vec<u8>>,
     requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
     files: Mutex<Vec<(u64, PackedFile)>>,
@@ -519,10 +499,6 @@ impl Sink for FirstPages<'_> {
             self.files.lock().push((content_hash(&bytes), file));
         }
         Ok(())
-    }
-
-    fn previous(&self, path: &OutputPath) -> Option<Vec<u8>> {
-        self.previews.get(path.as_str()).cloned()
     }
 
     fn renders(&self, path: &str) -> bool {
@@ -538,7 +514,7 @@ impl Sink for FirstPages<'_> {
 /// Prints the problems as `build` does and keeps what the overlay shows.
 fn failed(diagnostics: &[Diagnostic]) -> Outcome {
     // The terminal gets the first of each code; the overlay, every one.
-    crate::diagnostic::eprint_first(diagnostics, crate::diagnostic::PER_KIND);
+    crate::model::diagnostic::eprint_first(diagnostics, crate::model::diagnostic::PER_KIND);
     Outcome::Failed(diagnostics.iter().map(Diagnostic::to_overlay).collect())
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::OverlayDiagnostic;
+use crate::model::diagnostic::OverlayDiagnostic;
 use crate::model::url::OutputPath;
 use crate::serve::store::{Facts, pack};
 

@@ -1,11 +1,11 @@
-//! The ids a browser finds in HTML, read with [`crate::html`]'s tokenizer (no tree): headings check
+//! The ids a browser finds in HTML, read with [`crate::model::html`]'s tokenizer (no tree): headings check
 //! their ids against the raw HTML a page holds, and the anchor stage against each rendered page.
 //! Tokenizing is most of a big page's cost, so [`surely_unique`] first proves, without it, that a
 //! page no link points into has no id twice. Pure functions over text; nothing here reports.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::html;
+use crate::model::html;
 use crate::model::url::ContentPath;
 
 /// The ids of each rendered page, by content path.
@@ -19,10 +19,13 @@ pub(crate) fn ids_in(html: &str) -> HashSet<String> {
 
 /// The ids of a rendered page, and those it has more than once (sorted).
 pub(crate) struct FoundIds {
+    /// Every id, once.
     pub(crate) ids: HashSet<String>,
+    /// The ids found more than once.
     pub(crate) repeated: BTreeSet<String>,
 }
 
+/// Every id of a rendered page, as a browser's tokenizer reads them, and the repeated ones.
 pub(crate) fn page_ids(html: &str) -> FoundIds {
     let mut ids = HashSet::new();
     let mut repeated = BTreeSet::new();
@@ -61,11 +64,13 @@ pub(crate) fn surely_unique(html: impl AsRef<[u8]>) -> bool {
     true
 }
 
+/// What the quick scan reads after an attribute's name.
 enum Value<'a> {
     /// Not an attribute with a value.
     None,
     /// A value this scan cannot read as the tokenizer does.
     Unsure,
+    /// The value's bytes, as written between its quotes (or up to the space).
     Found(&'a [u8]),
 }
 

@@ -18,13 +18,18 @@ use crate::model::source::{SourceFile, Span};
 
 pub(crate) use codes::{Code, Severity};
 
+/// One problem an editor can fix: what it is, where, and how to fix it.
 #[derive(Debug, Clone)]
 pub(crate) struct Diagnostic {
+    /// Its stable code (`link-target-missing`), the same in every channel.
     pub(crate) code: Code,
     /// The code's default unless configuration changed it (`with_severity`).
     pub(crate) severity: Severity,
+    /// What is wrong, in one sentence: ``link target `phases/staf.md` does not exist``.
     pub(crate) message: String,
+    /// The file, and the span in it when one is known.
     pub(crate) location: Location,
+    /// How to fix it: ``did you mean `staff.md`?``.
     pub(crate) help: Option<String>,
     /// Where the problem showed up when that differs from where it is (a template failing
     /// while rendering a page).
@@ -33,6 +38,7 @@ pub(crate) struct Diagnostic {
     marks: Option<Box<Marks>>,
 }
 
+/// A diagnostic's labels and edits.
 #[derive(Debug, Clone, Default)]
 struct Marks {
     /// Other places in the same file that explain the problem (where an id was first used).
@@ -44,6 +50,7 @@ struct Marks {
 /// Where a problem is: a position in a file, or only the file.
 #[derive(Debug, Clone)]
 pub(crate) enum Location {
+    /// A byte span of a source file.
     At(Arc<SourceFile>, Span),
     /// A file the problem is about when no position in it is known (an unreadable file).
     File(String),
@@ -52,18 +59,23 @@ pub(crate) enum Location {
 /// A secondary place in the diagnostic's file, with what it says about the problem.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Label {
+    /// Bytes of the diagnostic's file.
     pub(crate) span: Span,
+    /// What the place says: `first used here`.
     pub(crate) message: String,
 }
 
 /// A fix: `span` of the diagnostic's file replaced by `replacement`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Edit {
+    /// Bytes of the diagnostic's file to replace.
     pub(crate) span: Span,
+    /// The text that fixes them: `staff.md`.
     pub(crate) replacement: String,
 }
 
 impl Diagnostic {
+    /// A problem at `span` of `file`.
     pub(crate) fn at(
         code: Code,
         file: &Arc<SourceFile>,
@@ -73,10 +85,12 @@ impl Diagnostic {
         Diagnostic::new(code, Location::At(Arc::clone(file), span), message.into())
     }
 
+    /// A problem with the file at `path` (relative to the site root) as a whole.
     pub(crate) fn in_file(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic::new(code, Location::File(path.into()), message.into())
     }
 
+    /// A problem at `location`, of its code's default severity.
     fn new(code: Code, location: Location, message: String) -> Self {
         Diagnostic {
             code,
@@ -99,10 +113,12 @@ impl Diagnostic {
         self.marks.as_ref().map_or(&[], |marks| &marks.edits)
     }
 
+    /// The labels and edits, made on first use.
     fn marks(&mut self) -> &mut Marks {
         self.marks.get_or_insert_default()
     }
 
+    /// The same problem with `help` saying how to fix it.
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -279,16 +295,23 @@ impl OverlayDiagnostic {
     }
 }
 
+/// A problem as the preview's page script shows it (JSON on the event stream).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct OverlayDiagnostic {
     /// The diagnostic's code (`codes.rs`); empty for an environment failure.
     #[serde(default)]
     pub(crate) code: String,
+    /// What is wrong, as [`Diagnostic::message`].
     pub(crate) message: String,
+    /// The file relative to the site root (`content/faq.md`); empty when there is none.
     pub(crate) path: String,
+    /// 1-based; 0 when only the file is known.
     pub(crate) line: usize,
+    /// 1-based, in characters; 0 when only the file is known.
     pub(crate) column: usize,
+    /// The line the problem is on, as written.
     pub(crate) source_line: String,
+    /// How to fix it; empty when the diagnostic has no help.
     pub(crate) help: String,
     /// The whole problem laid out as the terminal shows it (without colour), for the overlay.
     pub(crate) text: String,
@@ -380,6 +403,7 @@ fn clamp_span(text: &str, span: &Span) -> Span {
 pub(crate) struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Adds one problem.
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }

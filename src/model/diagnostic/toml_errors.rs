@@ -133,13 +133,16 @@ fn syntax_help(message: &str, line: &str, spanned: &str) -> Option<String> {
     None
 }
 
+/// A serde message's first line: the rest repeats the source.
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or_default().to_string()
 }
 
 /// A key or value serde did not know, and the ones it expected.
 struct Unknown<'a> {
+    /// As the editor wrote it: `titel`.
     written: &'a str,
+    /// What serde would take: `title`, `weight`….
     expected: Vec<&'a str>,
     /// A value (`unknown variant`) rather than a key.
     variant: bool,

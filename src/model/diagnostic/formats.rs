@@ -14,14 +14,19 @@ use crate::model::source::{SourceFile, Span, floor_char_boundary};
 /// One problem as `--message-format json` prints it.
 #[derive(Serialize)]
 pub(crate) struct JsonDiagnostic<'a> {
+    /// The stable code: `link-target-missing`.
     pub(crate) code: &'static str,
+    /// `error` or `warning`.
     pub(crate) severity: &'static str,
+    /// What is wrong, in one sentence.
     pub(crate) message: &'a str,
     /// Relative to the site root, with `/` separators.
     pub(crate) file: &'a str,
     /// `null` when no position in the file is known (an unreadable file).
     pub(crate) range: Option<Range>,
+    /// Other places in the file that explain the problem.
     pub(crate) labels: Vec<JsonLabel<'a>>,
+    /// How to fix it.
     pub(crate) help: Option<&'a str>,
     /// Where the problem showed up, when that differs from where it is.
     pub(crate) note: Option<&'a str>,
@@ -31,25 +36,34 @@ pub(crate) struct JsonDiagnostic<'a> {
     pub(crate) rendered: String,
 }
 
+/// Another place in the file, with what it says about the problem (`first used here`).
 #[derive(Serialize)]
 pub(crate) struct JsonLabel<'a> {
+    /// Where it is.
     pub(crate) range: Range,
+    /// What it says.
     pub(crate) message: &'a str,
 }
 
+/// A fix to apply: a range of the file and the text that replaces it.
 #[derive(Serialize)]
 pub(crate) struct Suggestion<'a> {
+    /// What it replaces.
     pub(crate) range: Range,
     /// The text that replaces the range.
     pub(crate) replacement: &'a str,
 }
 
+/// A span of a file, as LSP's `Range` (end exclusive) with byte offsets too.
 #[derive(Serialize, Debug, PartialEq)]
 pub(crate) struct Range {
+    /// The first character.
     pub(crate) start: Position,
+    /// Just past the last character.
     pub(crate) end: Position,
 }
 
+/// One place in a file, three ways.
 #[derive(Serialize, Debug, PartialEq)]
 pub(crate) struct Position {
     /// 1-based.
@@ -193,7 +207,7 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Code;
+    use crate::model::diagnostic::Code;
 
     fn broken_link() -> Diagnostic {
         let file = SourceFile::new("content/é.md", "+++\n+++\nsé [x](staf.md#a) now\n");

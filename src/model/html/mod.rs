@@ -18,8 +18,11 @@ pub(crate) use html5ever::tokenizer::Tag;
 
 /// One token of a page, in document order.
 pub(crate) enum Piece<'a> {
+    /// A start tag, its attributes decoded.
     Start(&'a Tag),
+    /// An end tag.
     End(&'a Tag),
+    /// Text between tags, entities decoded.
     Text(&'a str),
 }
 
@@ -53,6 +56,7 @@ pub(crate) fn attribute<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
         .map(|attribute| &*attribute.value)
 }
 
+/// Hands each token to the walk's callback (html5ever's sink is called through `&self`).
 struct Tokens<F>(RefCell<F>);
 
 impl<F: FnMut(Piece<'_>)> TokenSink for Tokens<F> {
