@@ -8,6 +8,7 @@ mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
 pub(crate) mod schemas;
+mod search;
 pub(crate) mod strings;
 pub(crate) mod walk;
 
@@ -74,7 +75,7 @@ struct RawConfig {
     offline: RawOffline,
     /// How search treats the words a reader types.
     #[serde(default)]
-    search: RawSearch,
+    search: search::RawSearch,
 }
 
 /// `[offline]`: the service worker `build` may publish.
@@ -85,17 +86,6 @@ struct RawOffline {
     /// offline; off by default.
     #[serde(default)]
     enabled: bool,
-}
-
-/// `[search]`: what the search index knows beyond the pages.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RawSearch {
-    /// Groups of words search treats as one, each of two different words or more:
-    /// `[["salary", "pay"], ["oncall", "on-call"]]`.
-    #[serde(default)]
-    #[schemars(with = "Vec<Vec<String>>")]
-    synonyms: Vec<Spanned<Vec<String>>>,
 }
 
 /// `[publish]`: files `build` writes for the host.
@@ -578,44 +568,8 @@ fn config(
         timeout: std::time::Duration::from_secs(raw.timeout),
         lints,
         offline: raw.offline.enabled,
-        search_synonyms: synonyms(file, raw.search.synonyms, out),
+        search_synonyms: search::synonyms(file, raw.search, out),
     })
-}
-
-/// `[search] synonyms`, each word trimmed and lower-cased as search compares them; a group that
-/// does not name two different words is a mistake worth pointing at.
-fn synonyms(
-    file: &Arc<SourceFile>,
-    groups: Vec<Spanned<Vec<String>>>,
-    out: &mut Diagnostics,
-) -> Vec<Vec<String>> {
-    let mut kept = Vec::new();
-    for group in groups {
-        let span = group.span();
-        let mut words: Vec<String> = Vec::new();
-        for word in group.into_inner() {
-            let word = word.trim().to_lowercase();
-            if !word.is_empty() && !words.contains(&word) {
-                words.push(word);
-            }
-        }
-        if words.len() < 2 {
-            out.push(
-                Diagnostic::at(
-                    Code::InvalidValue,
-                    file,
-                    span,
-                    "a synonym group needs two different words or more",
-                )
-                .help(
-                    "list words a reader may type for the same thing, e.g. `[\"salary\", \"pay\"]`",
-                ),
-            );
-            continue;
-        }
-        kept.push(words);
-    }
-    kept
 }
 
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
