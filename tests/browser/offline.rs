@@ -136,12 +136,7 @@ fn search_for_toil_from_disk_shows_the_roadblock_and_goes_there() {
         &tab,
         &format!("file://{}", site.path("output/faq/index.html").display()),
     );
-    tab.press_key("/").expect("press /");
-    wait_until(
-        &tab,
-        "document.activeElement.id === 'search-q'",
-        "the search field",
-    );
+    super::search::slash_opens_search(&tab);
     assert!(
         js_str(&tab, "document.getElementById('search-hint').textContent").contains("Press / "),
         "the field's hint names the shortcut"

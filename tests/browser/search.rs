@@ -19,7 +19,7 @@ pub(super) fn toil_roadblock() -> (String, String) {
 }
 
 /// Presses "/" and waits for the search field to be open and focused.
-fn slash_opens_search(tab: &Tab) {
+pub(super) fn slash_opens_search(tab: &Tab) {
     tab.press_key("/").expect("press /");
     search_is_open(tab);
 }
