@@ -1,7 +1,8 @@
 //! Links to pages, folders and files named with `? # % space ü " '` work in Chromium, opened from
 //! disk and from a static server: every link on the awkward site's pages leads to the page or file
-//! it names, and its fragment to the element it names. (`build::urls` checks that `serve` answers
-//! every one of those URLs.)
+//! it names, and its fragment to the element it names; a page's contents lead to headings with
+//! odd ids by percent-encoded fragments. (`build::urls` checks that `serve` answers every one of
+//! those URLs.)
 
 use super::*;
 use crate::support::sites::awkward_site;
