@@ -286,6 +286,13 @@ fn claims<'a>(site: &'a Site, theme: &'a Theme) -> (Vec<Claim<'a>>, usize) {
     if site.config.publish_headers {
         generated.push(Generated::Headers);
     }
+    if site.config.offline {
+        generated.push(Generated::ServiceWorker);
+    }
+    for stem in site.data.typed_stems() {
+        generated.push(Generated::Data(stem));
+        generated.push(Generated::DataSchema(stem));
+    }
     for file in generated {
         claims.push(Claim {
             output: OutputPath::generated(file),

@@ -8,6 +8,7 @@ mod lints;
 pub(crate) mod page;
 pub(crate) mod quiz;
 pub(crate) mod schemas;
+mod search;
 pub(crate) mod strings;
 pub(crate) mod walk;
 
@@ -69,6 +70,22 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(schema_with = "lints::schema")]
     lints: lints::RawLints,
+    /// Reading the guide without a network.
+    #[serde(default)]
+    offline: RawOffline,
+    /// How search treats the words a reader types.
+    #[serde(default)]
+    search: search::RawSearch,
+}
+
+/// `[offline]`: the service worker `build` may publish.
+#[derive(Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawOffline {
+    /// Publish `sw.js`, a service worker that stores every file of the build for reading
+    /// offline; off by default.
+    #[serde(default)]
+    enabled: bool,
 }
 
 /// `[publish]`: files `build` writes for the host.
@@ -441,6 +458,8 @@ fn empty_config() -> SiteConfig {
         publish_headers: false,
         timeout: std::time::Duration::from_secs(default_timeout()),
         lints: Lints::default(),
+        offline: false,
+        search_synonyms: Vec::new(),
     }
 }
 
@@ -548,6 +567,8 @@ fn config(
         publish_headers: raw.publish.headers,
         timeout: std::time::Duration::from_secs(raw.timeout),
         lints,
+        offline: raw.offline.enabled,
+        search_synonyms: search::synonyms(file, raw.search, out),
     })
 }
 

@@ -23,7 +23,9 @@ pub(super) const THEME_IDS: &[&str] = &[
     "compare-a",
     "compare-b",
     "compare-out",
+    "compare-rows",
     "compare-status",
+    "evidence-template",
     "g-comp-ranges",
     "g-ladder",
     "home-journey",
@@ -35,6 +37,9 @@ pub(super) const THEME_IDS: &[&str] = &[
     "home-timeline",
     "home-title",
     "main",
+    "packet-file",
+    "packet-level",
+    "packet-markdown",
     "phase-checklist",
     "phase-comparison",
     "progress-code",
@@ -52,10 +57,23 @@ pub(super) const THEME_IDS: &[&str] = &[
     "toc-title",
 ];
 
-/// Elements a link may not contain: a heading holding one gets its self-link beside the text.
+/// Elements that are interactive content whatever their attributes: a link may not contain
+/// them, so a heading holding one gets its self-link beside the text.
 const INTERACTIVE: &[&str] = &[
-    "a", "button", "details", "input", "label", "select", "textarea",
+    "a", "button", "details", "embed", "iframe", "input", "label", "select", "textarea",
 ];
+
+/// Whether a link may not contain `tag` (HTML's content model of `a`): interactive content —
+/// the elements above, `audio`/`video` with controls, `img`/`object` with a `usemap` — or
+/// any element with a `tabindex`.
+fn is_interactive(tag: &crate::model::html::Tag) -> bool {
+    let name = tag.name.as_ref();
+    let has = |attribute: &str| crate::model::html::attribute(tag, attribute).is_some();
+    INTERACTIVE.contains(&name)
+        || (matches!(name, "audio" | "video") && has("controls"))
+        || (matches!(name, "img" | "object") && has("usemap"))
+        || has("tabindex")
+}
 
 /// A heading as planned before writing: its unique id and whether its text can be its link.
 pub(super) struct Heading {
@@ -83,8 +101,11 @@ impl Heading {
         attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
     ) -> [Option<Event<'e>>; 2] {
         let id = Some(CowStr::from(self.id.clone()));
-        let self_link = (!self.interactive)
-            .then(|| Event::InlineHtml(format!("<a href=\"{}\">", self.href()).into()));
+        // Out of the Tab order: the page's contents and the heading's own text reach it, and a
+        // page of headings should not cost a keyboard reader a Tab press each.
+        let self_link = (!self.interactive).then(|| {
+            Event::InlineHtml(format!("<a href=\"{}\" tabindex=\"-1\">", self.href()).into())
+        });
         [
             Some(Event::Start(Tag::Heading {
                 level,
@@ -97,13 +118,14 @@ impl Heading {
     }
 
     /// What goes before the heading's end: the self-link's close, or, when the heading holds
-    /// interactive content (which a link cannot contain), a separate "#" link.
+    /// interactive content (which a link cannot contain), a separate "#" link after a no-break
+    /// space, so it never wraps onto a line of its own.
     pub(super) fn end(&self) -> Event<'static> {
         if !self.interactive {
             return Event::InlineHtml("</a>".into());
         }
         let link = format!(
-            " <a class=\"self-link\" href=\"{}\" aria-label=\"Link to this section\">#</a>",
+            "&nbsp;<a class=\"self-link\" href=\"{}\" tabindex=\"-1\" aria-label=\"Link to this section\">#</a>",
             self.href()
         );
         Event::InlineHtml(link.into())
@@ -202,7 +224,7 @@ fn scan<'a>(events: impl IntoIterator<Item = (Event<'a>, Range<usize>)>) -> Scan
                 scan.raw_html.push_str(&html);
                 if let Some(heading) = scan.found.last_mut().filter(|_| in_heading) {
                     crate::model::html::start_tags(&html, |tag| {
-                        heading.interactive |= INTERACTIVE.contains(&tag.name.as_ref());
+                        heading.interactive |= is_interactive(tag);
                     });
                 }
             }

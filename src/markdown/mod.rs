@@ -275,12 +275,12 @@ mod tests {
         assert!(diagnostics.is_empty());
         assert!(
             out.html
-                .contains("<h2 id=\"scope\"><a href=\"#scope\">Scope</a></h2>")
+                .contains("<h2 id=\"scope\"><a href=\"#scope\" tabindex=\"-1\">Scope</a></h2>")
         );
         assert!(out.html.contains("<h2 id=\"scope-2\">"));
         assert!(
             out.html
-                .contains("<h3 id=\"custom\"><a href=\"#custom\">Mine</a>")
+                .contains("<h3 id=\"custom\"><a href=\"#custom\" tabindex=\"-1\">Mine</a>")
         );
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[0].children[0].id, "why");
@@ -354,7 +354,9 @@ mod tests {
         .expect("in memory");
         let html = out.html;
         assert!(
-            html.contains("<h2 id=\"g-faq-top\"><a href=\"#g-faq-top\">Top</a></h2>"),
+            html.contains(
+                "<h2 id=\"g-faq-top\"><a href=\"#g-faq-top\" tabindex=\"-1\">Top</a></h2>"
+            ),
             "{html}"
         );
         assert!(
@@ -421,12 +423,12 @@ mod tests {
     fn author_heading_attributes_reach_the_html() {
         let out = html("## Bonjour {#bonjour lang=fr}\n## Hi {.big .loud data-x=1}\n");
         assert!(
-            out.contains("<h2 id=\"bonjour\" lang=\"fr\"><a href=\"#bonjour\">Bonjour</a></h2>"),
+            out.contains("<h2 id=\"bonjour\" lang=\"fr\"><a href=\"#bonjour\" tabindex=\"-1\">Bonjour</a></h2>"),
             "{out}"
         );
         assert!(
             out.contains(
-                "<h2 id=\"hi\" class=\"big loud\" data-x=\"1\"><a href=\"#hi\">Hi</a></h2>"
+                "<h2 id=\"hi\" class=\"big loud\" data-x=\"1\"><a href=\"#hi\" tabindex=\"-1\">Hi</a></h2>"
             ),
             "{out}"
         );
@@ -435,13 +437,19 @@ mod tests {
     #[test]
     fn self_link_hrefs_are_percent_encoded_fragments() {
         let out = html("# A {#50%}\n# B {#`code`}\n# C {#a\u{b}b}\n# D {#q&a}\n");
-        assert!(out.contains("id=\"50%\"><a href=\"#50%25\">"), "{out}");
         assert!(
-            out.contains("id=\"`code`\"><a href=\"#%60code%60\">"),
+            out.contains("id=\"50%\"><a href=\"#50%25\" tabindex=\"-1\">"),
             "{out}"
         );
-        assert!(out.contains("<a href=\"#a%0Bb\">"), "{out}");
-        assert!(out.contains("id=\"q&amp;a\"><a href=\"#q%26a\">"), "{out}");
+        assert!(
+            out.contains("id=\"`code`\"><a href=\"#%60code%60\" tabindex=\"-1\">"),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"#a%0Bb\" tabindex=\"-1\">"), "{out}");
+        assert!(
+            out.contains("id=\"q&amp;a\"><a href=\"#q%26a\" tabindex=\"-1\">"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -454,25 +462,42 @@ mod tests {
             "# <Details>x</Details>",
             "# <label>x</label> <input> <textarea></textarea>",
             "# Title[^a]\n\n[^a]: note",
+            "# Map <iframe src=\"map.html\" title=\"Map\"></iframe>",
+            "# Plugin <EMBED src=\"x.svg\">",
+            "# Talk <audio controls src=\"t.ogg\"></audio>",
+            "# Demo <video CONTROLS src=\"d.webm\"></video>",
+            "# Floor <img src=\"f.png\" alt=\"Floor\" usemap=\"#floor\">",
+            "# Focus <span tabindex=\"0\">me</span>",
+            "# Old <object data=\"o.svg\" usemap=\"#o\"></object>",
         ] {
             let out = html(&format!("{heading}\n"));
             let open = out.find("<h1").expect("a heading");
             let close = out.find("</h1>").expect("closed");
             let inside = &out[open..close];
             assert!(
-                inside.contains(" <a class=\"self-link\" href=\"#")
-                    && inside.ends_with("aria-label=\"Link to this section\">#</a>"),
+                inside.contains("&nbsp;<a class=\"self-link\" href=\"#")
+                    && inside
+                        .ends_with("tabindex=\"-1\" aria-label=\"Link to this section\">#</a>"),
                 "{heading}: {out}"
             );
             let id = inside.split('"').nth(1).expect("an id");
             assert!(
-                !inside.contains(&format!("<a href=\"#{id}\">")),
+                !inside.contains(&format!("<a href=\"#{id}\" tabindex")),
                 "not wrapped: {out}"
             );
         }
+        // Not interactive without the attribute that makes them so: the text stays the link.
+        for heading in [
+            "# Talk <audio src=\"t.ogg\"></audio>",
+            "# Demo <video src=\"d.webm\"></video>",
+            "# Floor <img src=\"f.png\" alt=\"Floor\">",
+        ] {
+            let out = html(&format!("{heading}\n"));
+            assert!(!out.contains("self-link"), "{heading}: {out}");
+        }
         assert!(
             html("# <em>Plain</em> <abbr>OK</abbr>\n")
-                .contains("<h1 id=\"plain-ok\"><a href=\"#plain-ok\">")
+                .contains("<h1 id=\"plain-ok\"><a href=\"#plain-ok\" tabindex=\"-1\">")
         );
     }
 
@@ -576,7 +601,7 @@ mod tests {
     fn a_heading_in_a_list_item_starts_on_its_own_line() {
         assert_eq!(
             html("- # In a list\n"),
-            "<ul>\n<li>\n<h1 id=\"in-a-list\"><a href=\"#in-a-list\">In a list</a></h1>\n</li>\n</ul>\n"
+            "<ul>\n<li>\n<h1 id=\"in-a-list\"><a href=\"#in-a-list\" tabindex=\"-1\">In a list</a></h1>\n</li>\n</ul>\n"
         );
     }
 }

@@ -143,6 +143,10 @@ pub(crate) struct SiteConfig {
     pub(crate) timeout: std::time::Duration,
     /// `[lints]`: each content lint's level, and the acronyms allowed in capitals.
     pub(crate) lints: lints::Lints,
+    /// `[offline] enabled = true`: publish a service worker that keeps every file of the build.
+    pub(crate) offline: bool,
+    /// `[search] synonyms`: groups of lower-case words search treats as one.
+    pub(crate) search_synonyms: Vec<Vec<String>>,
 }
 
 /// One `[[menu]]` entry of `site.toml`.
@@ -310,6 +314,22 @@ pub(crate) struct Data {
     /// Stems of data files that exist but could not be read or parsed (already a diagnostic),
     /// so references into them are not reported a second time.
     pub(crate) broken: BTreeSet<String>,
+}
+
+impl Data {
+    /// The typed data files that loaded (`ladder`, `compensation`, `quiz`): the build publishes
+    /// each as JSON with its JSON Schema.
+    pub(crate) fn typed_stems(&self) -> Vec<&'static str> {
+        [
+            ("ladder", self.ladder.is_some()),
+            ("compensation", self.compensation.is_some()),
+            ("quiz", self.quiz.is_some()),
+        ]
+        .into_iter()
+        .filter(|(stem, loaded)| *loaded && self.raw.contains_key(*stem))
+        .map(|(stem, _)| stem)
+        .collect()
+    }
 }
 
 /// `data/ladder.toml`: the career levels, the moves between them and one phase per level.

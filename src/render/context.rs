@@ -29,6 +29,8 @@ pub(crate) struct SiteContext<'a> {
     /// `site.base_url`: absolute, ending with `/` (`"https://sre-guide.example.org/"`); after
     /// `--base-url` if given.
     pub(crate) base_url: &'a str,
+    /// `[offline] enabled`: the build publishes `sw.js` for the theme to register.
+    pub(crate) offline: bool,
 }
 
 /// Another page in brief, as `page.pages[]`, `page.previous` and `page.next` show it:

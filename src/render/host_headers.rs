@@ -15,15 +15,23 @@ use crate::theme::Theme;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// The `_headers` text. `paths` are every published file; `styles` the values of the inline
+/// The `_headers` text. `paths` are every published file, `search_index` the index's (hashed)
+/// path; `styles` the values of the inline
 /// `style` attributes in the published HTML (the compensation chart, the timeline, aligned table
 /// cells), allowed one by one by hash so no other inline style can run.
-pub(crate) fn file(paths: &[OutputPath], theme: &Theme, styles: &BTreeSet<String>) -> String {
+pub(crate) fn file(
+    paths: &[OutputPath],
+    theme: &Theme,
+    search_index: Option<&OutputPath>,
+    styles: &BTreeSet<String>,
+) -> String {
+    // The theme's fingerprinted assets and the search index, named by a hash of their bytes.
     let hashed: BTreeSet<&str> = theme
         .assets
         .iter()
         .filter(|(source, file)| file.published.strip_prefix("static/") != Some(source.as_str()))
         .map(|(_, file)| file.published.as_str())
+        .chain(search_index.map(OutputPath::as_str))
         .collect();
     let mut text = String::from(
         "# Written by `sre-guide build` because content/site.toml has [publish] headers = true.\n\

@@ -8,9 +8,11 @@
 
 pub(crate) mod chart;
 pub(crate) mod context;
+pub(crate) mod data_files;
 pub(crate) mod deadline;
 pub(crate) mod functions;
 pub(crate) mod host_headers;
+pub(crate) mod offline;
 pub(crate) mod og_image;
 pub(crate) mod search;
 pub(crate) mod view;
@@ -21,6 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
 
+use sha2::Digest;
 use tera::{Context, Tera};
 
 use crate::check::CheckedSite;
@@ -44,6 +47,8 @@ struct Writer<'a> {
     failure: Mutex<Option<anyhow::Error>>,
     /// Inline `style` attributes seen in HTML, when `_headers` must allow them by hash.
     styles: Option<Mutex<BTreeSet<String>>>,
+    /// Every file's SHA-256, when the service worker must list them (`[offline]`).
+    digests: Option<Mutex<Vec<offline::Digested>>>,
 }
 
 impl Writer<'_> {
@@ -53,6 +58,10 @@ impl Writer<'_> {
         {
             let mut styles = styles.lock();
             host_headers::style_attributes(&String::from_utf8_lossy(&bytes), &mut styles);
+        }
+        if let Some(digests) = &self.digests {
+            let digest = sha2::Sha256::digest(&bytes).into();
+            digests.lock().push((path.clone(), digest));
         }
         if let Err(error) = self.sink.put(&path, bytes) {
             self.failure.lock().get_or_insert(error);
@@ -91,6 +100,7 @@ pub(crate) fn site(
         paths: Mutex::default(),
         failure: Mutex::default(),
         styles: site.config.publish_headers.then(Mutex::default),
+        digests: site.config.offline.then(Mutex::default),
     };
     let (mut ids, unread, mut out) = pages(checked, &tera, theme, &writer);
     extra_pages(site, &tera, theme, &writer, &mut out);
@@ -146,6 +156,7 @@ fn templates(
             description: &site.config.description,
             language: &site.config.language,
             base_url: &site.config.base_url,
+            offline: site.config.offline,
         },
     );
     tera.global_context()
@@ -206,13 +217,15 @@ fn read_asked_ids(
 }
 
 /// The files that come from the whole site rather than one page: the search index, static
-/// files, the sitemap, robots.txt and `_headers`. Made only for a sink that keeps them.
+/// files, the data files with their schemas, the sitemap, robots.txt, `_headers` and the service
+/// worker. Made only for a sink that keeps them.
 fn site_files(
     site: &Site,
     theme: &Theme,
     search_index: Option<crate::render::search::Index>,
     writer: &Writer,
 ) {
+    let index_path = search_index.as_ref().map(|index| index.path.clone());
     if let Some(index) = search_index {
         writer.put(index.path, index.bytes);
     }
@@ -221,6 +234,9 @@ fn site_files(
     }
     for asset in &site.assets {
         writer.put(OutputPath::content_asset(&asset.path), asset.bytes.clone());
+    }
+    for (path, bytes) in data_files::files(site) {
+        writer.put(path, bytes);
     }
     let sitemap = sitemap(site, &writer.paths.lock());
     writer.put(OutputPath::generated(Generated::Sitemap), sitemap);
@@ -241,8 +257,13 @@ fn site_files(
         let styles = styles.lock();
         writer.put(
             OutputPath::generated(Generated::Headers),
-            host_headers::file(&paths, theme, &styles).into_bytes(),
+            host_headers::file(&paths, theme, index_path.as_ref(), &styles).into_bytes(),
         );
+    }
+    // Last: it lists every other file.
+    if let Some(digests) = &writer.digests {
+        let worker = offline::service_worker(&digests.lock());
+        writer.put(OutputPath::generated(Generated::ServiceWorker), worker);
     }
 }
 

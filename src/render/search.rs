@@ -1,7 +1,10 @@
-//! [`Site`] → the search index: one entry per heading of every page's Markdown (its title and the
-//! text below it, paragraphs, lists and tables), one per page for the text before its first
-//! heading, and one per checklist item of the ladder. Published as compact JSON under a content-
-//! hashed name that `search_index()` gives templates; the theme's search.js loads it on first use.
+//! [`Site`] → the search index: one entry per page (its title and the text before its first
+//! heading), one per heading of every page's Markdown (its title and the text below it:
+//! paragraphs, lists and tables), and one per checklist item of the ladder, each with its kind so
+//! search ranks a page's title and main headings above subheadings and checklist text; and the
+//! synonym groups of `site.toml`'s `[search]`. Published as a content-hashed script
+//! (`window.sreSearchIndex = {…}`): a page loads it with a `<script>` element, which works from
+//! `file://` where `fetch` cannot, and within a `script-src 'self'` policy.
 #![warn(clippy::missing_docs_in_private_items)]
 
 use serde::Serialize;
@@ -20,15 +23,31 @@ pub(crate) struct Index {
     pub(crate) bytes: Vec<u8>,
 }
 
+/// What an entry is, most important first: search.js weighs a title match by it.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A page's title, with the text before its first heading.
+    Page = 1,
+    /// A heading of level 2 (a page's main sections).
+    Main = 2,
+    /// A heading of level 3 to 6 (or a page's own level 1 in its Markdown).
+    Sub = 3,
+    /// A checklist item: its text is the entry's title.
+    Item = 4,
+}
+
 /// What search.js reads: `pages[i] = [route, title]`, `entries[j] = [page index, anchor,
-/// title, text]` (an empty anchor is the top of the page). Arrays, not objects, to keep it small.
+/// title, text, kind]` (an empty anchor is the top of the page; kind as [`Kind`]), `synonyms`
+/// the groups of words that find each other. Arrays, not objects, to keep it small.
 #[derive(Serialize)]
 struct Json<'a> {
     /// Every page as `[route, title]`: `["phases/junior/", "Phase 1: Junior SRE"]`.
     pages: Vec<(&'a str, &'a str)>,
-    /// Every entry as `[page index, anchor, title, text]`:
-    /// `[3, "junior-what-counts", "Own a failure end to end", "…"]`.
-    entries: Vec<(usize, String, String, String)>,
+    /// Every entry as `[page index, anchor, title, text, kind]`:
+    /// `[3, "junior-what-counts", "Own a failure end to end", "…", 2]`.
+    entries: Vec<(usize, String, String, String, u8)>,
+    /// `[search] synonyms` of `site.toml`: groups of lower-case words that find each other.
+    synonyms: &'a [Vec<String>],
 }
 
 /// The index, if a template of the theme uses it (a site whose theme has no search, such as the
@@ -46,6 +65,7 @@ fn build(site: &Site) -> Index {
     let mut json = Json {
         pages: Vec::new(),
         entries: Vec::new(),
+        synonyms: &site.config.search_synonyms,
     };
     for page in &site.pages {
         let number = json.pages.len();
@@ -58,16 +78,14 @@ fn build(site: &Site) -> Index {
         )
         .unwrap_or_default();
         for section in sections(&html) {
-            if section.anchor.is_empty() && section.text.is_empty() {
-                continue;
-            }
-            let title = if section.anchor.is_empty() {
-                page.front.title.clone()
-            } else {
-                section.title
+            // Every page has its top entry: its title is what a reader most often searches for.
+            let (title, kind) = match section.level {
+                0 => (page.front.title.clone(), Kind::Page),
+                2 => (section.title, Kind::Main),
+                _ => (section.title, Kind::Sub),
             };
             json.entries
-                .push((number, section.anchor, title, section.text));
+                .push((number, section.anchor, title, section.text, kind as u8));
         }
     }
     if let Some(ladder) = &site.data.ladder {
@@ -82,11 +100,14 @@ fn build(site: &Site) -> Index {
                     format!("item-{}", item.id),
                     item.text.clone(),
                     String::new(),
+                    Kind::Item as u8,
                 ));
             }
         }
     }
-    let bytes = serde_json::to_vec(&json).expect("strings and numbers always serialise");
+    let text = serde_json::to_string(&json).expect("strings and numbers always serialise");
+    // JSON is a JavaScript expression (U+2028 and U+2029 included, since ES2019).
+    let bytes = format!("window.sreSearchIndex={text};\n").into_bytes();
     let path = OutputPath::generated(Generated::SearchIndex(&bytes));
     Index { path, bytes }
 }
@@ -102,9 +123,12 @@ pub(crate) fn register(tera: &mut Tera, index: Option<&Index>) {
     );
 }
 
-/// A heading's anchor and title, and the text up to the next heading.
+/// A heading's level (0 for the text before the first heading), anchor and title, and the text
+/// up to the next heading.
 #[derive(Debug, Default, PartialEq)]
 struct Section {
+    /// The heading's level (`2` for `h2`); 0 for the text before the first heading.
+    level: u8,
     /// The heading's id (`"junior-what-counts"`); empty for the text before the first heading.
     anchor: String,
     /// The heading's text, whitespace squeezed.
@@ -126,9 +150,10 @@ fn sections(html: &str) -> Vec<Section> {
                 let name = tag.name.as_ref();
                 if matches!(name, "script" | "style" | "svg") && !tag.self_closing {
                     skipped += 1;
-                } else if is_heading(name) {
+                } else if let Some(level) = heading_level(name) {
                     let anchor = html::attribute(tag, "id").unwrap_or_default().to_string();
                     sections.push(Section {
+                        level,
                         anchor,
                         ..Section::default()
                     });
@@ -141,7 +166,7 @@ fn sections(html: &str) -> Vec<Section> {
                 let name = tag.name.as_ref();
                 if matches!(name, "script" | "style" | "svg") {
                     skipped = skipped.saturating_sub(1);
-                } else if is_heading(name) {
+                } else if heading_level(name).is_some() {
                     in_heading = false;
                 } else if !is_inline(name) {
                     current.text.push(' ');
@@ -165,9 +190,12 @@ fn sections(html: &str) -> Vec<Section> {
     sections
 }
 
-/// Whether a tag name is a heading's (`h1`–`h6`).
-fn is_heading(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+/// `h1` … `h6` → 1 … 6.
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', level @ b'1'..=b'6'] => Some(level - b'0'),
+        _ => None,
+    }
 }
 
 /// Elements inside a line of text: no word break around them.
@@ -205,16 +233,18 @@ mod tests {
 
     #[test]
     fn markdown_splits_at_headings_with_their_anchors() {
-        let html = "<p>Intro <em>text</em>.</p>\n<h2 id=\"toil\"><a href=\"#toil\">Toil &amp; trouble</a></h2>\n<p>Why it\nhappens.</p><ul><li>one</li><li>two</li></ul><svg><text>chart</text></svg>";
+        let html = "<p>Intro <em>text</em>.</p>\n<h2 id=\"toil\"><a href=\"#toil\" tabindex=\"-1\">Toil &amp; trouble</a></h2>\n<p>Why it\nhappens.</p><ul><li>one</li><li>two</li></ul><svg><text>chart</text></svg>";
         assert_eq!(
             sections(html),
             vec![
                 Section {
+                    level: 0,
                     anchor: String::new(),
                     title: String::new(),
                     text: "Intro text.".into()
                 },
                 Section {
+                    level: 2,
                     anchor: "toil".into(),
                     title: "Toil & trouble".into(),
                     text: "Why it happens. one two".into()

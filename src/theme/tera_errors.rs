@@ -24,8 +24,10 @@ pub(crate) const FUNCTIONS: [&str; 6] = [
     "search_index",
 ];
 
-/// Tera's built-in filters and tests (tera 2.4), for did-you-mean on a misspelt one.
-const FILTERS: [&str; 37] = [
+/// Tera's built-in filters and tests (tera 2.4) and the theme's `fragment` (registered in
+/// `theme.rs`), for did-you-mean on a misspelt one.
+const FILTERS: [&str; 38] = [
+    "fragment",
     "safe",
     "default",
     "upper",

@@ -28,9 +28,9 @@ fn done_line(tab: &Tab) -> String {
     )
 }
 
-/// Ticks an item the way a reader does: a click on its label.
+/// Ticks an item the way a reader does: a click on its label's text.
 pub(super) fn tick(tab: &Tab, id: &str) {
-    click(tab, &format!("label[for=\"check-{id}\"]"));
+    click_first_line(tab, &format!("label[for=\"check-{id}\"]"));
 }
 
 #[test]

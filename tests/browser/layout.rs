@@ -158,14 +158,15 @@ fn the_theme_choice_is_remembered_before_first_paint_and_can_follow_the_system_a
 // ------------------------------------------------------------------------------------------------
 // The ladder compare view and self-links
 
-/// The two level names and "what unlocks" texts the compare view shows.
+/// The two level names and their "Scope" the compare view shows.
 fn compared(tab: &Tab) -> Value {
     js(
         tab,
         "(() => { const t = document.querySelector('#compare-out table'); \
            const heads = [...t.querySelectorAll('thead th')].slice(1).map(th => th.textContent); \
-           const unlocks = [...t.querySelectorAll('tbody tr')[1].querySelectorAll('td')].map(td => td.textContent); \
-           return heads.map((h, i) => [h, unlocks[i]]); })()",
+           const scope = [...t.querySelectorAll('tbody tr')].find(tr => tr.querySelector('th').firstChild.textContent === 'Scope'); \
+           const cells = [...scope.querySelectorAll('td')].map(td => td.textContent); \
+           return heads.map((h, i) => [h, cells[i]]); })()",
     )
 }
 
@@ -180,7 +181,20 @@ fn the_compare_view_puts_any_two_levels_side_by_side() {
     open(&tab, &server.at(""));
     let ladder = data("ladder");
     let levels = array(&ladder, "levels");
-    let card = |i: usize| json!([string(levels[i], "name"), string(levels[i], "unlocks")]);
+    // A level's scope is its phase's; a level no phase covers says so.
+    let scope = |i: usize| {
+        array(&ladder, "phases")
+            .into_iter()
+            .find(|p| string(p, "level") == string(levels[i], "id"))
+            .and_then(|p| {
+                array(p, "dimensions")
+                    .into_iter()
+                    .find(|d| string(d, "name") == "Scope")
+                    .map(|d| string(d, "now").to_string())
+            })
+            .unwrap_or_else(|| "Not described: no phase of the guide covers it".to_string())
+    };
+    let card = |i: usize| json!([string(levels[i], "name"), scope(i)]);
     let id = |i: usize| string(levels[i], "id").to_string();
     assert!(js_bool(&tab, "!document.getElementById('compare').hidden"));
     assert_eq!(
@@ -267,12 +281,14 @@ fn the_compare_view_puts_any_two_levels_side_by_side() {
         ),
         json!(levels.len())
     );
-    assert_eq!(
-        js(
-            &tab,
-            "document.querySelectorAll('#compare-out tbody tr').length"
-        ),
-        json!(3)
+    // Its rows are the tenure and the phases' dimensions, not the table's rows again.
+    let rows = js(
+        &tab,
+        "[...document.querySelectorAll('#compare-out tbody th')].map(th => th.firstChild.textContent)",
+    );
+    assert!(
+        rows.as_array().is_some_and(|r| r.len() >= 5) && rows[0] == json!("Typical tenure"),
+        "{rows}"
     );
     assert_no_errors(&errors);
 }
@@ -300,10 +316,10 @@ fn a_focused_heading_shows_its_self_link_mark_and_links_to_itself() {
     );
     // A checklist item's "#" is a link with a name of its own.
     open(&tab, &server.at("phases/junior/"));
-    let item = "document.querySelector('li[id^=\"item-\"] > a.self-link')";
+    let item = "document.querySelector('li[id^=\"item-\"] a.self-link')";
     assert_eq!(
         js_str(&tab, &format!("{item}.getAttribute('href')")),
-        js_str(&tab, &format!("'#' + {item}.parentElement.id"))
+        js_str(&tab, &format!("'#' + {item}.closest('li').id"))
     );
     assert_eq!(
         js_str(&tab, &format!("{item}.getAttribute('aria-label')")),
@@ -334,12 +350,13 @@ fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
     tick(&tab, first);
     emulate_media(&tab, "print", "dark");
     for hidden in [
-        ".site-nav",
+        ".site-header",
         ".breadcrumbs",
-        ".theme-choice",
         ".toc",
         ".pager",
         "[data-reset]",
+        ".evidence",
+        ".js-only",
     ] {
         assert_eq!(
             style(hidden, "", "display"),
@@ -355,9 +372,9 @@ fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
         &format!("document.querySelector('{checkbox}').checked")
     ));
     assert_eq!(
-        style("table", "", "breakInside"),
+        style("tr", "", "breakInside"),
         "avoid",
-        "tables are not split"
+        "a table may run over a page, its rows are not split"
     );
     assert_eq!(
         style("h2[id] > a", "::after", "content"),
@@ -373,8 +390,9 @@ fn the_print_stylesheet_hides_navigation_shows_link_targets_and_keeps_ticks() {
             .contains("https://sre.google/"),
         "a printed link shows where it goes"
     );
-    // The whole guide starts each part on a new page.
+    // The whole guide's parts flow on from page to page, with no rule over them.
     open(&tab, &server.at("guide/"));
-    assert_eq!(style(".guide-part", "", "breakBefore"), "page");
+    assert_eq!(style(".guide-part", "", "breakBefore"), "auto");
+    assert_eq!(style(".guide-part", "", "borderTopStyle"), "none");
     emulate_media(&tab, "", "light");
 }

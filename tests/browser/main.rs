@@ -57,8 +57,12 @@ mod axe;
 mod checklists;
 mod chromium;
 mod csp;
+mod defects;
+mod evidence;
 mod journey;
 mod layout;
+mod offline;
+mod packet;
 mod quiz;
 mod reader;
 mod search;
@@ -161,10 +165,12 @@ fn js_bool(tab: &Tab, expr: &str) -> bool {
 fn wait_until(tab: &Tab, expr: &str, what: &str) {
     let started = Instant::now();
     loop {
-        // A page between documents (a reload) reads as "not yet", not as a failure.
+        // A page between documents (a reload, Back) reads as "not yet", not as a failure: its
+        // script may throw, or DevTools may say the page it asked navigated away.
         let probe =
             format!("(() => {{ try {{ return !!({expr}); }} catch (e) {{ return false; }} }})()");
-        if js(tab, &probe) == Value::Bool(true) {
+        let answer = tab.evaluate(&probe, false).ok().and_then(|r| r.value);
+        if answer == Some(Value::Bool(true)) {
             return;
         }
         if started.elapsed() > WAIT {
@@ -179,6 +185,16 @@ fn wait_until(tab: &Tab, expr: &str, what: &str) {
 /// the page itself is still animating (smooth scrolling to a focused prompt) cannot move another
 /// element under the pointer.
 fn click(tab: &Tab, selector: &str) {
+    click_box(tab, selector, "getBoundingClientRect()");
+}
+
+/// A click on the middle of the first line of an inline element (a label that wraps): the
+/// middle of its bounding box may fall beside its text.
+fn click_first_line(tab: &Tab, selector: &str) {
+    click_box(tab, selector, "getClientRects()[0]");
+}
+
+fn click_box(tab: &Tab, selector: &str, rect: &str) {
     let selector_json = serde_json::to_string(selector).expect("JSON");
     let started = Instant::now();
     let mut last = None;
@@ -188,7 +204,7 @@ fn click(tab: &Tab, selector: &str) {
             &format!(
                 "(() => {{ const e = document.querySelector({selector_json}); if (!e) return null; \
                    e.scrollIntoView({{ block: 'center', inline: 'center', behavior: 'instant' }}); \
-                   const r = e.getBoundingClientRect(); if (!r.width || !r.height) return null; \
+                   const r = e.{rect}; if (!r || !r.width || !r.height) return null; \
                    const x = r.left + r.width / 2, y = r.top + r.height / 2; \
                    const hit = document.elementFromPoint(x, y); \
                    return hit && (hit === e || e.contains(hit)) ? [x, y] : null; }})()"

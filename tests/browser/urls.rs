@@ -1,7 +1,8 @@
 //! Links to pages, folders and files named with `? # % space ü " '` work in Chromium, opened from
 //! disk and from a static server: every link on the awkward site's pages leads to the page or file
-//! it names, and its fragment to the element it names. (`build::urls` checks that `serve` answers
-//! every one of those URLs.)
+//! it names, and its fragment to the element it names; a page's contents lead to headings with
+//! odd ids by percent-encoded fragments. (`build::urls` checks that `serve` answers every one of
+//! those URLs.)
 
 use super::*;
 use crate::support::sites::awkward_site;
@@ -101,4 +102,59 @@ fn links_to_awkward_names_work_from_disk_and_over_http() {
         &server.at(&format!("{encoded}/p%20{encoded}/")),
         &server.at(&format!("{encoded}/")),
     );
+}
+
+/// The page's contents lead to every heading, however odd its id: each entry's fragment is
+/// percent-encoded and selects the heading it names, from disk and over HTTP (issue 23: the theme wrote ``#a`b``, `#50%` and
+/// `#q"r` as they stood).
+#[test]
+#[ignore = "needs Chromium"]
+fn each_contents_entry_reaches_its_heading_whatever_its_id() {
+    let site = Site::repo().file(
+        "content/odd.md",
+        "+++\ntitle = \"Odd ids\"\nweight = 90\n+++\n\nIntro.\n\n## Back tick {#a`b}\n\nText.\n\n\
+         ## Fifty {#50%}\n\nText.\n\n## Quoted {#q\"r}\n\nText.\n\n### Über uns {#über}\n\nText.\n",
+    );
+    site.run(["build"]).code(0);
+    let chrome = chrome();
+    let tab = chrome.tab();
+    let server = Server::start(
+        site.tree("output")
+            .into_iter()
+            .filter(|(path, _)| !path.ends_with('/'))
+            .collect(),
+    );
+    let disk = format!("file://{}/odd/index.html", site.path("output").display());
+    for page in [disk, server.at("odd/")] {
+        open(&tab, &page);
+        let entries = js(
+            &tab,
+            "[...document.querySelectorAll('nav.toc a')].map(a => [a.getAttribute('href'), a.textContent])",
+        );
+        let entries: Vec<(String, String)> = serde_json::from_value(entries).expect("pairs");
+        for (id, title, fragment) in [
+            ("a`b", "Back tick", "#a%60b"),
+            ("50%", "Fifty", "#50%25"),
+            ("q\"r", "Quoted", "#q%22r"),
+            ("über", "Über uns", "#%C3%BCber"),
+        ] {
+            let (href, _) = entries
+                .iter()
+                .find(|(_, text)| text == title)
+                .unwrap_or_else(|| panic!("no contents entry {title:?}: {entries:?}"));
+            // A valid URL fragment, as the Nu checker requires: percent-encoded.
+            assert_eq!(href, fragment, "{title:?}");
+            open(&tab, &page);
+            click(
+                &tab,
+                &format!("nav.toc a[href=\"{}\"]", href.replace('"', "\\\"")),
+            );
+            let id_json = serde_json::to_string(id).expect("JSON");
+            wait_until(
+                &tab,
+                &format!("document.querySelector(':target')?.id === {id_json}"),
+                &format!("{title:?} ({href}) selecting #{id} on {page}"),
+            );
+        }
+    }
 }

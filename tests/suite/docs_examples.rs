@@ -90,7 +90,7 @@ fn classify(block: &Block) -> Example {
         "toml" if foreign => Example::Other,
         // site.toml's own tables.
         "toml"
-            if ["[publish]", "[[menu]]", "[lints]"]
+            if ["[publish]", "[[menu]]", "[lints]", "[offline]"]
                 .iter()
                 .any(|t| block.text.starts_with(t)) =>
         {

@@ -147,8 +147,8 @@ fn publish(tag: Tag<'_>) -> Tag<'_> {
 /// Addition 2 taken out: the self-link around a heading's text, or beside it. Returns the HTML
 /// without them and the heading ids in order (entity-decoded).
 fn without_self_links(html: &str) -> (String, Vec<String>) {
-    const BESIDE_START: &str = " <a class=\"self-link\" href=\"#";
-    const BESIDE_END: &str = "\" aria-label=\"Link to this section\">#</a>";
+    const BESIDE_START: &str = "&nbsp;<a class=\"self-link\" href=\"#";
+    const BESIDE_END: &str = "\" tabindex=\"-1\" aria-label=\"Link to this section\">#</a>";
     let mut out = String::new();
     let mut ids = Vec::new();
     let mut rest = html;

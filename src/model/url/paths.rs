@@ -81,8 +81,15 @@ pub(crate) enum Generated<'a> {
     Headers,
     /// `404.html`, which hosts serve for a missing file.
     NotFound,
-    /// `static/search-index.<hash>.json`, named by a hash of its bytes.
+    /// `static/search-index.<hash>.js`, named by a hash of its bytes.
     SearchIndex(&'a [u8]),
+    /// `sw.js`: the service worker of `[offline] enabled = true`, at the root so its scope is
+    /// the whole site.
+    ServiceWorker,
+    /// `<stem>.json`: a typed data file (`ladder`, `compensation`, `quiz`) as JSON.
+    Data(&'a str),
+    /// `<stem>.schema.json`: the JSON Schema of `Data(stem)`.
+    DataSchema(&'a str),
     /// `static/og/<name>.png`: a link preview image, its name a hash of what it shows.
     OgImage(&'a str),
 }
@@ -121,8 +128,11 @@ impl OutputPath {
             Generated::Robots => "robots.txt".to_string(),
             Generated::Headers => "_headers".to_string(),
             Generated::NotFound => "404.html".to_string(),
+            Generated::ServiceWorker => "sw.js".to_string(),
+            Generated::Data(stem) => format!("{stem}.json"),
+            Generated::DataSchema(stem) => format!("{stem}.schema.json"),
             Generated::SearchIndex(bytes) => {
-                format!("static/search-index.{}.json", fingerprint(bytes))
+                format!("static/search-index.{}.js", fingerprint(bytes))
             }
             Generated::OgImage(name) => format!("{OG_IMAGE_FOLDER}{name}.png"),
         })
@@ -340,9 +350,12 @@ mod tests {
         assert_eq!(named(Generated::Robots), "robots.txt");
         assert_eq!(named(Generated::Headers), "_headers");
         assert_eq!(named(Generated::NotFound), "404.html");
+        assert_eq!(named(Generated::ServiceWorker), "sw.js");
+        assert_eq!(named(Generated::Data("quiz")), "quiz.json");
+        assert_eq!(named(Generated::DataSchema("quiz")), "quiz.schema.json");
         assert_eq!(named(Generated::OgImage("0a1b")), "static/og/0a1b.png");
         let index = named(Generated::SearchIndex(b"[]"));
-        assert!(index.starts_with("static/search-index.") && index.ends_with(".json"));
+        assert!(index.starts_with("static/search-index.") && index.ends_with(".js"));
         assert_ne!(index, named(Generated::SearchIndex(b"[1]")));
         assert_eq!(OutputPath::received("a/b.txt".into()), "a/b.txt");
     }

@@ -9,7 +9,10 @@ use snapbox::str;
 use crate::support::{Site, tree};
 
 mod collisions;
+mod data_files;
 mod diagnostics;
+mod fragments;
+mod offline;
 mod og_image;
 mod output;
 mod pipeline;

@@ -32,7 +32,7 @@ fn build_writes_pretty_urls_and_prints_one_summary_line() {
             "static/",
             "static/app.2846f686.js",
             "static/logo.svg",
-            "static/style.10553ac4.css",
+            "static/style.0cbb43e2.css",
         ]
     );
     let first = site.read("output/notes/first/index.html");
@@ -144,13 +144,13 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
     let html = site.read("output/h/index.html");
     for expected in [
         // A heading's text links to the heading itself...
-        "<h1 id=\"top\"><a href=\"#top\">Top</a></h1>",
-        "<h2 id=\"same\"><a href=\"#same\">Same</a></h2>",
-        "<h2 id=\"same-2\"><a href=\"#same-2\">Same</a></h2>",
-        "<h3 id=\"deep-em\"><a href=\"#deep-em\">Deep <em>em</em></a></h3>",
-        "<h2 id=\"mine\"><a href=\"#mine\">Custom</a></h2>",
+        "<h1 id=\"top\"><a href=\"#top\" tabindex=\"-1\">Top</a></h1>",
+        "<h2 id=\"same\"><a href=\"#same\" tabindex=\"-1\">Same</a></h2>",
+        "<h2 id=\"same-2\"><a href=\"#same-2\" tabindex=\"-1\">Same</a></h2>",
+        "<h3 id=\"deep-em\"><a href=\"#deep-em\" tabindex=\"-1\">Deep <em>em</em></a></h3>",
+        "<h2 id=\"mine\"><a href=\"#mine\" tabindex=\"-1\">Custom</a></h2>",
         // ...unless it holds a link already: links cannot nest, so a separate "#" follows.
-        "<h2 id=\"back-to-top\">Back to <a href=\"#top\">top</a> <a class=\"self-link\" href=\"#back-to-top\" aria-label=\"Link to this section\">#</a></h2>",
+        "<h2 id=\"back-to-top\">Back to <a href=\"#top\">top</a>&nbsp;<a class=\"self-link\" href=\"#back-to-top\" tabindex=\"-1\" aria-label=\"Link to this section\">#</a></h2>",
         // The toc: h2s at the top, the h3 under the h2 before it; the h1 is the page title.
         "<li><a href=\"#same\">Same</a></li>\n<li><a href=\"#same-2\">Same</a> <a href=\"#deep-em\">Deep em</a></li>\n<li><a href=\"#mine\">Custom</a></li>",
     ] {
@@ -175,7 +175,7 @@ fn a_duplicate_explicit_heading_id_is_an_error() {
 fn css_and_js_get_content_hashed_names_and_asset_returns_them() {
     let site = Site::fixture("minimal");
     site.run(["build"]).code(0);
-    let css = "static/style.10553ac4.css";
+    let css = "static/style.0cbb43e2.css";
     // Stylesheets are published minified: the same rules without comments and spare spaces.
     let source = site.read("themes/default/static/style.css");
     let published = site.read(&format!("output/{css}"));
@@ -247,6 +247,6 @@ fn sitemap_robots_and_404_are_generated() {
     let not_found = site.read("output/404.html");
     assert!(not_found.contains("<h1>Page not found</h1>"), "{not_found}");
     // Served at any depth, so its links start from the site's path, not from the page.
-    assert!(not_found.contains("href=\"/guide/static/style.10553ac4.css\""));
+    assert!(not_found.contains("href=\"/guide/static/style.0cbb43e2.css\""));
     assert!(not_found.contains("<a href=\"/guide/index.html\">Home</a>"));
 }

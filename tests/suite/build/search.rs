@@ -34,8 +34,13 @@ fn a_theme_that_names_the_index_gets_one_with_every_heading() {
     let files = index_files(&site);
     assert_eq!(files.len(), 1, "{files:?}");
     let (path, bytes) = &files[0];
-    assert!(path.ends_with(".json"));
-    let index: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    assert!(path.ends_with(".js"));
+    let script = std::str::from_utf8(bytes).unwrap();
+    let json = script
+        .strip_prefix("window.sreSearchIndex=")
+        .and_then(|rest| rest.strip_suffix(";\n"))
+        .expect("a script that hands over the index");
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
     let pages = index["pages"].as_array().unwrap();
     let third = pages
         .iter()
@@ -50,8 +55,8 @@ fn a_theme_that_names_the_index_gets_one_with_every_heading() {
     assert_eq!(
         entries,
         [
-            &serde_json::json!([third, "", "Third", "Opening words."]),
-            &serde_json::json!([third, "toil", "Toil & trouble", "Why it happens."]),
+            &serde_json::json!([third, "", "Third", "Opening words.", 1]),
+            &serde_json::json!([third, "toil", "Toil & trouble", "Why it happens.", 2]),
         ]
     );
     // Each page names the index relative to itself.
@@ -60,4 +65,45 @@ fn a_theme_that_names_the_index_gets_one_with_every_heading() {
         html.contains(&format!("data-search-index=\"../../{path}\"")),
         "{html}"
     );
+}
+
+#[test]
+fn the_synonym_groups_of_site_toml_reach_the_index_in_lower_case() {
+    let site = Site::fixture("minimal");
+    let base = site.read("themes/default/templates/base.html").replace(
+        "<main>",
+        "<a href=\"#\" data-search-index=\"{{ search_index() }}\">Search</a>\n<main>",
+    );
+    let config = site.read("content/site.toml")
+        + "\n[search]\nsynonyms = [[\"Salary\", \"pay \", \"salary\"], [\"oncall\", \"on-call\"]]\n";
+    let site = site
+        .file("themes/default/templates/base.html", base)
+        .file("content/site.toml", config);
+    site.run(["build"]).code(0).stderr("");
+    let (_, bytes) = &index_files(&site)[0];
+    let script = std::str::from_utf8(bytes).unwrap();
+    let index: serde_json::Value = serde_json::from_str(
+        script
+            .strip_prefix("window.sreSearchIndex=")
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        index["synonyms"],
+        serde_json::json!([["salary", "pay"], ["oncall", "on-call"]])
+    );
+}
+
+#[test]
+fn a_synonym_group_of_one_word_is_pointed_at() {
+    let site = Site::fixture("minimal");
+    let config = site.read("content/site.toml") + "\n[search]\nsynonyms = [[\"pay\", \"PAY\"]]\n";
+    let line = config.lines().count();
+    site.file("content/site.toml", config)
+        .run(["check"])
+        .code(1)
+        .stderr_contains("error[invalid-value]: a synonym group needs two different words or more")
+        .stderr_contains(&format!("--> content/site.toml:{line}:13"))
+        .stderr_contains("help: list words a reader may type for the same thing");
 }

@@ -318,7 +318,9 @@ fn awkward_names_check_clean_and_every_url_resolves() {
     assert!(page.contains(&format!(
         "<meta property=\"og:url\" content=\"{permalink}\">"
     )));
-    assert!(page.contains("<h2 id=\"q&amp;a\"><a href=\"#q%26a\">Über uns</a></h2>"));
+    assert!(
+        page.contains("<h2 id=\"q&amp;a\"><a href=\"#q%26a\" tabindex=\"-1\">Über uns</a></h2>")
+    );
 
     let sitemap = site.read("output/sitemap.xml");
     let locs: Vec<&str> = sitemap

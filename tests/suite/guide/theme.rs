@@ -124,15 +124,6 @@ fn no_page_references_another_host() {
                 "EventSource",
                 "import(",
             ] {
-                // Search fetches its index, and nothing else: guide::search checks that URL.
-                if word == "fetch(" && path.starts_with("static/search-ui.") {
-                    assert_eq!(
-                        text.matches(word).count(),
-                        1,
-                        "{path}: one fetch, the index"
-                    );
-                    continue;
-                }
                 assert!(
                     !text.contains(word),
                     "{path}: {word} (no request to any host)"

@@ -19,7 +19,7 @@
     const m = /^#a=([yn-]+)$/.exec(h);
     return m && m[1].length === qs.length ? m[1] : null;
   };
-  // A result or Start over adds a history entry; answering replaces it.
+  // Start over, or answering after a result, adds a history entry; answering or a result replaces it.
   const save = (s, push, result) => {
     const url = location.href.split('#')[0] + (/[yn]/.test(s) ? '#a=' + s : '');
     try { history[push ? 'pushState' : 'replaceState']({ result }, '', url); } catch (e) {}
@@ -79,7 +79,8 @@
     const s = read();
     flag(s, true);
     if (s.includes('-')) return errs.focus();
-    save(s, !state().result, true);
+    // The result takes the place of the answers' entry: one Back leaves it.
+    save(s, false, true);
     show(s, true);
   });
   // "Start over" is a reset button: the browser clears the radios.
@@ -100,5 +101,6 @@
   addEventListener('popstate', restore);
   addEventListener('hashchange', restore);
   for (const el of document.querySelectorAll('[data-quiz-js]')) el.hidden = false;
+  form.querySelector('[type=submit]').disabled = false;
   restore(true);
 })();

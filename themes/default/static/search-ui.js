@@ -1,7 +1,10 @@
 /* Search, second step: loaded by search.js on first use. A labelled search field opens under the
-   header; results are a list of links (arrow keys move through them, Escape closes) and a
-   polite status line announces how many were found. The index (built by the site's build) is
-   fetched once; if it cannot be (e.g. opened from disk), the status offers the whole guide. */
+   header, with a hint that names the "/" shortcut; results are a list of links (arrow keys move
+   through them, Escape closes) and a polite status line announces how many were found. The
+   index (built by the site's build) is a script, so it loads from disk too; should it fail, the
+   status offers the whole guide with what was typed highlighted there, and the field keeps it.
+   Ranking: a page's title and main headings above subheadings, then text and checklist items;
+   the index's synonym groups make each word find the others of its group. */
 (function () {
   var link = document.querySelector("[data-search-index]");
   var header = link.closest("header"), indexUrl = link.getAttribute("data-search-index");
@@ -10,6 +13,7 @@
 
   var panel = el("div", "search-panel"), wrap = el("div", "wrap");
   var label = el("label", "", "Search the guide"), input = el("input");
+  var hint = el("p", "search-hint", "Press / on any page to search; the arrow keys move through the results and Escape closes.");
   var status = el("p", "search-status"), list = el("ul", "search-results");
   panel.id = "search-panel";
   panel.setAttribute("role", "search");
@@ -18,11 +22,12 @@
   input.id = label.htmlFor = "search-q";
   input.autocomplete = "off";
   input.spellcheck = false;
-  input.setAttribute("aria-describedby", "search-status");
+  input.setAttribute("aria-describedby", "search-hint search-status");
+  hint.id = "search-hint";
   status.id = "search-status";
   status.setAttribute("role", "status");
   list.setAttribute("aria-label", "Results");
-  wrap.append(label, input, status, list);
+  wrap.append(label, input, hint, status, list);
   panel.append(wrap);
   header.append(panel);
   link.setAttribute("aria-controls", panel.id);
@@ -39,10 +44,13 @@
     panel.hidden = false;
     link.setAttribute("aria-expanded", "true");
     input.focus();
-    if (!index && !failed) {
-      fetch(indexUrl).then(function (r) { if (!r.ok) throw r; return r.json(); })
-        .then(function (data) { index = data; run(); })
-        .catch(function () { failed = true; run(); });
+    if (!index && !failed && !document.getElementById("search-index")) {
+      var script = el("script");
+      script.id = "search-index";
+      script.src = indexUrl;
+      script.onload = function () { index = window.sreSearchIndex || null; failed = !index; run(); };
+      script.onerror = function () { failed = true; run(); };
+      document.head.append(script);
     }
   }
   function close() {
@@ -58,20 +66,39 @@
     return -1;
   }
 
+  /* The words of a query, each with the others of its synonym groups. */
+  function terms(query) {
+    return query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8).map(function (t) {
+      var alts = [t];
+      (index.synonyms || []).forEach(function (group) {
+        if (group.indexOf(t) >= 0) group.forEach(function (w) { if (alts.indexOf(w) < 0) alts.push(w); });
+      });
+      return alts;
+    });
+  }
+
+  /* How well `alt` matches an entry: in a title (worth most for a page or main heading), in
+     the text (a checklist item's title counts as text), or only in its page's title. */
+  function weigh(alt, kind, title, text, where) {
+    var at = kind < 4 ? find(title, alt, 0) : -1;
+    if (at >= 0) return (kind < 3 ? 10 : 6) + (at === 0 ? 2 : 0);
+    var inText = find(kind < 4 ? text : title, alt, 0) >= 0 ? 2 : 0;
+    return Math.max(inText, find(where, alt, 0) >= 0 ? (kind < 3 ? 3 : 1) : 0);
+  }
+
   function search(query) {
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8), found = [];
-    if (!terms.length) return found;
+    var words = terms(query), found = [];
+    if (!words.length) return found;
     index.entries.forEach(function (entry, order) {
-      var page = index.pages[entry[0]], title = entry[2].toLowerCase();
-      var text = entry[3].toLowerCase(), where = page[1].toLowerCase(), score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var t = terms[i];
-        if (find(title, t, 0) >= 0) score += find(title, t, 0) === 0 ? 12 : 10;
-        else if (find(text, t, 0) >= 0) score += 2;
-        else if (find(where, t, 0) >= 0) score += 1;
-        else return;
+      var page = index.pages[entry[0]], kind = entry[4], title = entry[2].toLowerCase();
+      var text = entry[3].toLowerCase(), where = page[1].toLowerCase(), score = (5 - kind) / 10;
+      for (var i = 0; i < words.length; i++) {
+        var best = 0;
+        words[i].forEach(function (alt) { best = Math.max(best, weigh(alt, kind, title, text, where)); });
+        if (!best) return;
+        score += best;
       }
-      found.push({ entry: entry, page: page, score: score - order / 1e4 });
+      found.push({ entry: entry, page: page, score: score - order / 1e5 });
     });
     return found.sort(function (a, b) { return b.score - a.score; });
   }
@@ -108,23 +135,24 @@
     list.replaceChildren();
     status.replaceChildren();
     if (failed) {
+      // The whole guide, with the browser's find pointed at what was typed (a text fragment).
       var guide = el("a", "", "search the whole guide on one page");
-      guide.href = link.getAttribute("href");
+      guide.href = link.getAttribute("href") + (query ? "#:~:text=" + encodeURIComponent(query) : "");
       status.append("Search could not load here; ", guide, " instead.");
       return;
     }
     if (!index || !query) return;
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean), found = search(query);
+    var marks = [].concat.apply([], terms(query)), found = search(query);
     found.slice(0, MAX).forEach(function (hit) {
       var a = el("a"), title = el("span", "search-title"), li = el("li");
       var anchor = hit.entry[1];
       a.href = root + hit.page[0] + "index.html" + (anchor ? "#" + anchor : "");
-      marked(title, hit.entry[2], terms);
+      marked(title, hit.entry[2], marks);
       a.append(title);
       if (hit.entry[2] !== hit.page[1]) a.append(el("span", "search-page", hit.page[1]));
       if (hit.entry[3]) {
         var text = el("span", "search-snippet");
-        marked(text, snippet(hit.entry[3], terms), terms);
+        marked(text, snippet(hit.entry[3], marks), marks);
         a.append(text);
       }
       li.append(a);
@@ -133,7 +161,7 @@
     var n = found.length, shown = Math.min(n, MAX);
     status.textContent = n === 0 ? "No results for “" + query + "”." :
       (n > shown ? "Top " + shown + " of " + n : n) + " result" + (n === 1 ? "" : "s") +
-      " for “" + query + "”; arrow keys move through them.";
+      " for “" + query + "”.";
   }
 
   function results() { return Array.prototype.slice.call(list.querySelectorAll("a")); }

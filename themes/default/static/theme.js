@@ -8,26 +8,24 @@
     try { var v = localStorage.getItem(KEY); return v === "dark" || v === "light" ? v : ""; }
     catch (e) { return ""; /* storage blocked: follow the system */ }
   }
-  function apply(theme) {
-    if (theme) d.setAttribute("data-theme", theme); else d.removeAttribute("data-theme");
-  }
+  function apply(theme) { if (theme) d.dataset.theme = theme; else delete d.dataset.theme; }
   apply(stored());
 
   document.addEventListener("DOMContentLoaded", function () {
     var select = document.getElementById("theme-choice");
     // Without light-dark() the stylesheet has only the light palette (see style.css).
-    if (!select || !(window.CSS && CSS.supports("color", "light-dark(#000, #fff)"))) return;
-    select.value = d.getAttribute("data-theme") || "";
-    select.closest("[data-theme-choice]").hidden = false;
-    select.addEventListener("change", function () {
+    if (!select || !(window.CSS && CSS.supports("color", "light-dark(#000,#fff)"))) return;
+    select.value = d.dataset.theme || "";
+    select.parentNode.hidden = false;
+    select.onchange = function () {
       apply(select.value);
       try {
         if (select.value) localStorage.setItem(KEY, select.value); else localStorage.removeItem(KEY);
       } catch (e) { /* this visit only */ }
-    });
+    };
     // A choice made in another tab applies here too.
     addEventListener("storage", function (e) {
-      if (e.key === KEY || e.key === null) { apply(stored()); select.value = stored(); }
+      if (e.key === KEY || e.key === null) apply(select.value = stored());
     });
   });
 })();
