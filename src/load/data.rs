@@ -1,5 +1,6 @@
-//! The guide's typed data files `data/ladder.toml` and `data/compensation.toml` (the quiz has
-//! its own stage, [`crate::load::quiz`]), and the id and page-reference helpers all three share.
+//! The guide's typed data file `data/ladder.toml` (compensation and the quiz have files of their
+//! own, [`crate::load::compensation`] and [`crate::load::quiz`]), and the id and page-reference
+//! helpers all three share.
 //! Raw serde shapes stay private here; only checked [`model`](crate::model) types leave. Rules that
 //! need one file only (unique ids, min ≤ max, ordered tenures) are checked here; rules across files
 //! (levels and pages that must exist) are [`crate::check`]'s.
@@ -16,8 +17,8 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::ContentPath;
 use crate::model::{
-    Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
-    Milestone, PageRef, PayRange, Phase, Years,
+    Checklist, ChecklistItem, ChecklistKind, Dimension, Ladder, Level, LevelRef, Milestone,
+    PageRef, Phase, Years,
 };
 
 /// What an id must look like: lowercase letters, digits and `-` (`UniqueIds` checks it).
@@ -444,91 +445,9 @@ fn checklist_items(
     items
 }
 
-/// `content/data/compensation.toml`: published pay ranges by level.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "data/compensation.toml")]
-struct RawCompensation {
-    /// The currency of every range, as readers see it: `USD`.
-    currency: String,
-    /// Where the ranges apply: `United States`.
-    region: String,
-    /// Where the figures come from and when: shown under the table.
-    #[serde(default)]
-    note: String,
-    /// One range per level; a level without one is shown as "no published range".
-    #[serde(default)]
-    #[schemars(with = "Vec<RawRange>")]
-    ranges: Vec<Spanned<RawRange>>,
-}
-
-/// One `[[ranges]]` entry: the pay range of one level.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RawRange {
-    /// The id of a level in `data/ladder.toml`, once per file.
-    #[schemars(with = "String", regex(pattern = STABLE_ID))]
-    level: Spanned<String>,
-    /// The lowest yearly pay, at most `max`.
-    min: u64,
-    /// The highest yearly pay.
-    max: u64,
-}
-
-/// The JSON Schemas of the typed data files, from the types they are read into.
+/// The JSON Schema of `data/ladder.toml`, from the types it is read into.
 pub(crate) fn ladder_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
     generator.into_root_schema_for::<RawLadder>()
-}
-
-pub(crate) fn compensation_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
-    generator.into_root_schema_for::<RawCompensation>()
-}
-
-/// Parses and checks `data/compensation.toml`; a range with a problem is reported and left out.
-pub(crate) fn compensation(file: &Arc<SourceFile>, out: &mut Diagnostics) -> Option<Compensation> {
-    let raw: RawCompensation = parse_toml(file, 0, file.text(), out)?;
-    let mut levels = UniqueIds::new(file, "range for level");
-    let mut ranges = Vec::new();
-    for spanned in raw.ranges {
-        let span = spanned.span();
-        let range = spanned.into_inner();
-        let unique = levels.check(&range.level, out);
-        if range.min > range.max {
-            out.push(
-                Diagnostic::at(
-                    Code::MinAboveMax,
-                    file,
-                    span,
-                    format!(
-                        "range for `{}` has min {} above max {}",
-                        range.level.get_ref(),
-                        range.min,
-                        range.max
-                    ),
-                )
-                .help("swap `min` and `max`"),
-            );
-            continue;
-        }
-        if !unique {
-            continue;
-        }
-        ranges.push(PayRange {
-            level: LevelRef {
-                id: range.level.get_ref().clone(),
-                file: Arc::clone(file),
-                span: range.level.span(),
-            },
-            min: range.min,
-            max: range.max,
-        });
-    }
-    Some(Compensation {
-        currency: raw.currency,
-        region: raw.region,
-        note: raw.note,
-        ranges,
-    })
 }
 
 fn years(raw: RawYears) -> Years {
@@ -709,30 +628,5 @@ mod tests {
             ]
         );
         assert_eq!(out.0[2].help.as_deref(), Some("did you mean `junior`?"));
-    }
-
-    #[test]
-    fn unknown_keys_are_reported_with_did_you_mean() {
-        let (_, messages) = run(
-            compensation,
-            "currency = \"USD\"\nregion = \"US\"\nnotes = \"x\"\n",
-        );
-        assert_eq!(
-            messages,
-            ["3:1 unknown field `notes`, expected one of `currency`, `region`, `note`, `ranges`"]
-        );
-    }
-
-    #[test]
-    fn min_above_max_is_reported() {
-        let (_, messages) = run(
-            compensation,
-            "currency = \"USD\"\nregion = \"US\"\n[[ranges]]\nlevel = \"junior\"\nmin = 5\nmax = 4\n",
-        );
-        assert_eq!(messages.len(), 1);
-        assert!(
-            messages[0].ends_with("range for `junior` has min 5 above max 4"),
-            "{messages:?}"
-        );
     }
 }

@@ -3,6 +3,8 @@
 //! assets. Whatever an editor can get wrong becomes a diagnostic and loading goes on, so one run
 //! reports everything; only a missing or unreadable `content/` folder is an environment error.
 
+pub(crate) mod compensation;
+pub(crate) mod config;
 pub(crate) mod data;
 mod lints;
 pub(crate) mod page;
@@ -18,9 +20,6 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use rayon::prelude::*;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use toml::Spanned;
 
 use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
@@ -29,101 +28,7 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
-use crate::model::{Asset, Data, MenuItem, Page, Site, SiteConfig};
-
-/// `content/site.toml`: what every page of the site needs.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "site.toml")]
-struct RawConfig {
-    /// The site's name: every page's `<title>`, the header, link previews.
-    title: String,
-    /// One sentence about the site, for search results and link previews.
-    #[serde(default)]
-    description: String,
-    /// Where the site will be published, as an absolute URL ending in `/`:
-    /// `https://example.org/guide/`. Only canonical links, `og:url`, `sitemap.xml` and
-    /// `robots.txt` use it; `--base-url` overrides it.
-    #[schemars(with = "String", regex(pattern = r"^https?://[^/\s]+"))]
-    base_url: Spanned<String>,
-    /// The language of the pages, as an HTML `lang` tag: `en`, `en-GB`, `de`.
-    #[serde(default = "default_language")]
-    language: String,
-    /// The folder under `themes/` whose templates render the site.
-    #[serde(default = "default_theme")]
-    #[schemars(regex(pattern = r"^[^/\\.][^/\\]*$"))]
-    theme: String,
-    /// The site's main navigation, in order.
-    #[serde(default)]
-    menu: Vec<RawMenuItem>,
-    /// Where "Edit this page" links go: the page's source path replaces `{path}` (or is appended).
-    #[schemars(with = "Option<String>", regex(pattern = r"^https?://[^/\s]+"))]
-    edit_url: Option<Spanned<String>>,
-    /// What `build` publishes beside the pages.
-    #[serde(default)]
-    publish: RawPublish,
-    /// Seconds one page may take to render before the build fails naming it.
-    #[serde(default = "default_timeout")]
-    timeout: u64,
-    /// Each content lint's level (`error`, `warning` or `allow`), and the acronyms allowed in
-    /// capitals.
-    #[serde(default)]
-    #[schemars(schema_with = "lints::schema")]
-    lints: lints::RawLints,
-    /// Reading the guide without a network.
-    #[serde(default)]
-    offline: RawOffline,
-    /// How search treats the words a reader types.
-    #[serde(default)]
-    search: search::RawSearch,
-}
-
-/// `[offline]`: the service worker `build` may publish.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RawOffline {
-    /// Publish `sw.js`, a service worker that stores every file of the build for reading
-    /// offline; off by default.
-    #[serde(default)]
-    enabled: bool,
-}
-
-/// `[publish]`: files `build` writes for the host.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RawPublish {
-    /// Write `_headers` (Netlify, Cloudflare Pages): cache policy and security headers.
-    #[serde(default)]
-    headers: bool,
-}
-
-fn default_language() -> String {
-    "en".to_string()
-}
-
-fn default_timeout() -> u64 {
-    30
-}
-
-fn default_theme() -> String {
-    "default".to_string()
-}
-
-/// One `[[menu]]` entry: a link to a page.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct RawMenuItem {
-    /// The link's text.
-    title: String,
-    /// The page, by its path below `content/`: `phases/_index.md`.
-    #[schemars(with = "String", regex(pattern = crate::load::data::PAGE_PATH))]
-    page: Spanned<String>,
-}
-
-/// The JSON Schema of `content/site.toml`, from the type it is read into.
-pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
-    generator.into_root_schema_for::<RawConfig>()
-}
+use crate::model::{Asset, Data, Page, Site, SiteConfig};
 
 pub(crate) struct LoadOptions<'a> {
     pub(crate) root: &'a Path,
@@ -172,7 +77,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     let content = content_folder(options)?;
     let mut diagnostics = Diagnostics::default();
     let config = site_config(options, &content, &mut diagnostics)?;
-    let config = config.unwrap_or_else(empty_config);
+    let config = config.unwrap_or_else(config::empty);
     let found = walk_content(options, &content)?;
     let gathered = gather(options, &found, &config.lints, &mut diagnostics);
     let Gathered {
@@ -203,7 +108,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
 /// The site's `content/` folder, once the options are known to be usable.
 fn content_folder(options: &LoadOptions) -> anyhow::Result<PathBuf> {
     if let Some(url) = options.base_url
-        && !is_absolute_url(url)
+        && !config::is_absolute_url(url)
     {
         bail!(
             "--base-url `{url}` is not an absolute http(s) URL; e.g. --base-url https://example.org/guide/"
@@ -237,7 +142,7 @@ fn site_config(
         Err(error) => return Err(error.into()),
     };
     Ok(match readable {
-        Some(file) => config(&file, options.base_url, diagnostics),
+        Some(file) => config::parse(&file, options.base_url, diagnostics),
         None if !config_path.exists() => {
             diagnostics.push(
                 Diagnostic::in_file(
@@ -445,35 +350,6 @@ pub(crate) fn load_page(
     (page, diagnostics)
 }
 
-/// What stands in for a `site.toml` that could not be read.
-fn empty_config() -> SiteConfig {
-    SiteConfig {
-        title: String::new(),
-        description: String::new(),
-        base_url: "/".into(),
-        language: default_language(),
-        theme: default_theme(),
-        menu: Vec::new(),
-        edit_url: None,
-        publish_headers: false,
-        timeout: std::time::Duration::from_secs(default_timeout()),
-        lints: Lints::default(),
-        offline: false,
-        search_synonyms: Vec::new(),
-    }
-}
-
-/// `https://host/…` or `http://host/…`: what canonical links and the sitemap need.
-fn is_absolute_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|rest| {
-        let host = rest.split('/').next().unwrap_or_default();
-        !host.is_empty() && !url.chars().any(char::is_whitespace)
-    })
-}
-
 /// Reads a text file; unreadable and non-UTF-8 files become diagnostics.
 fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let shown = relative(options.root, path);
@@ -522,56 +398,6 @@ fn read(options: &LoadOptions, path: &Path, out: &mut Diagnostics) -> Option<Arc
     }
 }
 
-fn config(
-    file: &Arc<SourceFile>,
-    base_url: Option<&str>,
-    out: &mut Diagnostics,
-) -> Option<SiteConfig> {
-    let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
-    let lints = lints::lints(file, raw.lints, out);
-    lint_strings(file, 0, file.text(), &lints, out);
-    if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
-        out.push(
-            Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))
-                .help("write where the site will live, e.g. `base_url = \"https://example.org/guide/\"`; only canonical links and the sitemap use it"),
-        );
-    }
-    let mut base_url = base_url.unwrap_or(raw.base_url.get_ref()).to_string();
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
-    if let Some(edit_url) = &raw.edit_url
-        && !is_absolute_url(edit_url.get_ref())
-    {
-        out.push(
-            Diagnostic::at(Code::UrlNotAbsolute, file, edit_url.span(), format!("edit_url `{}` is not an absolute http(s) URL", edit_url.get_ref()))
-                .help("write where a page's source can be edited, e.g. `edit_url = \"https://github.com/you/guide/edit/main/{path}\"`; `{path}` becomes `content/…md`"),
-        );
-    }
-    let menu = raw
-        .menu
-        .into_iter()
-        .map(|item| MenuItem {
-            title: item.title,
-            page: data::page_ref(file, item.page),
-        })
-        .collect();
-    Some(SiteConfig {
-        title: raw.title,
-        description: raw.description,
-        base_url,
-        language: raw.language,
-        theme: raw.theme,
-        menu,
-        edit_url: raw.edit_url.map(Spanned::into_inner),
-        publish_headers: raw.publish.headers,
-        timeout: std::time::Duration::from_secs(raw.timeout),
-        lints,
-        offline: raw.offline.enabled,
-        search_synonyms: search::synonyms(file, raw.search, out),
-    })
-}
-
 fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diagnostics) {
     let Some(table) = parse_toml::<toml::Table>(file, 0, file.text(), out) else {
         data.broken.insert(stem.to_string());
@@ -585,7 +411,7 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diag
             data.ladder.is_some()
         }
         "compensation" => {
-            data.compensation = data::compensation(file, out);
+            data.compensation = compensation::parse(file, out);
             data.compensation.is_some()
         }
         "quiz" => {
@@ -633,8 +459,8 @@ mod tests {
 
     #[test]
     fn base_urls_must_be_absolute() {
-        assert!(is_absolute_url("https://example.org/guide/"));
-        assert!(is_absolute_url("http://localhost:1111"));
+        assert!(config::is_absolute_url("https://example.org/guide/"));
+        assert!(config::is_absolute_url("http://localhost:1111"));
         for bad in [
             "/guide/",
             "example.org",
@@ -642,7 +468,7 @@ mod tests {
             "https:// x",
             "ftp://x/",
         ] {
-            assert!(!is_absolute_url(bad), "{bad}");
+            assert!(!config::is_absolute_url(bad), "{bad}");
         }
     }
 }

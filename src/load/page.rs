@@ -385,7 +385,7 @@ mod tests {
                     Some("ladder.toml") => drop(crate::load::data::ladder(&file, &mut out)),
                     Some("quiz.toml") => drop(crate::load::quiz::parse(&file, &mut out)),
                     Some("compensation.toml") => {
-                        drop(crate::load::data::compensation(&file, &mut out))
+                        drop(crate::load::compensation::parse(&file, &mut out))
                     }
                     _ => drop(page(
                         &file,

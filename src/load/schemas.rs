@@ -29,7 +29,7 @@ pub(crate) fn all() -> Vec<SchemaFile> {
         file(
             "site.schema.json",
             "content/site.toml",
-            crate::load::site_schema(generator()),
+            crate::load::config::site_schema(generator()),
         ),
         file(
             "front-matter.schema.json",
@@ -44,7 +44,7 @@ pub(crate) fn all() -> Vec<SchemaFile> {
         file(
             "compensation.schema.json",
             "content/data/compensation.toml",
-            crate::load::data::compensation_schema(generator()),
+            crate::load::compensation::schema(generator()),
         ),
         file(
             "quiz.schema.json",
