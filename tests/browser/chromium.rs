@@ -6,7 +6,7 @@
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use headless_chrome::protocol::cdp::{Emulation, Target};
@@ -147,10 +147,28 @@ impl Drop for Chrome {
     }
 }
 
-/// The binary's one browser, started on first use.
+/// How long a call to Chromium may go unanswered before it fails: a browser that died or hung
+/// fails the test that called it within this, not after a quarter of an hour.
+const UNANSWERED: Duration = Duration::from_secs(120);
+
+/// The driver drops a connection that hears nothing for [`UNANSWERED`]; between tests (a test
+/// building a site before it opens a tab) a question this often keeps it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+/// The binary's one browser, started on first use, and asked for its version every
+/// [`KEEP_ALIVE`] for as long as it answers.
 fn browser() -> &'static Browser {
     static BROWSER: OnceLock<Browser> = OnceLock::new();
-    BROWSER.get_or_init(launch)
+    static KEPT_ALIVE: Once = Once::new();
+    let browser = BROWSER.get_or_init(launch);
+    KEPT_ALIVE.call_once(|| {
+        std::thread::spawn(move || {
+            while browser.get_version().is_ok() {
+                std::thread::sleep(KEEP_ALIVE);
+            }
+        });
+    });
+    browser
 }
 
 /// Starts Chromium under a shell that stops it and removes its profile when this binary exits
@@ -200,6 +218,5 @@ fn launch() -> Browser {
         );
         std::thread::sleep(Duration::from_millis(20));
     };
-    // The connection stays open through pauses between tests (the default would drop it).
-    Browser::connect_with_timeout(address, Duration::from_secs(900)).expect("connect to Chromium")
+    Browser::connect_with_timeout(address, UNANSWERED).expect("connect to Chromium")
 }
