@@ -226,7 +226,19 @@ impl Preview {
 }
 
 impl Drop for Preview {
+    /// Stops `serve` as Ctrl-C would (SIGTERM), so it ends the way an editor ends it and writes
+    /// what an instrumented build records at exit (a coverage run counts its lines); one that
+    /// has not ended two seconds later is killed.
     fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let until = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
