@@ -185,6 +185,9 @@ pub(crate) struct Page {
     /// The table of contents: the page's `##`–`######` headings, nested by level. Templates:
     /// `page.toc`.
     pub(crate) toc: Vec<TocEntry>,
+    /// Every heading of the body in order (`#` ones too), as planned when the page was read:
+    /// rendering the body writes these ids without reading the whole body first again.
+    pub(crate) headings: Vec<HeadingAnchor>,
     /// Every link and image in the body that is not external (`https:`, `mailto:`, `//host`,
     /// autolinks): to an anchor of this page, another page or a file of `content/`; checked by
     /// [`crate::check::links`] and [`crate::check::anchors`].
@@ -241,6 +244,17 @@ pub(crate) enum PageKind {
     Page,
     /// The "Where are you now?" quiz: it also gets one static result page per rule.
     Quiz,
+}
+
+/// A heading's id on its page and how its self-link is written, planned once per load
+/// ([`crate::markdown`]): an id unique against every id of the page.
+#[derive(Debug, Clone)]
+pub(crate) struct HeadingAnchor {
+    /// The id: written `{#id}` or made from the heading's text.
+    pub(crate) id: String,
+    /// Holds interactive content (a link, a button, a footnote reference), which a link cannot
+    /// contain: the self-link goes beside the text instead of around it.
+    pub(crate) interactive: bool,
 }
 
 /// One heading in a page's table of contents, as templates see it in `page.toc`:

@@ -93,6 +93,8 @@ pub(crate) fn start(
 /// channel to say when it is published), or what the build process `epoch` reported.
 enum Message {
     Changed(Vec<String>, Option<mpsc::Sender<()>>),
+    /// Routes a browser waits for while the first build runs.
+    Wanted(Vec<String>),
     Report(u64, Report),
 }
 
@@ -120,6 +122,12 @@ impl Rebuilds {
         {
             let _ = published.recv();
         }
+    }
+
+    /// Routes a browser waits for while the first build runs, for the build process to render
+    /// first.
+    pub(crate) fn wanted(&self, routes: Vec<String>) {
+        let _ = self.0.send(Message::Wanted(routes));
     }
 
     /// A burst of saves (paths relative to the root): a new request, newest wins.
@@ -183,6 +191,11 @@ impl<P: Publisher> Coordinator<'_, P> {
                         first,
                     });
                     self.request(generation, changed);
+                }
+                Message::Wanted(routes) => {
+                    if let Some(process) = &mut self.process {
+                        process.want(routes);
+                    }
                 }
                 Message::Report(epoch, report) if epoch == self.epoch => {
                     self.heard = Instant::now();
