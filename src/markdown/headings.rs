@@ -243,11 +243,15 @@ fn word_count(text: &str) -> usize {
     let space = |b: u8| b == b' ' || b.wrapping_sub(b'\t') < 5;
     let bytes = text.as_bytes();
     let first = bytes.first().is_some_and(|&b| !space(b));
-    let starts: usize = bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .map(|(&before, &at)| usize::from(space(before) & !space(at)))
-        .sum();
+    // Counted in bytes, 255 pairs at a time, so sixteen bytes go through at once.
+    let mut starts = 0;
+    for from in (1..bytes.len()).step_by(255) {
+        let to = (from + 255).min(bytes.len());
+        let pairs = bytes[from - 1..to - 1].iter().zip(&bytes[from..to]);
+        starts += usize::from(pairs.fold(0u8, |n, (&before, &at)| {
+            n + u8::from(space(before) & !space(at))
+        }));
+    }
     usize::from(first) + starts
 }
 
@@ -355,6 +359,7 @@ mod tests {
             " two  words ",
             "tab\tand\nlines\x0bvt\x0cff\r\nend",
             "é non-ASCII  text\u{a0}here",
+            &"a b  ".repeat(300),
         ] {
             assert_eq!(
                 word_count(text),
