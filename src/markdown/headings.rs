@@ -2,6 +2,7 @@
 //! against every id the page will have (other headings, footnotes, raw HTML, the theme's), and a
 //! heading that holds interactive content gets its self-link beside the text. Also the toc.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::html::ids::ids_in;
 use crate::model::source::SourceFile;
 use crate::model::url;
-use crate::model::{HeadingAnchor, TocEntry};
+use crate::model::{HeadingPlan, TocEntry};
 
 /// Ids the default theme gives its own elements; a heading's slug never takes one, and a
 /// `{#id}` naming one is an error.
@@ -60,18 +61,69 @@ const INTERACTIVE: &[&str] = &[
 /// A heading as planned before writing: its anchor (unique id, where its self-link goes), and
 /// what the toc shows of it.
 pub(super) struct Heading {
-    level: u8,
-    pub(super) anchor: HeadingAnchor,
+    pub(super) level: u8,
+    pub(super) anchor: Anchor<'static>,
     text: String,
     /// Where the heading is written in its file.
     span: Range<usize>,
 }
 
-impl HeadingAnchor {
+/// A heading's id on its page and how its self-link is written.
+#[derive(Clone)]
+pub(super) struct Anchor<'a> {
+    pub(super) id: Cow<'a, str>,
+    /// Holds interactive content (see [`HeadingPlan::interactive`]).
+    pub(super) interactive: bool,
+}
+
+/// Every heading's anchor in order, from the toc's ids and the rest of the page's plan.
+pub(super) fn anchors<'p>(toc: &'p [TocEntry], plan: &'p HeadingPlan) -> Vec<Anchor<'p>> {
+    fn in_order<'t>(toc: &'t [TocEntry], ids: &mut Vec<&'t str>) {
+        for entry in toc {
+            ids.push(&entry.id);
+            in_order(&entry.children, ids);
+        }
+    }
+    let mut listed = Vec::new();
+    in_order(toc, &mut listed);
+    let mut listed = listed.into_iter();
+    let mut top_level = plan.top_level.iter().peekable();
+    let mut anchors = Vec::with_capacity(listed.len() + plan.top_level.len());
+    loop {
+        let place = anchors.len();
+        let id = match top_level.next_if(|(at, _)| *at == place) {
+            Some((_, id)) => id.as_str(),
+            None => match listed.next() {
+                Some(id) => id,
+                None => return anchors,
+            },
+        };
+        anchors.push(Anchor {
+            id: Cow::Borrowed(id),
+            interactive: plan.interactive.binary_search(&place).is_ok(),
+        });
+    }
+}
+
+/// What the toc does not hold of `headings`' plan.
+pub(super) fn plan_of(headings: &[Heading]) -> HeadingPlan {
+    let mut plan = HeadingPlan::default();
+    for (place, heading) in headings.iter().enumerate() {
+        if heading.level <= 1 {
+            plan.top_level.push((place, heading.anchor.id.to_string()));
+        }
+        if heading.anchor.interactive {
+            plan.interactive.push(place);
+        }
+    }
+    plan
+}
+
+impl Anchor<'_> {
     /// The same heading inside another page, its id prefixed (see [`Embedding`](crate::markdown::Embedding)).
-    pub(super) fn prefixed(&self, prefix: &str) -> HeadingAnchor {
-        HeadingAnchor {
-            id: format!("{prefix}{}", self.id),
+    pub(super) fn prefixed(&self, prefix: &str) -> Anchor<'static> {
+        Anchor {
+            id: Cow::Owned(format!("{prefix}{}", self.id)),
             interactive: self.interactive,
         }
     }
@@ -84,7 +136,7 @@ impl HeadingAnchor {
         classes: Vec<CowStr<'e>>,
         attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
     ) -> [Option<Event<'e>>; 2] {
-        let id = Some(CowStr::from(self.id.clone()));
+        let id = Some(CowStr::from(self.id.to_string()));
         let self_link = (!self.interactive)
             .then(|| Event::InlineHtml(format!("<a href=\"{}\">", self.href()).into()));
         [
@@ -220,8 +272,8 @@ impl Scan {
                 };
                 Heading {
                     level: f.level,
-                    anchor: HeadingAnchor {
-                        id,
+                    anchor: Anchor {
+                        id: Cow::Owned(id),
                         interactive: f.interactive,
                     },
                     text: f.text.trim().to_string(),
@@ -336,7 +388,7 @@ pub(super) fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
             &mut toc,
             TocEntry {
                 level: heading.level,
-                id: heading.anchor.id.clone(),
+                id: heading.anchor.id.to_string(),
                 title: heading.text.clone(),
                 children: Vec::new(),
                 span: heading.span.clone(),

@@ -14,7 +14,7 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, ROOT_MARKER, Route};
-use crate::model::{HeadingAnchor, Link, Page, TocEntry};
+use crate::model::{HeadingPlan, Link, Page, TocEntry};
 
 mod destinations;
 mod headings;
@@ -25,14 +25,14 @@ pub(crate) mod typography;
 use destinations::PageLinks;
 #[cfg(test)]
 use headings::plan_headings;
-use headings::{Scan, nest_toc};
+use headings::{Anchor, Scan, anchors, nest_toc, plan_of};
 pub use options::options;
 
 /// What `read` finds in a body.
 pub(crate) struct RenderedBody {
     pub(crate) toc: Vec<TocEntry>,
-    /// Each heading's planned id, in order (`Page::headings`).
-    pub(crate) headings: Vec<HeadingAnchor>,
+    /// What the toc does not say of the headings' planned ids (`Page::headings`).
+    pub(crate) headings: HeadingPlan,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
 }
@@ -79,7 +79,7 @@ pub(crate) fn read(
     diagnostics.extend(link_problems.0);
     RenderedBody {
         toc: nest_toc(&headings),
-        headings: headings.into_iter().map(|heading| heading.anchor).collect(),
+        headings: plan_of(&headings),
         links,
         word_count,
     }
@@ -141,7 +141,8 @@ pub(crate) fn body_html(
             root,
             embedding,
         };
-        write(&body, &page.headings, &mut Diagnostics::default()).0
+        let anchors = anchors(&page.toc, &page.headings);
+        write(&body, &anchors, &mut Diagnostics::default()).0
     })
     .ok_or_else(|| {
         Diagnostic::in_file(
@@ -187,7 +188,7 @@ pub(crate) fn render_at(
     };
     let marked = without_root_marker(text.get(body_start..).unwrap_or_default());
     let (headings, _) = plan_headings(events(&marked, body_start), file, diagnostics);
-    let anchors: Vec<HeadingAnchor> = headings.iter().map(|h| h.anchor.clone()).collect();
+    let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
     let (html, links) = write(&body, &anchors, diagnostics);
     Some(Shown {
         html,
@@ -218,11 +219,7 @@ fn without_root_marker(text: &str) -> Cow<'_, str> {
 
 /// The body's HTML, its headings given the planned `anchors` (one per heading, in order) and its
 /// links rewritten, with the links it recorded.
-fn write(
-    source: &Body,
-    anchors: &[HeadingAnchor],
-    diagnostics: &mut Diagnostics,
-) -> (String, Vec<Link>) {
+fn write(source: &Body, anchors: &[Anchor], diagnostics: &mut Diagnostics) -> (String, Vec<Link>) {
     let Body {
         file,
         text: file_text,
@@ -246,7 +243,7 @@ fn write(
         "" => Cow::Borrowed(anchor),
         prefix => Cow::Owned(anchor.prefixed(prefix)),
     });
-    let mut open: Option<Cow<HeadingAnchor>> = None;
+    let mut open: Option<Cow<Anchor>> = None;
     let mut events = events(&body, body_start);
     // What goes out after the event just given (a heading's self-link or end), if anything.
     let mut next: Option<Event> = None;
@@ -313,6 +310,39 @@ mod tests {
         let (out, diagnostics) = render_str(markdown);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         out.html
+    }
+
+    /// The page keeps only what its toc lacks of the plan; with the toc it gives every heading,
+    /// `#` ones and interactive ones included, the id and self-link it was planned with.
+    #[test]
+    fn the_plan_kept_on_the_page_gives_every_heading_its_anchor_again() {
+        let text = "# Top\n\n## A [link](x.md)\n\n### B\n\n# Second\n\n#### Deep\n\n## C <button>x</button>\n";
+        let file = SourceFile::new("content/a.md", text);
+        let path = ContentPath::of("a.md");
+        let mut out = Diagnostics::default();
+        let loaded = read(&file, 0, &path, &Lints::default(), &mut out);
+        let (planned, _) = plan_headings(events(text, 0), &file, &mut Diagnostics::default());
+        let pairs = |anchors: &mut dyn Iterator<Item = &Anchor>| {
+            anchors
+                .map(|anchor| (anchor.id.to_string(), anchor.interactive))
+                .collect::<Vec<_>>()
+        };
+        let again = anchors(&loaded.toc, &loaded.headings);
+        assert_eq!(
+            pairs(&mut again.iter()),
+            pairs(&mut planned.iter().map(|heading| &heading.anchor))
+        );
+        assert_eq!(
+            pairs(&mut again.iter()),
+            [
+                ("top".to_string(), false),
+                ("a-link".to_string(), true),
+                ("b".to_string(), false),
+                ("second".to_string(), false),
+                ("deep".to_string(), false),
+                ("c-x".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -185,9 +185,9 @@ pub(crate) struct Page {
     /// The table of contents: the page's `##`–`######` headings, nested by level. Templates:
     /// `page.toc`.
     pub(crate) toc: Vec<TocEntry>,
-    /// Every heading of the body in order (`#` ones too), as planned when the page was read:
-    /// rendering the body writes these ids without reading the whole body first again.
-    pub(crate) headings: Vec<HeadingAnchor>,
+    /// What `toc` does not say of the headings' ids as planned when the page was read, so
+    /// rendering the body writes them without reading the whole body first again.
+    pub(crate) headings: HeadingPlan,
     /// Every link and image in the body that is not external (`https:`, `mailto:`, `//host`,
     /// autolinks): to an anchor of this page, another page or a file of `content/`; checked by
     /// [`crate::check::links`] and [`crate::check::anchors`].
@@ -246,15 +246,16 @@ pub(crate) enum PageKind {
     Quiz,
 }
 
-/// A heading's id on its page and how its self-link is written, planned once per load
-/// ([`crate::markdown`]): an id unique against every id of the page.
-#[derive(Debug, Clone)]
-pub(crate) struct HeadingAnchor {
-    /// The id: written `{#id}` or made from the heading's text.
-    pub(crate) id: String,
-    /// Holds interactive content (a link, a button, a footnote reference), which a link cannot
-    /// contain: the self-link goes beside the text instead of around it.
-    pub(crate) interactive: bool,
+/// Each heading's id as planned once per load ([`crate::markdown`]), beside the toc: the toc
+/// holds the ids of the `##`–`######` headings in order, and this the rest, so a page keeps a
+/// few bytes for it, not a copy of every id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HeadingPlan {
+    /// The `#` headings (not in the toc): their place among all the page's headings, their id.
+    pub(crate) top_level: Vec<(usize, String)>,
+    /// The places (ascending) of the headings that hold interactive content (a link, a button,
+    /// a footnote reference), which a link cannot contain: their self-link goes beside the text.
+    pub(crate) interactive: Vec<usize>,
 }
 
 /// One heading in a page's table of contents, as templates see it in `page.toc`:
