@@ -7,6 +7,8 @@
 //! Also `serve`'s RSS (with its build process) after start, after the timed edits and after
 //! `SRE_GUIDE_RELOAD_SAVES` more saves (default 50), beside `build`'s peak. Run with `cargo bench --bench reload`; `SRE_GUIDE_RELOAD_RUNS` sets the
 //! number of timed edits per site (default 21; 15 from 10,000 pages). Prints medians and spreads.
+//! Before the edits, cold start to the first page: from starting the server to the edited page's
+//! first answer, beside `hugo server`'s.
 //! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
 //! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
 
@@ -111,6 +113,7 @@ fn bench_size(site: &Path, pages: usize, runs: usize, saves: usize, hugo: bool) 
     let source = format!("content/{page}.md");
     assert!(site.join(&source).is_file(), "{source} was generated");
     let build_peak = build_peak_mb(site);
+    cold_starts(site, &page, hugo);
     let mut server = Server::start(site);
     let started_rss = server.rss_mb();
     let mut hugo_server = hugo.then(|| HugoServer::start(&site.join("hugo")));
@@ -164,6 +167,59 @@ fn bench_size(site: &Path, pages: usize, runs: usize, saves: usize, hugo: bool) 
         "  serve's RSS with its build process: {started_rss} MB after start, {edited_rss} MB after \
          {runs} edits, {saved_rss} MB after {saves} more saves; build's peak {build_peak}"
     );
+}
+
+/// Cold start to first page: from starting the server to the first answer of the edited page,
+/// asked for every 5 ms from the start as a browser opened with the command would be: `serve`
+/// 3 times (the median), `hugo server` once.
+fn cold_starts(site: &Path, page: &str, hugo: bool) {
+    let route = format!("{page}/");
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        let binary = Path::new(env!("CARGO_BIN_EXE_sre-guide"));
+        let args = ["serve", "--root", &site.to_string_lossy()];
+        ours.push(first_page(binary, &args, "--port", &route));
+        // Once: Hugo renders the whole site before it answers, tens of seconds at 10,000 pages.
+        if hugo && run == 0 {
+            let hugo_site = site.join("hugo").to_string_lossy().into_owned();
+            let args = ["server", "--bind", "127.0.0.1", "--source", &hugo_site];
+            theirs.push(first_page(Path::new("hugo"), &args, "--port", &route));
+        }
+    }
+    report("cold start to the first page, serve", &ours);
+    if !theirs.is_empty() {
+        report("cold start to the first page, hugo server", &theirs);
+    }
+}
+
+/// Milliseconds from starting `program` with `args` and a free port to its first 200 answer
+/// of `route`; the server is stopped after.
+fn first_page(program: &Path, args: &[&str], port_flag: &str, route: &str) -> f64 {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let started = Instant::now();
+    let mut child = Command::new(program)
+        .args(args)
+        .args([port_flag, &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let address = format!("127.0.0.1:{port}");
+    while !get(&address, route).starts_with("HTTP/1.1 200") {
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "{} never served {route}",
+            program.display()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let _ = child.kill();
+    let _ = child.wait();
+    took
 }
 
 /// Waits (at most 20 s) until the processes `pids` and their children use less than 2% of a
@@ -348,7 +404,7 @@ fn report(what: &str, samples: &[f64]) {
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
     println!(
-        "{what}: median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}; {} edits)",
+        "{what}: median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}; {} runs)",
         at(0.5),
         at(0.0),
         at(0.9),

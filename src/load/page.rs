@@ -185,6 +185,7 @@ pub(crate) fn page(
         },
         body_start,
         toc: rendered.toc,
+        headings: rendered.headings,
         links: rendered.links,
         word_count: rendered.word_count,
         linted_with: lints.fingerprint(),
@@ -194,6 +195,15 @@ pub(crate) fn page(
 /// The first control character (NUL, escape, …; tabs and line ends are text), as a diagnostic.
 fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    // Bytes first, for the common page that has none: a control character starts with a byte
+    // below 0x20, 0x7F, or 0xC2 (U+0080–U+009F).
+    // Folded without branches, a block at a time, so it compiles to vector code.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | matches!(b, 0x7f | 0xc2);
+    let clean = |block: &[u8]| !block.iter().fold(false, |found, &b| found | suspect(b));
+    if file.text().as_bytes().chunks(256).all(clean) {
+        return None;
+    }
     let (at, found) = file.text().char_indices().find(|(_, c)| is_control(*c))?;
     let more = file.text()[at + found.len_utf8()..]
         .chars()

@@ -23,6 +23,8 @@ pub(super) struct PageLinks<'a> {
     pub(super) root: &'a str,
     pub(super) links: Vec<Link>,
     pub(super) diagnostics: &'a mut Diagnostics,
+    /// Whether the rewritten destinations are wanted (the HTML is written), or only the links.
+    pub(super) urls: bool,
 }
 
 impl PageLinks<'_> {
@@ -107,26 +109,31 @@ impl PageLinks<'_> {
             );
             return dest;
         };
-        let (target, mut href) = if resolved.is_page() {
-            let href = SiteUrl::page(&Route::of(&resolved));
-            (LinkTarget::Page(resolved), href)
-        } else {
-            let href = SiteUrl::file(&OutputPath::content_asset(&resolved));
-            (LinkTarget::Asset(resolved), href)
+        // Where the link goes in the HTML, when the HTML is written.
+        let href = self.urls.then(|| {
+            let mut href = match resolved.is_page() {
+                true => SiteUrl::page(&Route::of(&resolved)),
+                false => SiteUrl::file(&OutputPath::content_asset(&resolved)),
+            };
+            if let Some(query) = query {
+                href = href.query(query);
+            }
+            if let Some(fragment) = fragment {
+                href = href.fragment(fragment);
+            }
+            href.relative_to(self.root)
+        });
+        let target = match resolved.is_page() {
+            true => LinkTarget::Page(resolved),
+            false => LinkTarget::Asset(resolved),
         };
-        if let Some(query) = query {
-            href = href.query(query);
-        }
-        if let Some(fragment) = fragment {
-            href = href.fragment(fragment);
-        }
         self.links.push(Link {
             target,
             anchor,
             written: dest.to_string(),
             span,
         });
-        href.relative_to(self.root).into()
+        href.map_or(dest, CowStr::from)
     }
 }
 

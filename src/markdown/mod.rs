@@ -5,6 +5,7 @@
 //! ([`lints`]). Pure: no I/O; whether a link target exists is [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
@@ -13,7 +14,7 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, ROOT_MARKER, Route};
-use crate::model::{Link, Page, TocEntry};
+use crate::model::{HeadingPlan, Link, Page, TocEntry};
 
 mod destinations;
 mod headings;
@@ -22,13 +23,16 @@ mod options;
 pub(crate) mod typography;
 
 use destinations::PageLinks;
-use headings::{Heading, nest_toc, plan_headings};
+#[cfg(test)]
+use headings::plan_headings;
+use headings::{Anchor, Scan, anchors, nest_toc, plan_of};
 pub use options::options;
 
+/// What `read` finds in a body.
 pub(crate) struct RenderedBody {
-    /// Empty when the body was only `read`.
-    pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
+    /// What the toc does not say of the headings' planned ids (`Page::headings`).
+    pub(crate) headings: HeadingPlan,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
 }
@@ -46,16 +50,46 @@ pub(crate) fn read(
     diagnostics: &mut Diagnostics,
 ) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
-    let body = Body {
+    let body = without_root_marker(file.text().get(body_start..).unwrap_or_default());
+    // One parse: the headings' plan, the lints and the links each read every event as it comes.
+    let (mut lint_problems, mut link_problems) = (Diagnostics::default(), Diagnostics::default());
+    let mut scan = Scan::default();
+    let mut linting = lints::Linting::new(file, lints, &mut lint_problems);
+    let mut page = PageLinks {
         file,
         text: file.text(),
-        body_start,
         content_path,
         root: &root,
-        embedding: Embedding::NONE,
-        lints: Some(lints),
+        id_prefix: "",
+        links: Vec::new(),
+        diagnostics: &mut link_problems,
+        urls: false,
     };
-    walk(&body, diagnostics, false)
+    for (event, span) in events(&body, body_start) {
+        scan.event(&event, &span);
+        linting.event(&event, &span);
+        if let Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) = event {
+            page.rewrite(tag, &span);
+        }
+    }
+    linting.finish();
+    let links = page.links;
+    let (headings, word_count) = scan.plan(file, diagnostics);
+    diagnostics.extend(lint_problems.0);
+    diagnostics.extend(link_problems.0);
+    RenderedBody {
+        toc: nest_toc(&headings),
+        headings: plan_of(&headings),
+        links,
+        word_count,
+    }
+}
+
+/// The events of `body` (which starts at byte `body_start` of its file), with spans into the file.
+fn events(body: &str, body_start: usize) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(move |(event, range)| (event, body_start + range.start..body_start + range.end))
 }
 
 /// How a body is shown inside another page (`page_data`): its headings `heading_offset` levels
@@ -97,15 +131,19 @@ pub(crate) fn body_html(
     root: &str,
     embedding: Embedding,
 ) -> Result<String, Diagnostic> {
-    render_at(
-        &page.file,
-        page.body_start,
-        &page.path,
-        root,
-        embedding,
-        &mut Diagnostics::default(),
-    )
-    .map(|rendered| rendered.html)
+    let text = page.file.fresh_text();
+    text.map(|text| {
+        let body = Body {
+            file: &page.file,
+            text: &text,
+            body_start: page.body_start,
+            content_path: &page.path,
+            root,
+            embedding,
+        };
+        let anchors = anchors(&page.toc, &page.headings);
+        write(&body, &anchors, &mut Diagnostics::default()).0
+    })
     .ok_or_else(|| {
         Diagnostic::in_file(
             Code::FileChanged,
@@ -119,8 +157,18 @@ pub(crate) fn body_html(
     })
 }
 
+/// A body rendered on its own, for tests: its HTML, toc and links.
+#[cfg(test)]
+pub(crate) struct Shown {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) links: Vec<Link>,
+}
+
 /// Renders the body for a page whose relative root is `root` (another page may show this body);
-/// `None` if the file was let go of and has changed since (see `SourceFile::fresh_text`).
+/// `None` if the file was let go of and has changed since (see `SourceFile::fresh_text`). Reads
+/// the body twice, to plan its headings and to write it, as loading and rendering a page do.
+#[cfg(test)]
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
     body_start: usize,
@@ -128,7 +176,7 @@ pub(crate) fn render_at(
     root: &str,
     embedding: Embedding,
     diagnostics: &mut Diagnostics,
-) -> Option<RenderedBody> {
+) -> Option<Shown> {
     let text = file.fresh_text()?;
     let body = Body {
         file,
@@ -137,13 +185,20 @@ pub(crate) fn render_at(
         content_path,
         root,
         embedding,
-        lints: None,
     };
-    Some(walk(&body, diagnostics, true))
+    let marked = without_root_marker(text.get(body_start..).unwrap_or_default());
+    let (headings, _) = plan_headings(events(&marked, body_start), file, diagnostics);
+    let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
+    let (html, links) = write(&body, &anchors, diagnostics);
+    Some(Shown {
+        html,
+        toc: nest_toc(&headings),
+        links,
+    })
 }
 
-/// A page body to walk: its file and the file's text, where the body starts, the page's path,
-/// where and how it is shown, and the lints to run (when it is read, not shown).
+/// A page body to write: its file and the file's text, where the body starts, the page's path,
+/// and where and how it is shown.
 struct Body<'a> {
     file: &'a Arc<SourceFile>,
     text: &'a str,
@@ -151,7 +206,6 @@ struct Body<'a> {
     content_path: &'a ContentPath,
     root: &'a str,
     embedding: Embedding<'a>,
-    lints: Option<&'a Lints>,
 }
 
 /// The body with any `ROOT_MARKER` in it blanked: the marker must never come from the source,
@@ -163,9 +217,9 @@ fn without_root_marker(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The body's passes: headings planned, lints run (at load time), links rewritten and recorded,
-/// and the HTML written when `write_html`.
-fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> RenderedBody {
+/// The body's HTML, its headings given the planned `anchors` (one per heading, in order) and its
+/// links rewritten, with the links it recorded.
+fn write(source: &Body, anchors: &[Anchor], diagnostics: &mut Diagnostics) -> (String, Vec<Link>) {
     let Body {
         file,
         text: file_text,
@@ -173,23 +227,8 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
         content_path,
         root,
         embedding,
-        lints,
     } = *source;
     let body = without_root_marker(file_text.get(body_start..).unwrap_or_default());
-    // Parsed twice, not held: once to plan the headings, once to write. A page's events take
-    // about twice its text, so a 100 MB page would otherwise hold 200 MB more.
-    let events = || {
-        Parser::new_ext(&body, options())
-            .into_offset_iter()
-            .map(|(event, range)| (event, body_start + range.start..body_start + range.end))
-    };
-    let (headings, word_count) = plan_headings(events(), file, diagnostics);
-    if let Some(lints) = lints {
-        // A third pass, at load time only: the lints read the body as written.
-        lints::lint(events(), file, lints, diagnostics);
-    }
-    let toc = nest_toc(&headings);
-
     let mut page = PageLinks {
         file,
         text: file_text,
@@ -198,54 +237,58 @@ fn walk(source: &Body, diagnostics: &mut Diagnostics, write_html: bool) -> Rende
         id_prefix: embedding.id_prefix,
         links: Vec::new(),
         diagnostics,
+        urls: true,
     };
-    let mut headings = headings
-        .into_iter()
-        .map(|heading| heading.prefixed(embedding.id_prefix));
-    let mut open: Option<Heading> = None;
-    let stream = events().flat_map(|(event, span)| match event {
-        Event::Start(Tag::Heading {
-            level,
-            classes,
-            attrs,
-            ..
-        }) => {
-            let heading = headings.next().expect("one plan per heading");
-            let start = heading.start(embedding.level(level), classes, attrs);
-            open = Some(heading);
-            start
-        }
-        Event::End(TagEnd::Heading(level)) => {
-            let self_link = open.take().map(|heading| heading.end());
-            let end = Event::End(TagEnd::Heading(embedding.level(level)));
-            [self_link, Some(end)]
-        }
-        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-            [Some(Event::Start(page.rewrite(tag, &span))), None]
-        }
-        Event::FootnoteReference(label) => {
-            [Some(Event::FootnoteReference(embedding.label(label))), None]
-        }
-        Event::Start(Tag::FootnoteDefinition(label)) => {
-            let label = embedding.label(label);
-            [Some(Event::Start(Tag::FootnoteDefinition(label))), None]
-        }
-        other => [Some(other), None],
+    let mut anchors = anchors.iter().map(|anchor| match embedding.id_prefix {
+        "" => Cow::Borrowed(anchor),
+        prefix => Cow::Owned(anchor.prefixed(prefix)),
     });
-    let mut html = String::new();
-    if write_html {
-        // HTML runs a little longer than its Markdown; a page past this grows once.
-        html.reserve(body.len() + body.len() / 4 + 1024);
-        html::push_html(&mut html, stream.flatten());
-    } else {
-        stream.for_each(drop);
-    }
-    RenderedBody {
-        html,
-        toc,
-        links: page.links,
-        word_count,
-    }
+    let mut open: Option<Cow<Anchor>> = None;
+    let mut events = events(&body, body_start);
+    // What goes out after the event just given (a heading's self-link or end), if anything.
+    let mut next: Option<Event> = None;
+    let stream = std::iter::from_fn(|| {
+        if let Some(event) = next.take() {
+            return Some(event);
+        }
+        let (event, span) = events.next()?;
+        Some(match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let anchor = anchors.next().expect("one plan per heading");
+                let [start, self_link] = anchor.start(embedding.level(level), classes, attrs);
+                open = Some(anchor);
+                next = self_link;
+                start?
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let end = Event::End(TagEnd::Heading(embedding.level(level)));
+                match open.take() {
+                    Some(anchor) => {
+                        next = Some(end);
+                        anchor.end()
+                    }
+                    None => end,
+                }
+            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                Event::Start(page.rewrite(tag, &span))
+            }
+            Event::FootnoteReference(label) => Event::FootnoteReference(embedding.label(label)),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(embedding.label(label)))
+            }
+            other => other,
+        })
+    });
+    // HTML runs a little longer than its Markdown; a page past this grows once.
+    let mut html = String::with_capacity(body.len() + body.len() / 4 + 1024);
+    html::push_html(&mut html, stream);
+    (html, page.links)
 }
 
 #[cfg(test)]
@@ -253,7 +296,7 @@ mod tests {
     use super::*;
     use crate::model::LinkTarget;
 
-    fn render_str(markdown: &str) -> (RenderedBody, Vec<Diagnostic>) {
+    fn render_str(markdown: &str) -> (Shown, Vec<Diagnostic>) {
         let file = SourceFile::new("content/phases/senior.md", markdown);
         let mut diagnostics = Diagnostics::default();
         let path = ContentPath::of("phases/senior.md");
@@ -267,6 +310,39 @@ mod tests {
         let (out, diagnostics) = render_str(markdown);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         out.html
+    }
+
+    /// The page keeps only what its toc lacks of the plan; with the toc it gives every heading,
+    /// `#` ones and interactive ones included, the id and self-link it was planned with.
+    #[test]
+    fn the_plan_kept_on_the_page_gives_every_heading_its_anchor_again() {
+        let text = "# Top\n\n## A [link](x.md)\n\n### B\n\n# Second\n\n#### Deep\n\n## C <button>x</button>\n";
+        let file = SourceFile::new("content/a.md", text);
+        let path = ContentPath::of("a.md");
+        let mut out = Diagnostics::default();
+        let loaded = read(&file, 0, &path, &Lints::default(), &mut out);
+        let (planned, _) = plan_headings(events(text, 0), &file, &mut Diagnostics::default());
+        let pairs = |anchors: &mut dyn Iterator<Item = &Anchor>| {
+            anchors
+                .map(|anchor| (anchor.id.to_string(), anchor.interactive))
+                .collect::<Vec<_>>()
+        };
+        let again = anchors(&loaded.toc, &loaded.headings);
+        assert_eq!(
+            pairs(&mut again.iter()),
+            pairs(&mut planned.iter().map(|heading| &heading.anchor))
+        );
+        assert_eq!(
+            pairs(&mut again.iter()),
+            [
+                ("top".to_string(), false),
+                ("a-link".to_string(), true),
+                ("b".to_string(), false),
+                ("second".to_string(), false),
+                ("deep".to_string(), false),
+                ("c-x".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -189,6 +189,9 @@ pub(crate) struct Page {
     /// The table of contents: the page's `##`–`######` headings, nested by level. Templates:
     /// `page.toc`.
     pub(crate) toc: Vec<TocEntry>,
+    /// What `toc` does not say of the headings' ids as planned when the page was read, so
+    /// rendering the body writes them without reading the whole body first again.
+    pub(crate) headings: HeadingPlan,
     /// Every link and image in the body that is not external (`https:`, `mailto:`, `//host`,
     /// autolinks): to an anchor of this page, another page or a file of `content/`; checked by
     /// [`crate::check::links`] and [`crate::check::anchors`].
@@ -245,6 +248,18 @@ pub(crate) enum PageKind {
     Page,
     /// The "Where are you now?" quiz: it also gets one static result page per rule.
     Quiz,
+}
+
+/// Each heading's id as planned once per load ([`crate::markdown`]), beside the toc: the toc
+/// holds the ids of the `##`–`######` headings in order, and this the rest, so a page keeps a
+/// few bytes for it, not a copy of every id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HeadingPlan {
+    /// The `#` headings (not in the toc): their place among all the page's headings, their id.
+    pub(crate) top_level: Vec<(usize, String)>,
+    /// The places (ascending) of the headings that hold interactive content (a link, a button,
+    /// a footnote reference), which a link cannot contain: their self-link goes beside the text.
+    pub(crate) interactive: Vec<usize>,
 }
 
 /// One heading in a page's table of contents, as templates see it in `page.toc`:

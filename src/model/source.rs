@@ -4,7 +4,6 @@
 //! text once loaded and reads it again from disk when shown or quoted, checked against a hash.
 
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -36,10 +35,12 @@ struct Origin {
 
 /// A 64-bit hash of `bytes` to tell whether content changed: a file since it was read, a
 /// published file since `serve` last had it, a served file's ETag. Not kept across runs.
+/// foldhash, with a fixed seed: every page is hashed when loaded, read again and rendered, so
+/// its speed on long inputs (several times SipHash's) is felt in every build.
 pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    hasher.write(bytes);
-    hasher.finish()
+    use std::hash::BuildHasher as _;
+    const STATE: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x5eed);
+    STATE.hash_one(bytes)
 }
 
 /// Bytes in lowercase hex, two digits each: how digests become parts of file names (asset

@@ -45,6 +45,12 @@ pub(crate) trait Sink: Sync {
     fn keeps_files(&self) -> bool {
         true
     }
+
+    /// False when the pages need not link the search index (they are dropped unseen, or shown
+    /// ahead of a full pass that links it), so it need not be made first.
+    fn search_index(&self) -> bool {
+        true
+    }
 }
 
 /// Drops every file, for `check`.
@@ -56,6 +62,10 @@ impl Sink for Discard {
     }
 
     fn keeps_files(&self) -> bool {
+        false
+    }
+
+    fn search_index(&self) -> bool {
         false
     }
 }

@@ -93,7 +93,10 @@ pub(crate) fn site(
     crate::render::deadline::set_budget(site.config.timeout);
     let requests: Arc<Mutex<Vec<AnchorRequest>>> = Arc::default();
     let cards = crate::render::og_image::CardRequests::default();
-    let search_index = crate::render::search::index(site, theme);
+    let search_index = sink
+        .search_index()
+        .then(|| crate::render::search::index(site, theme))
+        .flatten();
     let tera = templates(site, theme, &requests, &cards, search_index.as_ref());
     let writer = Writer {
         sink,
@@ -291,9 +294,10 @@ fn linked_into(site: &Site) -> HashSet<&str> {
         .collect()
 }
 
-/// Renders every page, split across the machine's cores; results keep the pages' order. A page's
-/// ids are read (tokenized) when a link in `linked` points into it or when the quick scan cannot
-/// prove them unique; otherwise they are not needed.
+/// Renders every page on the machine's cores, each thread taking the next page as it finishes
+/// one, so a slow page never leaves a core idle; results keep the pages' order. A page's ids are
+/// read (tokenized) when a link in `linked` points into it or when the quick scan cannot prove
+/// them unique; otherwise they are not needed.
 fn render_pages(
     checked: &CheckedSite,
     tera: &Tera,
@@ -304,31 +308,35 @@ fn render_pages(
     let site = checked.site();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = site.pages.len().div_ceil(threads).max(1);
+        .clamp(1, 8)
+        .min(site.pages.len().max(1));
     let progress = crate::render::deadline::current();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = site
-            .pages
-            .chunks(chunk)
-            .map(|pages| {
+    let next = AtomicUsize::new(0);
+    let render_one = |page: &Page| {
+        if !checked.renders(page) || !writer.sink.renders(&page.path) {
+            return Ok(PageRender::PassedOver);
+        }
+        let html = render_guarded(site, tera, theme, page)?;
+        let ids = (linked.contains(page.path.as_str()) || !surely_unique(&html))
+            .then(|| page_ids(&String::from_utf8_lossy(&html)));
+        writer.put(OutputPath::page(&page.route), html);
+        Ok(PageRender::Rendered(ids))
+    };
+    let mut results: Vec<(usize, Result<PageRender, Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
                 let progress = progress.clone();
+                let (next, render_one) = (&next, &render_one);
                 scope.spawn(move || {
                     crate::render::deadline::adopt(progress);
-                    pages
-                        .iter()
-                        .map(|page| {
-                            if !checked.renders(page) || !writer.sink.renders(&page.path) {
-                                return Ok(PageRender::PassedOver);
-                            }
-                            let html = render_guarded(site, tera, theme, page)?;
-                            let ids = (linked.contains(page.path.as_str())
-                                || !surely_unique(&html))
-                            .then(|| page_ids(&String::from_utf8_lossy(&html)));
-                            writer.put(OutputPath::page(&page.route), html);
-                            Ok(PageRender::Rendered(ids))
-                        })
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(page) = site.pages.get(index) else {
+                            return done;
+                        };
+                        done.push((index, render_one(page)));
+                    }
                 })
             })
             .collect();
@@ -336,7 +344,9 @@ fn render_pages(
             .into_iter()
             .flat_map(|worker| worker.join().expect("pages render under catch_unwind"))
             .collect()
-    })
+    });
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Renders one page, its URLs made relative to it; a panic inside the template engine becomes a

@@ -76,6 +76,7 @@ pub(super) async fn accept(
                 let (live, budget, seat) = (Arc::clone(&live), Arc::clone(&budget), seat.clone());
                 async move {
                     let answering = seat.answering();
+                    respond::first_build(&live, &request).await;
                     let reply = answer(&live, request, &budget, &seat);
                     Ok::<_, Infallible>(reply.map(|body| Counted {
                         body,

@@ -28,6 +28,9 @@ pub(super) const MAX_STREAMS: usize = 256;
 /// reconnects and catches up from the current state).
 pub(super) const STREAM_QUEUE: usize = 16;
 /// Proxies drop silent connections; a ping keeps event streams open and finds dead ones.
+/// Longest a request waits for its file while the first build runs (a large site's first build
+/// takes seconds; the page asked for is rendered first).
+pub(super) const FIRST_BUILD_WAIT: Duration = Duration::from_secs(60);
 pub(super) const PING: Duration = Duration::from_secs(15);
 
 /// `PING`, or in debug builds the milliseconds `SRE_GUIDE_PING_MS` names (tests of a page that

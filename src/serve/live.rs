@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use crate::model::diagnostic::OverlayDiagnostic;
 use crate::serve::build_process::protocol::Delta;
 use crate::serve::changes::{Change, catch_up, changed, compare, reload};
+use crate::serve::hot::HotFiles;
 use crate::serve::store::{Files, Store, Stored, StoredFile};
 
 /// What is served now. Swapped whole, so a request sees one consistent build.
@@ -55,6 +56,14 @@ pub(super) struct Live {
     state: RwLock<Arc<State>>,
     /// Where published files are kept.
     pub(super) store: Arc<Store>,
+    /// The files asked for most, inflated.
+    pub(super) hot: HotFiles,
+    /// Whether a build's verdict was published (until then requests wait for their file).
+    settled: AtomicBool,
+    /// Woken at each publish: requests waiting on the first build look again.
+    published: tokio::sync::Notify,
+    /// Asks the build process to render a route first (the rebuild coordinator's way in).
+    ask_first: std::sync::OnceLock<Box<dyn Fn(Vec<String>) + Send + Sync>>,
     /// Open event streams, each with the page it is open on (its route, as the page says);
     /// publishing and subscribing both hold this lock, so no event is missed.
     clients: Mutex<Vec<Client>>,
@@ -95,6 +104,10 @@ impl Live {
                 warnings: None,
             })),
             store,
+            hot: HotFiles::new(crate::serve::hot::BUDGET),
+            settled: AtomicBool::new(false),
+            published: tokio::sync::Notify::new(),
+            ask_first: std::sync::OnceLock::new(),
             clients: Mutex::new(Vec::new()),
             next_build: AtomicU64::new(start + 1),
             shown: AtomicBool::new(false),
@@ -272,6 +285,57 @@ impl Live {
 
     fn swap(&self, state: State) {
         *self.state.write() = Arc::new(state);
+        self.published.notify_waiters();
+    }
+
+    /// How the preview asks the build process for routes a browser waits for.
+    pub(super) fn ask_first_with(&self, ask: Box<dyn Fn(Vec<String>) + Send + Sync>) {
+        let _ = self.ask_first.set(ask);
+    }
+
+    /// A build's verdict is served: requests no longer wait for the first build.
+    pub(super) fn settle(&self) {
+        self.settled.store(true, Ordering::Relaxed);
+        self.published.notify_waiters();
+    }
+
+    /// Until the first build's verdict: waits (at most `patience`) for the file at `key` to be
+    /// served, having asked the build process to render `route` first. A request that comes
+    /// while the first build runs is answered as soon as its page is ready, not after the
+    /// whole site.
+    pub(super) async fn first_build(
+        &self,
+        key: &str,
+        route: Option<String>,
+        patience: std::time::Duration,
+    ) {
+        let ready = || {
+            let state = self.current();
+            self.settled.load(Ordering::Relaxed)
+                || state.failure.is_some()
+                || state
+                    .site
+                    .as_ref()
+                    .is_some_and(|site| site.stored(key).is_some())
+        };
+        if ready() {
+            return;
+        }
+        if let (Some(route), Some(ask)) = (route, self.ask_first.get()) {
+            ask(vec![route]);
+        }
+        let waiting = async {
+            loop {
+                let published = self.published.notified();
+                tokio::pin!(published);
+                published.as_mut().enable();
+                if ready() {
+                    return;
+                }
+                published.await;
+            }
+        };
+        let _ = tokio::time::timeout(patience, waiting).await;
     }
 
     /// A new event stream: its first message brings a page up to date (the overlay, or a

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 mod budget;
 mod changes;
 mod guard;
+mod hot;
 mod http;
 pub(crate) mod limits;
 mod live;
@@ -93,10 +94,12 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
         Arc::clone(&live.store),
         Publishing(Arc::clone(&live)),
     )?;
+    let asking = rebuilds.clone();
+    live.ask_first_with(Box::new(move |routes| asking.wanted(routes)));
     // Watch before the first build, so an edit made while it runs is not lost.
     let _watching = watch::start(options.poll, &root, rebuilds.clone())?;
-    rebuilds.first_build();
-
+    // Answering from the start: a page asked for while the first build runs is rendered first
+    // and answered as soon as it is ready.
     let (stop, mut stopped) = mpsc::unbounded_channel::<anyhow::Result<()>>();
     let server_stop = stop.clone();
     let server_live = Arc::clone(&live);
@@ -105,6 +108,7 @@ pub(crate) fn run(options: ServeOptions) -> anyhow::Result<()> {
         let outcome = http::accept(listener, server_live, timeouts).await;
         let _ = server_stop.send(Err(anyhow!("the HTTP server stopped: {outcome}")));
     });
+    rebuilds.first_build();
     // Ctrl-C (and SIGTERM) end the wait below; returning from `run` ends the process cleanly.
     ctrlc::set_handler(move || {
         let _ = stop.send(Ok(()));
@@ -236,6 +240,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
                 _ => "",
             };
             live.publish_warnings(&warnings);
+            live.settle();
             // The build process has printed the warnings.
             let warned = match warnings.len() {
                 0 => String::new(),
@@ -250,6 +255,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
             // The build process has printed the diagnostics.
             live.shown.store(false, Ordering::Relaxed);
             live.publish_failure(&overlay);
+            live.settle();
             let count = overlay.len();
             let s = if count == 1 { "" } else { "s" };
             say(&format!(
@@ -258,6 +264,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
         }
         Outcome::Environment(message) => {
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            live.settle();
             say_err(&format!("error: {message}"));
             say(&format!(
                 "build failed{cause}; the page shows the error until fixed"
@@ -266,6 +273,7 @@ fn publish(live: &Live, rebuilt: Rebuilt) {
         Outcome::Internal(panic) => {
             let message = format!("internal error while building: {panic}");
             live.publish_failure(&[OverlayDiagnostic::message(&message)]);
+            live.settle();
             say_err(&format!(
                 "error: {message}\n  = note: this is a bug in sre-guide; the next save tries again"
             ));

@@ -3,6 +3,7 @@
 //! in as it passes, so a request costs a slice of the file at a time, never the whole page. A
 //! leaf, so both sides can use it without importing each other.
 
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,6 +20,8 @@ pub(super) type Reply = Response<Body>;
 pub(super) enum Body {
     /// Small and whole (taken by the first poll).
     Whole(Option<Bytes>),
+    /// Pieces already in memory (a hot file, and the script put in it), sent in turn.
+    Pieces(VecDeque<Bytes>),
     Inflating(Box<Inflating>),
 }
 
@@ -29,6 +32,21 @@ impl Body {
 
     pub(super) fn empty() -> Body {
         Body::Whole(None)
+    }
+
+    /// `bytes` (a file already inflated) with `insert` put in at its offset when given; the
+    /// pieces share `bytes`, nothing is copied.
+    pub(super) fn spliced(bytes: Bytes, insert: Option<(u64, Bytes)>) -> Body {
+        let pieces = match insert {
+            Some((at, inserted)) => {
+                let at = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+                [bytes.slice(..at), inserted, bytes.slice(at..)].into()
+            }
+            None => [bytes].into(),
+        };
+        let mut pieces: VecDeque<Bytes> = pieces;
+        pieces.retain(|piece| !piece.is_empty());
+        Body::Pieces(pieces)
     }
 
     /// The file `stored`, inflated as it is sent, with `insert` put in at `at` (inflated bytes
@@ -50,6 +68,7 @@ impl hyper::body::Body for Body {
         // holds a thread no longer than a small answer does.
         let next = match self.get_mut() {
             Body::Whole(bytes) => Ok(bytes.take()),
+            Body::Pieces(pieces) => Ok(pieces.pop_front()),
             Body::Inflating(inflating) => inflating.next_slice(),
         };
         Poll::Ready(next.map(|bytes| bytes.map(Frame::data)).transpose())
@@ -58,6 +77,7 @@ impl hyper::body::Body for Body {
     fn is_end_stream(&self) -> bool {
         match self {
             Body::Whole(bytes) => bytes.is_none(),
+            Body::Pieces(pieces) => pieces.is_empty(),
             Body::Inflating(inflating) => inflating.left() == 0,
         }
     }
@@ -66,6 +86,9 @@ impl hyper::body::Body for Body {
         match self {
             Body::Whole(bytes) => {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Body::Pieces(pieces) => {
+                SizeHint::with_exact(pieces.iter().map(|piece| piece.len() as u64).sum())
             }
             Body::Inflating(inflating) => SizeHint::with_exact(inflating.left()),
         }
@@ -227,5 +250,14 @@ mod tests {
         let (_, sent, _) = drain(Body::stored(empty, Some((0, tag.clone()))));
         assert_eq!(sent, tag);
         assert_eq!(drain(Body::whole("hi")).1, b"hi");
+        // From memory (a hot file is at most a slice or so), the same bytes.
+        let small = b"<html><body><p>hot</p></body></html>";
+        let whole = Bytes::from_static(small);
+        let insert = Some((22, tag.clone()));
+        let expected = [&small[..22], &tag[..], &small[22..]].concat();
+        assert_eq!(drain(Body::spliced(whole.clone(), insert)).1, expected);
+        assert_eq!(drain(Body::spliced(whole, None)).1, small);
+        let (_, sent, _) = drain(Body::spliced(Bytes::new(), Some((0, tag.clone()))));
+        assert_eq!(sent, tag);
     }
 }

@@ -7,6 +7,9 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 
+use hyper::body::Bytes;
+
+use super::hot::HotFiles;
 use super::live::{Live, State};
 use super::livereload::{EVENTS, LIVERELOAD_JS, SCRIPT};
 use super::reply::{Body, Reply};
@@ -41,7 +44,27 @@ pub(super) fn request<B>(live: &Live, request: &Request<B>) -> Reply {
         );
     }
     let state = live.current();
-    respond(&state, &target, request)
+    respond(&state, &live.hot, &target, request)
+}
+
+/// While the first build runs, waits for the file a request asks for, the build process asked
+/// to render its page first ([`Live::first_build`]); at once after that.
+pub(super) async fn first_build<B>(live: &Live, request: &Request<B>) {
+    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let Ok(target) = Target::parse(url) else {
+        return;
+    };
+    if target.path == EVENTS || target.path == SCRIPT {
+        return;
+    }
+    let route = Route::requested(&target.path);
+    let key = match &route {
+        Some(route) => OutputPath::page(route).to_string(),
+        None => target.path.clone(),
+    };
+    let route = route.map(|route| route.to_string());
+    live.first_build(&key, route, super::limits::FIRST_BUILD_WAIT)
+        .await;
 }
 
 /// The answer to a request the preview refuses: it answers GET and HEAD only, and (bound to
@@ -68,7 +91,7 @@ pub(super) fn refused<B>(live: &Live, request: &Request<B>) -> Option<Reply> {
     None
 }
 
-fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
+fn respond<B>(state: &State, hot: &HotFiles, target: &Target, request: &Request<B>) -> Reply {
     let prefix = relative_root(&target.path);
     if target.path == SCRIPT {
         let etag = format!("\"{:016x}\"", content_hash(LIVERELOAD_JS.as_bytes()));
@@ -89,9 +112,9 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
         let body = if key.ends_with(".html") {
             // The page carries the build id, so its ETag must too.
             etag.push_str(&format!("-{}", state.build));
-            with_script(stored, &prefix, state.build)
+            with_script(hot, stored, &prefix, state.build)
         } else {
-            Body::stored(stored.clone(), None)
+            stored_body(hot, stored, None)
         };
         etag.push('"');
         return file(request, body, &key, etag);
@@ -114,17 +137,26 @@ fn respond<B>(state: &State, target: &Target, request: &Request<B>) -> Reply {
     match site.stored(&OutputPath::generated(Generated::NotFound)) {
         Some(page) => reply(
             404,
-            with_script(page, &prefix, state.build),
+            with_script(hot, page, &prefix, state.build),
             &[("content-type", "text/html; charset=utf-8")],
         ),
         None => text(404, "404 not found\n"),
     }
 }
 
-/// A stored page, streamed, with the live-reload script before its last `</body>`.
-fn with_script(page: &Stored, prefix: &str, build: u64) -> Body {
+/// A stored page with the live-reload script before its last `</body>`.
+fn with_script(hot: &HotFiles, page: &Stored, prefix: &str, build: u64) -> Body {
     let tag = script_tag(prefix, build);
-    Body::stored(page.clone(), Some((page.facts.body_end, tag.into())))
+    stored_body(hot, page, Some((page.facts.body_end, tag.into())))
+}
+
+/// A stored file's answer: from memory when it is small enough to be kept hot, else inflated
+/// from the pack as it is sent.
+fn stored_body(hot: &HotFiles, stored: &Stored, insert: Option<(u64, Bytes)>) -> Body {
+    match hot.get(stored) {
+        Some(bytes) => Body::spliced(bytes, insert),
+        None => Body::stored(stored.clone(), insert),
+    }
 }
 
 /// A file with its type and validator; `If-None-Match` with the same ETag gets a bodiless 304.

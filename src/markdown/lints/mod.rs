@@ -24,37 +24,56 @@ const CODE_ELEMENTS: &[&str] = &[
     "code", "kbd", "pre", "samp", "script", "style", "textarea", "var",
 ];
 
-/// Lints the body whose events (with spans into `file`) are `events`.
-pub(super) fn lint<'a>(
-    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
-    file: &Arc<SourceFile>,
-    lints: &Lints,
-    out: &mut Diagnostics,
-) {
-    let mut linter = Linter::new(file, lints, out);
-    let mut block: Vec<(CowStr<'a>, usize)> = Vec::new();
-    let joined = |block: &[(CowStr, usize)]| {
-        RawHtml::new(block.iter().map(|(html, start)| (html.as_ref(), *start)))
-    };
-    for (event, span) in events {
-        match event {
-            Event::Html(html) => block.push((html, span.start)),
-            Event::End(TagEnd::HtmlBlock) => {
-                linter.raw(&joined(&block));
-                block.clear();
-            }
-            // One tag each: most (`<em>`, `<br>`) matter to no lint and are not tokenized.
-            Event::InlineHtml(html) if matters(&html) => {
-                linter.raw(&RawHtml::new([(html.as_ref(), span.start)]));
-            }
-            Event::InlineHtml(_) => {}
-            event => linter.event(&event, &span),
+/// The lints over one body, fed its events (with spans into `file`) one at a time, so they
+/// share the one parse the body's other readers make.
+pub(super) struct Linting<'a, 'e> {
+    linter: Linter<'a>,
+    /// The raw HTML block being read: its pieces are read as one.
+    block: Vec<(CowStr<'e>, usize)>,
+}
+
+impl<'a, 'e> Linting<'a, 'e> {
+    pub(super) fn new(
+        file: &'a Arc<SourceFile>,
+        lints: &'a Lints,
+        out: &'a mut Diagnostics,
+    ) -> Self {
+        Linting {
+            linter: Linter::new(file, lints, out),
+            block: Vec::new(),
         }
     }
-    if !block.is_empty() {
-        linter.raw(&joined(&block));
+
+    pub(super) fn event(&mut self, event: &Event<'e>, span: &Range<usize>) {
+        match event {
+            Event::Html(html) => self.block.push((html.clone(), span.start)),
+            Event::End(TagEnd::HtmlBlock) => self.end_block(),
+            // One tag each: most (`<em>`, `<br>`) matter to no lint and are not tokenized.
+            Event::InlineHtml(html) if matters(html) => {
+                self.linter
+                    .raw(&RawHtml::new([(html.as_ref(), span.start)]));
+            }
+            Event::InlineHtml(_) => {}
+            event => self.linter.event(event, span),
+        }
     }
-    linter.finish();
+
+    fn end_block(&mut self) {
+        let joined = RawHtml::new(
+            self.block
+                .iter()
+                .map(|(html, start)| (html.as_ref(), *start)),
+        );
+        self.linter.raw(&joined);
+        self.block.clear();
+    }
+
+    pub(super) fn finish(mut self) {
+        if !self.block.is_empty() {
+            self.end_block();
+        }
+        self.linter.finish();
+    }
 }
 
 /// Raw HTML elements a lint reads (an image's `alt`, a heading's level, a link's text, a table's

@@ -85,6 +85,11 @@ impl BuildProcess {
         Ok(BuildProcess { child, requests })
     }
 
+    /// Tells the process which routes a browser waits for (see [`ToBuild::Wanted`]).
+    pub(crate) fn want(&mut self, routes: Vec<String>) -> bool {
+        protocol::write(&mut self.requests, &ToBuild::Wanted(routes)).is_ok()
+    }
+
     /// Hands the process a request; false when it is gone.
     pub(crate) fn request(&mut self, request: Request) -> bool {
         protocol::write(&mut self.requests, &ToBuild::Request(request)).is_ok()

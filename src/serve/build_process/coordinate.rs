@@ -82,6 +82,7 @@ pub(crate) fn start(
                 restarted_for: 0,
                 heard: Instant::now(),
                 warned: false,
+                wanted: Vec::new(),
             };
             coordinator.run(&messages);
         })
@@ -93,6 +94,8 @@ pub(crate) fn start(
 /// channel to say when it is published), or what the build process `epoch` reported.
 enum Message {
     Changed(Vec<String>, Option<mpsc::Sender<()>>),
+    /// Routes a browser waits for while the first build runs.
+    Wanted(Vec<String>),
     Report(u64, Report),
 }
 
@@ -122,6 +125,12 @@ impl Rebuilds {
         }
     }
 
+    /// Routes a browser waits for while the first build runs, for the build process to render
+    /// first.
+    pub(crate) fn wanted(&self, routes: Vec<String>) {
+        let _ = self.0.send(Message::Wanted(routes));
+    }
+
     /// A burst of saves (paths relative to the root): a new request, newest wins.
     pub(crate) fn changed(&self, paths: Vec<String>) {
         let _ = self.0.send(Message::Changed(paths, None));
@@ -145,6 +154,8 @@ struct Coordinator<'a, P> {
     heard: Instant,
     /// Its silence was reported.
     warned: bool,
+    /// Routes browsers asked for before there was a process to tell.
+    wanted: Vec<String>,
 }
 
 impl<P: Publisher> Coordinator<'_, P> {
@@ -184,6 +195,13 @@ impl<P: Publisher> Coordinator<'_, P> {
                     });
                     self.request(generation, changed);
                 }
+                Message::Wanted(routes) => match &mut self.process {
+                    Some(process) => {
+                        let _ = process.want(routes);
+                    }
+                    // Asked before the first build's process started: it gets them first thing.
+                    None => self.wanted.extend(routes),
+                },
                 Message::Report(epoch, report) if epoch == self.epoch => {
                     self.heard = Instant::now();
                     self.warned = false;
@@ -234,7 +252,12 @@ impl<P: Publisher> Coordinator<'_, P> {
             let store = Arc::clone(self.store);
             let previews = self.publisher.previews();
             match BuildProcess::start(&self.program, self.options, store, previews, report) {
-                Ok(process) => self.process = Some(process),
+                Ok(mut process) => {
+                    if !self.wanted.is_empty() {
+                        process.want(std::mem::take(&mut self.wanted));
+                    }
+                    self.process = Some(process);
+                }
                 Err(error) => {
                     let message = cannot_start(&self.program, &error);
                     self.finish(Outcome::Environment(message));

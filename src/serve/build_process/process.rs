@@ -49,6 +49,8 @@ struct Shared {
     cancelled: AtomicBool,
     /// Since when the running pass renders, if it does.
     rendering: Mutex<Option<Instant>>,
+    /// Routes browsers wait for before the first build is done ([`ToBuild::Wanted`]).
+    wanted: Mutex<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -88,6 +90,16 @@ impl RequestQueue {
                 });
         }
         self.0.arrived.notify_one();
+    }
+
+    /// Notes routes a browser waits for, to be rendered first; the pass goes on.
+    pub(crate) fn want(&self, routes: Vec<String>) {
+        self.0.wanted.lock().extend(routes);
+    }
+
+    /// The routes browsers waited for since the last call.
+    fn take_wanted(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.wanted.lock())
     }
 
     /// The generation of the request being built, if any.
@@ -154,6 +166,10 @@ pub(crate) fn build_process(options: BuildOptions) -> ExitCode {
             let request =
                 protocol::read_body(&mut input).and_then(|body| match protocol::decode(&body)? {
                     ToBuild::Request(request) => Ok(Some(request)),
+                    ToBuild::Wanted(routes) => {
+                        reader.want(routes);
+                        Ok(None)
+                    }
                     ToBuild::Previews(_) => Ok(None),
                 });
             match request {
@@ -323,8 +339,21 @@ impl Session {
             .0
             .iter()
             .any(|d| d.severity == Severity::Error);
-        if self.sent_any && !errors && !requests.cancelled() {
-            self.show_changed_first(&prepared, request, requests, send);
+        if !errors && !requests.cancelled() {
+            // On the first build, the pages browsers already wait for; then the saved and
+            // viewed ones. The search index is made after them on the first build.
+            let wanted = requests.take_wanted();
+            let first = match self.sent_any {
+                true => Some((request.viewing.as_slice(), true)),
+                false => (!wanted.is_empty()).then_some((wanted.as_slice(), false)),
+            };
+            if let Some((viewing, search_index)) = first {
+                let first = First {
+                    viewing,
+                    search_index,
+                };
+                self.show_changed_first(&prepared, request, &first, requests, send);
+            }
         }
         let sink = Changes {
             generation,
@@ -351,10 +380,12 @@ impl Session {
                     .collect();
                 removed.sort();
                 // The changed files went ahead, one frame each (`send_piece`).
+                // The first build's whole site, unless pages browsers waited for went ahead
+                // (`serve` holds those, and `removed` covers the rest).
                 let delta = Delta {
                     files: Vec::new(),
                     removed,
-                    complete: !self.sent_any,
+                    complete: !self.sent_any && self.published.is_empty(),
                 };
                 self.published = seen;
                 self.sent_any = true;
@@ -379,6 +410,7 @@ impl Session {
         &mut self,
         prepared: &Prepared,
         request: &Request,
+        shown: &First,
         requests: &RequestQueue,
         send: &mut dyn FnMut(&Outcome),
     ) {
@@ -402,7 +434,7 @@ impl Session {
             .iter()
             .filter(|page| {
                 saved.contains(page.path.as_str())
-                    || request.viewing.iter().any(|route| **route == *page.route)
+                    || shown.viewing.iter().any(|route| **route == *page.route)
             })
             .map(|page| page.path.as_str())
             .collect();
@@ -422,6 +454,7 @@ impl Session {
             outputs: &outputs,
             requests,
             files: Mutex::default(),
+            search_index: shown.search_index,
         };
         let render = || crate::render::site(&prepared.site, &prepared.theme, &sink);
         let Ok(rendered) = requests.rendering(render) else {
@@ -483,6 +516,13 @@ impl Sink for Changes<'_> {
     }
 }
 
+/// The pages a pass renders before the rest: those browsers show (`viewing`, as routes), with
+/// or without the search index (on the first build it comes after them).
+struct First<'a> {
+    viewing: &'a [String],
+    search_index: bool,
+}
+
 /// Keeps only the files of the pages rendered first.
 struct FirstPages<'a> {
     first: &'a HashSet<&'a str>,
@@ -490,6 +530,8 @@ struct FirstPages<'a> {
     requests: &'a RequestQueue,
     /// Each file's hash (of its bytes), and the file packed.
     files: Mutex<Vec<(u64, PackedFile)>>,
+    /// Whether the pages get the search index's URL (made first), or none until the full pass.
+    search_index: bool,
 }
 
 impl Sink for FirstPages<'_> {
@@ -508,6 +550,10 @@ impl Sink for FirstPages<'_> {
     /// Only the pages count here: the full pass that follows makes every other file.
     fn keeps_files(&self) -> bool {
         false
+    }
+
+    fn search_index(&self) -> bool {
+        self.search_index
     }
 }
 

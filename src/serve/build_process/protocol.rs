@@ -108,6 +108,9 @@ pub(crate) enum ToBuild<'a> {
     /// The link preview images of the last good build (costly to draw), first of all.
     Previews(#[serde(borrow)] Vec<WireFile<'a>>),
     Request(Request),
+    /// Routes a browser waits for while the first build runs: rendered first, as soon as the
+    /// site is loaded; never stops the pass.
+    Wanted(Vec<String>),
 }
 
 /// What a build process sends `serve`.
