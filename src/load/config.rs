@@ -106,7 +106,7 @@ struct RawMenuItem {
 }
 
 /// The JSON Schema of `content/site.toml`, from the type it is read into.
-pub(crate) fn site_schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+pub(crate) fn schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
     generator.into_root_schema_for::<RawConfig>()
 }
 

@@ -29,7 +29,7 @@ pub(crate) fn all() -> Vec<SchemaFile> {
         file(
             "site.schema.json",
             "content/site.toml",
-            crate::load::config::site_schema(generator()),
+            crate::load::config::schema(generator()),
         ),
         file(
             "front-matter.schema.json",

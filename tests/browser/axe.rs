@@ -6,30 +6,10 @@ use super::*;
 #[ignore = "needs Chromium and axe-core (AXE_JS)"]
 fn every_page_passes_axe_wcag_a_and_aa_rules_in_light_and_dark() {
     let axe = axe_source();
-    let files = output();
-    let mut urls: Vec<String> = files
-        .keys()
-        .filter(|p| p.ends_with(".html"))
-        .map(|p| p.strip_suffix("index.html").unwrap_or(p).to_string())
-        .collect();
-    // The quiz with a result shown, and with unanswered questions pointed out.
-    urls.push(format!("{QUIZ}#a=yynyn"));
-    urls.push(format!("{QUIZ}#a=y-n--"));
+    let urls = every_page_and_quiz_state();
     let server = guide();
     let chrome = chrome();
-    // Both schemes at once, each in its own tab (no tab is throttled in the background).
-    let violations: Vec<String> = std::thread::scope(|threads| {
-        let runs: Vec<_> = ["light", "dark"]
-            .map(|scheme| {
-                let (chrome, urls, axe) = (&chrome, &urls, &axe);
-                threads.spawn(move || axe_violations(chrome, server, urls, axe, scheme))
-            })
-            .into_iter()
-            .collect();
-        runs.into_iter()
-            .flat_map(|run| run.join().expect("an axe run"))
-            .collect()
-    });
+    let violations = in_both_schemes(|scheme| axe_violations(&chrome, server, &urls, &axe, scheme));
     assert!(
         violations.is_empty(),
         "WCAG A/AA violations:\n{}",

@@ -6,31 +6,12 @@ use super::*;
 #[test]
 #[ignore = "needs Chromium"]
 fn no_page_scrolls_horizontally_at_320_px_in_light_or_dark() {
-    let files = output();
-    let mut urls: Vec<String> = files
-        .keys()
-        .filter(|p| p.ends_with(".html"))
-        .map(|p| p.strip_suffix("index.html").unwrap_or(p).to_string())
-        .collect();
-    // Pages in the states scripts put them in: a quiz result, open checklist tools.
-    urls.push(format!("{QUIZ}#a=yynyn"));
-    urls.push(format!("{QUIZ}#a=y-n--"));
+    // Pages in the states scripts put them in, and the 404 page.
+    let mut urls = every_page_and_quiz_state();
     urls.push("no/such/page/".to_string());
     let server = guide();
     let chrome = chrome();
-    // Both schemes at once, each in its own tab (no tab is throttled in the background).
-    let wide: Vec<String> = std::thread::scope(|threads| {
-        let runs: Vec<_> = ["light", "dark"]
-            .map(|scheme| {
-                let (chrome, urls) = (&chrome, &urls);
-                threads.spawn(move || wide_pages(chrome, server, urls, scheme))
-            })
-            .into_iter()
-            .collect();
-        runs.into_iter()
-            .flat_map(|run| run.join().expect("a 320 px run"))
-            .collect()
-    });
+    let wide = in_both_schemes(|scheme| wide_pages(&chrome, server, &urls, scheme));
     assert!(
         wide.is_empty(),
         "pages that scroll sideways at 320 px:\n{}",

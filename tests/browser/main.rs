@@ -366,6 +366,33 @@ fn quiz_key() -> (Vec<String>, Vec<Expected>) {
 
 const QUIZ: &str = "where-are-you-now/";
 
+/// Every page of the built guide by its path, then the quiz with a result shown and with
+/// unanswered questions pointed out: the states a sweep over "every page" must include.
+fn every_page_and_quiz_state() -> Vec<String> {
+    let mut urls: Vec<String> = output()
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| p.strip_suffix("index.html").unwrap_or(p).to_string())
+        .collect();
+    urls.push(format!("{QUIZ}#a=yynyn"));
+    urls.push(format!("{QUIZ}#a=y-n--"));
+    urls
+}
+
+/// Runs `check` in the light and the dark scheme at once, each in a thread (and tab) of its own,
+/// since no tab is throttled in the background, and gathers what both found.
+fn in_both_schemes(check: impl Fn(&str) -> Vec<String> + Sync) -> Vec<String> {
+    std::thread::scope(|threads| {
+        let runs = ["light", "dark"].map(|scheme| {
+            let check = &check;
+            threads.spawn(move || check(scheme))
+        });
+        runs.into_iter()
+            .flat_map(|run| run.join().expect("a run in one scheme"))
+            .collect()
+    })
+}
+
 /// The answers the quiz page shows, as `y`/`n`/`-` per question in order.
 fn shown_answers(tab: &Tab, ids: &[String]) -> String {
     let ids = serde_json::to_string(ids).expect("JSON");
