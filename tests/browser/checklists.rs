@@ -256,7 +256,7 @@ fn checklist_progress_exported_as_a_link_imports_on_another_device() {
     js(&other, "document.querySelector('[data-code]').value = ''");
     // Pasted, as a reader would: one input of the whole text.
     other
-        .call_method(Input::InsertText { text: link.clone() })
+        .call("Input.insertText", json!({ "text": link }))
         .expect("paste the link");
     click(&other, "button[data-import]");
     assert_eq!(

@@ -6,12 +6,12 @@
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, Once, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use headless_chrome::protocol::cdp::{Emulation, Target};
-use headless_chrome::{Browser, Tab};
+use serde_json::json;
 
+use crate::cdp::{Browser, Tab, lock};
 use crate::support::at_exit::until_exit;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -24,8 +24,9 @@ pub const WAIT: Duration = Duration::from_secs(30);
 /// A test starts its browser work only while fewer tabs than this are open (see [`chrome`]).
 const MAX_OPEN_TABS: usize = 6;
 
-/// Headless, sandbox off (CI runs as root), no background networking (there is no network), and
-/// no throttling of tabs in the background: tests run side by side, so most tabs are.
+/// Headless, sandbox off (CI runs as root), no background networking (there is no network), no
+/// throttling of tabs in the background (tests run side by side, so most tabs are), and none of
+/// what a person's browser does on its own: sync, extensions, crash reports, default apps.
 const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -36,6 +37,22 @@ const FLAGS: &[&str] = &[
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
+    "--disable-breakpad",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking",
+    "--disable-prompt-on-repost",
+    "--disable-sync",
+    "--disable-features=TranslateUI",
+    "--force-color-profile=srgb",
+    "--metrics-recording-only",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--enable-automation",
     "--window-size=1024,768",
     "--remote-debugging-port=0",
 ];
@@ -55,62 +72,49 @@ static OPEN_TABS: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 /// one for this test; tabs a running test opens beyond that never wait (two tests each holding
 /// some and waiting for more would wait forever).
 pub fn chrome() -> Chrome {
+    // Made before anything is counted: if Chromium cannot make it, nothing stays counted.
+    let mut profile = profile();
     let (open, closed) = &OPEN_TABS;
-    let mut count = open.lock().unwrap_or_else(|p| p.into_inner());
+    let mut count = lock(open);
     while *count >= MAX_OPEN_TABS {
         count = closed.wait(count).unwrap_or_else(|p| p.into_inner());
     }
     *count += 1;
-    drop(count);
-    let mut profile = profile();
     *profile.counted.get_mut().unwrap_or_else(|p| p.into_inner()) = 1;
     profile
 }
 
 /// A context without counting it (its tabs count as they open).
 fn profile() -> Chrome {
-    let context = browser()
-        .new_context()
-        .expect("Target.createBrowserContext");
     Chrome {
-        context: context.get_id().to_string(),
+        context: browser()
+            .new_context()
+            .expect("Target.createBrowserContext"),
         tabs: Mutex::new(Vec::new()),
         counted: Mutex::new(0),
     }
 }
 
 impl Chrome {
-    /// A new tab in this profile, in a window of its own, ready for the helpers: bounded waits,
-    /// no pauses between input events, and focused as far as the page can tell (tests run side
-    /// by side, and only one window of the browser can really have the focus).
+    /// A new tab in this profile, in a window of its own, focused as far as the page can tell
+    /// (tests run side by side, and only one window of the browser can really have the focus).
     pub fn tab(&self) -> Arc<Tab> {
         let tab = browser()
-            .new_tab_with_options(Target::CreateTarget {
-                url: "about:blank".to_string(),
-                left: None,
-                top: None,
-                width: Some(1024),
-                height: Some(768),
-                window_state: None,
-                browser_context_id: Some(self.context.clone()),
-                enable_begin_frame_control: None,
-                // A window of its own: the front tab of a window is the only one Chromium
-                // renders, and a page that is not rendered never scrolls to a fragment or to
-                // what takes focus.
-                new_window: Some(true),
-                background: Some(false),
-                for_tab: None,
-                hidden: None,
-            })
+            .new_tab(&self.context, 1024, 768)
             .expect("a new tab");
-        let mut tabs = self.tabs.lock().unwrap_or_else(|p| p.into_inner());
-        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tabs = lock(&self.tabs);
+        let mut counted = lock(&self.counted);
         if tabs.len() >= *counted {
-            *OPEN_TABS.0.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+            *lock(&OPEN_TABS.0) += 1;
             *counted += 1;
         }
         tabs.push(tab.clone());
-        prepare(tab)
+        tab.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({ "enabled": true }),
+        )
+        .expect("Emulation.setFocusEmulationEnabled");
+        tab
     }
 
     /// Another profile in the same browser, as another device would be: its own storage. It
@@ -120,55 +124,28 @@ impl Chrome {
     }
 }
 
-pub fn prepare(tab: Arc<Tab>) -> Arc<Tab> {
-    tab.set_default_timeout(WAIT);
-    tab.set_slow_motion_multiplier(0.0);
-    tab.call_method(Emulation::SetFocusEmulationEnabled { enabled: true })
-        .expect("Emulation.setFocusEmulationEnabled");
-    tab
-}
-
 impl Drop for Chrome {
     fn drop(&mut self) {
-        // The context itself stays, empty, until Chromium exits (only the browser's own session
-        // may dispose of one, and the driver keeps that to itself).
         for tab in self
             .tabs
             .get_mut()
             .unwrap_or_else(|p| p.into_inner())
             .drain(..)
         {
-            let _ = tab.close_target();
+            let _ = tab.close();
         }
+        let _ = browser().dispose_context(&self.context);
         let counted = *self.counted.get_mut().unwrap_or_else(|p| p.into_inner());
         let (open, closed) = &OPEN_TABS;
-        *open.lock().unwrap_or_else(|p| p.into_inner()) -= counted;
+        *lock(open) -= counted;
         closed.notify_all();
     }
 }
 
-/// How long a call to Chromium may go unanswered before it fails: a browser that died or hung
-/// fails the test that called it within this, not after a quarter of an hour.
-const UNANSWERED: Duration = Duration::from_secs(120);
-
-/// The driver drops a connection that hears nothing for [`UNANSWERED`]; between tests (a test
-/// building a site before it opens a tab) a question this often keeps it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(20);
-
-/// The binary's one browser, started on first use, and asked for its version every
-/// [`KEEP_ALIVE`] for as long as it answers.
+/// The binary's one browser, started on first use.
 fn browser() -> &'static Browser {
     static BROWSER: OnceLock<Browser> = OnceLock::new();
-    static KEPT_ALIVE: Once = Once::new();
-    let browser = BROWSER.get_or_init(launch);
-    KEPT_ALIVE.call_once(|| {
-        std::thread::spawn(move || {
-            while browser.get_version().is_ok() {
-                std::thread::sleep(KEEP_ALIVE);
-            }
-        });
-    });
-    browser
+    BROWSER.get_or_init(launch)
 }
 
 /// Starts Chromium under a shell that stops it and removes its profile when this binary exits
@@ -184,13 +161,7 @@ fn launch() -> Browser {
         .expect("a profile dir")
         .keep();
     let user_data_dir = format!("--user-data-dir={}", profile.display());
-    // What the tests have always run with: the driver library's usual switches, then ours.
     let mut args: Vec<&OsStr> = vec![profile.as_os_str(), OsStr::new(CHROMIUM)];
-    args.extend(
-        headless_chrome::browser::DEFAULT_ARGS
-            .iter()
-            .map(OsStr::new),
-    );
     args.extend(FLAGS.iter().map(OsStr::new));
     args.push(OsStr::new(&user_data_dir));
     let script =
@@ -218,5 +189,5 @@ fn launch() -> Browser {
         );
         std::thread::sleep(Duration::from_millis(20));
     };
-    Browser::connect_with_timeout(address, UNANSWERED).expect("connect to Chromium")
+    Browser::connect(&address).expect("connect to Chromium")
 }

@@ -58,8 +58,11 @@ fn the_hash_never_wraps_onto_a_line_of_its_own() {
         }
     }
     // Checklist items without JavaScript: a plain list, each item's "#" after its text.
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-        .expect("disable JavaScript");
+    tab.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .expect("disable JavaScript");
     for width in [320, 412] {
         set_viewport(&tab, width, 800);
         for page in [
@@ -370,7 +373,7 @@ fn the_whole_guide_prints_in_12_a4_pages_or_fewer_with_its_contents_whole() {
         set_color_scheme(&tab, scheme);
         open(&tab, &server.at("guide/"));
         let pages =
-            super::packet::pdf_pages(&tab.print_to_pdf(Some(super::packet::a4())).expect("print"));
+            super::packet::pdf_pages(&tab.print_to_pdf(super::packet::a4()).expect("print"));
         assert!(pages.len() <= 12, "{scheme}: {} pages", pages.len());
         let parts = js(&tab, "document.querySelectorAll('.guide-toc li').length")
             .as_u64()
@@ -416,8 +419,7 @@ fn the_whole_guide_prints_in_12_a4_pages_or_fewer_with_its_contents_whole() {
     }
     // The Junior page: its checklist and footer end its last page; no page for the footer alone.
     open(&tab, &server.at("phases/junior/"));
-    let pages =
-        super::packet::pdf_pages(&tab.print_to_pdf(Some(super::packet::a4())).expect("print"));
+    let pages = super::packet::pdf_pages(&tab.print_to_pdf(super::packet::a4()).expect("print"));
     let last = pages.last().expect("a page");
     assert!(
         pages.len() <= 2 && last.contains("Before you move to"),
@@ -477,13 +479,15 @@ fn without_javascript_enter_on_an_answer_submits_nothing() {
     let requested = Arc::new(AtomicUsize::new(0));
     let count = requested.clone();
     tab.add_event_listener(Arc::new(move |event: &Event| {
-        if let Event::PageFrameRequestedNavigation(_) = event {
+        if event.method == "Page.frameRequestedNavigation" {
             count.fetch_add(1, Ordering::SeqCst);
         }
-    }))
-    .expect("listen");
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-        .expect("disable JavaScript");
+    }));
+    tab.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .expect("disable JavaScript");
     let enter_on_an_answer = |tab: &Tab| {
         click(tab, &format!("input[name=\"q-{}\"][value=\"y\"]", ids[0]));
         tab.press_key("Enter").expect("Enter");

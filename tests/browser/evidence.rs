@@ -66,10 +66,8 @@ pub(super) fn open_panel(tab: &Tab, id: &str) {
 /// Types `text` into the field `selector` (a click, then the text as one input).
 fn type_into(tab: &Tab, selector: &str, text: &str) {
     click(tab, selector);
-    tab.call_method(Input::InsertText {
-        text: text.to_string(),
-    })
-    .expect("type");
+    tab.call("Input.insertText", json!({ "text": text }))
+        .expect("type");
 }
 
 /// Rates the item and adds `note` through its panel's form.
@@ -372,7 +370,7 @@ fn open_evidence_panels_and_the_filled_packet_pass_axe_in_light_and_dark() {
                 .into_iter()
                 .map(|v| format!("{scheme} packet/: {v}")),
         );
-        tab.close(false).expect("close");
+        tab.close().expect("close");
     }
     assert!(violations.is_empty(), "{violations:#?}");
 }

@@ -274,8 +274,11 @@ fn without_javascript_progress_summaries_stay_hidden_and_pages_still_read() {
     let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-        .expect("Emulation.setScriptExecutionDisabled");
+    tab.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .expect("Emulation.setScriptExecutionDisabled");
     for page in ["", "phases/", "where-are-you-now/phase-2/"] {
         open(&tab, &server.at(page));
         let shown = js(

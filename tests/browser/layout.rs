@@ -52,7 +52,7 @@ fn wide_pages(chrome: &Chrome, server: &Server, urls: &[String], scheme: &str) -
             wide.push(format!("{scheme} {url}: {width} px wide; {}", seen["wide"]));
         }
     }
-    tab.close(false).expect("close");
+    tab.close().expect("close");
     wide
 }
 

@@ -43,17 +43,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use headless_chrome::Tab;
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::{Emulation, Input, Page};
 use serde_json::{Value, json};
 
+use cdp::{Event, Tab};
 use chromium::{Chrome, WAIT, chrome};
 use server::{Server, guide, guide_with_headers, headers_files};
 use support::Site;
 use support::guide::output;
 
 mod axe;
+mod cdp;
 mod checklists;
 mod chromium;
 mod csp;
@@ -78,20 +77,22 @@ mod urls;
 /// Collects the page's uncaught exceptions (and console errors) from now on.
 fn watch_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
     let errors = Arc::new(Mutex::new(Vec::new()));
-    tab.enable_runtime().expect("Runtime.enable");
     let sink = errors.clone();
     tab.add_event_listener(Arc::new(move |event: &Event| {
-        if let Event::RuntimeExceptionThrown(e) = event {
-            let details = &e.params.exception_details;
+        if event.method == "Runtime.exceptionThrown" {
+            let details = &event.params["exceptionDetails"];
             let what = details
-                .exception
-                .as_ref()
-                .and_then(|x| x.description.clone())
-                .unwrap_or_else(|| details.text.clone());
+                .pointer("/exception/description")
+                .or_else(|| details.get("text"))
+                .map_or_else(
+                    || details.to_string(),
+                    |v| v.as_str().unwrap_or("").to_string(),
+                );
             sink.lock().expect("errors").push(what);
         }
-    }))
-    .expect("listen for exceptions");
+    }));
+    tab.call("Runtime.enable", json!({}))
+        .expect("Runtime.enable");
     errors
 }
 
@@ -109,9 +110,7 @@ fn open(tab: &Tab, url: &str) {
     if url.contains('#') {
         open(tab, "about:blank");
     }
-    navigate(tab, &format!("open {url}"), || {
-        tab.navigate_to(url).map(drop)
-    });
+    navigate(tab, &format!("open {url}"), || tab.navigate_to(url));
 }
 
 /// Runs `go`, which leaves the current document, and waits for the next one to finish loading:
@@ -135,12 +134,12 @@ fn js(tab: &Tab, expr: &str) -> Value {
     );
     let result = tab
         .evaluate(&wrapped, false)
-        .unwrap_or_else(|e| panic!("evaluate {expr}: {e}"));
+        .unwrap_or_else(|e| panic!("evaluate {expr}: {e:#}"));
     let text = result
         .value
         .as_ref()
         .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("evaluate {expr}: no value: {result:?}"));
+        .unwrap_or_else(|| panic!("evaluate {expr}: no value: {:?}", result.value));
     let value: Value = serde_json::from_str(text).expect("JSON from the page");
     if let Some(error) = value.get("error") {
         panic!("evaluate {expr}: {error}");
@@ -224,12 +223,11 @@ fn click_box(tab: &Tab, selector: &str, rect: &str) {
         std::thread::sleep(Duration::from_millis(25));
     };
     for kind in ["mousePressed", "mouseReleased"] {
-        let event: Input::DispatchMouseEvent = serde_json::from_value(json!({
-            "type": kind, "x": point.0, "y": point.1, "button": "left", "clickCount": 1
-        }))
-        .expect("DispatchMouseEvent");
-        tab.call_method(event)
-            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+        tab.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": kind, "x": point.0, "y": point.1, "button": "left", "clickCount": 1 }),
+        )
+        .unwrap_or_else(|e| panic!("click {selector}: {e:#}"));
     }
 }
 
@@ -242,27 +240,24 @@ fn loaded(tab: &Tab) {
 }
 
 fn reload(tab: &Tab) {
-    navigate(tab, "reload", || tab.reload(false, None).map(drop));
+    navigate(tab, "reload", || tab.reload());
 }
 
 /// Runs `source` in every document this tab opens from now on, before the page's own scripts.
 fn before_every_page(tab: &Tab, source: &str) {
-    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-        source: source.to_string(),
-        world_name: None,
-        include_command_line_api: None,
-        run_immediately: None,
-    })
+    tab.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
     .expect("Page.addScriptToEvaluateOnNewDocument");
 }
 
 fn set_viewport(tab: &Tab, width: u32, height: u32) {
-    let method: Emulation::SetDeviceMetricsOverride = serde_json::from_value(json!({
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true
-    }))
-    .expect("SetDeviceMetricsOverride");
-    tab.call_method(method)
-        .expect("Emulation.setDeviceMetricsOverride");
+    tab.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true }),
+    )
+    .expect("Emulation.setDeviceMetricsOverride");
 }
 
 /// Picks `value` ("", "light" or "dark") in the header's theme select, as a keyboard user would.
@@ -291,10 +286,11 @@ fn emulate(tab: &Tab, media: &str, features: &[(&str, &str)]) {
         .iter()
         .map(|(name, value)| json!({ "name": name, "value": value }))
         .collect();
-    let method: Emulation::SetEmulatedMedia =
-        serde_json::from_value(json!({ "media": media, "features": features }))
-            .expect("SetEmulatedMedia");
-    tab.call_method(method).expect("Emulation.setEmulatedMedia");
+    tab.call(
+        "Emulation.setEmulatedMedia",
+        json!({ "media": media, "features": features }),
+    )
+    .expect("Emulation.setEmulatedMedia");
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -60,11 +60,11 @@ fn next_level_name(index: usize) -> String {
 
 /// Lets this tab's downloads land in `dir`.
 fn downloads_into(tab: &Tab, dir: &std::path::Path) {
-    let method: Page::SetDownloadBehavior = serde_json::from_value(json!({
-        "behavior": "allow", "downloadPath": dir.to_string_lossy()
-    }))
-    .expect("SetDownloadBehavior");
-    tab.call_method(method).expect("Page.setDownloadBehavior");
+    tab.call(
+        "Page.setDownloadBehavior",
+        json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() }),
+    )
+    .expect("Page.setDownloadBehavior");
 }
 
 /// The one finished download in `dir`.
@@ -93,9 +93,7 @@ fn upload_status(tab: &Tab) -> String {
 }
 
 fn upload(tab: &Tab, file: &std::path::Path) {
-    tab.find_element("#packet-file")
-        .expect("the file field")
-        .set_input_files(&[&file.to_string_lossy()])
+    tab.set_input_files("#packet-file", &[&file.to_string_lossy()])
         .expect("choose the file");
     wait_until(
         tab,
@@ -370,9 +368,7 @@ fn an_upload_adds_by_default_keeping_the_readers_own_and_replaces_on_request() {
     // Not a record of this guide: said, and nothing changes.
     std::fs::write(&file, b"{\"format\": \"other\"}").expect("write");
     js(&tab, "document.getElementById('packet-file').value = ''");
-    tab.find_element("#packet-file")
-        .expect("the file field")
-        .set_input_files(&[&file.to_string_lossy()])
+    tab.set_input_files("#packet-file", &[&file.to_string_lossy()])
         .expect("choose");
     wait_until(
         &tab,
@@ -392,8 +388,11 @@ fn without_javascript_the_packet_page_says_what_it_does_and_links_the_checklists
     let server = guide();
     let chrome = chrome();
     let tab = steady(chrome.tab());
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-        .expect("disable JavaScript");
+    tab.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .expect("disable JavaScript");
     open(&tab, &server.at(PACKET));
     let seen = js(
         &tab,
@@ -430,7 +429,7 @@ fn the_packet_prints_a_page_per_phase_without_its_controls() {
     open(&tab, &server.at(PACKET));
     packet_ready(&tab);
     hold(&tab, "phase-2");
-    let pdf = tab.print_to_pdf(Some(a4())).expect("print");
+    let pdf = tab.print_to_pdf(a4()).expect("print");
     let pages = pdf_pages(&pdf);
     assert_eq!(pages.len(), 2, "one page per phase: {pages:#?}");
     assert!(
@@ -448,13 +447,8 @@ fn the_packet_prints_a_page_per_phase_without_its_controls() {
 }
 
 /// A4 paper, the page's own @page rules (size and margins) in charge.
-pub(super) fn a4() -> headless_chrome::types::PrintToPdfOptions {
-    headless_chrome::types::PrintToPdfOptions {
-        paper_width: Some(8.27),
-        paper_height: Some(11.69),
-        prefer_css_page_size: Some(true),
-        ..Default::default()
-    }
+pub(super) fn a4() -> Value {
+    json!({ "paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": true })
 }
 
 /// The text of each page of a PDF, its whitespace runs as one space and its ligatures ("ﬀ")

@@ -288,7 +288,7 @@ fn the_whole_guide_prints_like_a_book() {
     );
     emulate_media(&tab, "", "light");
     // Chromium lays the book out: several pages.
-    let pdf = tab.print_to_pdf(None).expect("print to PDF");
+    let pdf = tab.print_to_pdf(json!({})).expect("print to PDF");
     let pages = String::from_utf8_lossy(&pdf)
         .matches("/Type /Page\n")
         .count()

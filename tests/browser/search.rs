@@ -191,8 +191,11 @@ fn without_javascript_search_is_a_link_to_the_whole_guide() {
     let server = guide();
     let chrome = chrome();
     let tab = chrome.tab();
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-        .expect("disable JavaScript");
+    tab.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .expect("disable JavaScript");
     open(&tab, &server.at("faq/"));
     click(&tab, ".search-link");
     wait_until(
@@ -274,10 +277,11 @@ fn when_the_index_cannot_load_search_keeps_the_query_and_offers_the_whole_guide_
     open(&tab, &format!("file://{}", page.display()));
     slash_opens_search(&tab);
     tab.type_str("toil").expect("type");
+    // The link follows every keystroke: wait for the one made after the last.
     wait_until(
         &tab,
-        "document.querySelector('#search-status a')",
-        "the fallback link",
+        "document.querySelector('#search-status a')?.getAttribute('href')?.endsWith('=toil')",
+        "the fallback link with the whole query",
     );
     let href = js_str(
         &tab,

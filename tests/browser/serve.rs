@@ -17,14 +17,14 @@ const COUNT_SOCKETS: &str = "window.__opened = 0; window.__messages = 0; \
       this.addEventListener('message', () => setTimeout(() => window.__messages++)); } };";
 
 /// A tab of `chrome` that counts its page's WebSockets and messages.
-fn counting_tab(chrome: &crate::chromium::Chrome) -> std::sync::Arc<headless_chrome::Tab> {
+fn counting_tab(chrome: &crate::chromium::Chrome) -> std::sync::Arc<crate::cdp::Tab> {
     let tab = chrome.tab();
     before_every_page(&tab, COUNT_SOCKETS);
     tab
 }
 
 /// Waits until the page's live-reload WebSocket is open, so a save from now on reaches it.
-fn connected(tab: &headless_chrome::Tab) {
+fn connected(tab: &crate::cdp::Tab) {
     wait_until(
         tab,
         "window.__opened > 0",
@@ -33,20 +33,20 @@ fn connected(tab: &headless_chrome::Tab) {
 }
 
 /// The number of live-reload messages the page has handled so far.
-fn messages(tab: &headless_chrome::Tab) -> u64 {
+fn messages(tab: &crate::cdp::Tab) -> u64 {
     crate::js(tab, "window.__messages")
         .as_u64()
         .expect("a count")
 }
 
-fn eventually(tab: &headless_chrome::Tab, script: &str, wanted: &str) -> String {
+fn eventually(tab: &crate::cdp::Tab, script: &str, wanted: &str) -> String {
     poll(tab, script, |value| {
         value.contains(wanted).then(|| value.to_string())
     })
 }
 
 /// Evaluates `script` (which returns a string) until `accept` takes its value.
-fn poll<T>(tab: &headless_chrome::Tab, script: &str, accept: impl Fn(&str) -> Option<T>) -> T {
+fn poll<T>(tab: &crate::cdp::Tab, script: &str, accept: impl Fn(&str) -> Option<T>) -> T {
     let deadline = Instant::now() + EVENT;
     loop {
         let value = tab
@@ -146,10 +146,7 @@ fn a_browser_shows_warnings_in_a_panel_beside_the_page() {
     let preview = Preview::start(&site);
     let chrome = crate::chrome();
     let tab = counting_tab(&chrome);
-    tab.navigate_to(&format!("http://{}/docs/first/", preview.address))
-        .expect("navigate")
-        .wait_until_navigated()
-        .expect("loaded");
+    crate::open(&tab, &format!("http://{}/docs/first/", preview.address));
     eventually(
         &tab,
         "document.body.innerText",
@@ -200,14 +197,14 @@ fn a_browser_shows_warnings_in_a_panel_beside_the_page() {
 
 /// The time from navigation start to the end of the load event, as the page itself measured it
 /// (waiting for a free connection counts too).
-fn load_ms(tab: &headless_chrome::Tab) -> f64 {
+fn load_ms(tab: &crate::cdp::Tab) -> f64 {
     let script = "String(performance.getEntriesByType('navigation')[0].loadEventEnd)";
     poll(tab, script, |value| {
         value.parse::<f64>().ok().filter(|ms| *ms > 0.0)
     })
 }
 
-fn open(tab: &headless_chrome::Tab, url: &str) -> f64 {
+fn open(tab: &crate::cdp::Tab, url: &str) -> f64 {
     crate::open(tab, url);
     let ms = load_ms(tab);
     assert!(ms < 1000.0, "{url} took {ms} ms to load");
@@ -303,7 +300,7 @@ fn a_save_reloads_only_the_pages_it_changed_or_that_loaded_a_changed_file() {
     connected(&first);
     connected(&second);
     // Marks a page; returns how many live-reload messages it had handled by then.
-    let mark = |tab: &headless_chrome::Tab| {
+    let mark = |tab: &crate::cdp::Tab| {
         tab.evaluate("window.mark = 'here'", false)
             .expect("mark the page");
         messages(tab)
@@ -312,7 +309,7 @@ fn a_save_reloads_only_the_pages_it_changed_or_that_loaded_a_changed_file() {
     // Every page hears of every save; one that must not reload has handled that message and is
     // still the marked page, with no reload asked for (live reload saves the scroll position
     // under this key just before it reloads).
-    let still_marked = |tab: &headless_chrome::Tab, heard: u64| {
+    let still_marked = |tab: &crate::cdp::Tab, heard: u64| {
         wait_until(
             tab,
             &format!("window.__messages > {heard}"),
