@@ -32,13 +32,18 @@ fn search_is_open(tab: &Tab) {
     );
 }
 
-/// Types `query` into the open search field and waits for results.
+/// Types `query` into the open search field and waits for its results (not those of a part of
+/// it: a pause between keys longer than the search's own shows results as the query grows).
 fn search_for(tab: &Tab, query: &str) {
     tab.type_str(query).expect("type");
+    let status = serde_json::to_string(&format!("for “{query}”.")).expect("JSON");
     wait_until(
         tab,
-        "document.querySelectorAll('.search-results mark').length > 0",
-        "results with the query's words marked",
+        &format!(
+            "document.getElementById('search-status').textContent.endsWith({status}) && \
+             document.querySelectorAll('.search-results mark').length > 0"
+        ),
+        "results for the whole query with its words marked",
     );
 }
 

@@ -85,8 +85,11 @@ fn a_browser_follows_edits_and_shows_the_overlay() {
         &format!("+++\ntitle = \"First\"\n+++\nEdited on disk.\n\n{long}"),
     );
     eventually(&tab, text, "Edited on disk.");
+    // Scrolled once the reloaded page has finished restoring its own position.
+    crate::loaded(&tab);
     tab.evaluate("window.scrollTo(0, 600)", false)
         .expect("scroll");
+    eventually(&tab, "String(window.scrollY)", "600");
     site.write(
         "content/docs/first.md",
         &format!("+++\ntitle = \"First\"\n+++\nEdited again.\n\n{long}"),
