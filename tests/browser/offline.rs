@@ -141,12 +141,7 @@ fn search_for_toil_from_disk_shows_the_roadblock_and_goes_there() {
         js_str(&tab, "document.getElementById('search-hint').textContent").contains("Press / "),
         "the field's hint names the shortcut"
     );
-    tab.type_str("toil").expect("type");
-    wait_until(
-        &tab,
-        "document.querySelector('.search-results a')",
-        "results from disk",
-    );
+    super::search::search_for(&tab, "toil");
     let first = js(
         &tab,
         "(() => { const a = document.querySelector('.search-results a'); \

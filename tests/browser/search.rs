@@ -34,7 +34,7 @@ fn search_is_open(tab: &Tab) {
 
 /// Types `query` into the open search field and waits for its results (not those of a part of
 /// it: a pause between keys longer than the search's own shows results as the query grows).
-fn search_for(tab: &Tab, query: &str) {
+pub(super) fn search_for(tab: &Tab, query: &str) {
     tab.type_str(query).expect("type");
     let status = serde_json::to_string(&format!("for “{query}”.")).expect("JSON");
     wait_until(
