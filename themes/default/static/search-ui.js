@@ -10,6 +10,9 @@
   var header = link.closest("header"), indexUrl = link.getAttribute("data-search-index");
   var root = indexUrl.slice(0, indexUrl.lastIndexOf("static/"));
   var index = null, failed = false, timer = 0, MAX = 10;
+  /* What the results on show answer: the same again (a typing pause that ends after the index
+     arrived and showed them) keeps them, and the focus of a reader already moving through them. */
+  var shown = null;
 
   var panel = el("div", "search-panel"), wrap = el("div", "wrap");
   var label = el("label", "", "Search the guide"), input = el("input");
@@ -131,7 +134,9 @@
   }
 
   function run() {
-    var query = input.value.trim();
+    var query = input.value.trim(), state = (failed ? "failed " : index ? "index " : "none ") + query;
+    if (state === shown) return;
+    shown = state;
     list.replaceChildren();
     status.replaceChildren();
     if (failed) {
