@@ -8,8 +8,10 @@
 //!
 //! Run: `cargo bench --bench build` (peak RSS needs /usr/bin/time: `apt-get install time`; optional
 //! Hugo: `apt-get install hugo`). `SRE_GUIDE_BENCH_SIZES=1000,10000` picks the sizes,
-//! `SRE_GUIDE_BENCH_RUNS=5` the runs per tool (default 3), `SRE_GUIDE_BENCH_KEEP=1` keeps the
-//! generated sites and the last run's output for inspection (otherwise all is removed).
+//! `SRE_GUIDE_BENCH_RUNS=5` the runs per tool (default 3), `SRE_GUIDE_BENCH_TOOLS=lean,floor` the
+//! tools (default all four: at 100,000 pages the benchmark's theme and Hugo write ~10 GB each),
+//! `SRE_GUIDE_BENCH_KEEP=1` keeps the generated sites and the last run's output for inspection
+//! (otherwise all is removed).
 //!
 //! A run's output is moved aside, not deleted, until every size is measured: deleting tens of
 //! thousands of files makes ext4 pass over the freed inodes for minutes, which slowed file
@@ -83,8 +85,15 @@ fn main() {
         .filter(|&n| n > 0)
         .unwrap_or(DEFAULT_RUNS);
     let keep = std::env::var_os("SRE_GUIDE_BENCH_KEEP").is_some();
+    let chosen: Option<Vec<String>> = std::env::var("SRE_GUIDE_BENCH_TOOLS")
+        .ok()
+        .map(|s| s.split(',').map(|t| t.trim().to_string()).collect());
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_sre-guide"));
-    let hugo = which("hugo");
+    let hugo = which("hugo").filter(|_| {
+        chosen
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|t| t == "hugo"))
+    });
     println!("sre-guide: {}", binary.display());
     match &hugo {
         Some(path) => println!("hugo: {}", version_of(path)),
@@ -100,7 +109,14 @@ fn main() {
     // Removed at the end, after every measurement (see the header).
     let mut measured_sites = Vec::new();
     for pages in sizes {
-        measured_sites.extend(bench_size(pages, runs, keep, &binary, hugo.as_deref()));
+        measured_sites.extend(bench_size(
+            pages,
+            runs,
+            keep,
+            &binary,
+            hugo.as_deref(),
+            chosen.as_deref(),
+        ));
     }
     drop(measured_sites);
 }
@@ -124,6 +140,7 @@ fn bench_size(
     keep: bool,
     binary: &Path,
     hugo: Option<&Path>,
+    chosen: Option<&[String]>,
 ) -> Option<tempfile::TempDir> {
     let dir = tempfile::Builder::new()
         .prefix("sre-guide-bench-")
@@ -152,7 +169,10 @@ fn bench_size(
         corpus.markdown_bytes as f64 / 1e6,
         generated.elapsed()
     );
-    let tools = tools(dir.path(), binary, hugo);
+    let mut tools = tools(dir.path(), binary, hugo);
+    if let Some(chosen) = chosen {
+        tools.retain(|tool| chosen.iter().any(|name| name == tool.name));
+    }
     let mut measured: Vec<Measured> = tools
         .iter()
         .map(|_| Measured {

@@ -7,7 +7,7 @@
 //! `WARN_AFTER` and replaced after `REPLACE_AFTER`; one that ends without a result is named.
 
 use std::path::PathBuf;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, OnceLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,26 @@ const WARN_AFTER: Duration = Duration::from_secs(2);
 /// says it is alive every half second while it runs, however busy, so only a stopped or
 /// wedged process stays silent.
 const REPLACE_AFTER: Duration = Duration::from_secs(6);
+
+/// `WARN_AFTER` and `REPLACE_AFTER`, or in debug builds the seconds `SRE_GUIDE_SILENCE_S` names
+/// as `warn,replace` (tests of a stopped build process, which would otherwise wait out 6 s).
+fn silence_limits() -> (Duration, Duration) {
+    static LIMITS: OnceLock<(Duration, Duration)> = OnceLock::new();
+    *LIMITS.get_or_init(|| {
+        let hook = cfg!(debug_assertions)
+            .then(|| {
+                let named = std::env::var("SRE_GUIDE_SILENCE_S").ok()?;
+                let (warn, replace) = named.split_once(',')?;
+                Some((
+                    Duration::from_secs(warn.parse().ok()?),
+                    Duration::from_secs(replace.parse().ok()?),
+                ))
+            })
+            .flatten();
+        hook.unwrap_or((WARN_AFTER, REPLACE_AFTER))
+    })
+}
+
 /// How often the coordinator looks at the silence.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -219,7 +239,8 @@ impl<P: Publisher> Coordinator<'_, P> {
             return;
         }
         let silent = self.heard.elapsed();
-        if silent >= REPLACE_AFTER {
+        let (warn_after, replace_after) = silence_limits();
+        if silent >= replace_after {
             let Some(pending) = &self.pending else { return };
             let (generation, changed) = (pending.generation, pending.changed.clone());
             self.publisher.publish(Update::Waiting(format!(
@@ -230,13 +251,13 @@ impl<P: Publisher> Coordinator<'_, P> {
                 process.kill();
             }
             self.request(generation, changed);
-        } else if silent >= WARN_AFTER && !self.warned {
+        } else if silent >= warn_after && !self.warned {
             self.warned = true;
             self.publisher.publish(Update::Waiting(format!(
                 "waiting for the build process: no word from it for {} s (is it stopped?); a \
                  fresh one takes over after {} s",
                 silent.as_secs(),
-                REPLACE_AFTER.as_secs()
+                replace_after.as_secs()
             )));
         }
     }
