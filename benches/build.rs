@@ -89,14 +89,14 @@ fn main() {
         .ok()
         .map(|s| s.split(',').map(|t| t.trim().to_string()).collect());
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_sre-guide"));
-    let hugo = which("hugo").filter(|_| {
-        chosen
-            .as_ref()
-            .is_none_or(|c| c.iter().any(|t| t == "hugo"))
-    });
+    let wanted = chosen
+        .as_ref()
+        .is_none_or(|c| c.iter().any(|t| t == "hugo"));
+    let hugo = which("hugo").filter(|_| wanted);
     println!("sre-guide: {}", binary.display());
     match &hugo {
         Some(path) => println!("hugo: {}", version_of(path)),
+        None if !wanted => println!("hugo: left out (SRE_GUIDE_BENCH_TOOLS)"),
         None => println!("hugo: not installed (apt-get install hugo) — no comparison"),
     }
     if !Path::new("/usr/bin/time").exists() {
