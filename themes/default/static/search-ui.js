@@ -12,7 +12,7 @@
   var index = null, failed = false, timer = 0, MAX = 10;
   /* What the results on show answer: the same again (a typing pause that ends after the index
      arrived and showed them) keeps them, and the focus of a reader already moving through them. */
-  var shown = null;
+  var answered = null;
 
   var panel = el("div", "search-panel"), wrap = el("div", "wrap");
   var label = el("label", "", "Search the guide"), input = el("input");
@@ -135,8 +135,8 @@
 
   function run() {
     var query = input.value.trim(), state = (failed ? "failed " : index ? "index " : "none ") + query;
-    if (state === shown) return;
-    shown = state;
+    if (state === answered) return;
+    answered = state;
     list.replaceChildren();
     status.replaceChildren();
     if (failed) {
