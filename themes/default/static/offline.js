@@ -15,10 +15,6 @@
     }
   };
   sw.oncontrollerchange = ask;
-  // Its scope is the folder it is in: "sw.js" is 5 characters. Every visit asks whether sw.js
-  // changed (a new publish), rather than leaving it to the browser's own check, which it may put
-  // off while the page is busy.
-  sw.register(url, { scope: url.slice(0, -5) })
-    .then(function (r) { r.update().catch(function () {}); return sw.ready; })
-    .then(ask, ask);
+  // Its scope is the folder it is in: "sw.js" is 5 characters.
+  sw.register(url, { scope: url.slice(0, -5) }).then(function () { return sw.ready; }).then(ask, ask);
 })();
