@@ -434,15 +434,12 @@ fn next_leads_through_the_guide_in_menu_order() {
     let mut seen = vec![expected[0].clone()];
     while js_bool(&tab, "!!document.querySelector('a[rel=next]')") {
         assert!(seen.len() <= expected.len(), "Next loops: {seen:?}");
-        click(&tab, "a[rel=next]");
-        wait_until(
-            &tab,
-            &format!(
-                "location.pathname !== '/{}index.html' && document.readyState === 'complete'",
-                seen.last().expect("a page")
-            ),
-            "the next page",
-        );
+        // The first page's own URL has no index.html, so a test of the path could pass on it:
+        // the next page is the next document, loaded.
+        navigate(&tab, "the next page", || {
+            click(&tab, "a[rel=next]");
+            Ok(())
+        });
         let path = js_str(&tab, "location.pathname");
         seen.push(
             path.trim_start_matches('/')
