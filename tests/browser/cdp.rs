@@ -325,7 +325,14 @@ impl Tab {
     /// Presses and releases `key` as a keyboard would: a name ("Tab", "Enter", "ArrowDown", …)
     /// or one character.
     pub fn press_key(&self, key: &str) -> Result<()> {
-        let (code, key_code, text) = key_definition(key)?;
+        self.press(key, key_definition(key)?)
+    }
+
+    fn press(
+        &self,
+        key: &str,
+        (code, key_code, text): (String, u32, Option<String>),
+    ) -> Result<()> {
         let mut down = json!({
             "type": if text.is_some() { "keyDown" } else { "rawKeyDown" },
             "key": key, "code": code,
@@ -350,10 +357,11 @@ impl Tab {
     pub fn type_str(&self, text: &str) -> Result<()> {
         for c in text.chars() {
             let c = c.to_string();
-            if key_definition(&c).is_ok() {
-                self.press_key(&c)?;
-            } else {
-                self.call("Input.insertText", json!({ "text": c }))?;
+            match key_definition(&c) {
+                Ok(definition) => self.press(&c, definition)?,
+                Err(_) => {
+                    self.call("Input.insertText", json!({ "text": c }))?;
+                }
             }
         }
         Ok(())

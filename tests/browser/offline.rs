@@ -142,11 +142,7 @@ fn search_for_toil_from_disk_shows_the_roadblock_and_goes_there() {
         "the field's hint names the shortcut"
     );
     super::search::search_for(&tab, "toil");
-    let first = js(
-        &tab,
-        "(() => { const a = document.querySelector('.search-results a'); \
-           return [a.getAttribute('href'), a.querySelector('.search-title').textContent]; })()",
-    );
+    let first = super::search::first_result(&tab);
     assert_eq!(
         first,
         json!([format!("../roadblocks/index.html#{id}"), heading])

@@ -47,6 +47,15 @@ pub(super) fn search_for(tab: &Tab, query: &str) {
     );
 }
 
+/// The first result's link and title, as `[href, title]`.
+pub(super) fn first_result(tab: &Tab) -> Value {
+    js(
+        tab,
+        "(() => { const a = document.querySelector('.search-results a'); \
+           return [a.getAttribute('href'), a.querySelector('.search-title').textContent]; })()",
+    )
+}
+
 fn focused(tab: &Tab) -> String {
     js_str(
         tab,
@@ -69,11 +78,7 @@ fn searching_toil_and_choosing_the_result_lands_on_the_roadblock() {
     );
     slash_opens_search(&tab);
     search_for(&tab, "toil");
-    let first = js(
-        &tab,
-        "(() => { const a = document.querySelector('.search-results a'); \
-           return [a.getAttribute('href'), a.querySelector('.search-title').textContent]; })()",
-    );
+    let first = first_result(&tab);
     assert_eq!(
         first,
         json!([format!("../../roadblocks/index.html#{id}"), heading]),
