@@ -10,7 +10,8 @@
 //! Before the edits, cold start to the first page: from starting the server to the edited page's
 //! first answer, beside `hugo server`'s.
 //! Then, where `wrk` is installed, keep-alive throughput and median latency of one page
-//! (`wrk -t2 -c32 -d10s`), and the same page from `hugo server` where Hugo is installed.
+//! (`wrk -t2 -c32 -d10s`) in a minimal shell and with the benchmark's theme, and the same from
+//! `hugo server` where Hugo is installed.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -88,14 +89,34 @@ fn main() {
         println!("keep-alive: wrk not installed (apt-get install wrk) — not measured");
         return;
     }
+    // One page two ways: in a minimal shell (the lean theme, and Hugo's equal layout), and
+    // with the benchmark's theme (its 1,000 sibling links: ~100 KB), each server on its own.
     let page = middle_page(pages);
+    let lean_page = fs::metadata(
+        generated
+            .path()
+            .join("lean/content")
+            .join(format!("{page}.md")),
+    )
+    .map_or(0, |meta| meta.len() / 1000);
+    println!("keep-alive, one page ({page}, {lean_page} KB of Markdown), wrk -t2 -c32 -d10s:");
+    let mut server = Server::start(&generated.path().join("lean"));
+    let ours = wrk(&format!("http://{}/{page}/", server.address));
+    server.stop();
+    println!("  in a minimal shell, sre-guide serve:            {ours}");
+    if hugo {
+        let hugo = hugo_keep_alive(generated.path(), &page);
+        println!("  in a minimal shell, hugo server:                {hugo}");
+    }
     let mut server = Server::start(generated.path());
     let ours = wrk(&format!("http://{}/{page}/", server.address));
     server.stop();
-    println!("keep-alive, sre-guide serve: {ours}");
+    println!("  with the benchmark's theme, sre-guide serve:    {ours}");
     if hugo {
-        let hugo = hugo_keep_alive(generated.path(), &page);
-        println!("keep-alive, hugo server:     {hugo}");
+        let mut hugo = HugoServer::start(&generated.path().join("hugo"));
+        let theirs = wrk(&format!("http://{}/{page}/", hugo.address));
+        hugo.stop();
+        println!("  with the benchmark's theme, hugo server:        {theirs}");
     }
 }
 
@@ -348,7 +369,7 @@ fn wrk(url: &str) -> String {
 }
 
 /// The same page from `hugo server` (rendering to memory, live reload on, as ours): the page's
-/// Markdown under a minimal layout.
+/// Markdown under a layout like the lean theme's shell.
 fn hugo_keep_alive(generated: &Path, page: &str) -> String {
     let site = tempfile::tempdir().expect("temp dir");
     let root = site.path();
@@ -361,8 +382,10 @@ fn hugo_keep_alive(generated: &Path, page: &str) -> String {
         "baseURL = \"https://example.org/\"\ntitle = \"Generated\"\n",
     )
     .expect("write hugo.toml");
-    let layout = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-                  <title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>";
+    let layout = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+                  <title>{{ .Title }} · {{ site.Title }}</title>\n\
+                  <meta name=\"description\" content=\"{{ .Description }}\">\n</head>\n<body>\n\
+                  <main>\n<h1>{{ .Title }}</h1>\n{{ .Content }}\n</main>\n</body>\n</html>\n";
     for name in ["single.html", "list.html"] {
         fs::write(root.join("layouts/_default").join(name), layout).expect("write a layout");
     }

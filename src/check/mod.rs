@@ -10,13 +10,13 @@ pub(crate) mod links;
 pub(crate) mod reading_order;
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::source::Span;
 use crate::model::url::{ContentPath, Generated, OutputPath};
-use crate::model::{Asset, LevelRef, Page, PageRef, Site};
+use crate::model::{Asset, FastMap, LevelRef, Page, PageRef, Site};
 use crate::theme::Theme;
 
 /// A site in which every entry passed its checks: what reaches templates and the chart. Entries
@@ -340,8 +340,10 @@ fn claims<'a>(site: &'a Site, theme: &'a Theme) -> (Vec<Claim<'a>>, usize) {
 fn clashing_assets(site: &Site, theme: &Theme, out: &mut Diagnostics) -> BTreeSet<OutputPath> {
     let (claims, first_asset) = claims(site, theme);
     // An exact match is named before one that differs only in case.
-    let mut exact: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
-    let mut folded: HashMap<Cow<str>, usize> = HashMap::with_capacity(claims.len());
+    let mut exact: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(claims.len(), Default::default());
+    let mut folded: FastMap<Cow<str>, usize> =
+        FastMap::with_capacity_and_hasher(claims.len(), Default::default());
     let mut dropped_assets = BTreeSet::new();
     let theme_name = &site.config.theme;
     for (index, claim) in claims.iter().enumerate() {

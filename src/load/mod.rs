@@ -28,7 +28,7 @@ use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
-use crate::model::{Asset, Data, Page, Site, SiteConfig};
+use crate::model::{Asset, Data, FastMap, Page, Site, SiteConfig};
 
 pub(crate) struct LoadOptions<'a> {
     pub(crate) root: &'a Path,
@@ -62,6 +62,14 @@ pub(crate) trait PageMemory: Sync {
         read: &dyn Fn() -> (Option<Page>, Diagnostics),
     ) -> (Option<Page>, Diagnostics);
 
+    /// The page at `content_path` when this load may take it without looking at its file
+    /// (the watcher vouches that it is unchanged); `None` leaves it to [`PageMemory::page`].
+    /// Asked on one thread for every page before any is read: a save lends thousands of pages,
+    /// and two threads taking turns at the memory's lock cost more than the lending itself.
+    fn unchanged(&self, _content_path: &str) -> Option<(Option<Page>, Diagnostics)> {
+        None
+    }
+
     /// What the previous walk of `content/` found, while no file can have been added, removed
     /// or renamed since (the watcher says so); `None` walks again.
     fn walked(&self) -> Option<Arc<[Found]>>;
@@ -92,7 +100,7 @@ pub(crate) fn site(options: &LoadOptions) -> anyhow::Result<(Site, Diagnostics)>
     // would show is not the editor's choice yet. Links to either still resolve.
     let shared = report_shared_routes(&pages, &mut diagnostics);
     pages.retain(|page| {
-        let keep = !shared.contains(&page.route.to_string());
+        let keep = !shared.contains(&*page.route);
         if !keep {
             unloadable.insert(page.path.clone());
         }
@@ -193,28 +201,37 @@ fn gather(
 ) -> Gathered {
     let root = options.root;
     let fingerprint = lints.fingerprint();
-    let mut loaded = found
-        .par_iter()
-        .filter_map(|found| match found {
-            Found::Page(path, content_path) => {
-                let read = || load_page(options, path, content_path, lints);
-                Some(match options.cache {
-                    Some(cache) if options.unsaved(path).is_none() => {
-                        match cache.page(path, content_path, &read) {
-                            // Linted under other `[lints]`: its diagnostics are stale.
-                            (Some(page), _) if page.linted_with != fingerprint => read(),
-                            remembered => remembered,
-                        }
-                    }
-                    _ => read(),
-                })
+    // Linted under other `[lints]`: its diagnostics are stale.
+    let current = |(page, diagnostics): (Option<Page>, Diagnostics)| match page {
+        Some(page) if page.linted_with != fingerprint => None,
+        page => Some((page, diagnostics)),
+    };
+    let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
+        .iter()
+        .map(|found| match (found, options.cache) {
+            (Found::Page(path, content_path), Some(cache)) if options.unsaved(path).is_none() => {
+                cache.unchanged(content_path).and_then(current)
             }
             _ => None,
         })
-        .collect::<Vec<_>>()
-        .into_iter();
+        .collect();
+    found
+        .par_iter()
+        .zip(loaded.par_iter_mut())
+        .for_each(|(found, slot)| {
+            let (Found::Page(path, content_path), None) = (found, &slot) else {
+                return;
+            };
+            let read = || load_page(options, path, content_path, lints);
+            *slot = Some(match options.cache {
+                Some(cache) if options.unsaved(path).is_none() => {
+                    current(cache.page(path, content_path, &read)).unwrap_or_else(read)
+                }
+                _ => read(),
+            });
+        });
     let mut gathered = Gathered::default();
-    for found in found {
+    for (found, loaded) in found.iter().zip(loaded) {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
             Found::Data(path, stem) => match read(options, path, diagnostics) {
@@ -227,9 +244,7 @@ fn gather(
                 }
             },
             Found::Page(_, content_path) => {
-                let (page, page_diagnostics) = loaded
-                    .next()
-                    .expect("one loaded result for each page, in the same order");
+                let (page, page_diagnostics) = loaded.expect("every page is loaded above");
                 diagnostics.extend(page_diagnostics.0);
                 match page {
                     Some(page) if page.front.draft && !options.drafts => {
@@ -431,7 +446,8 @@ fn load_data(stem: &str, file: &Arc<SourceFile>, data: &mut Data, out: &mut Diag
 
 /// Reports each route two pages share, once per later page; returns the shared routes.
 fn report_shared_routes(pages: &[Page], out: &mut Diagnostics) -> BTreeSet<String> {
-    let mut by_route: std::collections::HashMap<&str, &Page> = std::collections::HashMap::new();
+    let mut by_route: FastMap<&str, &Page> =
+        FastMap::with_capacity_and_hasher(pages.len(), Default::default());
     let mut shared = BTreeSet::new();
     for page in pages {
         if let Some(first) = by_route.insert(&page.route, page) {

@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use hashbrown::HashTable;
 use serde::Serialize;
+use std::hash::BuildHasher as _;
 
 use crate::model::source::{SourceFile, Span};
 use crate::model::url::{ContentPath, Route};
@@ -36,12 +38,15 @@ pub(crate) struct Site {
     pub(crate) data: Data,
     /// Files under `content/` that are not pages or data, copied as they are.
     pub(crate) assets: Vec<Asset>,
-    /// Index of `pages` by route.
-    pub(crate) by_route: HashMap<Route, usize>,
+    /// Index of `pages` by route (the first page of a route), hashed with `hasher`; the keys
+    /// are the pages' own, not copies.
+    by_route: HashTable<usize>,
     /// Index of `pages` by content path: links and data name pages this way, many times a page.
-    by_path: HashMap<ContentPath, usize>,
+    by_path: HashTable<usize>,
+    /// Hashes the keys of `by_route` and `by_path`.
+    hasher: foldhash::fast::RandomState,
     /// The pages directly below each route, by weight then path (indices into `pages`).
-    pub(crate) children: HashMap<Route, Vec<usize>>,
+    pub(crate) children: FastMap<Route, Vec<usize>>,
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
     /// links to them are not reported a second time as missing.
     pub(crate) unloadable: BTreeSet<ContentPath>,
@@ -51,6 +56,10 @@ pub(crate) struct Site {
     /// [`crate::render::context`] and [`crate::check::reading_order`]).
     pub(crate) reading: std::sync::OnceLock<HashMap<usize, Neighbours>>,
 }
+
+/// A map keyed by paths the site itself names: foldhash, not SipHash (no key comes from a
+/// client), since `serve` builds these indexes again on every save.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl Site {
     /// Assembles a site and indexes its pages by route and by section. `pages` must be sorted by
@@ -62,14 +71,37 @@ impl Site {
         data: Data,
         assets: Vec<Asset>,
     ) -> Site {
-        let mut by_route = HashMap::with_capacity(pages.len());
-        let mut by_path = HashMap::with_capacity(pages.len());
-        let mut children: HashMap<Route, Vec<usize>> = HashMap::new();
+        let hasher = foldhash::fast::RandomState::default();
+        let hash = |key: &str| hasher.hash_one(key);
+        let mut by_route: HashTable<usize> = HashTable::with_capacity(pages.len());
+        let mut by_path: HashTable<usize> = HashTable::with_capacity(pages.len());
+        let mut children: FastMap<Route, Vec<usize>> = FastMap::default();
         for (index, page) in pages.iter().enumerate() {
-            by_route.entry(page.route.clone()).or_insert(index);
-            by_path.insert(page.path.clone(), index);
-            if let Some(parent) = page.parent_route() {
-                children.entry(parent).or_default().push(index);
+            let (route, path) = (&*page.route, page.path.as_str());
+            by_route
+                .entry(
+                    hash(route),
+                    |&i| *pages[i].route == *route,
+                    |&i| hash(&pages[i].route),
+                )
+                .or_insert(index);
+            by_path
+                .entry(
+                    hash(path),
+                    |&i| pages[i].path == path,
+                    |&i| hash(pages[i].path.as_str()),
+                )
+                .or_insert(index);
+            match page
+                .route
+                .parent_str()
+                .map(|parent| children.get_mut(parent))
+            {
+                Some(Some(siblings)) => siblings.push(index),
+                Some(None) => {
+                    children.extend(page.parent_route().map(|parent| (parent, vec![index])));
+                }
+                None => {}
             }
         }
         for list in children.values_mut() {
@@ -86,6 +118,7 @@ impl Site {
             assets,
             by_route,
             by_path,
+            hasher,
             children,
             unloadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
@@ -95,7 +128,11 @@ impl Site {
 
     /// The page published at `route` (`"phases/junior/"`, `""` for the home page), if any.
     pub(crate) fn page_at(&self, route: &str) -> Option<&Page> {
-        self.by_route.get(route).map(|&index| &self.pages[index])
+        let hash = self.hasher.hash_one(route);
+        let index = self
+            .by_route
+            .find(hash, |&i| *self.pages[i].route == *route)?;
+        Some(&self.pages[*index])
     }
 
     /// The pages directly below `route`, by weight.
@@ -109,7 +146,9 @@ impl Site {
 
     /// The page at content path `path` (`"phases/junior.md"`), if it loaded.
     pub(crate) fn page(&self, path: &str) -> Option<&Page> {
-        self.by_path.get(path).map(|&index| &self.pages[index])
+        let hash = self.hasher.hash_one(path);
+        let index = self.by_path.find(hash, |&i| self.pages[i].path == path)?;
+        Some(&self.pages[*index])
     }
 }
 

@@ -100,7 +100,10 @@ pub(crate) const OG_IMAGE_FOLDER: &str = "static/og/";
 impl OutputPath {
     /// The page at `route`: its `index.html` (`phases/junior/index.html`, `index.html`).
     pub(crate) fn page(route: &Route) -> OutputPath {
-        OutputPath(format!("{route}index.html"))
+        let mut path = String::with_capacity(route.0.len() + "index.html".len());
+        path.push_str(&route.0);
+        path.push_str("index.html");
+        OutputPath(path)
     }
 
     /// A file under `content/` that is published as it is, at the same path.
@@ -245,15 +248,16 @@ impl Route {
 
     /// The section this route is in (`phases/` for `phases/junior/`); none for the home page.
     pub(crate) fn parent(&self) -> Option<Route> {
+        self.parent_str().map(|parent| Route(parent.to_string()))
+    }
+
+    /// [`Route::parent`] without a copy: a parent route is always the start of its child's.
+    pub(crate) fn parent_str(&self) -> Option<&str> {
         if self.0.is_empty() {
             return None;
         }
         let trimmed = self.0.trim_end_matches('/');
-        Some(Route(
-            trimmed
-                .rfind('/')
-                .map_or(String::new(), |i| format!("{}/", &trimmed[..i])),
-        ))
+        Some(trimmed.rfind('/').map_or("", |i| &self.0[..=i]))
     }
 
     /// The sections above this route, outermost first, the home page left out.
@@ -321,6 +325,28 @@ mod tests {
         assert_eq!(resolve("./staff.md").as_deref(), Some("phases/staff.md"));
         assert_eq!(resolve("/index.md").as_deref(), Some("index.md"));
         assert_eq!(ContentPath::of("index.md").resolve("../x.md"), None);
+    }
+
+    #[test]
+    fn a_routes_parent_is_the_section_above_it() {
+        let route = |path: &str| Route::of(&ContentPath::of(path));
+        let parent = |path: &str| route(path).parent().map(|p| p.to_string());
+        assert_eq!(
+            parent("phases/senior/lead.md").as_deref(),
+            Some("phases/senior/")
+        );
+        assert_eq!(
+            parent("phases/senior/_index.md").as_deref(),
+            Some("phases/")
+        );
+        assert_eq!(parent("phases/junior.md").as_deref(), Some("phases/"));
+        assert_eq!(parent("faq.md").as_deref(), Some(""));
+        assert_eq!(parent("_index.md"), None);
+        let lead = route("phases/senior/lead.md");
+        assert_eq!(
+            lead.ancestors(),
+            [route("phases/_index.md"), route("phases/senior/_index.md")]
+        );
     }
 
     #[test]

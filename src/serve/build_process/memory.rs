@@ -6,7 +6,7 @@
 //! While the watcher reports only saves to files the last walk found, that walk is reused and
 //! unchanged pages are lent without looking at their files: a save costs the saved files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,8 +15,8 @@ use parking_lot::Mutex;
 use std::time::SystemTime;
 
 use crate::load::{Found, PageMemory};
-use crate::model::Page;
 use crate::model::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{FastMap, Page};
 
 enum Kept {
     Page(Box<Page>),
@@ -28,7 +28,7 @@ enum Kept {
 
 #[derive(Default)]
 pub(crate) struct PageCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<FastMap<String, Entry>>,
     /// Counts loads, so entries no load asked for (deleted, renamed) can be swept.
     pass: Mutex<u64>,
     /// The last walk of `content/` that the watcher can keep true.
@@ -90,6 +90,15 @@ impl PageMemory for PageCache {
             self.entries.lock().insert(content_path.to_string(), entry);
         }
         (page, diagnostics)
+    }
+
+    /// While the watcher vouches for the last walk, any remembered page not lent already.
+    fn unchanged(&self, content_path: &str) -> Option<Lent> {
+        if !self.trusted.load(Ordering::Relaxed) {
+            return None;
+        }
+        let pass = *self.pass.lock();
+        self.lend(content_path, None, pass)
     }
 
     fn walked(&self) -> Option<Arc<[Found]>> {
