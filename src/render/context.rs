@@ -16,6 +16,7 @@ use crate::check::reading_order::reading_order;
 use crate::model::url::{self, Route, SiteUrl};
 use crate::model::{Page, Site, TocEntry};
 use crate::theme::default_template;
+use crate::theme::reads::Reads;
 
 /// `site`: `content/site.toml`'s top-level keys, the same on every page.
 #[derive(Serialize)]
@@ -155,20 +156,27 @@ pub(crate) fn template_of(page: &Page) -> &str {
         .map_or(default_template(page), |(name, _)| name.as_str())
 }
 
-/// The context a template sees as `page`, showing `content` as the page's body HTML.
+/// The context a template sees as `page`, showing `content` as the page's body HTML. Of the
+/// fields that take work to make (`toc`, `pages`, `previous`, `next`, `breadcrumbs`,
+/// `permalink`, `edit_url`), only those the theme `reads` are made; the others stay empty.
 pub(crate) fn page_context<'a>(
     site: &'a Site,
     page: &'a Page,
     content: &'a str,
+    reads: &Reads,
 ) -> PageContext<'a> {
-    let children: Vec<Summary> = if page.is_section() {
+    let children: Vec<Summary> = if page.is_section() && reads.page_field("pages") {
         site.children_of(&page.route).map(summary).collect()
     } else {
         Vec::new()
     };
-    let (previous, next) = neighbours(site, page);
+    let (previous, next) = if reads.page_field("previous") || reads.page_field("next") {
+        neighbours(site, page)
+    } else {
+        (None, None)
+    };
     let mut breadcrumbs = Vec::new();
-    if !page.route.is_empty() {
+    if !page.route.is_empty() && reads.page_field("breadcrumbs") {
         if let Some(home) = site.page_at("") {
             breadcrumbs.push(Crumb {
                 title: &home.front.title,
@@ -193,9 +201,17 @@ pub(crate) fn page_context<'a>(
         extra: &page.front.extra,
         route: &page.route,
         source: &page.file.path,
-        permalink: SiteUrl::folder(&page.route).absolute(&site.config.base_url),
+        permalink: if reads.page_field("permalink") {
+            SiteUrl::folder(&page.route).absolute(&site.config.base_url)
+        } else {
+            String::new()
+        },
         content,
-        toc: &page.toc,
+        toc: if reads.page_field("toc") {
+            &page.toc
+        } else {
+            &[]
+        },
         word_count: page.word_count,
         reading_minutes: page.word_count.div_ceil(200).max(1),
         is_section: page.is_section(),
@@ -207,6 +223,7 @@ pub(crate) fn page_context<'a>(
             .config
             .edit_url
             .as_deref()
+            .filter(|_| reads.page_field("edit_url"))
             .map(|template| url::edit_url(template, &page.file.path)),
     }
 }

@@ -22,6 +22,7 @@ use crate::model::url::{self, ContentPath, OutputPath, Route, SiteUrl};
 use crate::render::chart;
 use crate::render::context::page_context;
 use crate::theme::Theme;
+use crate::theme::reads::Reads;
 use crate::theme::tera_errors;
 
 /// Replaces Tera's `safe` filter with one that marks a string safe without copying it: Tera's
@@ -163,7 +164,7 @@ fn register_page_data(tera: &mut Tera, site: &Arc<Site>) {
             };
             let body = markdown::body_html(page, &root, embedding)
                 .map_err(|changed| tera::Error::message(changed.message))?;
-            let context = page_context(&pages, page, &body);
+            let context = page_context(&pages, page, &body, &Reads::everything());
             let value = Value::from_serializable(&context);
             cache.insert(key, value.clone());
             Ok(value)

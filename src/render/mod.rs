@@ -377,11 +377,13 @@ fn render_page(
     let mut context = Context::new();
     let root = page.route.relative_root();
     let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
-    context.insert("page", &page_context(site, page, &content));
+    context.insert("page", &page_context(site, page, &content, &theme.reads));
     // The context holds its own copy: a long page is not held three times while it renders.
     let at_least = content.len();
     drop(content);
-    context.insert("menu", &menu(site, &page.route));
+    if theme.reads.name("menu") {
+        context.insert("menu", &menu(site, &page.route));
+    }
     if let Some((level_id, _)) = &page.front.level
         && let Some(ladder) = &site.data.ladder
     {
@@ -523,7 +525,7 @@ fn quiz_result_pages(
             let mut context = Context::new();
             let (title, description) =
                 crate::render::view::result_summary(rule, quiz.questions.len());
-            let mut page = page_context(site, quiz_page, "");
+            let mut page = page_context(site, quiz_page, "", &theme.reads);
             page.title = &title;
             page.description = &description;
             page.content = "";

@@ -4,6 +4,7 @@
 //! at file:line:col ([`tera_errors`]); nothing outside the site root is read.
 
 pub(crate) mod font;
+pub(crate) mod reads;
 pub(crate) mod tera_errors;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,8 @@ pub(crate) struct Theme {
     pub(crate) assets: BTreeMap<String, StaticFile>,
     /// The font `og_image` draws link preview images with (`fonts/`), if the theme has one.
     pub(crate) og_font: Option<font::Font>,
+    /// What the templates read of a page's context: rendering builds only that.
+    pub(crate) reads: reads::Reads,
 }
 
 impl Theme {
@@ -66,6 +69,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         broken: BTreeSet::new(),
         assets: BTreeMap::new(),
         og_font: font::font(&site.root, &dir, &mut diagnostics)?,
+        reads: reads::Reads::default(),
     };
     let plain_name =
         !name.is_empty() && !matches!(name.as_str(), "." | "..") && !name.contains(['/', '\\']);
@@ -111,6 +115,7 @@ pub(crate) fn load(site: &Site) -> anyhow::Result<(Theme, Diagnostics)> {
         theme.broken.insert(path);
     }
     add_templates(&mut theme, &mut diagnostics);
+    theme.reads = reads::Reads::of(theme.templates.values().map(|file| file.text()));
 
     let static_dir = dir.join("static");
     if static_dir.is_dir() {
