@@ -174,7 +174,15 @@ fn wait_until(tab: &Tab, expr: &str, what: &str) {
             return;
         }
         if started.elapsed() > WAIT {
-            panic!("timed out waiting for {what} ({expr})");
+            // What the tab shows then: which document, how far it loaded, whether it is the one
+            // a navigation was waiting to leave.
+            let state = tab
+                .evaluate(
+                    "JSON.stringify([location.href, document.readyState, !!window.__left])",
+                    false,
+                )
+                .map(|r| r.value);
+            panic!("timed out waiting for {what} ({expr}); the tab: {state:?}");
         }
         std::thread::sleep(Duration::from_millis(25));
     }
