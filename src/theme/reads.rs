@@ -2,8 +2,9 @@
 //! which other top-level names (`menu`, `level`, `phase`). Rendering builds only those, so a
 //! shell that shows a title and a body does not pay for a table of contents, breadcrumbs and
 //! neighbours it never prints. The scan is conservative: `page` used any other way than
-//! `page.field` (passed to a macro, filtered, indexed with `[`, set to another name) means every
-//! field, so no template can see less than it asks for.
+//! `page.field` (passed to a macro, filtered, indexed with `[`, set to another name), or Tera's
+//! dump of the whole context (`__tera_context`), means every field, so no template can see less
+//! than it asks for.
 
 use std::collections::BTreeSet;
 
@@ -68,6 +69,10 @@ impl Reads {
                 continue;
             }
             self.names.insert(word.to_string());
+            // Tera's dump of the whole context (`{{ __tera_context }}`) shows every field.
+            if word == "__tera_context" {
+                self.whole_page = true;
+            }
             if word != "page" {
                 continue;
             }
@@ -145,6 +150,7 @@ mod tests {
             "{% set p = page %}{{ p.toc }}",
             "{{ page }}",
             "{{ page.",
+            "<pre>{{ __tera_context }}</pre>",
         ] {
             let reads = Reads::of([source]);
             assert!(reads.page_field("breadcrumbs"), "{source}");
