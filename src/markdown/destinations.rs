@@ -25,6 +25,9 @@ pub(super) struct PageLinks<'a> {
     pub(super) diagnostics: &'a mut Diagnostics,
     /// Whether the rewritten destinations are wanted (the HTML is written), or only the links.
     pub(super) urls: bool,
+    /// Whether the links are recorded in `links`: not when a page is rendered, since loading it
+    /// recorded them already (a string and a search of the source for each link, every page).
+    pub(super) record: bool,
 }
 
 impl PageLinks<'_> {
@@ -72,7 +75,10 @@ impl PageLinks<'_> {
         {
             return dest;
         }
-        let span = dest_span(self.text, span, &dest);
+        let span = match self.record {
+            true => dest_span(self.text, span, &dest),
+            false => span.clone(),
+        };
         let (before_fragment, fragment) = match dest.split_once('#') {
             Some((before, fragment)) => (before, Some(fragment)),
             None => (&*dest, None),
@@ -81,14 +87,15 @@ impl PageLinks<'_> {
             Some((path, query)) => (path, Some(query)),
             None => (before_fragment, None),
         };
-        let anchor = fragment.map(str::to_string);
         if path.is_empty() {
-            self.links.push(Link {
-                target: LinkTarget::SamePage,
-                anchor,
-                written: dest.to_string(),
-                span,
-            });
+            if self.record {
+                self.links.push(Link {
+                    target: LinkTarget::SamePage,
+                    anchor: fragment.map(str::to_string),
+                    written: dest.to_string(),
+                    span,
+                });
+            }
             return match fragment {
                 Some(fragment) if !self.id_prefix.is_empty() => {
                     format!("{before_fragment}#{}{fragment}", self.id_prefix).into()
@@ -123,16 +130,18 @@ impl PageLinks<'_> {
             }
             href.relative_to(self.root)
         });
-        let target = match resolved.is_page() {
-            true => LinkTarget::Page(resolved),
-            false => LinkTarget::Asset(resolved),
-        };
-        self.links.push(Link {
-            target,
-            anchor,
-            written: dest.to_string(),
-            span,
-        });
+        if self.record {
+            let target = match resolved.is_page() {
+                true => LinkTarget::Page(resolved),
+                false => LinkTarget::Asset(resolved),
+            };
+            self.links.push(Link {
+                target,
+                anchor: fragment.map(str::to_string),
+                written: dest.to_string(),
+                span,
+            });
+        }
         href.map_or(dest, CowStr::from)
     }
 }

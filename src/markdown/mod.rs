@@ -64,6 +64,7 @@ pub(crate) fn read(
         links: Vec::new(),
         diagnostics: &mut link_problems,
         urls: false,
+        record: true,
     };
     for (event, span) in events(&body, body_start) {
         scan.event(&event, &span);
@@ -142,7 +143,8 @@ pub(crate) fn body_html(
             embedding,
         };
         let anchors = anchors(&page.toc, &page.headings);
-        write(&body, &anchors, &mut Diagnostics::default()).0
+        // Its links and problems were recorded when the page was loaded.
+        write(&body, &anchors, false, &mut Diagnostics::default()).0
     })
     .ok_or_else(|| {
         Diagnostic::in_file(
@@ -189,7 +191,7 @@ pub(crate) fn render_at(
     let marked = without_root_marker(text.get(body_start..).unwrap_or_default());
     let (headings, _) = plan_headings(events(&marked, body_start), file, diagnostics);
     let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
-    let (html, links) = write(&body, &anchors, diagnostics);
+    let (html, links) = write(&body, &anchors, true, diagnostics);
     Some(Shown {
         html,
         toc: nest_toc(&headings),
@@ -218,8 +220,13 @@ fn without_root_marker(text: &str) -> Cow<'_, str> {
 }
 
 /// The body's HTML, its headings given the planned `anchors` (one per heading, in order) and its
-/// links rewritten, with the links it recorded.
-fn write(source: &Body, anchors: &[Anchor], diagnostics: &mut Diagnostics) -> (String, Vec<Link>) {
+/// links rewritten, with the links it recorded when asked to `record` them.
+fn write(
+    source: &Body,
+    anchors: &[Anchor],
+    record: bool,
+    diagnostics: &mut Diagnostics,
+) -> (String, Vec<Link>) {
     let Body {
         file,
         text: file_text,
@@ -238,6 +245,7 @@ fn write(source: &Body, anchors: &[Anchor], diagnostics: &mut Diagnostics) -> (S
         links: Vec::new(),
         diagnostics,
         urls: true,
+        record,
     };
     let mut anchors = anchors.iter().map(|anchor| match embedding.id_prefix {
         "" => Cow::Borrowed(anchor),
