@@ -200,36 +200,7 @@ fn gather(
     diagnostics: &mut Diagnostics,
 ) -> Gathered {
     let root = options.root;
-    let fingerprint = lints.fingerprint();
-    // Linted under other `[lints]`: its diagnostics are stale.
-    let current = |(page, diagnostics): (Option<Page>, Diagnostics)| match page {
-        Some(page) if page.linted_with != fingerprint => None,
-        page => Some((page, diagnostics)),
-    };
-    let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
-        .iter()
-        .map(|found| match (found, options.cache) {
-            (Found::Page(path, content_path), Some(cache)) if options.unsaved(path).is_none() => {
-                cache.unchanged(content_path).and_then(current)
-            }
-            _ => None,
-        })
-        .collect();
-    found
-        .par_iter()
-        .zip(loaded.par_iter_mut())
-        .for_each(|(found, slot)| {
-            let (Found::Page(path, content_path), None) = (found, &slot) else {
-                return;
-            };
-            let read = || load_page(options, path, content_path, lints);
-            *slot = Some(match options.cache {
-                Some(cache) if options.unsaved(path).is_none() => {
-                    current(cache.page(path, content_path, &read)).unwrap_or_else(read)
-                }
-                _ => read(),
-            });
-        });
+    let loaded = load_pages(options, found, lints);
     let mut gathered = Gathered::default();
     for (found, loaded) in found.iter().zip(loaded) {
         match found {
@@ -273,6 +244,46 @@ fn gather(
         }
     }
     gathered
+}
+
+/// Every page the walk found, loaded (one slot per found entry, `None` for what is not a page):
+/// from `serve`'s memory first, on this thread, then the rest read on all cores.
+fn load_pages(
+    options: &LoadOptions,
+    found: &[Found],
+    lints: &Lints,
+) -> Vec<Option<(Option<Page>, Diagnostics)>> {
+    let fingerprint = lints.fingerprint();
+    // Linted under other `[lints]`: its diagnostics are stale.
+    let current = |(page, diagnostics): (Option<Page>, Diagnostics)| match page {
+        Some(page) if page.linted_with != fingerprint => None,
+        page => Some((page, diagnostics)),
+    };
+    let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
+        .iter()
+        .map(|found| match (found, options.cache) {
+            (Found::Page(path, content_path), Some(cache)) if options.unsaved(path).is_none() => {
+                cache.unchanged(content_path).and_then(current)
+            }
+            _ => None,
+        })
+        .collect();
+    found
+        .par_iter()
+        .zip(loaded.par_iter_mut())
+        .for_each(|(found, slot)| {
+            let (Found::Page(path, content_path), None) = (found, &slot) else {
+                return;
+            };
+            let read = || load_page(options, path, content_path, lints);
+            *slot = Some(match options.cache {
+                Some(cache) if options.unsaved(path).is_none() => {
+                    current(cache.page(path, content_path, &read)).unwrap_or_else(read)
+                }
+                _ => read(),
+            });
+        });
+    loaded
 }
 
 /// One file the walk of `content/` found, or a problem it met, in walk order.

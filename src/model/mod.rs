@@ -1,7 +1,7 @@
 //! The values every stage shares. Here: the site as plain data, what [`load`](crate::load)
 //! produces and every later stage reads; no I/O, no parsing. Beside it: [`source`] files,
 //! [`url`]s and paths, the problems an editor can fix ([`diagnostic`]), and markup read as
-//! browsers read it ([`html`]). Relations between pages are content paths (`phases/junior.md`), never
+//! browsers read it ([`html`]); the typed data files' values ([`typed`]). Relations between pages are content paths (`phases/junior.md`), never
 //! references. Templates never see these types directly: [`crate::render::context`] (`site`,
 //! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
 #![warn(clippy::missing_docs_in_private_items)]
@@ -10,7 +10,13 @@ pub(crate) mod diagnostic;
 pub(crate) mod html;
 pub(crate) mod lints;
 pub(crate) mod source;
+pub(crate) mod typed;
 pub(crate) mod url;
+
+pub(crate) use typed::{
+    Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
+    Milestone, PageRef, PayRange, Phase, Question, Quiz, Rule, Years,
+};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -38,13 +44,10 @@ pub(crate) struct Site {
     pub(crate) data: Data,
     /// Files under `content/` that are not pages or data, copied as they are.
     pub(crate) assets: Vec<Asset>,
-    /// Index of `pages` by route (the first page of a route), hashed with `hasher`; the keys
-    /// are the pages' own, not copies.
-    by_route: HashTable<usize>,
+    /// Index of `pages` by route (the first page of a route).
+    by_route: KeyIndex,
     /// Index of `pages` by content path: links and data name pages this way, many times a page.
-    by_path: HashTable<usize>,
-    /// Hashes the keys of `by_route` and `by_path`.
-    hasher: foldhash::fast::RandomState,
+    by_path: KeyIndex,
     /// The pages directly below each route, by weight then path (indices into `pages`).
     pub(crate) children: FastMap<Route, Vec<usize>>,
     /// Content paths of pages that exist but could not be loaded (already a diagnostic), so
@@ -71,37 +74,18 @@ impl Site {
         data: Data,
         assets: Vec<Asset>,
     ) -> Site {
-        let hasher = foldhash::fast::RandomState::default();
-        let hash = |key: &str| hasher.hash_one(key);
-        let mut by_route: HashTable<usize> = HashTable::with_capacity(pages.len());
-        let mut by_path: HashTable<usize> = HashTable::with_capacity(pages.len());
+        let by_route = KeyIndex::of(pages.len(), |i| &pages[i].route);
+        let by_path = KeyIndex::of(pages.len(), |i| pages[i].path.as_str());
         let mut children: FastMap<Route, Vec<usize>> = FastMap::default();
         for (index, page) in pages.iter().enumerate() {
-            let (route, path) = (&*page.route, page.path.as_str());
-            by_route
-                .entry(
-                    hash(route),
-                    |&i| *pages[i].route == *route,
-                    |&i| hash(&pages[i].route),
-                )
-                .or_insert(index);
-            by_path
-                .entry(
-                    hash(path),
-                    |&i| pages[i].path == path,
-                    |&i| hash(pages[i].path.as_str()),
-                )
-                .or_insert(index);
-            match page
-                .route
-                .parent_str()
-                .map(|parent| children.get_mut(parent))
-            {
-                Some(Some(siblings)) => siblings.push(index),
-                Some(None) => {
+            let Some(parent) = page.route.parent_str() else {
+                continue;
+            };
+            match children.get_mut(parent) {
+                Some(siblings) => siblings.push(index),
+                None => {
                     children.extend(page.parent_route().map(|parent| (parent, vec![index])));
                 }
-                None => {}
             }
         }
         for list in children.values_mut() {
@@ -118,7 +102,6 @@ impl Site {
             assets,
             by_route,
             by_path,
-            hasher,
             children,
             unloadable: BTreeSet::new(),
             drafts: BTreeSet::new(),
@@ -128,11 +111,8 @@ impl Site {
 
     /// The page published at `route` (`"phases/junior/"`, `""` for the home page), if any.
     pub(crate) fn page_at(&self, route: &str) -> Option<&Page> {
-        let hash = self.hasher.hash_one(route);
-        let index = self
-            .by_route
-            .find(hash, |&i| *self.pages[i].route == *route)?;
-        Some(&self.pages[*index])
+        let index = self.by_route.find(route, |i| &self.pages[i].route)?;
+        Some(&self.pages[index])
     }
 
     /// The pages directly below `route`, by weight.
@@ -146,9 +126,43 @@ impl Site {
 
     /// The page at content path `path` (`"phases/junior.md"`), if it loaded.
     pub(crate) fn page(&self, path: &str) -> Option<&Page> {
-        let hash = self.hasher.hash_one(path);
-        let index = self.by_path.find(hash, |&i| self.pages[i].path == path)?;
-        Some(&self.pages[*index])
+        let index = self.by_path.find(path, |i| self.pages[i].path.as_str())?;
+        Some(&self.pages[index])
+    }
+}
+
+/// Positions in a list found by a text key each item has (a page's route or path), keeping no
+/// copy of the keys: `key_of(i)` reads item `i`'s. The first item with a key wins.
+#[derive(Debug)]
+struct KeyIndex {
+    /// Positions, hashed by their item's key.
+    table: HashTable<usize>,
+    /// Hashes the keys: foldhash, as [`FastMap`].
+    hasher: foldhash::fast::RandomState,
+}
+
+impl KeyIndex {
+    /// The index of items `0..len`.
+    fn of<'a>(len: usize, key_of: impl Fn(usize) -> &'a str) -> KeyIndex {
+        let hasher = foldhash::fast::RandomState::default();
+        let mut table = HashTable::with_capacity(len);
+        for index in 0..len {
+            let key = key_of(index);
+            table
+                .entry(
+                    hasher.hash_one(key),
+                    |&i| key_of(i) == key,
+                    |&i| hasher.hash_one(key_of(i)),
+                )
+                .or_insert(index);
+        }
+        KeyIndex { table, hasher }
+    }
+
+    /// The position of the first item whose key is `key`.
+    fn find<'a>(&self, key: &str, key_of: impl Fn(usize) -> &'a str) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        self.table.find(hash, |&i| key_of(i) == key).copied()
     }
 }
 
@@ -195,17 +209,6 @@ pub(crate) struct MenuItem {
     pub(crate) title: String,
     /// The page it links to, by content path (`page = "phases/_index.md"`); checked to exist.
     pub(crate) page: PageRef,
-}
-
-/// A reference to a page by content path, with where it was written (for "does not exist").
-#[derive(Debug, Clone)]
-pub(crate) struct PageRef {
-    /// The page named: `phases/junior.md`.
-    pub(crate) path: ContentPath,
-    /// The file that names it (`content/site.toml`, `content/data/ladder.toml`, …).
-    pub(crate) file: Arc<SourceFile>,
-    /// Where in `file` the path is written.
-    pub(crate) span: Span,
 }
 
 /// One `content/**/*.md` file: its front matter, where it is published and what later stages
@@ -383,257 +386,5 @@ impl Data {
         .filter(|(stem, loaded)| *loaded && self.raw.contains_key(*stem))
         .map(|(stem, _)| stem)
         .collect()
-    }
-}
-
-/// `data/ladder.toml`: the career levels, the moves between them and one phase per level.
-#[derive(Debug)]
-pub(crate) struct Ladder {
-    /// `content/data/ladder.toml` itself, where problems with its entries are reported.
-    pub(crate) file: Arc<SourceFile>,
-    /// `[[levels]]`, lowest first.
-    pub(crate) levels: Vec<Level>,
-    /// `[[milestones]]`: the career timeline, in the order written.
-    pub(crate) milestones: Vec<Milestone>,
-    /// `[[phases]]`, in the order written.
-    pub(crate) phases: Vec<Phase>,
-    /// Ids of levels left out for a problem of their own (already reported), so references to
-    /// them are dropped without a second report.
-    pub(crate) left_out: BTreeSet<String>,
-}
-
-impl Ladder {
-    /// The level with id `id` (`"senior"`), unless it is missing or was left out.
-    pub(crate) fn level(&self, id: &str) -> Option<&Level> {
-        self.levels.iter().find(|level| level.id == id)
-    }
-}
-
-/// One `[[levels]]` entry of `data/ladder.toml`.
-#[derive(Debug)]
-pub(crate) struct Level {
-    /// Stable id, `[a-z0-9-]`: `"junior"`. Pages name it in `[extra] level`.
-    pub(crate) id: String,
-    /// Where `id` is written in `data/ladder.toml`, for problems with the ids made of it.
-    pub(crate) id_span: Span,
-    /// The level's name as shown: `"Junior SRE"`.
-    pub(crate) name: String,
-    /// Typical years at this level: `{min = 0, max = 2}`.
-    pub(crate) tenure: Years,
-    /// What unlocks advancement from this level (prose, typeset when shown).
-    pub(crate) unlocks: String,
-    /// The most common plateau at this level (prose, typeset when shown).
-    pub(crate) plateau: String,
-}
-
-/// A span of years; `max` is open-ended when absent ("10+").
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Years {
-    /// The first year of the span: `4`.
-    pub(crate) min: u32,
-    /// The last year, `None` for an open end: `Some(7)`.
-    pub(crate) max: Option<u32>,
-}
-
-impl Years {
-    /// The span as every page writes it: `"4–7 years"`, `"10+ years"`.
-    pub(crate) fn label(&self) -> String {
-        match self.max {
-            Some(max) => format!("{}–{} years", self.min, max),
-            None => format!("{}+ years", self.min),
-        }
-    }
-}
-
-/// One `[[milestones]]` entry of `data/ladder.toml`: a typical move from one level to another.
-#[derive(Debug)]
-pub(crate) struct Milestone {
-    /// The level the move starts from: `"junior"`.
-    pub(crate) from: LevelRef,
-    /// The level the move reaches: `"senior"`.
-    pub(crate) to: LevelRef,
-    /// How long the move typically takes: `{min = 4, max = 7}`.
-    pub(crate) years: Years,
-    /// A remark about the move (prose); empty when absent.
-    pub(crate) note: String,
-}
-
-/// A level id with where it was written, so a missing level can be pointed at.
-#[derive(Debug, Clone)]
-pub(crate) struct LevelRef {
-    /// The level id as written: `"senior"`.
-    pub(crate) id: String,
-    /// The data file that names it.
-    pub(crate) file: Arc<SourceFile>,
-    /// Where in `file` the id is written.
-    pub(crate) span: Span,
-}
-
-/// One `[[phases]]` entry of `data/ladder.toml`: what it takes to advance from one level.
-#[derive(Debug)]
-pub(crate) struct Phase {
-    /// Stable id: `"phase-1"`.
-    pub(crate) id: String,
-    /// The phase's number as shown: `1` for "Phase 1".
-    pub(crate) number: u32,
-    /// The level this phase is about: `"junior"`.
-    pub(crate) level: LevelRef,
-    /// The phase's page, by content path: `"phases/junior.md"`.
-    pub(crate) page: PageRef,
-    /// The phase's title: `"Owning a failure from end to end"`.
-    pub(crate) title: String,
-    /// The header of the comparison's "before" column (`"Day one, before this phase"`); `None`
-    /// shows the previous level's name.
-    pub(crate) baseline: Option<String>,
-    /// `[[phases.dimensions]]`: the comparison with the level before, dimension by dimension.
-    pub(crate) dimensions: Vec<Dimension>,
-    /// `[phases.checklist]`.
-    pub(crate) checklist: Checklist,
-}
-
-/// One row of a phase's comparison with the level before:
-/// `{name: "Scope", before: "…", now: "…"}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Dimension {
-    /// What is compared: `"Scope"`.
-    pub(crate) name: String,
-    /// What it looks like at the level before (prose).
-    pub(crate) before: String,
-    /// What it looks like in this phase (prose).
-    pub(crate) now: String,
-}
-
-/// A phase's checklist, as templates see it in `phase.checklist`:
-/// `{kind: "exit", items: [{id, text}, …]}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Checklist {
-    /// `"exit"` or `"operating"`.
-    pub(crate) kind: ChecklistKind,
-    /// The items, in the order written.
-    pub(crate) items: Vec<ChecklistItem>,
-}
-
-/// What a checklist is for, serialized lowercase (`"exit"`, `"operating"`).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ChecklistKind {
-    /// What to have done before moving on.
-    Exit,
-    /// What working at the level looks like (the top phase).
-    Operating,
-}
-
-/// One checklist item: `{id: "led-three-incidents-as-commander", text: "…"}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ChecklistItem {
-    /// Stable id (`"led-three-incidents-as-commander"`): the browser stores a reader's tick under
-    /// it, so rewording or reordering items keeps progress. The theme gives the item the id
-    /// `item-<id>`.
-    pub(crate) id: String,
-    /// The item's text (prose).
-    pub(crate) text: String,
-    /// Where `id` is written in `data/ladder.toml`, for problems with the ids made of it.
-    #[serde(skip)]
-    pub(crate) id_span: Span,
-}
-
-/// `data/compensation.toml`: pay ranges by level.
-#[derive(Debug)]
-pub(crate) struct Compensation {
-    /// A currency code: `"USD"` (amounts show as `$87,500`; any other code as `EUR 87,500`).
-    pub(crate) currency: String,
-    /// Where the figures apply: `"United States, general market"`.
-    pub(crate) region: String,
-    /// What the figures are (prose); empty when absent.
-    pub(crate) note: String,
-    /// `[[ranges]]`, at most one per level; a level may have none.
-    pub(crate) ranges: Vec<PayRange>,
-}
-
-impl Compensation {
-    /// One row per level, in ladder order, with its range if one is published (a level may have
-    /// none). Without a ladder, one row per range, named by its level id.
-    pub(crate) fn rows<'a>(
-        &'a self,
-        ladder: Option<&'a Ladder>,
-    ) -> Vec<(&'a str, &'a str, Option<&'a PayRange>)> {
-        let range_of = |id: &str| self.ranges.iter().find(|r| r.level.id == id);
-        match ladder {
-            Some(ladder) => ladder
-                .levels
-                .iter()
-                .map(|l| (l.id.as_str(), l.name.as_str(), range_of(&l.id)))
-                .collect(),
-            None => self
-                .ranges
-                .iter()
-                .map(|r| (r.level.id.as_str(), r.level.id.as_str(), Some(r)))
-                .collect(),
-        }
-    }
-}
-
-/// One `[[ranges]]` entry of `data/compensation.toml`: a level's yearly pay.
-#[derive(Debug)]
-pub(crate) struct PayRange {
-    /// The level it is for: `"junior"`.
-    pub(crate) level: LevelRef,
-    /// The low end, in whole units of the currency: `87500`.
-    pub(crate) min: u64,
-    /// The high end, at least `min`: `126500`.
-    pub(crate) max: u64,
-}
-
-/// `data/quiz.toml`: the "Where are you now?" questions and the rules that route a count of yes
-/// answers to a phase.
-#[derive(Debug)]
-pub(crate) struct Quiz {
-    /// `[[questions]]`, in the order asked.
-    pub(crate) questions: Vec<Question>,
-    /// `[[rules]]`: together they cover every count from 0 to the number of questions once.
-    pub(crate) rules: Vec<Rule>,
-}
-
-/// One yes/no question of the quiz: `{id: "owns-on-call", text: "…", hint: "…"}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Question {
-    /// Stable id: `"owns-on-call"`.
-    pub(crate) id: String,
-    /// The question (prose).
-    pub(crate) text: String,
-    /// A line of help under the question (prose); empty when absent.
-    pub(crate) hint: String,
-}
-
-/// One `[[rules]]` entry of `data/quiz.toml`: a range of yes counts and where it sends a reader.
-#[derive(Debug)]
-pub(crate) struct Rule {
-    /// Stable id, also the slug of its static result page: `"phase-1"`.
-    pub(crate) id: String,
-    /// The fewest yes answers it routes, inclusive: `0`.
-    pub(crate) min: u32,
-    /// The most yes answers it routes, inclusive: `1`.
-    pub(crate) max: u32,
-    /// Where to start, by content path: `"phases/junior.md"`.
-    pub(crate) page: PageRef,
-    /// Who the reader likely is: `"Junior SRE or early Mid-level"`.
-    pub(crate) label: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tenure_labels_show_open_ends() {
-        assert_eq!(
-            Years {
-                min: 0,
-                max: Some(2)
-            }
-            .label(),
-            "0–2 years"
-        );
-        assert_eq!(Years { min: 10, max: None }.label(), "10+ years");
     }
 }

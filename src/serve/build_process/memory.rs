@@ -60,12 +60,8 @@ impl PageMemory for PageCache {
         content_path: &str,
         read: &dyn Fn() -> (Option<Page>, Diagnostics),
     ) -> (Option<Page>, Diagnostics) {
+        // While the walk is trusted, `unchanged` has lent every page it may already.
         let pass = *self.pass.lock();
-        if self.trusted.load(Ordering::Relaxed)
-            && let Some(lent) = self.lend(content_path, None, pass)
-        {
-            return lent;
-        }
         // Stamped before reading: a save in between is read now and seen again next time.
         let stamp = std::fs::metadata(path)
             .ok()
@@ -301,6 +297,42 @@ mod tests {
         assert_eq!(cache.len(), 1, "a data file does not change pages");
         cache.forget(&["content/site.toml".to_string()]);
         assert_eq!(cache.len(), 0);
+    }
+
+    /// While the watcher vouches for the walk, a remembered page is lent without a look at its
+    /// file (a save the watcher has not reported yet is not seen); otherwise never.
+    #[test]
+    fn unchanged_pages_are_lent_only_while_the_walk_is_trusted() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        let path = root.join("content/a.md");
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\n").expect("write");
+        let cache = PageCache::default();
+        cache.begin(root, &[]);
+        assert!(cache.unchanged("a.md").is_none(), "no walk to trust yet");
+        let (page, _) = cache.page(&path, "a.md", &|| {
+            let file =
+                crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
+            let mut diagnostics = Diagnostics::default();
+            let lints = crate::model::lints::Lints::default();
+            let page =
+                crate::load::page::page(&file, &ContentPath::of("a.md"), &lints, &mut diagnostics);
+            (page, diagnostics)
+        });
+        cache.give_back(page.into_iter().collect());
+        cache.remember_walk(vec![Found::Page(path.clone(), ContentPath::of("a.md"))].into());
+        cache.begin(root, &[]);
+        let (lent, _) = cache.unchanged("a.md").expect("lent while trusted");
+        let lent = lent.expect("a page");
+        assert_eq!(lent.front.title, "A");
+        assert!(cache.unchanged("a.md").is_none(), "lent once");
+        cache.give_back(vec![lent]);
+        cache.begin(root, &["content/b.md".to_string()]);
+        assert!(
+            cache.unchanged("a.md").is_none(),
+            "a new file: the walk is not trusted"
+        );
     }
 
     #[test]
