@@ -217,7 +217,7 @@ fn build(args: BuildArgs) -> ExitCode {
         late.failure(&[overdue], "; nothing was written")
     });
     // A failed build drops the staging folder, leaving the previous output untouched.
-    let counts = match build::build_into(&options, &staging) {
+    let counts = match build::build_once(&options, &staging) {
         Ok(counts) => counts,
         Err(failure) => return report(&reporter, failure, "; nothing was written"),
     };
@@ -246,7 +246,7 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let late = reporter.clone();
     render::deadline::exit_when_overdue(move |overdue| late.failure(&[overdue], ""));
-    match build::build_into(&options, &output::Discard) {
+    match build::build_once(&options, &output::Discard) {
         Ok(counts) => {
             reporter.problems(&counts.warnings);
             let found = match counts.warnings.len() {

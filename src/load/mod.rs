@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use crate::load::strings::lint_strings;
 use crate::load::walk::{WalkError, relative};
+use crate::markdown::HtmlBudget;
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
@@ -259,6 +260,7 @@ fn load_pages(
         Some(page) if page.linted_with != fingerprint => None,
         page => Some((page, diagnostics)),
     };
+    let budget = HtmlBudget::new(HtmlBudget::BYTES);
     let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
         .iter()
         .map(|found| match (found, options.cache) {
@@ -275,7 +277,7 @@ fn load_pages(
             let (Found::Page(path, content_path), None) = (found, &slot) else {
                 return;
             };
-            let read = || load_page(options, path, content_path, lints);
+            let read = || load_page(options, path, content_path, lints, &budget);
             *slot = Some(match options.cache {
                 Some(cache) if options.unsaved(path).is_none() => {
                     current(cache.page(path, content_path, &read)).unwrap_or_else(read)
@@ -361,10 +363,12 @@ pub(crate) fn load_page(
     path: &Path,
     content_path: &ContentPath,
     lints: &Lints,
+    budget: &HtmlBudget,
 ) -> (Option<Page>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let page = read(options, path, &mut diagnostics).and_then(|file| {
-        let mut page = crate::load::page::page(&file, content_path, lints, &mut diagnostics)?;
+        let mut page =
+            crate::load::page::page(&file, content_path, lints, budget, &mut diagnostics)?;
         // Later stages need the page's metadata, not its text: the text is read again where
         // the page is rendered or quoted, so memory does not grow with the site's text. An
         // unsaved text has no file to be read again from.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::load::strings::lint_strings;
-use crate::markdown;
+use crate::markdown::{self, HtmlBudget};
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
@@ -118,6 +118,7 @@ pub(crate) fn page(
     file: &Arc<SourceFile>,
     content_path: &ContentPath,
     lints: &Lints,
+    budget: &HtmlBudget,
     out: &mut Diagnostics,
 ) -> Option<Page> {
     let text = file.text();
@@ -161,7 +162,7 @@ pub(crate) fn page(
         .extra
         .level
         .map(|(level, span)| (level, toml_start + span.start..toml_start + span.end));
-    let rendered = markdown::read(file, body_start, content_path, lints, out);
+    let rendered = markdown::read(file, body_start, content_path, lints, budget, out);
     Some(Page {
         file: Arc::clone(file),
         path: content_path.clone(),
@@ -184,6 +185,7 @@ pub(crate) fn page(
             kind: raw.kind,
         },
         body_start,
+        html: crate::model::LoadedHtml::new(rendered.html),
         toc: rendered.toc,
         headings: rendered.headings,
         links: rendered.links,
@@ -247,7 +249,14 @@ mod tests {
     fn load_page(text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         let file = SourceFile::new("content/a.md", text);
         let mut out = Diagnostics::default();
-        let page = page(&file, &ContentPath::of("a.md"), &Lints::default(), &mut out);
+        let budget = HtmlBudget::new(HtmlBudget::BYTES);
+        let page = page(
+            &file,
+            &ContentPath::of("a.md"),
+            &Lints::default(),
+            &budget,
+            &mut out,
+        );
         (page, out.0)
     }
 
@@ -401,6 +410,7 @@ mod tests {
                         &file,
                         &ContentPath::of("phases/junior.md"),
                         &Lints::default(),
+                        &HtmlBudget::new(HtmlBudget::BYTES),
                         &mut out,
                     )),
                 }

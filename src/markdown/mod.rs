@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
@@ -35,23 +36,58 @@ pub(crate) struct RenderedBody {
     pub(crate) headings: HeadingPlan,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
+    /// The body's HTML on its own page, when the load's [`HtmlBudget`] had room for it.
+    pub(crate) html: Option<String>,
+}
+
+/// How many bytes of HTML one load may write and hold for its pages' first renders
+/// ([`crate::model::LoadedHtml`]); a page past it is parsed again when rendered. Holding every
+/// page's would add about 6.5 KB a page to a build's peak memory (the HTML runs a little longer
+/// than its Markdown); this keeps a build within 100 MB at 10,000 pages and 300 MB at 50,000.
+pub(crate) struct HtmlBudget(AtomicUsize);
+
+impl HtmlBudget {
+    /// The budget of one load of a site.
+    pub(crate) const BYTES: usize = 40 << 20;
+
+    pub(crate) fn new(bytes: usize) -> Self {
+        HtmlBudget(AtomicUsize::new(bytes))
+    }
+
+    /// Takes `bytes` from what is left, if that many are.
+    fn reserve(&self, bytes: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok()
+    }
+
+    /// Gives back what a reservation did not use.
+    fn give_back(&self, bytes: usize) {
+        self.0.fetch_add(bytes, Ordering::Relaxed);
+    }
 }
 
 /// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
 /// table of contents, links, word count and problems, the content lints' at the levels `lints`
-/// sets among them — without writing its HTML, which is made again where the page is shown
-/// (`body_html`). `content_path` is the page's path below `content/`, against which relative
-/// links resolve.
+/// sets among them — and, when `budget` has room for it, its HTML on its own page.
+/// `content_path` is the page's path below `content/`, against which relative links resolve.
 pub(crate) fn read(
     file: &Arc<SourceFile>,
     body_start: usize,
     content_path: &ContentPath,
     lints: &Lints,
+    budget: &HtmlBudget,
     diagnostics: &mut Diagnostics,
 ) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
     let body = without_root_marker(file.text().get(body_start..).unwrap_or_default());
-    // One parse: the headings' plan, the lints and the links each read every event as it comes.
+    let reserved = body.len() + body.len() / 4;
+    let keep = budget.reserve(reserved);
+    // One parse: the headings' plan, the lints and the links each read every event as it comes;
+    // the events are kept (links already rewritten) to write the HTML once the plan has every
+    // heading's id, which a later heading can change.
     let (mut lint_problems, mut link_problems) = (Diagnostics::default(), Diagnostics::default());
     let mut scan = Scan::default();
     let mut linting = lints::Linting::new(file, lints, &mut lint_problems);
@@ -63,14 +99,22 @@ pub(crate) fn read(
         id_prefix: "",
         links: Vec::new(),
         diagnostics: &mut link_problems,
-        urls: false,
+        urls: true,
         record: true,
     };
+    // About one event per 12 bytes of Markdown prose.
+    let mut kept = Vec::with_capacity(if keep { body.len() / 12 + 16 } else { 0 });
     for (event, span) in events(&body, body_start) {
         scan.event(&event, &span);
         linting.event(&event, &span);
-        if let Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) = event {
-            page.rewrite(tag, &span);
+        let event = match event {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                Event::Start(page.rewrite(tag, &span))
+            }
+            other => other,
+        };
+        if keep {
+            kept.push((event, span));
         }
     }
     linting.finish();
@@ -78,11 +122,35 @@ pub(crate) fn read(
     let (headings, word_count) = scan.plan(file, diagnostics);
     diagnostics.extend(lint_problems.0);
     diagnostics.extend(link_problems.0);
+    let html = keep.then(|| {
+        let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
+        let mut html = write_events(
+            kept.into_iter(),
+            &anchors,
+            Embedding::NONE,
+            |tag, _| tag,
+            body.len(),
+        );
+        // Held until the page is written, with other pages': no spare capacity.
+        html.shrink_to_fit();
+        budget.give_back(reserved.saturating_sub(html.len()));
+        html
+    });
     RenderedBody {
         toc: nest_toc(&headings),
         headings: plan_of(&headings),
         links,
         word_count,
+        html,
+    }
+}
+
+/// The page's body on its own page: the HTML loading wrote if no render has taken it yet, else
+/// written again (as [`body_html`]).
+pub(crate) fn own_body_html(page: &Page) -> Result<String, Diagnostic> {
+    match page.html.take() {
+        Some(html) => Ok(html),
+        None => body_html(page, &page.route.relative_root(), Embedding::NONE),
     }
 }
 
@@ -169,7 +237,7 @@ pub(crate) struct Shown {
 
 /// Renders the body for a page whose relative root is `root` (another page may show this body);
 /// `None` if the file was let go of and has changed since (see `SourceFile::fresh_text`). Reads
-/// the body twice, to plan its headings and to write it, as loading and rendering a page do.
+/// the body twice, to plan its headings and to write it, as showing a loaded body again does.
 #[cfg(test)]
 pub(crate) fn render_at(
     file: &Arc<SourceFile>,
@@ -247,12 +315,31 @@ fn write(
         urls: true,
         record,
     };
+    let html = write_events(
+        events(&body, body_start),
+        anchors,
+        embedding,
+        |tag, span| page.rewrite(tag, span),
+        body.len(),
+    );
+    (html, page.links)
+}
+
+/// The HTML of a body's `events`, its headings given the planned `anchors` (one per heading, in
+/// order) and shifted and prefixed as `embedding` says, each link and image passed through
+/// `link` for its destination. `markdown_len` sizes the buffer.
+fn write_events<'e>(
+    mut events: impl Iterator<Item = (Event<'e>, Range<usize>)>,
+    anchors: &[Anchor],
+    embedding: Embedding,
+    mut link: impl FnMut(Tag<'e>, &Range<usize>) -> Tag<'e>,
+    markdown_len: usize,
+) -> String {
     let mut anchors = anchors.iter().map(|anchor| match embedding.id_prefix {
         "" => Cow::Borrowed(anchor),
         prefix => Cow::Owned(anchor.prefixed(prefix)),
     });
     let mut open: Option<Cow<Anchor>> = None;
-    let mut events = events(&body, body_start);
     // What goes out after the event just given (a heading's self-link or end), if anything.
     let mut next: Option<Event> = None;
     let stream = std::iter::from_fn(|| {
@@ -284,7 +371,7 @@ fn write(
                 }
             }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                Event::Start(page.rewrite(tag, &span))
+                Event::Start(link(tag, &span))
             }
             Event::FootnoteReference(label) => Event::FootnoteReference(embedding.label(label)),
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -294,9 +381,9 @@ fn write(
         })
     });
     // HTML runs a little longer than its Markdown; a page past this grows once.
-    let mut html = String::with_capacity(body.len() + body.len() / 4 + 1024);
+    let mut html = String::with_capacity(markdown_len + markdown_len / 4 + 1024);
     html::push_html(&mut html, stream);
-    (html, page.links)
+    html
 }
 
 #[cfg(test)]
@@ -320,6 +407,68 @@ mod tests {
         out.html
     }
 
+    /// The HTML loading writes from its one parse is the HTML rendering the body again writes,
+    /// for headings whose ids a later heading decides, links of every kind, footnotes, raw HTML
+    /// and the root marker; and a render takes it, leaving the next render to parse again.
+    #[test]
+    fn the_html_written_at_load_is_the_html_written_again() {
+        let text = "+++\ntitle = \"A\"\n+++\n# Top\n\n## Scope\n\nSee [staff](../phases/staff.md#scope), \
+            [same](#scope), [file](img/x.png?v=1), [out](https://sre.google/) and <https://a.b/>.\n\n\
+            ## Scope\n\n### Later {#scope-2}\n\n## A [link](faq.md) <button>x</button>\n\n\
+            Text[^1] with ![alt](../pic.png \"t\") and <b id=\"raw\">raw</b> and __SRE_ROOT__.\n\n\
+            [^1]: A note.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task\n";
+        let text = text.replace("__SRE_ROOT__", &ROOT_MARKER.to_string());
+        let body_start = text.find("# Top").expect("body");
+        let file = SourceFile::new("content/guide/a.md", text.as_str());
+        let path = ContentPath::of("guide/a.md");
+        let loaded = read(
+            &file,
+            body_start,
+            &path,
+            &Lints::default(),
+            &HtmlBudget::new(usize::MAX),
+            &mut Diagnostics::default(),
+        );
+        let root = Route::of(&path).relative_root();
+        let mut again = Diagnostics::default();
+        let shown = render_at(&file, body_start, &path, &root, Embedding::NONE, &mut again)
+            .expect("in memory");
+        let html = loaded.html.expect("within the budget");
+        assert_eq!(html, shown.html);
+        assert!(html.contains("id=\"scope-3\""), "{html}");
+        assert!(html.contains("href=\"../../phases/staff/index.html#scope\""));
+        // A budget without room for the page writes no HTML at load and keeps what it had.
+        let small = HtmlBudget::new(100);
+        let lints = Lints::default();
+        let loaded = read(
+            &file,
+            body_start,
+            &path,
+            &lints,
+            &small,
+            &mut Diagnostics::default(),
+        );
+        assert!(loaded.html.is_none());
+        assert!(small.reserve(100), "nothing of it used");
+        // A page as loading keeps it (one without lint errors, which would leave it out).
+        let file = SourceFile::new("content/guide/b.md", "+++\ntitle = \"B\"\n+++\n## Hi\n");
+        let path = ContentPath::of("guide/b.md");
+        let page = crate::load::page::page(
+            &file,
+            &path,
+            &Lints::default(),
+            &HtmlBudget::new(HtmlBudget::BYTES),
+            &mut Diagnostics::default(),
+        )
+        .expect("a page");
+        let written = "<h2 id=\"hi\"><a href=\"#hi\" tabindex=\"-1\">Hi</a></h2>\n";
+        let copy = page.clone();
+        assert_eq!(copy.html.peek(str::to_string).as_deref(), Some(written));
+        assert_eq!(own_body_html(&page).expect("held"), written);
+        assert!(copy.html.peek(str::len).is_none(), "taken from every clone");
+        assert_eq!(own_body_html(&copy).expect("parsed again"), written);
+    }
+
     /// The page keeps only what its toc lacks of the plan; with the toc it gives every heading,
     /// `#` ones and interactive ones included, the id and self-link it was planned with.
     #[test]
@@ -328,7 +477,14 @@ mod tests {
         let file = SourceFile::new("content/a.md", text);
         let path = ContentPath::of("a.md");
         let mut out = Diagnostics::default();
-        let loaded = read(&file, 0, &path, &Lints::default(), &mut out);
+        let loaded = read(
+            &file,
+            0,
+            &path,
+            &Lints::default(),
+            &HtmlBudget::new(0),
+            &mut out,
+        );
         let (planned, _) = plan_headings(events(text, 0), &file, &mut Diagnostics::default());
         let pairs = |anchors: &mut dyn Iterator<Item = &Anchor>| {
             anchors

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::OnceLock;
 
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 
@@ -49,6 +50,8 @@ pub(crate) struct Lints {
     levels: HashMap<Code, LintLevel>,
     /// Words the all-caps lint lets pass, as written (upper case).
     acronyms: BTreeSet<String>,
+    /// [`fingerprint`](Self::fingerprint), worked out once: every page asks for it.
+    fingerprint: OnceLock<u64>,
 }
 
 impl Default for Lints {
@@ -56,6 +59,7 @@ impl Default for Lints {
         Lints {
             levels: HashMap::new(),
             acronyms: DEFAULT_ACRONYMS.iter().map(|a| a.to_string()).collect(),
+            fingerprint: OnceLock::new(),
         }
     }
 }
@@ -65,11 +69,13 @@ impl Lints {
     pub(crate) fn set(&mut self, code: Code, level: LintLevel) {
         debug_assert!(code.is_lint(), "{code} is not a lint");
         self.levels.insert(code, level);
+        self.fingerprint = OnceLock::new();
     }
 
     /// Lets `acronym` pass the all-caps lint, beside the defaults.
     pub(crate) fn allow_acronym(&mut self, acronym: &str) {
         self.acronyms.insert(acronym.to_string());
+        self.fingerprint = OnceLock::new();
     }
 
     /// The severity `code`'s problems are reported with; `None` when it is allowed.
@@ -97,6 +103,11 @@ impl Lints {
     /// A hash of the whole configuration: a page remembered from a load with another one
     /// (`Page::linted_with`) must be linted again.
     pub(crate) fn fingerprint(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| self.hash())
+    }
+
+    /// The fingerprint, worked out.
+    fn hash(&self) -> u64 {
         let mut levels: Vec<(Code, LintLevel)> =
             self.levels.iter().map(|(c, l)| (*c, *l)).collect();
         levels.sort_by_key(|(code, _)| *code);
@@ -156,13 +167,15 @@ mod tests {
         assert_eq!(Lints::default().fingerprint(), default, "stable");
         let mut allowed = Lints::default();
         allowed.set(Code::AllCaps, LintLevel::Allow);
+        let allowed_print = allowed.fingerprint();
         let mut acronym = Lints::default();
         acronym.allow_acronym("ONCALL");
+        // Worked out once, and again after a change, a clone's too.
         let mut both = allowed.clone();
         both.allow_acronym("ONCALL");
         let prints = [
             default,
-            allowed.fingerprint(),
+            allowed_print,
             acronym.fingerprint(),
             both.fingerprint(),
         ];

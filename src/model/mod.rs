@@ -216,7 +216,7 @@ pub(crate) struct MenuItem {
 #[derive(Debug, Clone)]
 pub(crate) struct Page {
     /// The source file, named relative to the site root (`content/phases/junior.md`); its text
-    /// is let go of once loaded and read again where the page is shown.
+    /// is let go of once loaded and read again where the body is shown again or quoted.
     pub(crate) file: Arc<SourceFile>,
     /// Relative to `content/`: `phases/junior.md`.
     pub(crate) path: ContentPath,
@@ -224,10 +224,12 @@ pub(crate) struct Page {
     pub(crate) route: Route,
     /// The page's `+++` front matter.
     pub(crate) front: FrontMatter,
-    /// Where the Markdown body starts in `file`. The body's HTML is not kept: it is rendered
-    /// again where a page is shown ([`crate::markdown::body_html`]), so memory holds metadata,
-    /// not text twice over.
+    /// Where the Markdown body starts in `file`, for rendering the body again where it is shown
+    /// other than on its own page ([`crate::markdown::body_html`]).
     pub(crate) body_start: usize,
+    /// The body's HTML for its own page, written by the parse that loaded it and held only
+    /// until the page is written.
+    pub(crate) html: LoadedHtml,
     /// The table of contents: the page's `##`–`######` headings, nested by level. Templates:
     /// `page.toc`.
     pub(crate) toc: Vec<TocEntry>,
@@ -254,6 +256,40 @@ impl Page {
     /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
     pub(crate) fn parent_route(&self) -> Option<Route> {
         self.route.parent()
+    }
+}
+
+/// A page body's HTML as loading wrote it (for the page itself: its relative root, not
+/// embedded), so a build parses each page's Markdown once. The first render of the page takes
+/// it: HTML is held from load until its page is written, never for the life of a `serve`
+/// session. Shared by a page's clones (`serve`'s page memory), so taking it once empties all;
+/// a page rendered again parses its body again ([`crate::markdown::own_body_html`]).
+#[derive(Clone, Default)]
+pub(crate) struct LoadedHtml(Arc<parking_lot::Mutex<Option<String>>>);
+
+impl LoadedHtml {
+    /// `html` held for the page's first render (`None`: loading wrote none).
+    pub(crate) fn new(html: Option<String>) -> Self {
+        LoadedHtml(Arc::new(parking_lot::Mutex::new(html)))
+    }
+
+    /// The HTML, leaving none behind.
+    pub(crate) fn take(&self) -> Option<String> {
+        self.0.lock().take()
+    }
+
+    /// `read` applied to the HTML while it is held.
+    pub(crate) fn peek<R>(&self, read: impl FnOnce(&str) -> R) -> Option<R> {
+        self.0.lock().as_deref().map(read)
+    }
+}
+
+impl std::fmt::Debug for LoadedHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.lock().as_ref() {
+            Some(html) => write!(f, "LoadedHtml({} bytes)", html.len()),
+            None => f.write_str("LoadedHtml(taken)"),
+        }
     }
 }
 

@@ -376,7 +376,7 @@ fn render_page(
 ) -> Result<Vec<u8>, Diagnostic> {
     let mut context = Context::new();
     let root = page.route.relative_root();
-    let content = crate::markdown::body_html(page, &root, crate::markdown::Embedding::NONE)?;
+    let content = crate::markdown::own_body_html(page)?;
     context.insert("page", &page_context(site, page, &content, &theme.reads));
     // The context holds its own copy: a long page is not held three times while it renders.
     let at_least = content.len();

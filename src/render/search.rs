@@ -70,14 +70,17 @@ fn build(site: &Site) -> Index {
     for page in &site.pages {
         let number = json.pages.len();
         json.pages.push((&page.route, &page.front.title));
-        // A page changed since it was loaded fails to render, and says so.
-        let html = crate::markdown::body_html(
-            page,
-            &page.route.relative_root(),
-            crate::markdown::Embedding::NONE,
-        )
-        .unwrap_or_default();
-        for section in sections(&html) {
+        // The HTML loading wrote, unless a render took it. A page changed since it was loaded
+        // fails to render, and says so.
+        let sections = page.html.peek(sections).unwrap_or_else(|| {
+            let html = crate::markdown::body_html(
+                page,
+                &page.route.relative_root(),
+                crate::markdown::Embedding::NONE,
+            );
+            sections(&html.unwrap_or_default())
+        });
+        for section in sections {
             // Every page has its top entry: its title is what a reader most often searches for.
             let (title, kind) = match section.level {
                 0 => (page.front.title.clone(), Kind::Page),

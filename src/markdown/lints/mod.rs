@@ -477,7 +477,8 @@ mod tests {
     fn linted_with(body: &str, lints: &Lints) -> Vec<String> {
         let file = SourceFile::new("content/a.md", body);
         let mut out = Diagnostics::default();
-        crate::markdown::read(&file, 0, &ContentPath::of("a.md"), lints, &mut out);
+        let budget = crate::markdown::HtmlBudget::new(0);
+        crate::markdown::read(&file, 0, &ContentPath::of("a.md"), lints, &budget, &mut out);
         out.sorted()
             .iter()
             .filter(|d| d.code.is_lint())
@@ -535,6 +536,7 @@ mod tests {
             0,
             &ContentPath::of("a.md"),
             &Lints::default(),
+            &crate::markdown::HtmlBudget::new(0),
             &mut out,
         );
         assert_eq!(out.0[0].span(), Some(&(11..15)), "the `####`");
@@ -620,7 +622,15 @@ mod tests {
         lints.set(Code::AllCaps, LintLevel::Allow);
         let file = SourceFile::new("content/a.md", body);
         let mut out = Diagnostics::default();
-        crate::markdown::read(&file, 0, &ContentPath::of("a.md"), &lints, &mut out);
+        let budget = crate::markdown::HtmlBudget::new(0);
+        crate::markdown::read(
+            &file,
+            0,
+            &ContentPath::of("a.md"),
+            &lints,
+            &budget,
+            &mut out,
+        );
         let found: Vec<_> = out.0.iter().map(|d| (d.code, d.severity)).collect();
         assert_eq!(
             found,

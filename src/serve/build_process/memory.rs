@@ -211,6 +211,7 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::HtmlBudget;
     use crate::model::url::ContentPath;
 
     /// The page's body, from the text it was loaded with.
@@ -237,6 +238,7 @@ mod tests {
                         &file,
                         &ContentPath::of("a.md"),
                         &crate::model::lints::Lints::default(),
+                        &crate::markdown::HtmlBudget::new(crate::markdown::HtmlBudget::BYTES),
                         &mut diagnostics,
                     ),
                     diagnostics,
@@ -288,8 +290,13 @@ mod tests {
                 crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
             let mut diagnostics = Diagnostics::default();
             let lints = crate::model::lints::Lints::default();
-            let page =
-                crate::load::page::page(&file, &ContentPath::of("a.md"), &lints, &mut diagnostics);
+            let page = crate::load::page::page(
+                &file,
+                &ContentPath::of("a.md"),
+                &lints,
+                &HtmlBudget::new(HtmlBudget::BYTES),
+                &mut diagnostics,
+            );
             (page, diagnostics)
         });
         cache.give_back(page.into_iter().collect());
@@ -316,8 +323,13 @@ mod tests {
                 crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
             let mut diagnostics = Diagnostics::default();
             let lints = crate::model::lints::Lints::default();
-            let page =
-                crate::load::page::page(&file, &ContentPath::of("a.md"), &lints, &mut diagnostics);
+            let page = crate::load::page::page(
+                &file,
+                &ContentPath::of("a.md"),
+                &lints,
+                &HtmlBudget::new(HtmlBudget::BYTES),
+                &mut diagnostics,
+            );
             (page, diagnostics)
         });
         cache.give_back(page.into_iter().collect());
