@@ -5,6 +5,7 @@
 //! ([`lints`]). Pure: no I/O; whether a link target exists is [`crate::check::links`]'s job.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,7 +85,9 @@ pub(crate) fn read(
     let root = Route::of(content_path).relative_root();
     let body = without_root_marker(file.text().get(body_start..).unwrap_or_default());
     let reserved = body.len() + body.len() / 4;
-    let keep = budget.reserve(reserved);
+    // A page's events take about eight times its Markdown while they are kept: a long page is
+    // written from a second parse instead.
+    let keep = body.len() <= KEPT_BODY_MAX && budget.reserve(reserved);
     // One parse: the headings' plan, the lints and the links each read every event as it comes;
     // the events are kept (links already rewritten) to write the HTML once the plan has every
     // heading's id, which a later heading can change.
@@ -102,8 +105,7 @@ pub(crate) fn read(
         urls: true,
         record: true,
     };
-    // About one event per 12 bytes of Markdown prose.
-    let mut kept = Vec::with_capacity(if keep { body.len() / 12 + 16 } else { 0 });
+    let mut kept = recycled(KEPT.take());
     for (event, span) in events(&body, body_start) {
         scan.event(&event, &span);
         linting.event(&event, &span);
@@ -125,7 +127,7 @@ pub(crate) fn read(
     let html = keep.then(|| {
         let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
         let mut html = write_events(
-            kept.into_iter(),
+            kept.drain(..),
             &anchors,
             Embedding::NONE,
             |tag, _| tag,
@@ -136,6 +138,7 @@ pub(crate) fn read(
         budget.give_back(reserved.saturating_sub(html.len()));
         html
     });
+    KEPT.set(recycled(kept));
     RenderedBody {
         toc: nest_toc(&headings),
         headings: plan_of(&headings),
@@ -143,6 +146,27 @@ pub(crate) fn read(
         word_count,
         html,
     }
+}
+
+/// The longest body whose events `read` keeps to write its HTML (1 MiB of Markdown, ~8 MB of
+/// events).
+const KEPT_BODY_MAX: usize = 1 << 20;
+
+thread_local! {
+    /// The buffer `read` keeps a page's events in, emptied, for the next page read on this
+    /// thread: a page's ~50 KB of events is not allocated and given back to the allocator each
+    /// time.
+    static KEPT: Cell<Vec<(Event<'static>, Range<usize>)>> = const { Cell::new(Vec::new()) };
+}
+
+/// `events`' buffer, emptied, for events that borrow from another text. Collecting an emptied
+/// vector's iterator into one of the same layout reuses its allocation.
+fn recycled<'a, 'b>(mut events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'b>, Range<usize>)> {
+    events.clear();
+    events
+        .into_iter()
+        .map(|_| unreachable!("emptied"))
+        .collect()
 }
 
 /// The page's body on its own page: the HTML loading wrote if no render has taken it yet, else
@@ -467,6 +491,32 @@ mod tests {
         assert_eq!(own_body_html(&page).expect("held"), written);
         assert!(copy.html.peek(str::len).is_none(), "taken from every clone");
         assert_eq!(own_body_html(&copy).expect("parsed again"), written);
+    }
+
+    /// The buffer a page's events were kept in serves the next page's, whatever text they
+    /// borrow; a body too long to keep its events is written from a second parse, the same.
+    #[test]
+    fn kept_events_reuse_one_buffer_and_long_bodies_are_not_kept() {
+        let text = String::from("a *b* [c](d.md)\n");
+        let mut kept: Vec<(Event, Range<usize>)> = events(&text, 0).collect();
+        kept.reserve(100);
+        let capacity = kept.capacity();
+        let other: Vec<(Event, Range<usize>)> = recycled(kept);
+        assert!(other.is_empty());
+        assert_eq!(other.capacity(), capacity);
+        let long = format!("{}\n", "word ".repeat(KEPT_BODY_MAX / 5 + 1));
+        let file = SourceFile::new("content/long.md", long.as_str());
+        let path = ContentPath::of("long.md");
+        let budget = HtmlBudget::new(usize::MAX);
+        let loaded = read(
+            &file,
+            0,
+            &path,
+            &Lints::default(),
+            &budget,
+            &mut Diagnostics::default(),
+        );
+        assert!(loaded.html.is_none(), "written when rendered");
     }
 
     /// The page keeps only what its toc lacks of the plan; with the toc it gives every heading,
