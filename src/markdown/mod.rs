@@ -42,7 +42,8 @@ pub(crate) struct RenderedBody {
 }
 
 /// How many bytes of HTML one load may write and hold for its pages' first renders
-/// ([`crate::model::LoadedHtml`]); a page past it is parsed again when rendered. Holding every
+/// ([`crate::model::LoadedHtml`]); a page past it is parsed again when rendered. `build` and
+/// `check` have [`HtmlBudget::BYTES`]; `serve` and `lsp`, whose processes live on, none. Holding every
 /// page's would add about 6.5 KB a page to a build's peak memory (the HTML runs a little longer
 /// than its Markdown); this keeps a build within 100 MB at 10,000 pages and 300 MB at 50,000.
 pub(crate) struct HtmlBudget(AtomicUsize);

@@ -219,6 +219,37 @@ mod tests {
         crate::markdown::body_html(page, "", crate::markdown::Embedding::NONE).expect("in memory")
     }
 
+    /// A load that remembers its pages (`serve`, `lsp`) holds no HTML for their renders: its
+    /// process lives on, and the allocator would keep that memory. A build's load does.
+    #[test]
+    fn a_remembering_load_holds_no_html_and_a_build_does() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        std::fs::write(root.join("content/site.toml"), config).expect("write");
+        std::fs::write(
+            root.join("content/a.md"),
+            "+++\ntitle = \"A\"\n+++\n## Hi\n",
+        )
+        .expect("write");
+        let cache = PageCache::default();
+        cache.begin(root, &[]);
+        let held = |cache: Option<&dyn crate::load::PageMemory>| {
+            let options = crate::load::LoadOptions {
+                root,
+                base_url: None,
+                drafts: false,
+                cache,
+                unsaved: None,
+            };
+            let (site, _) = crate::load::site(&options).expect("loads");
+            site.pages[0].html.peek(str::len)
+        };
+        assert_eq!(held(Some(&cache)), None);
+        assert!(held(None).is_some_and(|len| len > 0));
+    }
+
     #[test]
     fn an_unchanged_page_comes_from_memory_and_a_changed_or_gone_one_does_not() {
         let site = tempfile::tempdir().expect("temp dir");
