@@ -69,7 +69,10 @@ pub(crate) struct SiteUrl(String);
 impl SiteUrl {
     /// A page by route, as its `index.html` (so links work opened from disk).
     pub(crate) fn page(route: &Route) -> SiteUrl {
-        SiteUrl::file(&OutputPath::page(route))
+        // `OutputPath::page` without its own allocation: `index.html` needs no escaping.
+        let mut url = encode_path(route);
+        url.push_str("index.html");
+        SiteUrl(url)
     }
 
     /// A page by route as its folder (`phases/junior/`), for absolute URLs on the web.
@@ -98,7 +101,10 @@ impl SiteUrl {
 
     /// As seen from a page whose relative root is `root` (`"../../"`).
     pub(crate) fn relative_to(&self, root: &str) -> String {
-        format!("{root}{}", self.0)
+        let mut url = String::with_capacity(root.len() + self.0.len());
+        url.push_str(root);
+        url.push_str(&self.0);
+        url
     }
 
     /// For template values: the root marker stands in for the page's relative root.
