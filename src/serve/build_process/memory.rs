@@ -214,6 +214,20 @@ mod tests {
     use crate::markdown::HtmlBudget;
     use crate::model::url::ContentPath;
 
+    /// A page loaded from `text` as `content/a.md`, as loading makes it.
+    fn loaded(text: &str) -> (Option<Page>, Diagnostics) {
+        let file = crate::model::source::SourceFile::new("content/a.md", text);
+        let mut diagnostics = Diagnostics::default();
+        let page = crate::load::page::page(
+            &file,
+            &ContentPath::of("a.md"),
+            &crate::model::lints::Lints::default(),
+            &HtmlBudget::new(HtmlBudget::BYTES),
+            &mut diagnostics,
+        );
+        (page, diagnostics)
+    }
+
     /// The page's body, from the text it was loaded with.
     fn body(page: &Page) -> String {
         crate::markdown::body_html(page, "", crate::markdown::Embedding::NONE).expect("in memory")
@@ -261,19 +275,7 @@ mod tests {
         // A page whose content is the file's text, as loading would make it.
         let load = |cache: &PageCache| {
             cache.page(&path, "a.md", &|| {
-                let text = std::fs::read_to_string(&path).expect("read");
-                let file = crate::model::source::SourceFile::new("content/a.md", text);
-                let mut diagnostics = Diagnostics::default();
-                (
-                    crate::load::page::page(
-                        &file,
-                        &ContentPath::of("a.md"),
-                        &crate::model::lints::Lints::default(),
-                        &crate::markdown::HtmlBudget::new(crate::markdown::HtmlBudget::BYTES),
-                        &mut diagnostics,
-                    ),
-                    diagnostics,
-                )
+                loaded(&std::fs::read_to_string(&path).expect("read"))
             })
         };
         cache.begin(root, &[]);
@@ -316,20 +318,7 @@ mod tests {
         std::fs::write(&path, "+++\ntitle = \"A\"\n+++\n").expect("write");
         let cache = PageCache::default();
         cache.begin(site.path(), &[]);
-        let (page, _) = cache.page(&path, "a.md", &|| {
-            let file =
-                crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
-            let mut diagnostics = Diagnostics::default();
-            let lints = crate::model::lints::Lints::default();
-            let page = crate::load::page::page(
-                &file,
-                &ContentPath::of("a.md"),
-                &lints,
-                &HtmlBudget::new(HtmlBudget::BYTES),
-                &mut diagnostics,
-            );
-            (page, diagnostics)
-        });
+        let (page, _) = cache.page(&path, "a.md", &|| loaded("+++\ntitle = \"A\"\n+++\n"));
         cache.give_back(page.into_iter().collect());
         cache.forget(&["content/data/ladder.toml".to_string()]);
         assert_eq!(cache.len(), 1, "a data file does not change pages");
@@ -349,20 +338,7 @@ mod tests {
         let cache = PageCache::default();
         cache.begin(root, &[]);
         assert!(cache.unchanged("a.md").is_none(), "no walk to trust yet");
-        let (page, _) = cache.page(&path, "a.md", &|| {
-            let file =
-                crate::model::source::SourceFile::new("content/a.md", "+++\ntitle = \"A\"\n+++\n");
-            let mut diagnostics = Diagnostics::default();
-            let lints = crate::model::lints::Lints::default();
-            let page = crate::load::page::page(
-                &file,
-                &ContentPath::of("a.md"),
-                &lints,
-                &HtmlBudget::new(HtmlBudget::BYTES),
-                &mut diagnostics,
-            );
-            (page, diagnostics)
-        });
+        let (page, _) = cache.page(&path, "a.md", &|| loaded("+++\ntitle = \"A\"\n+++\n"));
         cache.give_back(page.into_iter().collect());
         cache.remember_walk(vec![Found::Page(path.clone(), ContentPath::of("a.md"))].into());
         cache.begin(root, &[]);
