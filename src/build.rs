@@ -18,6 +18,9 @@ pub(crate) struct BuildOptions {
     pub(crate) base_url: Option<String>,
     /// Include pages marked `draft = true` (`--drafts`).
     pub(crate) drafts: bool,
+    /// Where loaded HTML past the in-memory budget may wait for its render: a folder on the
+    /// output's file system (`build`: the output's parent), `None` where nothing is written.
+    pub(crate) spill_in: Option<PathBuf>,
 }
 
 /// What a build handed to its sink.
@@ -97,6 +100,7 @@ pub(crate) fn prepare_unsaved(
         drafts: options.drafts,
         cache,
         unsaved,
+        spill_in: options.spill_in.as_deref(),
     })?;
     let (theme, theme_diagnostics) = theme::load(&site)?;
     diagnostics.extend(theme_diagnostics);
@@ -265,6 +269,7 @@ mod tests {
             root: site.path().to_path_buf(),
             base_url: None,
             drafts: false,
+            spill_in: None,
         };
         assert!(build_into(&options, &Discard).is_ok(), "the guide builds");
         const FILES: [&str; 4] = [

@@ -179,6 +179,7 @@ pub fn run(cli: Cli) -> ExitCode {
             root: args.root,
             base_url: None,
             drafts: args.drafts,
+            spill_in: None,
         }),
         Command::Serve(args) => serve(args),
         Command::New(args) => new(&args),
@@ -211,6 +212,8 @@ fn build(args: BuildArgs) -> ExitCode {
         root,
         base_url: args.base_url,
         drafts: args.drafts,
+        // An unnamed file: nothing of it is ever seen in the folder, or committed.
+        spill_in: Some(staging.dir().to_path_buf()),
     };
     let late = reporter.clone();
     render::deadline::exit_when_overdue(move |overdue| {
@@ -243,6 +246,7 @@ fn check(args: CheckArgs) -> ExitCode {
         root: args.site.root,
         base_url: None,
         drafts: args.drafts,
+        spill_in: None,
     };
     let late = reporter.clone();
     render::deadline::exit_when_overdue(move |overdue| late.failure(&[overdue], ""));
@@ -272,6 +276,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             root: args.site.root,
             base_url: None,
             drafts: args.drafts,
+            spill_in: None,
         },
         port: args.port,
         bind: args.bind,

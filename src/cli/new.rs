@@ -36,6 +36,7 @@ pub(crate) fn new_page(request: &NewPage) -> Result<String, Failure> {
         drafts: true,
         cache: None,
         unsaved: None,
+        spill_in: None,
     })?;
     let route = Route::of(&path);
     if let Some(other) = site.page_at(&route) {

@@ -27,6 +27,7 @@ use crate::markdown::HtmlBudget;
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
+use crate::model::loaded_html::Spill;
 use crate::model::source::SourceFile;
 use crate::model::url::ContentPath;
 use crate::model::{Asset, Data, FastMap, Page, Site, SiteConfig};
@@ -40,6 +41,9 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) cache: Option<&'a dyn PageMemory>,
     /// Texts that stand in for files on disk (`lsp`: an editor's unsaved buffers).
     pub(crate) unsaved: Option<&'a Unsaved>,
+    /// A folder on the output's file system, where the HTML loading writes past its in-memory
+    /// budget waits for its page's render (`build`); without one such pages are parsed again.
+    pub(crate) spill_in: Option<&'a Path>,
 }
 
 /// Unsaved texts of files under `content/`, by the path the walk finds them at (the site root
@@ -263,10 +267,14 @@ fn load_pages(
     // A process that remembers pages between loads (`serve`'s build process, `lsp`) lives on:
     // the allocator would keep the memory the HTML took after the renders gave it back (+40 MB
     // resident for `serve` at 10,000 pages), for a render that is not what it waits on.
-    let budget = HtmlBudget::new(match options.cache {
-        Some(_) => 0,
-        None => HtmlBudget::BYTES,
-    });
+    // A spill that cannot be made only costs time: pages past the budget are parsed again.
+    let budget = match options.cache {
+        Some(_) => HtmlBudget::new(0),
+        None => HtmlBudget::spilling(
+            HtmlBudget::BYTES,
+            options.spill_in.and_then(|dir| Spill::create_in(dir).ok()),
+        ),
+    };
     let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
         .iter()
         .map(|found| match (found, options.cache) {

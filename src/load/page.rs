@@ -185,7 +185,7 @@ pub(crate) fn page(
             kind: raw.kind,
         },
         body_start,
-        html: crate::model::LoadedHtml::new(rendered.html),
+        html: rendered.html,
         toc: rendered.toc,
         headings: rendered.headings,
         links: rendered.links,

@@ -53,6 +53,7 @@ pub(crate) fn analyse(
         root: root.to_path_buf(),
         base_url: None,
         drafts: false,
+        spill_in: None,
     };
     let mut prepared = match build::prepare_unsaved(&options, Some(memory), Some(&unsaved)) {
         Ok(prepared) => prepared,

@@ -16,9 +16,10 @@ use pulldown_cmark::{Event, Tag};
 
 use crate::model::diagnostic::Diagnostics;
 use crate::model::lints::Lints;
+use crate::model::loaded_html::Spill;
 use crate::model::source::SourceFile;
 use crate::model::url::{ContentPath, Route};
-use crate::model::{HeadingPlan, Link, TocEntry};
+use crate::model::{HeadingPlan, Link, LoadedHtml, TocEntry};
 
 mod destinations;
 mod headings;
@@ -45,28 +46,42 @@ pub(crate) struct RenderedBody {
     pub(crate) headings: HeadingPlan,
     pub(crate) links: Vec<Link>,
     pub(crate) word_count: usize,
-    /// The body's HTML on its own page, when the load's [`HtmlBudget`] had room for it.
-    pub(crate) html: Option<String>,
+    /// The body's HTML on its own page, unless the load's [`HtmlBudget`] had no room for it.
+    pub(crate) html: LoadedHtml,
 }
 
-/// How many bytes of HTML one load may write and hold for its pages' first renders
-/// ([`crate::model::LoadedHtml`]); a page past it is parsed again when rendered. `build` and
-/// `check` have [`HtmlBudget::BYTES`]; `serve` and `lsp`, whose processes live on, none. Holding every
-/// page's would add about 6.5 KB a page to a build's peak memory (the HTML runs a little longer
-/// than its Markdown); this keeps a build within 100 MB at 10,000 pages and 300 MB at 50,000.
-pub(crate) struct HtmlBudget(AtomicUsize);
+/// How many bytes of HTML one load may write and hold in memory for its pages' first renders
+/// ([`LoadedHtml`]), and where the HTML of the pages past it waits instead: a [`Spill`] file
+/// (`build`), or nowhere, each such page then parsed again when rendered (`check`, `serve`, `lsp`).
+/// `build` and `check` have [`HtmlBudget::BYTES`] in memory; `serve` and `lsp`, whose processes
+/// live on, none. Holding every page's in memory would add about 6.5 KB a page to a build's peak
+/// (the HTML runs a little longer than its Markdown); the budget keeps a build within 100 MB at
+/// 10,000 pages and 300 MB at 50,000.
+pub(crate) struct HtmlBudget {
+    left: AtomicUsize,
+    spill: Option<Arc<Spill>>,
+}
 
 impl HtmlBudget {
-    /// The budget of one load of a site.
+    /// The in-memory budget of one load of a site.
     pub(crate) const BYTES: usize = 40 << 20;
 
+    /// `bytes` in memory and no spill.
     pub(crate) fn new(bytes: usize) -> Self {
-        HtmlBudget(AtomicUsize::new(bytes))
+        HtmlBudget::spilling(bytes, None)
+    }
+
+    /// `bytes` in memory, the rest to `spill`.
+    pub(crate) fn spilling(bytes: usize, spill: Option<Arc<Spill>>) -> Self {
+        HtmlBudget {
+            left: AtomicUsize::new(bytes),
+            spill,
+        }
     }
 
     /// Takes `bytes` from what is left, if that many are.
     fn reserve(&self, bytes: usize) -> bool {
-        self.0
+        self.left
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                 left.checked_sub(bytes)
             })
@@ -75,13 +90,21 @@ impl HtmlBudget {
 
     /// Gives back what a reservation did not use.
     fn give_back(&self, bytes: usize) {
-        self.0.fetch_add(bytes, Ordering::Relaxed);
+        self.left.fetch_add(bytes, Ordering::Relaxed);
     }
+}
+
+/// Where `read` puts a body's HTML.
+enum Keep {
+    InMemory,
+    Spilled(Arc<Spill>),
+    /// Written when the page is rendered, from a second parse.
+    Not,
 }
 
 /// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
 /// table of contents, links, word count and problems, the content lints' at the levels `lints`
-/// sets among them — and, when `budget` has room for it, its HTML on its own page.
+/// sets among them — and its HTML on its own page, held as `budget` says.
 /// `content_path` is the page's path below `content/`, against which relative links resolve.
 pub(crate) fn read(
     file: &Arc<SourceFile>,
@@ -96,7 +119,13 @@ pub(crate) fn read(
     let reserved = body.len() + body.len() / 4;
     // A page's events take about eight times its Markdown while they are kept: a long page is
     // written from a second parse instead.
-    let keep = body.len() <= KEPT_BODY_MAX && budget.reserve(reserved);
+    let keep = match &budget.spill {
+        _ if body.len() > KEPT_BODY_MAX => Keep::Not,
+        _ if budget.reserve(reserved) => Keep::InMemory,
+        Some(spill) => Keep::Spilled(Arc::clone(spill)),
+        None => Keep::Not,
+    };
+    let kept_events = !matches!(keep, Keep::Not);
     // One parse: the headings' plan, the lints and the links each read every event as it comes;
     // the events are kept (links already rewritten) to write the HTML once the plan has every
     // heading's id, which a later heading can change.
@@ -112,7 +141,7 @@ pub(crate) fn read(
         links: Vec::new(),
         diagnostics: &mut link_problems,
         // The hrefs are wanted only when the HTML is written here.
-        urls: keep,
+        urls: kept_events,
         record: true,
     };
     let mut kept = recycled(KEPT.take());
@@ -125,7 +154,7 @@ pub(crate) fn read(
             }
             other => other,
         };
-        if keep {
+        if kept_events {
             kept.push((event, span));
         }
     }
@@ -134,20 +163,26 @@ pub(crate) fn read(
     let (headings, word_count) = scan.plan(file, diagnostics);
     diagnostics.extend(lint_problems.0);
     diagnostics.extend(link_problems.0);
-    let html = keep.then(|| {
+    let written = kept_events.then(|| {
         let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
-        let mut html = write_events(
+        write_events(
             kept.drain(..),
             &anchors,
             Embedding::NONE,
             |tag, _| tag,
             body.len(),
-        );
-        // Held until the page is written, with other pages': no spare capacity.
-        html.shrink_to_fit();
-        budget.give_back(reserved.saturating_sub(html.len()));
-        html
+        )
     });
+    let html = match (keep, written) {
+        (Keep::InMemory, Some(mut html)) => {
+            // Held until the page is written, with other pages': no spare capacity.
+            html.shrink_to_fit();
+            budget.give_back(reserved.saturating_sub(html.len()));
+            LoadedHtml::new(Some(html))
+        }
+        (Keep::Spilled(spill), Some(html)) => LoadedHtml::spilled(&spill, &html),
+        _ => LoadedHtml::default(),
+    };
     KEPT.set(recycled(kept));
     RenderedBody {
         toc: nest_toc(&headings),
@@ -211,7 +246,7 @@ mod tests {
         let mut again = Diagnostics::default();
         let shown = render_at(&file, body_start, &path, &root, Embedding::NONE, &mut again)
             .expect("in memory");
-        let html = loaded.html.expect("within the budget");
+        let html = loaded.html.take().expect("within the budget");
         assert_eq!(html, shown.html);
         assert!(html.contains("id=\"scope-3\""), "{html}");
         assert!(html.contains("href=\"../../phases/staff/index.html#scope\""));
@@ -226,8 +261,22 @@ mod tests {
             &small,
             &mut Diagnostics::default(),
         );
-        assert!(loaded.html.is_none());
+        assert!(loaded.html.take().is_none());
         assert!(small.reserve(100), "nothing of it used");
+        // Past the budget, a spill holds it; the HTML comes back the same.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spill = Spill::create_in(dir.path()).expect("spill");
+        let spilling = HtmlBudget::spilling(100, Some(spill));
+        let loaded = read(
+            &file,
+            body_start,
+            &path,
+            &lints,
+            &spilling,
+            &mut Diagnostics::default(),
+        );
+        assert_eq!(loaded.html.take().as_deref(), Some(html.as_str()));
+        assert!(spilling.reserve(100), "nothing of the memory used");
         // A page as loading keeps it (one without lint errors, which would leave it out).
         let file = SourceFile::new("content/guide/b.md", "+++\ntitle = \"B\"\n+++\n## Hi\n");
         let path = ContentPath::of("guide/b.md");
@@ -248,7 +297,8 @@ mod tests {
     }
 
     /// The buffer a page's events were kept in serves the next page's, whatever text they
-    /// borrow; a body too long to keep its events is written from a second parse, the same.
+    /// borrow; a body too long to keep its events is written from a second parse, the same,
+    /// whatever room the budget and its spill have.
     #[test]
     fn kept_events_reuse_one_buffer_and_long_bodies_are_not_kept() {
         let text = String::from("a *b* [c](d.md)\n");
@@ -261,7 +311,9 @@ mod tests {
         let long = format!("{}\n", "word ".repeat(KEPT_BODY_MAX / 5 + 1));
         let file = SourceFile::new("content/long.md", long.as_str());
         let path = ContentPath::of("long.md");
-        let budget = HtmlBudget::new(usize::MAX);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spill = Spill::create_in(dir.path()).expect("spill");
+        let budget = HtmlBudget::spilling(usize::MAX, Some(spill));
         let loaded = read(
             &file,
             0,
@@ -270,7 +322,7 @@ mod tests {
             &budget,
             &mut Diagnostics::default(),
         );
-        assert!(loaded.html.is_none(), "written when rendered");
+        assert!(loaded.html.take().is_none(), "written when rendered");
     }
 
     /// The page keeps only what its toc lacks of the plan; with the toc it gives every heading,

@@ -1,7 +1,8 @@
 //! The values every stage shares. Here: the site as plain data, what [`load`](crate::load)
 //! produces and every later stage reads; no I/O, no parsing. Beside it: [`source`] files,
 //! [`url`]s and paths, the problems an editor can fix ([`diagnostic`]), and markup read as
-//! browsers read it ([`html`]); the typed data files' values ([`typed`]). Relations between pages are content paths (`phases/junior.md`), never
+//! browsers read it ([`html`]); the typed data files' values ([`typed`]); a page's HTML from load
+//! to render ([`loaded_html`]). Relations between pages are content paths (`phases/junior.md`), never
 //! references. Templates never see these types directly: [`crate::render::context`] (`site`,
 //! `page`, `menu`) and [`crate::render::view`] (`data`) shape them for templates.
 #![warn(clippy::missing_docs_in_private_items)]
@@ -9,10 +10,12 @@
 pub(crate) mod diagnostic;
 pub(crate) mod html;
 pub(crate) mod lints;
+pub(crate) mod loaded_html;
 pub(crate) mod source;
 pub(crate) mod typed;
 pub(crate) mod url;
 
+pub(crate) use loaded_html::LoadedHtml;
 pub(crate) use typed::{
     Checklist, ChecklistItem, ChecklistKind, Compensation, Dimension, Ladder, Level, LevelRef,
     Milestone, PageRef, PayRange, Phase, Question, Quiz, Rule, Years,
@@ -256,40 +259,6 @@ impl Page {
     /// The route of the section this page belongs to (`phases/` for `phases/junior.md`).
     pub(crate) fn parent_route(&self) -> Option<Route> {
         self.route.parent()
-    }
-}
-
-/// A page body's HTML as loading wrote it (for the page itself: its relative root, not
-/// embedded), so a build parses each page's Markdown once. The first render of the page takes
-/// it: HTML is held from load until its page is written, never for the life of a `serve`
-/// session. Shared by a page's clones (`serve`'s page memory), so taking it once empties all;
-/// a page rendered again parses its body again ([`crate::markdown::own_body_html`]).
-#[derive(Clone, Default)]
-pub(crate) struct LoadedHtml(Arc<parking_lot::Mutex<Option<String>>>);
-
-impl LoadedHtml {
-    /// `html` held for the page's first render (`None`: loading wrote none).
-    pub(crate) fn new(html: Option<String>) -> Self {
-        LoadedHtml(Arc::new(parking_lot::Mutex::new(html)))
-    }
-
-    /// The HTML, leaving none behind.
-    pub(crate) fn take(&self) -> Option<String> {
-        self.0.lock().take()
-    }
-
-    /// `read` applied to the HTML while it is held.
-    pub(crate) fn peek<R>(&self, read: impl FnOnce(&str) -> R) -> Option<R> {
-        self.0.lock().as_deref().map(read)
-    }
-}
-
-impl std::fmt::Debug for LoadedHtml {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0.lock().as_ref() {
-            Some(html) => write!(f, "LoadedHtml({} bytes)", html.len()),
-            None => f.write_str("LoadedHtml(taken)"),
-        }
     }
 }
 

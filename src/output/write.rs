@@ -68,6 +68,11 @@ impl Staging {
         Ok(staging)
     }
 
+    /// The staging folder, on the target's file system.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Replaces the target with everything written so far.
     pub(crate) fn commit(mut self) -> anyhow::Result<()> {
         swap_in(&self.dir, &self.target, &self.name)?;

@@ -256,6 +256,7 @@ mod tests {
                 drafts: false,
                 cache,
                 unsaved: None,
+                spill_in: None,
             };
             let (site, _) = crate::load::site(&options).expect("loads");
             site.pages[0].html.peek(str::len)
