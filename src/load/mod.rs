@@ -207,6 +207,10 @@ fn gather(
     let root = options.root;
     let loaded = load_pages(options, found, lints);
     let mut gathered = Gathered::default();
+    // Pages are large: growing the vector 50,000 pages long copied them over and over.
+    gathered
+        .pages
+        .reserve_exact(loaded.iter().filter(|slot| slot.is_some()).count());
     for (found, loaded) in found.iter().zip(loaded) {
         match found {
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
