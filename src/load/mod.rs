@@ -279,11 +279,24 @@ fn load_pages(
             options.spill_in.and_then(|dir| Spill::create_in(dir).ok()),
         ),
     };
+    let Some(memory) = options.cache else {
+        // Straight into their slots, on all cores: making 50,000 empty slots first (~20 MB)
+        // took ~10 ms on this thread.
+        return found
+            .par_iter()
+            .map(|found| match found {
+                Found::Page(path, content_path) => {
+                    Some(load_page(options, path, content_path, lints, &budget))
+                }
+                _ => None,
+            })
+            .collect();
+    };
     let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
         .iter()
-        .map(|found| match (found, options.cache) {
-            (Found::Page(path, content_path), Some(cache)) if options.unsaved(path).is_none() => {
-                cache.unchanged(content_path).and_then(current)
+        .map(|found| match found {
+            Found::Page(path, content_path) if options.unsaved(path).is_none() => {
+                memory.unchanged(content_path).and_then(current)
             }
             _ => None,
         })
@@ -296,11 +309,9 @@ fn load_pages(
                 return;
             };
             let read = || load_page(options, path, content_path, lints, &budget);
-            *slot = Some(match options.cache {
-                Some(cache) if options.unsaved(path).is_none() => {
-                    current(cache.page(path, content_path, &read)).unwrap_or_else(read)
-                }
-                _ => read(),
+            *slot = Some(match options.unsaved(path) {
+                None => current(memory.page(path, content_path, &read)).unwrap_or_else(read),
+                Some(_) => read(),
             });
         });
     loaded
