@@ -15,7 +15,9 @@
 //!
 //! A run's output is moved aside, not deleted, until every size is measured: deleting tens of
 //! thousands of files makes ext4 pass over the freed inodes for minutes, which slowed file
-//! creation — and so whichever tool ran next — by up to 20× on this project's machine.
+//! creation — and so whichever tool ran next — by up to 20× on this project's machine. Deleted
+//! files also leave unused entries in the kernel's directory cache, which slow every path lookup
+//! once they number in the millions: the benchmark says so when there are many.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,17 @@ struct Measured {
     failed: Option<String>,
 }
 
+/// Unused directory entries past which the benchmark says the machine is slowed: 1.4 million,
+/// left by a morning of deleted outputs, made the 10,000-page floor on tmpfs 2-3x slower (0.21-0.30
+/// s, 0.10 s once dropped) and took `__d_lookup_rcu` from 3% to 9% of a lean build's samples.
+const UNUSED_DENTRIES_NOTED: u64 = 500_000;
+
+/// `/proc/sys/fs/dentry-state`'s second field: cached directory entries no file holds.
+fn unused_dentries() -> Option<u64> {
+    let state = fs::read_to_string("/proc/sys/fs/dentry-state").ok()?;
+    state.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     if let Some(first) = args.next() {
@@ -101,6 +114,12 @@ fn main() {
     }
     if !Path::new("/usr/bin/time").exists() {
         println!("note: /usr/bin/time is missing (apt-get install time); peak RSS not measured");
+    }
+    if let Some(unused) = unused_dentries().filter(|&n| n > UNUSED_DENTRIES_NOTED) {
+        println!(
+            "note: the kernel caches {unused} unused directory entries (deleted outputs leave them);              every path lookup pays for them, the floor's most: `sync; echo 2 > \
+             /proc/sys/vm/drop_caches` (root) before measuring"
+        );
     }
     println!(
         "cores: {}; {runs} runs per tool, interleaved; every run starts from an empty output folder",
