@@ -19,7 +19,7 @@ pub(crate) struct BuildOptions {
     /// Include pages marked `draft = true` (`--drafts`).
     pub(crate) drafts: bool,
     /// Where loaded HTML past the in-memory budget may wait for its render: a folder on the
-    /// output's file system (`build`: the output's parent), `None` where nothing is written.
+    /// output's file system (`build`: its staging folder), `None` where nothing is written.
     pub(crate) spill_in: Option<PathBuf>,
 }
 

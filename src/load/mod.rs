@@ -255,31 +255,20 @@ fn gather(
     gathered
 }
 
-/// Every page the walk found, loaded (one slot per found entry, `None` for what is not a page):
-/// from `serve`'s memory first, on this thread, then the rest read on all cores.
+/// Every page the walk found, loaded (one slot per found entry, `None` for what is not a page),
+/// on all cores; with a memory of earlier loads (`serve`, `lsp`), the pages it lends first, on
+/// this thread.
 fn load_pages(
     options: &LoadOptions,
     found: &[Found],
     lints: &Lints,
 ) -> Vec<Option<(Option<Page>, Diagnostics)>> {
-    let fingerprint = lints.fingerprint();
-    // Linted under other `[lints]`: its diagnostics are stale.
-    let current = |(page, diagnostics): (Option<Page>, Diagnostics)| match page {
-        Some(page) if page.linted_with != fingerprint => None,
-        page => Some((page, diagnostics)),
-    };
-    // A process that remembers pages between loads (`serve`'s build process, `lsp`) lives on:
-    // the allocator would keep the memory the HTML took after the renders gave it back (+40 MB
-    // resident for `serve` at 10,000 pages), for a render that is not what it waits on.
-    // A spill that cannot be made only costs time: pages past the budget are parsed again.
-    let budget = match options.cache {
-        Some(_) => HtmlBudget::new(0),
-        None => HtmlBudget::spilling(
+    let Some(memory) = options.cache else {
+        // A spill that cannot be made only costs time: pages past the budget are parsed again.
+        let budget = HtmlBudget::spilling(
             HtmlBudget::BYTES,
             options.spill_in.and_then(|dir| Spill::create_in(dir).ok()),
-        ),
-    };
-    let Some(memory) = options.cache else {
+        );
         // Straight into their slots, on all cores: making 50,000 empty slots first (~20 MB)
         // took ~10 ms on this thread.
         return found
@@ -291,6 +280,16 @@ fn load_pages(
                 _ => None,
             })
             .collect();
+    };
+    // A process that remembers pages between loads (`serve`'s build process, `lsp`) lives on:
+    // the allocator would keep the memory the HTML took after the renders gave it back (+40 MB
+    // resident for `serve` at 10,000 pages), for a render that is not what it waits on.
+    let budget = HtmlBudget::new(0);
+    let fingerprint = lints.fingerprint();
+    // Linted under other `[lints]`: its diagnostics are stale.
+    let current = |(page, diagnostics): (Option<Page>, Diagnostics)| match page {
+        Some(page) if page.linted_with != fingerprint => None,
+        page => Some((page, diagnostics)),
     };
     let mut loaded: Vec<Option<(Option<Page>, Diagnostics)>> = found
         .iter()

@@ -92,14 +92,52 @@ impl HtmlBudget {
     fn give_back(&self, bytes: usize) {
         self.left.fetch_add(bytes, Ordering::Relaxed);
     }
+
+    /// Where the HTML of a body `len` bytes long goes, memory reserved for it if there.
+    fn keep(&self, len: usize) -> Keep {
+        let reserved = len + len / 4;
+        match &self.spill {
+            // A page's events take about eight times its Markdown while they are kept: a long
+            // page is written from a second parse instead.
+            _ if len > KEPT_BODY_MAX => Keep::Not,
+            _ if self.reserve(reserved) => Keep::InMemory { reserved },
+            Some(spill) => Keep::Spilled(Arc::clone(spill)),
+            None => Keep::Not,
+        }
+    }
+
+    /// The HTML `write` writes, held where `keep` says.
+    fn hold(&self, keep: Keep, write: impl FnOnce() -> String) -> LoadedHtml {
+        match keep {
+            Keep::InMemory { reserved } => {
+                let mut html = write();
+                // Held until the page is written, with other pages': no spare capacity.
+                html.shrink_to_fit();
+                self.give_back(reserved.saturating_sub(html.len()));
+                LoadedHtml::in_memory(html)
+            }
+            Keep::Spilled(spill) => LoadedHtml::spilled(&spill, &write()),
+            Keep::Not => LoadedHtml::default(),
+        }
+    }
 }
 
 /// Where `read` puts a body's HTML.
 enum Keep {
-    InMemory,
+    /// With the bytes reserved for it, given back once its length is known.
+    InMemory {
+        reserved: usize,
+    },
     Spilled(Arc<Spill>),
     /// Written when the page is rendered, from a second parse.
     Not,
+}
+
+impl Keep {
+    /// Whether `read` writes the HTML (and so keeps the events and makes the links' hrefs).
+    fn writes(&self) -> bool {
+        !matches!(self, Keep::Not)
+    }
 }
 
 /// Reads the body of `file` that starts at byte `body_start` for what later stages need — its
@@ -116,16 +154,7 @@ pub(crate) fn read(
 ) -> RenderedBody {
     let root = Route::of(content_path).relative_root();
     let body = without_root_marker(file.text().get(body_start..).unwrap_or_default());
-    let reserved = body.len() + body.len() / 4;
-    // A page's events take about eight times its Markdown while they are kept: a long page is
-    // written from a second parse instead.
-    let keep = match &budget.spill {
-        _ if body.len() > KEPT_BODY_MAX => Keep::Not,
-        _ if budget.reserve(reserved) => Keep::InMemory,
-        Some(spill) => Keep::Spilled(Arc::clone(spill)),
-        None => Keep::Not,
-    };
-    let kept_events = !matches!(keep, Keep::Not);
+    let keep = budget.keep(body.len());
     // One parse: the headings' plan, the lints and the links each read every event as it comes;
     // the events are kept (links already rewritten) to write the HTML once the plan has every
     // heading's id, which a later heading can change.
@@ -141,7 +170,7 @@ pub(crate) fn read(
         links: Vec::new(),
         diagnostics: &mut link_problems,
         // The hrefs are wanted only when the HTML is written here.
-        urls: kept_events,
+        urls: keep.writes(),
         record: true,
     };
     let mut kept = recycled(KEPT.take());
@@ -154,7 +183,7 @@ pub(crate) fn read(
             }
             other => other,
         };
-        if kept_events {
+        if keep.writes() {
             kept.push((event, span));
         }
     }
@@ -163,7 +192,7 @@ pub(crate) fn read(
     let (headings, word_count) = scan.plan(file, diagnostics);
     diagnostics.extend(lint_problems.0);
     diagnostics.extend(link_problems.0);
-    let written = kept_events.then(|| {
+    let html = budget.hold(keep, || {
         let anchors: Vec<Anchor> = headings.iter().map(|h| h.anchor.clone()).collect();
         write_events(
             kept.drain(..),
@@ -173,16 +202,6 @@ pub(crate) fn read(
             body.len(),
         )
     });
-    let html = match (keep, written) {
-        (Keep::InMemory, Some(mut html)) => {
-            // Held until the page is written, with other pages': no spare capacity.
-            html.shrink_to_fit();
-            budget.give_back(reserved.saturating_sub(html.len()));
-            LoadedHtml::new(Some(html))
-        }
-        (Keep::Spilled(spill), Some(html)) => LoadedHtml::spilled(&spill, &html),
-        _ => LoadedHtml::default(),
-    };
     KEPT.set(recycled(kept));
     RenderedBody {
         toc: nest_toc(&headings),

@@ -38,9 +38,9 @@ enum Held {
 }
 
 impl LoadedHtml {
-    /// `html` held in memory for the page's first render (`None`: loading wrote none).
-    pub(crate) fn new(html: Option<String>) -> Self {
-        LoadedHtml::holding(html.map_or(Held::Nothing, Held::InMemory))
+    /// `html` held in memory for the page's first render (`default()`: loading wrote none).
+    pub(crate) fn in_memory(html: String) -> Self {
+        LoadedHtml::holding(Held::InMemory(html))
     }
 
     /// `html` written to `spill` for the page's first render; none if the write failed (the
@@ -71,7 +71,8 @@ impl LoadedHtml {
         }
     }
 
-    /// `read` applied to the HTML while it is held.
+    /// `read` applied to the HTML while it is held (spilled HTML is read from the file for it,
+    /// and again by the `take` that follows: the search index peeks before pages render).
     pub(crate) fn peek<R>(&self, read: impl FnOnce(&str) -> R) -> Option<R> {
         match &*self.0.lock() {
             Held::Nothing => None,
