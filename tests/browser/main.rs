@@ -175,14 +175,23 @@ fn wait_until(tab: &Tab, expr: &str, what: &str) {
         }
         if started.elapsed() > WAIT {
             // What the tab shows then: which document, how far it loaded, whether it is the one
-            // a navigation was waiting to leave.
+            // a navigation was waiting to leave, and which of its scripts and style sheets have
+            // not finished loading (a parser waiting on one keeps the document "loading").
             let state = tab
                 .evaluate(
-                    "JSON.stringify([location.href, document.readyState, !!window.__left])",
+                    "(() => { const done = new Set(performance.getEntriesByType('resource') \
+                       .map(e => e.name)); \
+                     const pending = [...document.querySelectorAll('script[src], link[rel~=stylesheet]')] \
+                       .map(e => e.src || e.href).filter(url => !done.has(url)); \
+                     return JSON.stringify([location.href, document.readyState, !!window.__left, \
+                       pending]); })()",
                     false,
                 )
                 .map(|r| r.value);
-            panic!("timed out waiting for {what} ({expr}); the tab: {state:?}");
+            panic!(
+                "timed out waiting for {what} ({expr}); the tab: {state:?}\nrecent requests:\n{}",
+                server::recent_requests(what)
+            );
         }
         std::thread::sleep(Duration::from_millis(25));
     }
