@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::load::strings::lint_strings;
+use crate::load::strings::check_strings;
 use crate::load::{data, lints, search};
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -147,7 +147,7 @@ pub(super) fn parse(
 ) -> Option<SiteConfig> {
     let raw: RawConfig = parse_toml(file, 0, file.text(), out)?;
     let lints = lints::lints(file, raw.lints, out);
-    lint_strings(file, 0, file.text(), &lints, out);
+    check_strings(file, 0, file.text(), &lints, out);
     if base_url.is_none() && !is_absolute_url(raw.base_url.get_ref()) {
         out.push(
             Diagnostic::at(Code::UrlNotAbsolute, file, raw.base_url.span(), format!("base_url `{}` is not an absolute http(s) URL", raw.base_url.get_ref()))

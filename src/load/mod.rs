@@ -21,7 +21,7 @@ use std::sync::Arc;
 use anyhow::bail;
 use rayon::prelude::*;
 
-use crate::load::strings::lint_strings;
+use crate::load::strings::check_strings;
 use crate::load::walk::{WalkError, relative};
 use crate::markdown::HtmlBudget;
 use crate::model::diagnostic::toml_errors::parse_toml;
@@ -216,7 +216,7 @@ fn gather(
             Found::Problem(diagnostic) => diagnostics.push(diagnostic.clone()),
             Found::Data(path, stem) => match read(options, path, diagnostics) {
                 Some(file) => {
-                    lint_strings(&file, 0, file.text(), lints, diagnostics);
+                    check_strings(&file, 0, file.text(), lints, diagnostics);
                     load_data(stem, &file, &mut gathered.data, diagnostics);
                 }
                 None => {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::load::strings::lint_strings;
+use crate::load::strings::check_strings;
 use crate::markdown::{self, HtmlBudget};
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -157,7 +157,7 @@ pub(crate) fn page(
     };
     let front_text = &text[toml_start..toml_end];
     let raw: RawFrontMatter = parse_toml(file, toml_start, front_text, out)?;
-    lint_strings(file, toml_start, front_text, lints, out);
+    check_strings(file, toml_start, front_text, lints, out);
     let level = raw
         .extra
         .level

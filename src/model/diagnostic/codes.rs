@@ -59,7 +59,7 @@ macro_rules! codes {
 codes! {
     FileUnreadable = "file-unreadable", Files, Error, "a file of the site cannot be read";
     NotUtf8 = "not-utf8", Files, Error, "a text file is not valid UTF-8";
-    ControlCharacter = "control-character", Files, Error, "a page holds an invisible control character";
+    ControlCharacter = "control-character", Files, Error, "a page or a TOML string holds an invisible control character";
     SymlinkOutsideSite = "symlink-outside-site", Files, Error, "a symbolic link points outside the site";
     SymlinkBroken = "symlink-broken", Files, Error, "a symbolic link points nowhere, or at a folder that holds it";
     FileChanged = "file-changed", Files, Error, "a page changed while the site was being built";
