@@ -37,9 +37,14 @@ const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 50_000];
 const DEFAULT_RUNS: usize = 3;
 /// Disk per page for both copies of the Markdown (~12 KB).
 const SOURCES_PER_PAGE: u64 = 15_000;
-/// Disk per page for one run of every tool (sre-guide ~100 KB and Hugo ~85 KB with 1,000
-/// siblings a page, the floor ~6 KB).
-const OUTPUTS_PER_PAGE: u64 = 200_000;
+/// Disk per page for one run of a tool, by its name: sre-guide ~100 KB and Hugo ~85 KB with 1,000
+/// siblings a page, lean ~7 KB and the floor ~6 KB (716 MB and 633 MB at 100,000 pages).
+fn output_per_page(tool: &str) -> u64 {
+    match tool {
+        "sre-guide" | "hugo" => 110_000,
+        _ => 10_000,
+    }
+}
 /// The bench binary re-runs itself with this argument to be the floor's process.
 const FLOOR_ARG: &str = "--floor";
 
@@ -167,9 +172,15 @@ fn bench_size(
         .expect("temp dir");
     let free = free_bytes(dir.path()).unwrap_or(u64::MAX);
     let pages_bytes = pages as u64;
-    let one_run = pages_bytes * (SOURCES_PER_PAGE + OUTPUTS_PER_PAGE);
+    let outputs_per_page: u64 = ["sre-guide", "lean", "floor", "hugo"]
+        .into_iter()
+        .filter(|name| chosen.is_none_or(|chosen| chosen.iter().any(|c| c == name)))
+        .filter(|name| *name != "hugo" || hugo.is_some())
+        .map(output_per_page)
+        .sum();
+    let one_run = pages_bytes * (SOURCES_PER_PAGE + outputs_per_page);
     // Outputs are kept until the end when they fit; otherwise each is deleted after its run.
-    let set_aside = free >= pages_bytes * (SOURCES_PER_PAGE + runs as u64 * OUTPUTS_PER_PAGE);
+    let set_aside = free >= pages_bytes * (SOURCES_PER_PAGE + runs as u64 * outputs_per_page);
     if free < one_run {
         println!(
             "\n{pages} pages: skipped — needs ~{:.1} GB free in {}, has {:.1} GB (set TMPDIR to a larger disk)",
