@@ -26,12 +26,12 @@ enum Held {
     Nothing,
     /// Within the load's in-memory budget.
     InMemory(String),
-    /// Past it, in the load's spill file.
+    /// Past it, in the load's spill.
     Spilled {
-        /// The file.
+        /// The spill.
         spill: Arc<Spill>,
         /// Where the HTML starts in it.
-        offset: u64,
+        at: SpillAt,
         /// Its length in bytes.
         len: usize,
     },
@@ -47,9 +47,9 @@ impl LoadedHtml {
     /// page is then parsed again, as if the spill were full).
     pub(crate) fn spilled(spill: &Arc<Spill>, html: &str) -> Self {
         LoadedHtml::holding(match spill.append(html.as_bytes()) {
-            Ok(offset) => Held::Spilled {
+            Ok(at) => Held::Spilled {
                 spill: Arc::clone(spill),
-                offset,
+                at,
                 len: html.len(),
             },
             Err(_) => Held::Nothing,
@@ -67,7 +67,7 @@ impl LoadedHtml {
         match std::mem::take(&mut *self.0.lock()) {
             Held::Nothing => None,
             Held::InMemory(html) => Some(html),
-            Held::Spilled { spill, offset, len } => spill.read(offset, len).ok(),
+            Held::Spilled { spill, at, len } => spill.read(at, len).ok(),
         }
     }
 
@@ -77,9 +77,7 @@ impl LoadedHtml {
         match &*self.0.lock() {
             Held::Nothing => None,
             Held::InMemory(html) => Some(read(html)),
-            Held::Spilled { spill, offset, len } => {
-                spill.read(*offset, *len).ok().map(|h| read(&h))
-            }
+            Held::Spilled { spill, at, len } => spill.read(*at, *len).ok().map(|h| read(&h)),
         }
     }
 }
@@ -94,37 +92,61 @@ impl std::fmt::Debug for LoadedHtml {
     }
 }
 
-/// An unnamed temporary file that loaded pages' HTML past the in-memory budget waits in for
-/// their renders: appended to by every loading thread at once (each write reserves its own
-/// range), read back once per page. Gone when the last page holding a part of it lets go, or
-/// with the process.
+/// Unnamed temporary files that loaded pages' HTML past the in-memory budget waits in for
+/// their renders, one for each loading thread: the file system locks a file while it is
+/// written, so threads appending to one file would wait for each other. Each part is appended to
+/// by its thread (each write reserving its own range) and read back once per page. Gone when
+/// the last page holding a part of it lets go, or with the process.
 pub(crate) struct Spill {
+    /// One for each thread of the loading pool (threads outside it share the first).
+    parts: Box<[SpillPart]>,
+}
+
+/// One file of a [`Spill`].
+struct SpillPart {
     /// Unnamed: deleted by the OS once closed.
     file: File,
     /// The end of what has been reserved.
     end: AtomicU64,
 }
 
+/// Where [`Spill::append`] wrote: which part, and where in it.
+#[derive(Clone, Copy)]
+pub(crate) struct SpillAt {
+    /// The index of the part in [`Spill::parts`].
+    part: usize,
+    /// Where the bytes start in that part's file.
+    offset: u64,
+}
+
 impl Spill {
-    /// A spill file in `dir`, which should be on the file system the output is written to.
+    /// A spill in `dir`, which should be on the file system the output is written to: a part
+    /// for each thread of the pool that loads.
     pub(crate) fn create_in(dir: &Path) -> io::Result<Arc<Spill>> {
-        Ok(Arc::new(Spill {
-            file: tempfile::tempfile_in(dir)?,
-            end: AtomicU64::new(0),
-        }))
+        let parts = (0..rayon::current_num_threads().max(1))
+            .map(|_| {
+                Ok(SpillPart {
+                    file: tempfile::tempfile_in(dir)?,
+                    end: AtomicU64::new(0),
+                })
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(Arc::new(Spill { parts }))
     }
 
-    /// Writes `bytes` after everything reserved so far; returns where.
-    fn append(&self, bytes: &[u8]) -> io::Result<u64> {
-        let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        write_at(&self.file, bytes, offset)?;
-        Ok(offset)
+    /// Writes `bytes` after everything reserved so far in this thread's part; returns where.
+    fn append(&self, bytes: &[u8]) -> io::Result<SpillAt> {
+        let part = rayon::current_thread_index().unwrap_or(0) % self.parts.len();
+        let SpillPart { file, end } = &self.parts[part];
+        let offset = end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        write_at(file, bytes, offset)?;
+        Ok(SpillAt { part, offset })
     }
 
-    /// The `len` bytes at `offset`, which an `append` wrote from a `str`.
-    fn read(&self, offset: u64, len: usize) -> io::Result<String> {
+    /// The `len` bytes at `at`, which an `append` wrote from a `str`.
+    fn read(&self, at: SpillAt, len: usize) -> io::Result<String> {
         let mut bytes = vec![0; len];
-        read_at(&self.file, &mut bytes, offset)?;
+        read_at(&self.parts[at.part].file, &mut bytes, at.offset)?;
         String::from_utf8(bytes).map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
     }
 }
@@ -177,32 +199,33 @@ pub(crate) fn write_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Re
 mod tests {
     use super::*;
 
-    /// Pages written to one spill from many threads at once each read back their own HTML,
-    /// once: the take empties every clone.
+    /// Pages written to one spill from the loading pool's threads at once (a part each, and
+    /// plain threads sharing the first) each read back their own HTML, once: the take empties
+    /// every clone.
     #[test]
     fn spilled_html_comes_back_whole_to_the_page_that_wrote_it() {
+        use rayon::prelude::*;
         let dir = tempfile::tempdir().expect("temp dir");
-        let spill = Spill::create_in(dir.path()).expect("spill");
-        let pages: Vec<(String, LoadedHtml)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..4)
-                .map(|thread| {
-                    let spill = &spill;
-                    scope.spawn(move || {
-                        (0..200)
-                            .map(|n| {
-                                let html = format!("<p>thread {thread}, page {n}: é</p>")
-                                    .repeat(n % 7 + 1);
-                                let held = LoadedHtml::spilled(spill, &html);
-                                (html, held)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        let html_of = |n: usize| format!("<p>page {n}: é</p>").repeat(n % 7 + 1);
+        let (spill, mut pages) = pool.install(|| {
+            let spill = Spill::create_in(dir.path()).expect("spill");
+            let pages: Vec<(String, LoadedHtml)> = (0..800)
+                .into_par_iter()
+                .map(|n| (html_of(n), LoadedHtml::spilled(&spill, &html_of(n))))
                 .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("thread"))
-                .collect()
+            (spill, pages)
+        });
+        assert_eq!(spill.parts.len(), 4);
+        std::thread::scope(|scope| {
+            let spill = &spill;
+            let workers: Vec<_> = (800..1000)
+                .map(|n| scope.spawn(move || (html_of(n), LoadedHtml::spilled(spill, &html_of(n)))))
+                .collect();
+            pages.extend(workers.into_iter().map(|w| w.join().expect("thread")));
         });
         assert!(
             std::fs::read_dir(dir.path()).expect("dir").next().is_none(),
@@ -222,7 +245,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let spill = Spill::create_in(dir.path()).expect("spill");
         let held = LoadedHtml::spilled(&spill, "<p>a</p>");
-        spill.file.set_len(0).expect("truncate");
+        for part in &spill.parts {
+            part.file.set_len(0).expect("truncate");
+        }
         assert!(held.take().is_none());
         assert!(held.take().is_none());
     }
