@@ -1,6 +1,6 @@
 //! Nothing overwrites anything silently: two sources for one output file — even two that differ
-//! only in case — are an error naming both, and a control character in a page is an error at
-//! its line and column instead of a raw byte in the HTML.
+//! only in case — are an error naming both, and a control character in a page, or written as an
+//! escape in a TOML string, is an error at its line and column instead of a raw byte in the HTML.
 
 use super::*;
 
@@ -94,6 +94,41 @@ error[control-character]: this page holds the control character U+0000
 error: found 1 problem
 
 "#]]);
+}
+
+#[test]
+fn a_control_character_written_as_a_toml_escape_is_an_error_and_nothing_is_published() {
+    // U+0001 would have been taken for the root marker: "Home" on the home page, "Ho../me" below.
+    let site = Site::fixture("minimal")
+        .file(
+            "content/notes/escaped.md",
+            "+++\ntitle = \"Ho\\u0001me\"\n+++\nText.\n",
+        )
+        .file(
+            "content/data/facts.toml",
+            "answer = 42\nnames = [\"ada\", \"gr\\u001bace\"]\n",
+        );
+    site.run(["build"]).code(1).stderr(str![[r#"
+error[control-character]: this string holds the control character U+001B, written as an escape
+ --> content/data/facts.toml:2:17
+  |
+2 | names = ["ada", "gr\u001bace"]
+  |                 ^^^^^^^^^^^^^
+  |
+  = help: delete the escape: control characters are not text, break the HTML and may be taken for sre-guide's own markers
+
+error[control-character]: this string holds the control character U+0001, written as an escape
+ --> content/notes/escaped.md:2:9
+  |
+2 | title = "Ho\u0001me"
+  |         ^^^^^^^^^^^^
+  |
+  = help: delete the escape: control characters are not text, break the HTML and may be taken for sre-guide's own markers
+
+error: found 2 problems; nothing was written
+
+"#]]);
+    assert!(!site.path("output").exists(), "nothing published");
 }
 
 #[test]
