@@ -188,7 +188,9 @@ pub(crate) fn read(
         }
     }
     linting.finish();
-    let links = page.links;
+    let mut links = page.links;
+    // Kept with the page until the build ends: at its length, not with room to grow.
+    links.shrink_to_fit();
     let (headings, word_count) = scan.plan(file, diagnostics);
     diagnostics.extend(lint_problems.0);
     diagnostics.extend(link_problems.0);
