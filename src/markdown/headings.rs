@@ -409,7 +409,9 @@ pub(super) fn nest_toc(headings: &[Heading]) -> Vec<TocEntry> {
     /// benchmark's, half of it spare).
     fn fit(entries: &mut Vec<TocEntry>) {
         entries.shrink_to_fit();
-        entries.iter_mut().for_each(|entry| fit(&mut entry.children));
+        entries
+            .iter_mut()
+            .for_each(|entry| fit(&mut entry.children));
     }
     let mut toc = Vec::new();
     for heading in headings.iter().filter(|heading| heading.level > 1) {
