@@ -122,7 +122,8 @@ fn main() {
     }
     if let Some(unused) = unused_dentries().filter(|&n| n > UNUSED_DENTRIES_NOTED) {
         println!(
-            "note: the kernel caches {unused} unused directory entries (deleted outputs leave them);              every path lookup pays for them, the floor's most: `sync; echo 2 > \
+            "note: the kernel caches {unused} unused directory entries (deleted outputs leave \
+             them); every path lookup pays for them, the floor's most: `sync; echo 2 > \
              /proc/sys/vm/drop_caches` (root) before measuring"
         );
     }
@@ -172,12 +173,11 @@ fn bench_size(
         .expect("temp dir");
     let free = free_bytes(dir.path()).unwrap_or(u64::MAX);
     let pages_bytes = pages as u64;
-    let outputs_per_page: u64 = ["sre-guide", "lean", "floor", "hugo"]
-        .into_iter()
-        .filter(|name| chosen.is_none_or(|chosen| chosen.iter().any(|c| c == name)))
-        .filter(|name| *name != "hugo" || hugo.is_some())
-        .map(output_per_page)
-        .sum();
+    let mut tools = tools(dir.path(), binary, hugo);
+    if let Some(chosen) = chosen {
+        tools.retain(|tool| chosen.iter().any(|name| name == tool.name));
+    }
+    let outputs_per_page: u64 = tools.iter().map(|tool| output_per_page(tool.name)).sum();
     let one_run = pages_bytes * (SOURCES_PER_PAGE + outputs_per_page);
     // Outputs are kept until the end when they fit; otherwise each is deleted after its run.
     let set_aside = free >= pages_bytes * (SOURCES_PER_PAGE + runs as u64 * outputs_per_page);
@@ -199,10 +199,6 @@ fn bench_size(
         corpus.markdown_bytes as f64 / 1e6,
         generated.elapsed()
     );
-    let mut tools = tools(dir.path(), binary, hugo);
-    if let Some(chosen) = chosen {
-        tools.retain(|tool| chosen.iter().any(|name| name == tool.name));
-    }
     let mut measured: Vec<Measured> = tools
         .iter()
         .map(|_| Measured {

@@ -14,7 +14,7 @@ use crate::markdown::{self, HtmlBudget};
 use crate::model::diagnostic::toml_errors::parse_toml;
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
-use crate::model::source::SourceFile;
+use crate::model::source::{SourceFile, is_control_character};
 use crate::model::url::{ContentPath, Route};
 use crate::model::{FrontMatter, Page, PageKind};
 
@@ -196,7 +196,6 @@ pub(crate) fn page(
 
 /// The first control character (NUL, escape, …; tabs and line ends are text), as a diagnostic.
 fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
-    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
     // Bytes first, for the common page that has none: a control character starts with a byte
     // below 0x20, 0x7F, or 0xC2 (U+0080–U+009F).
     // Folded without branches, a block at a time, so it compiles to vector code.
@@ -206,10 +205,13 @@ fn control_character(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     if file.text().as_bytes().chunks(256).all(clean) {
         return None;
     }
-    let (at, found) = file.text().char_indices().find(|(_, c)| is_control(*c))?;
+    let (at, found) = file
+        .text()
+        .char_indices()
+        .find(|(_, c)| is_control_character(*c))?;
     let more = file.text()[at + found.len_utf8()..]
         .chars()
-        .filter(|c| is_control(*c))
+        .filter(|c| is_control_character(*c))
         .count();
     let also = match more {
         0 => String::new(),

@@ -13,7 +13,7 @@ use crate::markdown::lints::ALL_CAPS_HELP;
 use crate::markdown::lints::words::{CapitalRuns, capitals, located, quoted_run};
 use crate::model::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::lints::Lints;
-use crate::model::source::{SourceFile, Span};
+use crate::model::source::{SourceFile, Span, is_control_character};
 
 /// Checks every string of the TOML `text`, which starts at byte `start` of `file`.
 pub(crate) fn check_strings(
@@ -41,7 +41,7 @@ pub(crate) fn check_strings(
         let Some(written) = file.text().get(at.clone()) else {
             continue;
         };
-        if escapes && let Some(control) = value.chars().find(|&c| is_control(c)) {
+        if escapes && let Some(control) = value.chars().find(|&c| is_control_character(c)) {
             out.push(
                 Diagnostic::at(
                     Code::ControlCharacter,
@@ -59,11 +59,6 @@ pub(crate) fn check_strings(
             lint_capitals(file, at, value, written, lints, out);
         }
     }
-}
-
-/// A control character as [`check_strings`] refuses it: tabs and line ends are text.
-fn is_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Whether `text` has an escape that can stand for a control character: `\u`, `\U`, `\x`,

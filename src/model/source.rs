@@ -135,6 +135,12 @@ fn read_again(origin: &Origin) -> Option<String> {
     (content_hash(text.as_bytes()) == origin.hash).then_some(text)
 }
 
+/// A control character as the site refuses it in a page or a TOML string (NUL, ESC, form feed,
+/// U+0080–U+009F…): tabs and line ends are text.
+pub(crate) fn is_control_character(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// The largest char boundary at or below `index` (str::floor_char_boundary is unstable).
 pub(crate) fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
